@@ -1,0 +1,1 @@
+"""sciplan-kg: knowledge graph of scientific-literacy implementation plans."""

@@ -1,0 +1,89 @@
+"""Plan text → extraction records. One pipeline for the whole genre:
+
+1. :mod:`.text` reads the file and folds its punctuation without moving offsets;
+2. :mod:`.header` reads number, issuer, date, title, place, basis and literacy target;
+3. :mod:`.structure` finds the measures and their tasks in the body, or :mod:`.table` reads
+   them from a task table when the plan has one;
+4. :mod:`.annotations` reads who leads and who supports, wherever it is written;
+5. :mod:`sciplan_kg.resolve` maps written names to registry agencies and directives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sciplan_kg.extract.header import read_basis, read_header, read_literacy_target
+from sciplan_kg.extract.records import PlanRecord
+from sciplan_kg.extract.structure import body_end, read_measures
+from sciplan_kg.extract.table import find_table, read_table
+from sciplan_kg.extract.text import PlanText, read_plan_text
+
+__all__ = ["extract_plan", "extract_text", "PlanRecord"]
+
+
+def extract_plan(path: Path) -> PlanRecord:
+    """Extract the records of one plan file (not yet resolved against the registries)."""
+    return extract_text(read_plan_text(path))
+
+
+def extract_text(pt: PlanText) -> PlanRecord:
+    rec = PlanRecord(
+        source=pt.path.name,
+        sha256=pt.sha256,
+        length=len(pt.raw),
+        title=None,
+        title_span=None,
+        place=None,
+        doc_number=None,
+        doc_number_span=None,
+        issuer=None,
+        issuer_span=None,
+        issued=None,
+        issued_span=None,
+        period=None,
+        level=None,
+    )
+    body_from = read_header(pt, rec)
+    read_basis(pt, rec, body_from)
+    read_literacy_target(pt, rec, body_from)
+    end = body_end(pt, body_from)
+    table_at = find_table(pt, end)
+    if table_at is None or not read_table(pt, rec, table_at):
+        read_measures(pt, rec, body_from, end)
+    _check(pt, rec)
+    return rec
+
+
+def _check(pt: PlanText, rec: PlanRecord) -> None:
+    """Say what could not be found, with line numbers where that helps."""
+    missing = [
+        ("title", rec.title, "未找到方案标题", "no plan title was found"),
+        ("date", rec.issued, "未找到成文日期", "no issue date was found"),
+        ("issuer", rec.issuer, "未找到发文机关", "no issuing body was found"),
+        ("basis", rec.directives, "未找到所依据的上级文件", "no parent directive was named"),
+        ("literacy-target", rec.literacy_target, "未找到科学素质比例目标", "no literacy target was found"),
+    ]
+    for code, value, zh, en in missing:
+        if not value:
+            rec.warn(f"no-{code}", None, zh, en)
+    if rec.doc_number is None:
+        rec.warn("no-doc-number", None, "未印发文字号", "no document number is printed")
+    tasks = rec.tasks()
+    if rec.measures and not tasks:
+        rec.warn("no-tasks", None, "未找到任何任务", "no task was found")
+    for measure, task in tasks:
+        if not any(a.role == "lead" for a in measure.assignments + task.assignments):
+            rec.warn(
+                "no-lead",
+                task.span.line,
+                f"任务未写明牵头部门：{task.title[:30]}",
+                f"no lead agency is written for the task: {task.title[:30]}",
+            )
+    tail = pt.raw.rstrip()
+    if tail and tail[-1] not in "。.!！?？)）」”\"号日》]】〕" and not tail[-1].isdigit():
+        rec.warn(
+            "truncated",
+            pt.line_of(len(tail) - 1),
+            "文本似乎在句中截断",
+            "the text seems cut off mid-sentence",
+        )

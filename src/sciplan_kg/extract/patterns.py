@@ -1,0 +1,78 @@
+"""The genre's vocabulary as regular expressions over folded text (see :mod:`.text`).
+
+Folding turns （）〔〕【】：，；． into ()[]:,;. and every dash into —, so one pattern reads
+full-width and ASCII plans alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+CN_DIGITS = "〇零一二三四五六七八九十"
+
+# 渝府办发〔2021〕138号, 国发(2021)9号, 平政办发[2022]45号
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*\[\s*(?:19|20)\d{2}\s*\]\s*\d{1,4}\s*号")
+DOC_NUMBER_LOOSE = re.compile(
+    r"[\u4e00-\u9fff]{1,14}?\s*[\[(]\s*(?:19|20)\d{2}\s*[\])]\s*\d{1,4}\s*号"
+)
+
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+DATE_CN = re.compile(rf"([{CN_DIGITS}]{{4}})年([{CN_DIGITS}]{{1,3}})月([{CN_DIGITS}]{{1,3}})日")
+DATE_ISO = re.compile(r"((?:19|20)\d{2})\s*[—/.]\s*(\d{1,2})\s*[—/.]\s*(\d{1,2})")
+
+ISSUER = re.compile(
+    r"^[\u4e00-\u9fff()]{2,40}?(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|办公厅|委员会|办公室)$"
+)
+
+PERIOD = re.compile(r"\(\s*((?:19|20)\d{2})\s*年?\s*—+\s*((?:19|20)\d{2})\s*年?\s*\)")
+
+NOTICE_START = re.compile(r"关于印发")
+NOTICE_END = re.compile(r"的通知")
+
+# 一、  (一)  1.  1、  ——
+SECTION_L1 = re.compile(rf"^[{CN_DIGITS}]+\s*[、.]")
+SECTION_L2 = re.compile(rf"^\(\s*[{CN_DIGITS}]+\s*\)")
+SECTION_L3 = re.compile(r"^\d{1,2}\s*(?:\.(?!\d)|、)")
+BULLET = re.compile(r"^(?:—{2}|[•·●▪])\s*")
+
+LITERACY_TARGET = re.compile(
+    r"(?:到|至)?\s*((?:19|20)\d{2})\s*年[^。;]{0,40}?具备(?:基本)?科学素质(?:的)?(?:人口)?比例\s*(?:要|将)?\s*"
+    r"(超过|达到|高于|不低于|不少于|力争达到|提高到|提升到|提升至)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|左右)?"
+)
+
+LEAD_LABEL = r"牵头(?:部门|单位)"
+SUPPORT_LABEL = r"(?:责任|配合|协同|参与|协办)(?:部门|单位)"
+LABEL = re.compile(rf"({LEAD_LABEL}|{SUPPORT_LABEL})\s*:\s*")
+# an annotation that is a line of its own: 牵头部门:…  (牵头部门:…;责任部门:…)  [牵头单位:…]
+ANNOTATION_LINE = re.compile(rf"^[(\[]?\s*(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:")
+# an annotation inside a line: (牵头单位:…) [牵头部门:…]
+INLINE_LABELLED = re.compile(rf"[(\[]\s*(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:")
+# [县教体局、县科协按职责分工负责]
+INLINE_DUTY = re.compile(r"[(\[]([^()\[\]]*(?:\([^()]*\)[^()\[\]]*)*)按职责分工(?:负责)?(?:落实)?[)\]]")
+
+ACTION_SUFFIX = re.compile(r"(?:提升行动|素质行动)$")
+PROJECT_SUFFIX = re.compile(r"工程$")
+GROUP_HEADING = re.compile(rf"^(?:实施|聚焦)?[{CN_DIGITS}0-9]*[大项个]?(?:提升行动|重点工程|行动|工程)$")
+
+ATTACHMENT = re.compile(r"^附\s*件\s*[:\d]")
+END_MATTER = re.compile(r"^抄\s*送\s*:")
+
+
+def cn_number(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二〇二二 → 2022 (digit by digit when there is no 十)."""
+    values = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    values["零"] = 0
+    if not text:
+        return None
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = values.get(head, 1) if head else 1
+        ones = values.get(tail, 0) if tail else 0
+        return tens * 10 + ones
+    digits = [values.get(c) for c in text]
+    if any(d is None for d in digits):
+        return None
+    out = 0
+    for d in digits:
+        out = out * 10 + int(d or 0)
+    return out

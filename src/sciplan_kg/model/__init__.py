@@ -1,0 +1,1 @@
+"""Records → RDF: namespaces, IRI minting, and the graph builder."""

@@ -1,0 +1,127 @@
+"""Namespaces. ``SK`` is a closed :class:`DefinedNamespace`: a mistyped term is an error."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+ID = Namespace("https://w3id.org/sciplan-kg/id/")
+ONTOLOGY_IRI = URIRef("https://w3id.org/sciplan-kg/ontology")
+
+
+class SK(DefinedNamespace):
+    """The sciplan-kg ontology (ontology/sciplan.ttl)."""
+
+    _NS = Namespace("https://w3id.org/sciplan-kg/ontology#")
+    _fail = True
+
+    # classes
+    PolicyDocument: URIRef
+    ParentDirective: URIRef
+    ImplementationPlan: URIRef
+    IssuingBody: URIRef
+    AdministrativeArea: URIRef
+    SourceFile: URIRef
+    Measure: URIRef
+    Action: URIRef
+    Project: URIRef
+    Task: URIRef
+    NationalMeasure: URIRef
+    TargetGroup: URIRef
+    MappingKind: URIRef
+    Agency: URIRef
+    CollectiveAgency: URIRef
+    AgencyType: URIRef
+    Role: URIRef
+    Responsibility: URIRef
+    Target: URIRef
+    LiteracyTarget: URIRef
+    TaskTarget: URIRef
+    Baseline: URIRef
+    Comparator: URIRef
+    Level: URIRef
+    # properties
+    partOf: URIRef
+    hasPart: URIRef
+    inPlan: URIRef
+    inMeasure: URIRef
+    ordinal: URIRef
+    text: URIRef
+    correspondsTo: URIRef
+    mappingKind: URIRef
+    targetGroup: URIRef
+    taskTargetGroup: URIRef
+    implements: URIRef
+    implementsTransitively: URIRef
+    area: URIRef
+    withinArea: URIRef
+    level: URIRef
+    periodStart: URIRef
+    periodEnd: URIRef
+    datePublished: URIRef
+    sourceFile: URIRef
+    fileName: URIRef
+    sha256: URIRef
+    characters: URIRef
+    registrySource: URIRef
+    responsibleAgency: URIRef
+    leadAgency: URIRef
+    inheritedLeadAgency: URIRef
+    supportAgency: URIRef
+    forItem: URIRef
+    agency: URIRef
+    role: URIRef
+    writtenAs: URIRef
+    agencyType: URIRef
+    registered: URIRef
+    target: URIRef
+    literacyTarget: URIRef
+    baseline: URIRef
+    value: URIRef
+    unit: URIRef
+    comparator: URIRef
+    year: URIRef
+    quote: URIRef
+    line: URIRef
+    # individuals
+    Roles: URIRef
+    LeadRole: URIRef
+    SupportRole: URIRef
+    Comparators: URIRef
+    GreaterThan: URIRef
+    AtLeast: URIRef
+    EqualTo: URIRef
+    Levels: URIRef
+    National: URIRef
+    Provincial: URIRef
+    Prefecture: URIRef
+    County: URIRef
+    MappingKinds: URIRef
+    SameMeasure: URIRef
+    RenamedMeasure: URIRef
+    ReplacedByParent: URIRef
+    LocalAddition: URIRef
+    NationalMeasures: URIRef
+    TargetGroups: URIRef
+    AgencyTypes: URIRef
+
+
+LEVELS = {
+    "national": SK.National,
+    "province": SK.Provincial,
+    "prefecture": SK.Prefecture,
+    "city": SK.County,  # a county-level city; prefecture cities are listed as prefecture
+    "county": SK.County,
+    "district": SK.County,
+}
+COMPARATORS = {"gt": SK.GreaterThan, "ge": SK.AtLeast, "eq": SK.EqualTo}
+MAPPINGS = {
+    "same": SK.SameMeasure,
+    "renamed": SK.RenamedMeasure,
+    "replaced-by-parent": SK.ReplacedByParent,
+    "local-addition": SK.LocalAddition,
+}

@@ -1,0 +1,99 @@
+"""Records → resolved records: written agency names to one agency per real body, cited
+documents to registry directives, measures to the national measures they correspond to.
+
+The written forms stay on every mention as evidence; a name no registry entry covers
+becomes an agency of its own and a warning, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sciplan_kg.extract.records import Agency, AgencyMention, Measure, PlanRecord
+from sciplan_kg.registry import LEVEL_CHAR, Registry, _candidates, name_key, title_key
+
+
+def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
+    _resolve_agencies(rec, reg)
+    _resolve_directives(rec, reg)
+    for measure in rec.measures:
+        _map_measure(measure, rec, reg)
+    return rec
+
+
+def _mentions(rec: PlanRecord) -> list[AgencyMention]:
+    out: list[AgencyMention] = []
+    for measure in rec.measures:
+        for a in measure.assignments:
+            out.extend(a.mentions)
+        for task in measure.tasks:
+            for a in task.assignments:
+                out.extend(a.mentions)
+    return out
+
+
+def _resolve_agencies(rec: PlanRecord, reg: Registry) -> None:
+    level_char = LEVEL_CHAR.get(rec.level or "", "县")
+    table = reg.aliases(level_char)
+    forms: dict[str, Counter[str]] = {}
+    info: dict[str, Agency] = {}
+    for mention in _mentions(rec):
+        tpl = reg.match_agency(mention.written, level_char)
+        if tpl is not None:
+            key = tpl.key
+            hits = [c for c in _candidates(name_key(mention.written), level_char) if c in table]
+            full = next((c for c in hits if c.startswith((level_char, "各", "团"))), hits[0])
+            if key not in info:
+                zh = tpl.zh.replace("{L}", level_char) if tpl.collective else full
+                info[key] = Agency(key, zh, tpl.type, True, tpl.collective)
+            mention.collective = tpl.collective
+        else:
+            full = name_key(mention.written)
+            key = full
+            if key not in info:
+                pattern = reg.match_pattern(mention.written)
+                info[key] = Agency(key, mention.written, pattern.type if pattern else "other", bool(pattern), False)
+                if pattern is None:
+                    rec.warn(
+                        "unregistered-agency",
+                        mention.span.line,
+                        f"登记表中没有「{mention.written}」，作为新机构加入",
+                        f"'{mention.written}' is in no registry entry; added as a new agency",
+                    )
+        mention.agency = key
+        forms.setdefault(key, Counter())[full] += 1
+        if mention.written not in info[key].written:
+            info[key].written.append(mention.written)
+    for key, agency in info.items():
+        if agency.registered and not agency.collective:
+            # the label is the form the plan uses most (first seen wins a tie)
+            agency.zh = forms[key].most_common(1)[0][0]
+    rec.agencies = sorted(info.values(), key=lambda a: a.key)
+
+
+def _resolve_directives(rec: PlanRecord, reg: Registry) -> None:
+    for ref in rec.directives:
+        d = reg.match_directive(ref.number, ref.title)
+        if d is not None:
+            ref.directive = d.key
+
+
+def _map_measure(measure: Measure, rec: PlanRecord, reg: Registry) -> None:
+    """Map a plan's measure to a national one by title: same, renamed, replaced by a parent,
+    or a local addition."""
+    title = title_key(measure.title)
+    same = [m for m in reg.measures if m.kind == measure.kind and title_key(m.zh) == title]
+    if same:
+        measure.national, measure.mapping = same[0].key, "same"
+        return
+    for m in reg.measures:
+        if m.kind == measure.kind and any(stem in title for stem in m.stems):
+            measure.national, measure.mapping = m.key, "renamed"
+            return
+    for ref in rec.directives:
+        d = reg.directives.get(ref.directive or "")
+        for replaced in d.measures_replaced if d else ():
+            if title_key(replaced["by"]) == title:
+                measure.national, measure.mapping = replaced["national"], "replaced-by-parent"
+                return
+    measure.mapping = "local-addition"

@@ -1,0 +1,172 @@
+"""SHACL validation (pySHACL) and a report a person can read, in Chinese and English.
+
+The data graph is the asserted triples, their OWL 2 RL inferences and the ontology, so a
+lead inherited from a measure counts and ``sh:class`` sees the ontology's individuals.
+A result names its focus node the way a reader knows it: a task by its heading, its
+measure and its plan, with the file and line it came from; never a bare IRI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV
+
+from sciplan_kg.model.namespaces import ELI, OA, SK
+from sciplan_kg.paths import SHAPES_FILE
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_SEVERITY_ZH = {"Violation": "违规", "Warning": "警告", "Info": "提示"}
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result, judged by (focus, path, component, severity); messages are text."""
+
+    severity: str
+    focus: str
+    path: str
+    component: str
+    shape: str
+    message_zh: str
+    message_en: str
+    focus_zh: str  # what the focus node is, for a reader
+    source: str  # file:line where the focus node came from, if known
+
+
+@dataclass
+class Report:
+    conforms: bool
+    results: list[Result]
+
+    def counts(self) -> Counter[str]:
+        return Counter(r.severity for r in self.results)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"conforms": self.conforms, "results": [asdict(r) for r in self.results]},
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def load_shapes(path: Path = SHAPES_FILE) -> Graph:
+    g = Graph()
+    g.parse(path, format="turtle")
+    return g
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
+    """Validate ``data`` (asserted + inferred + ontology) against the shapes."""
+    shapes = shapes if shapes is not None else load_shapes()
+    conforms, report_graph, _ = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
+    )
+    results = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        severity = _SEVERITY.get(report_graph.value(node, SH.resultSeverity), "Violation")
+        focus = report_graph.value(node, SH.focusNode)
+        path = report_graph.value(node, SH.resultPath)
+        messages = {m.language: str(m) for m in report_graph.objects(node, SH.resultMessage) if isinstance(m, Literal)}
+        focus_zh, source = describe(data, focus) if isinstance(focus, URIRef) else (str(focus), "")
+        results.append(
+            Result(
+                severity=severity,
+                focus=str(focus),
+                path=_path_text(report_graph, path),
+                component=_local(report_graph.value(node, SH.sourceConstraintComponent)),
+                shape=_local(report_graph.value(node, SH.sourceShape)),
+                message_zh=messages.get("zh", messages.get(None, "")),
+                message_en=messages.get("en", messages.get(None, "")),
+                focus_zh=focus_zh,
+                source=source,
+            )
+        )
+    results.sort(key=lambda r: (("Violation", "Warning", "Info").index(r.severity), r.source, r.focus, r.path))
+    return Report(conforms=bool(conforms), results=results)
+
+
+def _local(term: object) -> str:
+    text = str(term) if term is not None else ""
+    return text.rsplit("#", 1)[-1] if "#" in text else text
+
+
+def _path_text(g: Graph, path: object) -> str:
+    if path is None:
+        return ""
+    inverse = g.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
+    if inverse is not None:
+        return "^" + _local(inverse)
+    return _local(path)
+
+
+def _label(g: Graph, node: object, lang: str = "zh") -> str | None:
+    for label in g.objects(node, RDFS.label):
+        if isinstance(label, Literal) and label.language == lang:
+            return str(label)
+    return None
+
+
+def describe(g: Graph, node: URIRef) -> tuple[str, str]:
+    """(what the node is, for a reader; file:line it came from)."""
+    source = ""
+    span = g.value(node, PROV.wasDerivedFrom)
+    if span is not None:
+        file_node = g.value(span, OA.hasSource)
+        name = g.value(file_node, SK.fileName) if file_node is not None else None
+        line = g.value(span, SK.line)
+        if name is not None:
+            source = f"{name}:{line}" if line is not None else str(name)
+    if (node, RDF.type, SK.Task) in g:
+        measure = g.value(node, SK.inMeasure)
+        plan = g.value(measure, SK.inPlan) if measure is not None else None
+        title = _label(g, node) or str(node)
+        where = " / ".join(x for x in (_label(g, plan) if plan else None, _label(g, measure) if measure else None) if x)
+        return f"任务「{title}」（{where}）", source
+    if (node, RDF.type, SK.ImplementationPlan) in g:
+        return f"方案《{_label(g, node) or g.value(node, ELI.title) or node}》", source
+    if (node, RDF.type, SK.Action) in g or (node, RDF.type, SK.Project) in g:
+        plan = g.value(node, SK.inPlan)
+        return f"举措「{_label(g, node)}」（{_label(g, plan) if plan else ''}）", source
+    label = _label(g, node)
+    return (label or str(node)), source
+
+
+def format_report(report: Report, verbose: bool = False) -> str:
+    """The report as text: a summary line, then each violation and warning with what it is
+    about and where it came from; informational results are counted (listed with ``verbose``)."""
+    counts = report.counts()
+    lines = []
+    status_zh = "符合约束" if report.conforms else "不符合约束"
+    status_en = "conforms" if report.conforms else "does not conform"
+    lines.append(
+        f"SHACL 校验：{status_zh}；违规 {counts['Violation']}，警告 {counts['Warning']}，提示 {counts['Info']}"
+    )
+    lines.append(
+        f"SHACL validation: {status_en}; {counts['Violation']} violations, "
+        f"{counts['Warning']} warnings, {counts['Info']} info"
+    )
+    infos = Counter((r.shape, r.message_zh, r.message_en) for r in report.results if r.severity == "Info")
+    for (_, zh, en), n in sorted(infos.items()):
+        lines.append(f"  提示 Info ×{n}: {zh} / {en}")
+    for r in report.results:
+        if r.severity == "Info" and not verbose:
+            continue
+        lines.append("")
+        lines.append(f"[{_SEVERITY_ZH[r.severity]} {r.severity}] {r.focus_zh}")
+        if r.source:
+            lines.append(f"  出处 source: {r.source}")
+        lines.append(f"  {r.message_zh}")
+        lines.append(f"  {r.message_en}")
+        lines.append(f"  ({r.shape}, path {r.path or '-'}, {r.component}; {r.focus})")
+    return "\n".join(lines) + "\n"
