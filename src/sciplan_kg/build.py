@@ -31,10 +31,11 @@ from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.extract.text import read_plan_text
 from sciplan_kg.model.rdf import plan_graph, registry_graph
-from sciplan_kg.paths import ONTOLOGY_FILE, PLANS_DIR
+from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.reason import infer
 from sciplan_kg.registry import Registry, load_registry
 from sciplan_kg.serialize import turtle_bytes
+from sciplan_kg.store import load_ontology
 from sciplan_kg.validate import Report, format_report, validate_graph
 
 
@@ -77,12 +78,6 @@ def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
         if names.count(name) > 1:
             raise InputError(name, "两个输入文件同名 / two input files share this name")
     return files
-
-
-def load_ontology() -> Graph:
-    g = Graph()
-    g.parse(ONTOLOGY_FILE, format="turtle")
-    return g
 
 
 def extract_all(files: list[Path], reg: Registry) -> list[tuple[PlanResult, Graph]]:

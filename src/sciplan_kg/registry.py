@@ -24,6 +24,15 @@ LEVEL_CHAR = {
     "prefecture": "市",
     "province": "省",
 }
+_PLACE_CHARS = "县区市州旗盟省"
+
+
+def level_char(place: str | None, level: str | None) -> str:
+    """The character a jurisdiction's bodies carry in front of their names: 县 in a county
+    (县科协), 区 in a district, 州 in an autonomous prefecture (州教育局)."""
+    if place and place[-1] in _PLACE_CHARS:
+        return place[-1]
+    return LEVEL_CHAR.get(level or "", "县")
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ class Registry:
         character put in front (科协 → 县科协), then without a bracketed tail."""
         table = self.aliases(level_char)
         name = name_key(written)
-        for candidate in _candidates(name, level_char):
+        for candidate in name_candidates(name, level_char):
             if candidate in table:
                 return table[candidate]
         return None
@@ -145,7 +154,7 @@ class Registry:
         return self.areas.get(zh) if zh else None
 
 
-def _candidates(name: str, level_char: str) -> list[str]:
+def name_candidates(name: str, level_char: str) -> list[str]:
     out = [name]
     if not name.startswith((level_char, "各", "团")):
         out.append(level_char + name)
@@ -230,9 +239,7 @@ def load_registry(directory: Path = REGISTRY_DIR) -> Registry:
             )
             for d in directives["directive"]
         },
-        areas={
-            a["zh"]: Area(a["zh"], a["slug"], a["en"], a["level"], a.get("parent")) for a in areas["area"]
-        },
+        areas={a["zh"]: Area(a["zh"], a["slug"], a["en"], a["level"], a.get("parent")) for a in areas["area"]},
         groups=measures["groups"],
         measures=[
             NationalMeasure(

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 from sciplan_kg.extract.records import Agency, AgencyMention, Measure, PlanRecord
-from sciplan_kg.registry import LEVEL_CHAR, Registry, _candidates, name_key, title_key
+from sciplan_kg.registry import Registry, name_candidates, name_key, title_key
+from sciplan_kg.registry import level_char as registry_level_char
 
 
 def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
@@ -33,7 +34,7 @@ def _mentions(rec: PlanRecord) -> list[AgencyMention]:
 
 
 def _resolve_agencies(rec: PlanRecord, reg: Registry) -> None:
-    level_char = LEVEL_CHAR.get(rec.level or "", "县")
+    level_char = registry_level_char(rec.place, rec.level)
     table = reg.aliases(level_char)
     forms: dict[str, Counter[str]] = {}
     info: dict[str, Agency] = {}
@@ -41,7 +42,7 @@ def _resolve_agencies(rec: PlanRecord, reg: Registry) -> None:
         tpl = reg.match_agency(mention.written, level_char)
         if tpl is not None:
             key = tpl.key
-            hits = [c for c in _candidates(name_key(mention.written), level_char) if c in table]
+            hits = [c for c in name_candidates(name_key(mention.written), level_char) if c in table]
             full = next((c for c in hits if c.startswith((level_char, "各", "团"))), hits[0])
             if key not in info:
                 zh = tpl.zh.replace("{L}", level_char) if tpl.collective else full

@@ -18,7 +18,7 @@ from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, read_table
 from sciplan_kg.extract.text import PlanText, read_plan_text
 
-__all__ = ["extract_plan", "extract_text", "PlanRecord"]
+__all__ = ["PlanRecord", "extract_plan", "extract_text"]
 
 
 def extract_plan(path: Path) -> PlanRecord:
@@ -80,7 +80,7 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
                 f"no lead agency is written for the task: {task.title[:30]}",
             )
     tail = pt.raw.rstrip()
-    if tail and tail[-1] not in "。.!！?？)）」”\"号日》]】〕" and not tail[-1].isdigit():
+    if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit():
         rec.warn(
             "truncated",
             pt.line_of(len(tail) - 1),

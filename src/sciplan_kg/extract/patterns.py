@@ -12,9 +12,7 @@ CN_DIGITS = "〇零一二三四五六七八九十"
 
 # 渝府办发〔2021〕138号, 国发(2021)9号, 平政办发[2022]45号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*\[\s*(?:19|20)\d{2}\s*\]\s*\d{1,4}\s*号")
-DOC_NUMBER_LOOSE = re.compile(
-    r"[\u4e00-\u9fff]{1,14}?\s*[\[(]\s*(?:19|20)\d{2}\s*[\])]\s*\d{1,4}\s*号"
-)
+DOC_NUMBER_LOOSE = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*[\[(]\s*(?:19|20)\d{2}\s*[\])]\s*\d{1,4}\s*号")
 
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DATE_CN = re.compile(rf"([{CN_DIGITS}]{{4}})年([{CN_DIGITS}]{{1,3}})月([{CN_DIGITS}]{{1,3}})日")

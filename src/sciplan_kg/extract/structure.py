@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract import patterns as P
+from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract.records import Measure, MeasureKind, PlanRecord, Span, Task
-from sciplan_kg.extract.text import Line, PlanText
+from sciplan_kg.extract.text import PlanText
 
 _LEVELS = (P.SECTION_L1, P.SECTION_L2, P.SECTION_L3)
 _TITLE_END = re.compile(r"[。.!!]")

@@ -11,7 +11,7 @@ from rdflib.namespace import PROV
 from sciplan_kg.extract.records import Measure, PlanRecord, Span, Target
 from sciplan_kg.model import iris
 from sciplan_kg.model.namespaces import COMPARATORS, ELI, LEVELS, MAPPINGS, OA, SK
-from sciplan_kg.registry import LEVEL_CHAR, Registry
+from sciplan_kg.registry import Registry
 
 _BODY_EN = (
     ("人民政府办公室", "People's Government General Office"),
@@ -30,7 +30,9 @@ def en(text: str) -> Literal:
 
 
 def _decimal(value: float) -> Literal:
-    return Literal(Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value)), datatype=XSD.decimal)
+    return Literal(
+        Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value)), datatype=XSD.decimal
+    )
 
 
 def _year(year: int) -> Literal:
@@ -154,7 +156,6 @@ class PlanGraph:
         self.place_en = area.en if area else (rec.place or "")
         self.plan = iris.plan(self.place_slug, rec.period, (rec.issued or rec.source)[:10])
         self.source = iris.source(rec.sha256)
-        self.level_char = LEVEL_CHAR.get(rec.level or "", "县")
 
     def build(self) -> Graph:
         self._source()

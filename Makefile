@@ -1,0 +1,51 @@
+# sciplan-kg — make help lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run build validate export test lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (or run make PYTHON=python3)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package with its test tools
+
+run: install ## build, validate and export the graph of the bundled plans (build/, build/sciplan-kg.ttl)
+	$(BIN)/sciplan-kg build --out build
+	$(BIN)/sciplan-kg validate build > /dev/null
+	$(BIN)/sciplan-kg export --data build --format turtle -o build/sciplan-kg.ttl
+	$(BIN)/sciplan-kg export --data build --format trig --inferred -o build/sciplan-kg.trig
+
+build: install ## build only (extract, reason, validate) into build/
+	$(BIN)/sciplan-kg build --out build
+
+validate: install ## validate build/ and print the report
+	$(BIN)/sciplan-kg validate build
+
+export: install ## export build/ as Turtle, TriG, N-Triples and JSON-LD
+	@for f in turtle trig nt jsonld; do $(BIN)/sciplan-kg export --data build --format $$f --inferred -o build/export/sciplan-kg.$$f; done
+
+test: install ## run lint and the tests
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/pytest
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install ## reformat the code with ruff
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+clean: ## remove build outputs and caches
+	rm -rf build .pytest_cache .ruff_cache

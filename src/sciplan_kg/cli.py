@@ -1,0 +1,195 @@
+"""The command line: a thin layer over the public API.
+
+Exit codes: 0 success (for build and validate: the graph conforms); 1 the graph was built or
+read but does not conform to the shapes; 2 an error (bad input, bad arguments, a query that
+cannot run); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sciplan_kg.errors import EXIT_ERROR, EXIT_NONCONFORMANT, EXIT_OK, SciplanError
+from sciplan_kg.paths import DEFAULT_BUILD_DIR
+
+EXAMPLES = {
+    "build": "sciplan-kg build                         # the bundled plans → build/\n"
+    "  sciplan-kg build my-plans/ --out out/     # every .txt in my-plans/",
+    "validate": "sciplan-kg validate build/\n  sciplan-kg validate graph.ttl --verbose",
+    "query": "sciplan-kg query plans\n"
+    "  sciplan-kg query tasks -p plan https://w3id.org/sciplan-kg/id/plan/wushan-2021-2025 --format csv\n"
+    "  sciplan-kg query my-query.rq --format json",
+    "queries": "sciplan-kg queries",
+    "export": "sciplan-kg export --format turtle -o sciplan.ttl\n"
+    "  sciplan-kg export --format trig --inferred -o sciplan.trig",
+    "extract": "sciplan-kg extract data/plans/000_0c79adcaae20951d.txt",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sciplan-kg",
+        description="科学素质行动实施方案知识图谱 / knowledge graph of scientific-literacy implementation plans",
+        epilog="exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version="sciplan-kg 0.1.0")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog="example:\n  " + EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("build", "extract → build → reason → validate → write a build folder / 构建图谱")
+    p.add_argument(
+        "inputs",
+        nargs="*",
+        type=Path,
+        metavar="PLAN_FILE_OR_DIR",
+        help="plan .txt files or folders (default: the bundled plans)",
+    )
+    p.add_argument("--out", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--quiet", action="store_true", help="print only the summary line")
+
+    p = add("validate", "SHACL-validate a build folder or an RDF file / 校验图谱")
+    p.add_argument("path", nargs="?", type=Path, default=DEFAULT_BUILD_DIR, metavar="PATH")
+    p.add_argument("--verbose", action="store_true", help="list informational results one by one")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    p = add("query", "run a catalogue query or a .rq file / 运行查询")
+    p.add_argument("query", metavar="NAME_OR_FILE")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder or RDF file (default: build/)")
+    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
+    p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+
+    add("queries", "list the query catalogue / 列出查询目录")
+
+    p = add("export", "export the graph / 导出图谱")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--format", choices=("turtle", "trig", "nt", "jsonld"), required=True)
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    p.add_argument("--inferred", action="store_true", help="include the OWL 2 RL inferences")
+
+    p = add("extract", "print one plan's extraction records as JSON / 输出抽取记录")
+    p.add_argument("file", type=Path)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    from sciplan_kg.build import build, warnings_text
+
+    result = build(args.inputs or None, args.out)
+    if not args.quiet:
+        print("文件 file                    任务 tasks  部门 agencies  三元组 triples  警告 warnings  标题 title")
+        for p in result.plans:
+            r = p.record
+            print(
+                f"{p.path.name:<28} {len(r.tasks()):>10}  {len(r.agencies):>13}  {p.triples:>14}  "
+                f"{len(r.warnings):>13}  {r.title or '-'}"
+            )
+        text = warnings_text(result.plans)
+        if text:
+            print("\n抽取警告 extraction warnings:")
+            print(text, end="")
+        print()
+        assert result.report is not None
+        from sciplan_kg.validate import format_report
+
+        print(format_report(result.report).split("\n\n", 1)[0])
+    print(
+        f"\n{len(result.plans)} 个方案 plans, {result.asserted} 断言三元组 asserted triples, "
+        f"{result.inferred} 推理三元组 inferred triples → {result.out}"
+    )
+    return EXIT_OK if result.conforms else EXIT_NONCONFORMANT
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from sciplan_kg import validate
+    from sciplan_kg.validate import format_report
+
+    report = validate(args.path)
+    print(
+        report.to_json() if args.json else format_report(report, verbose=args.verbose),
+        end="" if not args.json else "\n",
+    )
+    return EXIT_OK if report.conforms else EXIT_NONCONFORMANT
+
+
+def _query(args: argparse.Namespace) -> int:
+    from sciplan_kg.query import run_query
+    from sciplan_kg.query.output import render
+
+    params = dict(args.param)
+    result = run_query(args.query, args.data, params)
+    sys.stdout.write(render(result, args.format))
+    return EXIT_OK
+
+
+def _queries(args: argparse.Namespace) -> int:
+    from sciplan_kg.query import catalogue
+
+    for name, q in catalogue().items():
+        params = ", ".join(p.name for p in q.params) or "-"
+        print(f"{name:<22} {q.summary_zh}\n{'':<22} {q.summary_en}\n{'':<22} params: {params}; file: {q.path.name}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sciplan_kg.export import export
+
+    size = export(args.data, args.format, args.output, args.inferred)
+    if args.output:
+        print(f"{size} 字节 bytes → {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from sciplan_kg import extract
+
+    rec = extract(args.file)
+    print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "build": _build,
+    "validate": _validate,
+    "query": _query,
+    "queries": _queries,
+    "export": _export,
+    "extract": _extract,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
+        return int(exc.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except SciplanError as exc:
+        print(f"错误 error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断 interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except MemoryError:
+        print("错误 error: 内存不足 / out of memory", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Reading graphs back: a build folder (asserted.ttl, inferred.ttl) or a single RDF file.
+
+Every parse error names the file and, where the parser says, the line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Graph
+
+from sciplan_kg.errors import InputError
+from sciplan_kg.paths import ONTOLOGY_FILE
+
+_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".nq": "nquads",
+}
+GRAPH_FILES = {"asserted": "asserted.ttl", "inferred": "inferred.ttl"}
+
+
+def rdf_format(path: Path) -> str:
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            path,
+            f"不认识的 RDF 文件类型 / unknown RDF file type '{path.suffix}' (use one of {sorted(_FORMATS)})",
+        )
+    return fmt
+
+
+def parse_file(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one RDF file; a syntax error becomes an InputError with the file and line."""
+    g = into if into is not None else Graph()
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(path, "找不到文件 / no such file")
+    try:
+        if fmt in ("trig", "nquads"):
+            from rdflib import Dataset
+
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            for s, p, o, _ in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
+        else:
+            g.parse(path, format=fmt)
+    except InputError:
+        raise
+    except Exception as exc:  # rdflib raises many types; all mean "this file is not valid RDF"
+        message = str(exc).strip().splitlines()
+        text = " ".join(m.strip() for m in message if m.strip())[:300] or type(exc).__name__
+        m = re.search(r"line[ :]+(\d+)", str(exc), re.IGNORECASE)
+        raise InputError(path, f"RDF 语法错误 / invalid {fmt}: {text}", int(m.group(1)) if m else None) from exc
+    return g
+
+
+def load_graphs(path: Path) -> dict[str, Graph]:
+    """The named graphs of a build folder, or {'asserted': …} for one RDF file."""
+    if path.is_dir():
+        out = {}
+        for name, file in GRAPH_FILES.items():
+            f = path / file
+            if not f.is_file():
+                if name == "asserted":
+                    raise InputError(
+                        path, "不是构建目录：缺少 asserted.ttl / not a build folder: asserted.ttl is missing"
+                    )
+                continue
+            out[name] = parse_file(f)
+        return out
+    if not path.exists():
+        raise InputError(path, "找不到文件或文件夹 / no such file or folder")
+    return {"asserted": parse_file(path)}
+
+
+def load_ontology() -> Graph:
+    return parse_file(ONTOLOGY_FILE)
+
+
+def union(graphs: dict[str, Graph], with_ontology: bool = True) -> Graph:
+    g = Graph()
+    for part in graphs.values():
+        g += part
+    if with_ontology:
+        g += load_ontology()
+    return g
