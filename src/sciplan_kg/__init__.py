@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sciplan_kg.build import BuildResult, build
-from sciplan_kg.export import export
+from sciplan_kg.exporter import export
 from sciplan_kg.extract.records import PlanRecord
+from sciplan_kg.pipeline import BuildResult, build
 from sciplan_kg.query import QueryResult, run_query
 from sciplan_kg.validate import Report
 

@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from sciplan_kg.build import build, warnings_text
+    from sciplan_kg.pipeline import build, warnings_text
 
     result = build(args.inputs or None, args.out)
     if not args.quiet:
@@ -144,7 +144,7 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sciplan_kg.export import export
+    from sciplan_kg.exporter import export
 
     size = export(args.data, args.format, args.output, args.inferred)
     if args.output:

@@ -7,10 +7,11 @@ becomes an agency of its own and a warning, never dropped.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from sciplan_kg.extract.records import Agency, AgencyMention, Measure, PlanRecord
-from sciplan_kg.registry import Registry, name_candidates, name_key, title_key
+from sciplan_kg.registry import AgencyTemplate, Registry, name_key, title_key
 from sciplan_kg.registry import level_char as registry_level_char
 
 
@@ -35,22 +36,17 @@ def _mentions(rec: PlanRecord) -> list[AgencyMention]:
 
 def _resolve_agencies(rec: PlanRecord, reg: Registry) -> None:
     level_char = registry_level_char(rec.place, rec.level)
-    table = reg.aliases(level_char)
-    forms: dict[str, Counter[str]] = {}
     info: dict[str, Agency] = {}
+    written: dict[str, Counter[str]] = {}
     for mention in _mentions(rec):
         tpl = reg.match_agency(mention.written, level_char)
         if tpl is not None:
             key = tpl.key
-            hits = [c for c in name_candidates(name_key(mention.written), level_char) if c in table]
-            full = next((c for c in hits if c.startswith((level_char, "各", "团"))), hits[0])
             if key not in info:
-                zh = tpl.zh.replace("{L}", level_char) if tpl.collective else full
-                info[key] = Agency(key, zh, tpl.type, True, tpl.collective)
+                info[key] = Agency(key, "", tpl.type, True, tpl.collective)
             mention.collective = tpl.collective
         else:
-            full = name_key(mention.written)
-            key = full
+            key = name_key(mention.written)
             if key not in info:
                 pattern = reg.match_pattern(mention.written)
                 info[key] = Agency(key, mention.written, pattern.type if pattern else "other", bool(pattern), False)
@@ -62,14 +58,29 @@ def _resolve_agencies(rec: PlanRecord, reg: Registry) -> None:
                         f"'{mention.written}' is in no registry entry; added as a new agency",
                     )
         mention.agency = key
-        forms.setdefault(key, Counter())[full] += 1
+        written.setdefault(key, Counter())[mention.written] += 1
         if mention.written not in info[key].written:
             info[key].written.append(mention.written)
+    templates = {t.key: t for t in reg.agencies}
     for key, agency in info.items():
-        if agency.registered and not agency.collective:
-            # the label is the form the plan uses most (first seen wins a tie)
-            agency.zh = forms[key].most_common(1)[0][0]
+        if key in templates:
+            agency.zh = _label(written[key], templates[key], level_char, reg)
     rec.agencies = sorted(info.values(), key=lambda a: a.key)
+
+
+def _label(forms: Counter[str], tpl: AgencyTemplate, level_char: str, reg: Registry) -> str:
+    """The name the plan itself uses most, in full (with its jurisdiction) and without a
+    bracketed tail; for a body the plan only names in short (科协, 人社局), that name in its
+    jurisdiction (县科协, 县人社局)."""
+    prefixes = (level_char, "各", "团" + level_char, f"共青团{level_char}")
+    full = [f for f in forms if name_key(f).startswith(prefixes) and "(" not in name_key(f)]
+    if full:
+        return max(full, key=lambda f: forms[f])  # max keeps the first seen on a tie
+    aliases = {name_key(a.replace("{L}", level_char)) for a in tpl.aliases}
+    bare = re.sub(r"\(.*?\)$", "", name_key(max(forms, key=lambda f: forms[f])))
+    if level_char + bare in aliases:
+        return level_char + bare
+    return tpl.zh.replace("{L}", level_char)
 
 
 def _resolve_directives(rec: PlanRecord, reg: Registry) -> None:

@@ -84,7 +84,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
                 severity=severity,
                 focus=str(focus),
                 path=_path_text(report_graph, path),
-                component=_local(report_graph.value(node, SH.sourceConstraintComponent)),
+                component=str(report_graph.value(node, SH.sourceConstraintComponent)),
                 shape=_local(report_graph.value(node, SH.sourceShape)),
                 message_zh=messages.get("zh", messages.get(None, "")),
                 message_en=messages.get("en", messages.get(None, "")),
@@ -92,7 +92,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
                 source=source,
             )
         )
-    results.sort(key=lambda r: (("Violation", "Warning", "Info").index(r.severity), r.source, r.focus, r.path))
+    results.sort(key=lambda r: (("Violation", "Warning", "Info").index(r.severity), r.source, r.focus, r.path, r.shape))
     return Report(conforms=bool(conforms), results=results)
 
 
@@ -102,12 +102,13 @@ def _local(term: object) -> str:
 
 
 def _path_text(g: Graph, path: object) -> str:
+    """A result path as its IRI, or ^IRI for an inverse path."""
     if path is None:
         return ""
     inverse = g.value(path, SH.inversePath) if not isinstance(path, URIRef) else None
     if inverse is not None:
-        return "^" + _local(inverse)
-    return _local(path)
+        return "^" + str(inverse)
+    return str(path)
 
 
 def _label(g: Graph, node: object, lang: str = "zh") -> str | None:
@@ -120,7 +121,8 @@ def _label(g: Graph, node: object, lang: str = "zh") -> str | None:
 def describe(g: Graph, node: URIRef) -> tuple[str, str]:
     """(what the node is, for a reader; file:line it came from)."""
     source = ""
-    span = g.value(node, PROV.wasDerivedFrom)
+    spans = sorted(s for s in g.objects(node, PROV.wasDerivedFrom) if (s, RDF.type, OA.SpecificResource) in g)
+    span = spans[0] if spans else None
     if span is not None:
         file_node = g.value(span, OA.hasSource)
         name = g.value(file_node, SK.fileName) if file_node is not None else None
@@ -168,5 +170,6 @@ def format_report(report: Report, verbose: bool = False) -> str:
             lines.append(f"  出处 source: {r.source}")
         lines.append(f"  {r.message_zh}")
         lines.append(f"  {r.message_en}")
-        lines.append(f"  ({r.shape}, path {r.path or '-'}, {r.component}; {r.focus})")
+        path = ("^" if r.path.startswith("^") else "") + _local(r.path.lstrip("^")) if r.path else "-"
+        lines.append(f"  ({r.shape}, path {path}, {_local(r.component)}; {r.focus})")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,116 @@
+"""The build: RDF golden by isomorphism, byte-identical rebuilds, atomic output folders,
+inferences kept apart, provenance spans that quote the file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+import sciplan_kg.pipeline as pipeline_module
+from sciplan_kg.errors import InputError
+from sciplan_kg.model.namespaces import OA, SK
+from sciplan_kg.pipeline import BuildResult, build
+from sciplan_kg.store import load_graphs
+from tests.conftest import FIXTURE_PLANS, GOLDEN, UPDATE
+
+ENSHI = FIXTURE_PLANS / "enshi_ascii_numbered.txt"
+
+
+def test_plan_graph_matches_golden_by_isomorphism(tmp_path: Path) -> None:
+    result = build([ENSHI], tmp_path / "out")
+    graphs = load_graphs(result.out)
+    golden = GOLDEN / "rdf" / "enshi_ascii_numbered.ttl"
+    if UPDATE:
+        golden.write_bytes((result.out / "asserted.ttl").read_bytes())
+    expected = Graph().parse(golden)
+    if not isomorphic(graphs["asserted"], expected):
+        _, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(graphs["asserted"]))
+        pytest.fail(f"missing {len(missing)} triples, e.g. {next(iter(missing), None)}; extra {len(extra)}")
+
+
+def test_every_task_of_every_plan_has_a_lead(five: BuildResult) -> None:
+    graphs = load_graphs(five.out)
+    g = graphs["asserted"] + graphs["inferred"]
+    tasks = set(g.subjects(predicate=None, object=SK.Task))
+    assert len(tasks) == sum(len(p.record.tasks()) for p in five.plans)
+    assert all(g.value(t, SK.leadAgency) is not None for t in tasks)
+    assert five.conforms
+
+
+def test_inferences_are_kept_apart(five: BuildResult) -> None:
+    graphs = load_graphs(five.out)
+    asserted, inferred = graphs["asserted"], graphs["inferred"]
+    assert len(asserted & inferred) == 0
+    assert not list(asserted.triples((None, SK.inheritedLeadAgency, None)))
+    assert list(inferred.triples((None, SK.inheritedLeadAgency, None)))
+    # part-of is transitive: a task is part of its plan
+    task, measure = next(iter(asserted.subject_objects(SK.inMeasure)))
+    plan = asserted.value(measure, SK.inPlan)
+    assert (task, SK.partOf, plan) in inferred
+
+
+def test_every_span_quotes_its_file(five: BuildResult) -> None:
+    g = load_graphs(five.out)["asserted"]
+    texts = {
+        f: (Path(p.path).read_text(encoding="utf-8"))
+        for p in five.plans
+        for f in g.subjects(SK.sha256, Literal(p.record.sha256))
+    }
+    spans = list(g.subjects(OA.hasSource, None))
+    assert spans
+    for span in spans:
+        text = texts[g.value(span, OA.hasSource)]
+        selectors = list(g.objects(span, OA.hasSelector))
+        position = next(s for s in selectors if (s, None, OA.TextPositionSelector) in g)
+        quote = next(s for s in selectors if (s, None, OA.TextQuoteSelector) in g)
+        start, end = int(g.value(position, OA.start)), int(g.value(position, OA.end))
+        assert text[start:end] == str(g.value(quote, OA.exact))
+
+
+def test_rebuild_is_byte_identical_whatever_the_hash_seed(five: BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    code = (
+        f"import sys; from pathlib import Path; from sciplan_kg.pipeline import build; build(None, Path({str(out)!r}))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=600)
+    for name in ["asserted.ttl", "inferred.ttl", "validation.json", "validation.txt", "manifest.json"]:
+        assert (out / name).read_bytes() == (five.out / name).read_bytes(), name
+    for record in (five.out / "records").iterdir():
+        assert (out / "records" / record.name).read_bytes() == record.read_bytes()
+
+
+def test_failed_build_leaves_the_previous_folder_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build([ENSHI], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def explode(_: Graph) -> bytes:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline_module, "turtle_bytes", explode)
+    with pytest.raises(KeyboardInterrupt):
+        build([ENSHI, FIXTURE_PLANS / "anping_bullets_truncated.txt"], out)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no temporary folder is left behind"
+
+
+def test_missing_input_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        build([tmp_path / "nope.txt"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_iris_are_readable_and_stable(five: BuildResult) -> None:
+    g = load_graphs(five.out)["asserted"]
+    for task in g.subjects(predicate=None, object=SK.Task):
+        assert isinstance(task, URIRef)
+        assert "/task/" in str(task) and ("/action/" in str(task) or "/project/" in str(task))
+    assert not any(isinstance(t, type(None)) for t in g)

@@ -1,0 +1,145 @@
+"""The command line, called in-process: exit codes, formats, messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from sciplan_kg.cli import COMMANDS, main
+from sciplan_kg.paths import ROOT
+from sciplan_kg.pipeline import BuildResult
+from sciplan_kg.store import load_graphs
+from tests.conftest import FIXTURE_PLANS
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_build_conforming_plan_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "build", str(FIXTURE_PLANS / "enshi_ascii_numbered.txt"), "--out", str(tmp_path / "b"))
+    assert code == 0
+    assert "enshi_ascii_numbered.txt" in out and "conforms" in out
+
+
+def test_build_nonconforming_plan_exits_1_with_a_readable_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "b"
+    code, out, _ = run(capsys, "build", str(FIXTURE_PLANS / "anping_bullets_truncated.txt"), "--out", str(out_dir))
+    assert code == 1
+    assert "truncated" in out  # the extraction warning, with its line
+    code, out, _ = run(capsys, "validate", str(out_dir))
+    assert code == 1
+    assert "任务「开展技能竞赛」" in out and "安平县全民科学素质行动规划纲要实施方案" in out
+    assert "anping_bullets_truncated.txt:17" in out
+    assert "The task has no lead agency" in out
+
+
+def test_validate_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "validate", str(tmp_path / "missing"))
+    assert code == 2 and "missing" in err
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(bad))
+    assert code == 2
+    assert "bad.ttl:3" in err
+
+
+def test_validate_five_plans_conforms(five: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", str(five.out))
+    assert code == 0 and "conforms" in out
+    code, out, _ = run(capsys, "validate", str(five.out), "--json")
+    assert json.loads(out)["conforms"] is True
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json"])
+def test_query_formats(fmt: str, five: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "query", "plans", "--data", str(five.out), "--format", fmt)
+    assert code == 0
+    columns = ["plan", "title", "place", "source", "docNumber", "issuer", "issued", "literacyTarget", "parents"]
+    if fmt == "json":
+        rows = json.loads(out)
+        assert len(rows) == len(five.plans) and list(rows[0]) == columns
+        assert "\\u" not in out  # Chinese text is never escaped
+    elif fmt in ("csv", "tsv"):
+        rows = list(csv.reader(io.StringIO(out), delimiter="," if fmt == "csv" else "\t"))
+        assert rows[0] == columns and len(rows) == len(five.plans) + 1
+    else:
+        assert out.splitlines()[0].split() == columns
+
+
+def test_query_with_parameter_and_file(five: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rq = tmp_path / "count.rq"
+    rq.write_text(
+        "#+ summary_zh: 计数\n#+ summary_en: count\n#+ description: tasks of a plan\n"
+        "#+ param: plan | iri | (all) | a plan\n#+ columns: n\n"
+        "PREFIX sk: <https://w3id.org/sciplan-kg/ontology#>\n"
+        "SELECT (COUNT(?t) AS ?n) WHERE { ?t sk:inMeasure/sk:inPlan ?plan }\n",
+        encoding="utf-8",
+    )
+    plan = five.plans[0]
+    iri = json.loads(run(capsys, "query", "plans", "--data", str(five.out), "--format", "json")[1])[0]["plan"]
+    code, out, _ = run(capsys, "query", str(rq), "--data", str(five.out), "-p", "plan", iri, "--format", "json")
+    assert code == 0
+    assert json.loads(out) == [{"n": len(plan.record.tasks())}]
+
+
+def test_query_errors_exit_2(five: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "query", "no-such-query", "--data", str(five.out))[0] == 2
+    upd = tmp_path / "upd.rq"
+    upd.write_text("INSERT DATA { <urn:a> <urn:b> <urn:c> }\n", encoding="utf-8")
+    code, _, err = run(capsys, "query", str(upd), "--data", str(five.out))
+    assert code == 2 and "refused" in err
+    code, _, err = run(capsys, "query", "plans", "--data", str(five.out), "-p", "plan", "not an iri")
+    assert code == 2 and "plan" in err
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nt", "jsonld"])
+def test_export_reimports_isomorphic(fmt: str, five: BuildResult, tmp_path: Path, capsys) -> None:
+    out = tmp_path / f"g.{fmt}"
+    code, _, _ = run(capsys, "export", "--data", str(five.out), "--format", fmt, "-o", str(out), "--inferred")
+    assert code == 0
+    graphs = load_graphs(five.out)
+    expected = graphs["asserted"] + graphs["inferred"]
+    parse_format = {"turtle": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}[fmt]
+    if fmt == "trig":
+        ds = Dataset()
+        ds.parse(out, format="trig")
+        got = Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            got.add((s, p, o))
+        assert len(list(ds.graphs())) >= 2
+    else:
+        got = Graph().parse(out, format=parse_format)
+    assert isomorphic(got, expected)
+    again = tmp_path / f"h.{fmt}"
+    run(capsys, "export", "--data", str(five.out), "--format", fmt, "-o", str(again), "--inferred")
+    assert again.read_bytes() == out.read_bytes()
+    assert "\\u" not in out.read_text(encoding="utf-8")
+
+
+def test_export_defaults_to_asserted_triples(five: BuildResult, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "g.ttl"
+    assert run(capsys, "export", "--data", str(five.out), "--format", "turtle", "-o", str(out))[0] == 0
+    assert isomorphic(Graph().parse(out), load_graphs(five.out)["asserted"])
+
+
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        code, out, _ = run(capsys, command, "--help")
+        assert code == 0 and "example:" in out
+        assert f"sciplan-kg {command}" in readme, command
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "export")[0] == 2
