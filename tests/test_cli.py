@@ -143,3 +143,16 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(capsys: pyt
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "export")[0] == 2
+
+
+def test_coverage_command(five: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "coverage", "--data", str(five.out), "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["file"] for r in rows] == [p.path.name for p in five.plans]
+    for row, plan in zip(rows, five.plans, strict=True):
+        assert row["tasks"] == len(plan.record.tasks())
+        assert row["spansVerified"] == row["spans"] > 0
+        assert row["tasksWithLead"] == row["tasks"]
+    code, _, err = run(capsys, "coverage", "--data", "/nonexistent")
+    assert code == 2 and "coverage.json" in err

@@ -63,9 +63,9 @@ def test_ascii_and_fullwidth_punctuation_extract_the_same(path: Path) -> None:
 
 
 def test_fold_keeps_every_offset() -> None:
-    text = "（牵头单位：县科协）〔2022〕１２号―—-－"
+    text = "（牵头单位：县科协）〔2022〕１２号―—-－─"
     assert len(fold(text)) == len(text)
-    assert fold(text) == "(牵头单位:县科协)[2022]12号————"
+    assert fold(text) == "(牵头单位:县科协)[2022]12号—————"
 
 
 def test_metadata_block_ascii_lead_after_title_numbered_tasks() -> None:

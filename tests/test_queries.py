@@ -106,3 +106,21 @@ def test_syntax_error_names_the_position(tmp_path, five_graph: Graph) -> None:
     rq.write_text("SELECT ?s WHERE {\n  ?s ?p \n}\n", encoding="utf-8")
     with pytest.raises(QueryError, match=r"line \d+, column \d+"):
         run_local(parse_query_file(rq), five_graph)
+
+
+def test_sources_quote_the_files(five: BuildResult, five_graph: Graph) -> None:
+    texts = {p.path.name: p.path.read_text(encoding="utf-8") for p in five.plans}
+    rows = run_query("sources", five_graph).rows
+    assert len(rows) == sum(len(p.record.tasks()) for p in five.plans)
+    for r in rows:
+        assert texts[r["source"]][r["start"] : r["end"]] == r["quote"]
+
+
+def test_targets_include_every_literacy_target(five: BuildResult, five_graph: Graph) -> None:
+    rows = run_query("targets", five_graph).rows
+    literacy = {r["plan"]: r for r in rows if r["kind"] == "literacy"}
+    assert len(literacy) == len(five.plans)
+    assert all(r["unit"] == "%" and r["comparator"] in (">", "≥", "=") for r in literacy.values())
+    task_rows = [r for r in rows if r["kind"] == "task"]
+    assert len(task_rows) == sum(len(t.targets) for p in five.plans for _, t in p.record.tasks())
+    assert all(r["task"] for r in task_rows)

@@ -27,6 +27,7 @@ EXAMPLES = {
     "export": "sciplan-kg export --format turtle -o sciplan.ttl\n"
     "  sciplan-kg export --format trig --inferred -o sciplan.trig",
     "extract": "sciplan-kg extract data/plans/000_0c79adcaae20951d.txt",
+    "coverage": "sciplan-kg coverage --data build/ --format json",
 }
 
 
@@ -78,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("turtle", "trig", "nt", "jsonld"), required=True)
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     p.add_argument("--inferred", action="store_true", help="include the OWL 2 RL inferences")
+
+    p = add("coverage", "per-plan extraction coverage of a build folder / 抽取覆盖情况")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
 
     p = add("extract", "print one plan's extraction records as JSON / 输出抽取记录")
     p.add_argument("file", type=Path)
@@ -152,6 +157,23 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from sciplan_kg.coverage import COLUMNS
+    from sciplan_kg.errors import InputError
+    from sciplan_kg.query.output import render
+    from sciplan_kg.query.run import QueryResult
+
+    path = args.data / "coverage.json"
+    if not path.is_file():
+        raise InputError(args.data, "不是构建目录：缺少 coverage.json / not a build folder: coverage.json is missing")
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"JSON 格式错误 / malformed JSON: {exc.msg}", exc.lineno) from exc
+    sys.stdout.write(render(QueryResult(list(COLUMNS), rows), args.format))
+    return EXIT_OK
+
+
 def _extract(args: argparse.Namespace) -> int:
     from sciplan_kg import extract
 
@@ -167,6 +189,7 @@ COMMANDS = {
     "queries": _queries,
     "export": _export,
     "extract": _extract,
+    "coverage": _coverage,
 }
 
 

@@ -8,6 +8,7 @@ A build folder holds::
     validation.txt        the SHACL report for people (zh and en)
     validation.json       the same results as data
     warnings.txt          what extraction could not find, file:line, zh and en
+    coverage.json         per plan: tasks, leads, targets, unresolved names, spans verified
     manifest.json         inputs (name, sha256) and counts
 
 The folder is written whole to a temporary sibling and swapped in by renames, so an
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from sciplan_kg.coverage import Coverage, coverage
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
@@ -44,6 +46,7 @@ class PlanResult:
     path: Path
     record: PlanRecord
     triples: int
+    coverage: Coverage
 
 
 @dataclass
@@ -88,7 +91,7 @@ def extract_all(files: list[Path], reg: Registry) -> list[tuple[PlanResult, Grap
         pt = read_plan_text(path)
         rec = resolve(extract_text(pt), reg)
         g = plan_graph(rec, reg, pt.raw)
-        out.append((PlanResult(path, rec, len(g)), g))
+        out.append((PlanResult(path, rec, len(g), coverage(rec, g, pt.raw)), g))
     return out
 
 
@@ -133,6 +136,8 @@ def _write(result: BuildResult, asserted: Graph, inferred: Graph) -> None:
         (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
         (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")
         (tmp / "warnings.txt").write_text(warnings_text(result.plans), encoding="utf-8")
+        rows = [p.coverage.row() for p in result.plans]
+        (tmp / "coverage.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         manifest = {
             "plans": [
                 {

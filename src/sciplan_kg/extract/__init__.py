@@ -16,6 +16,7 @@ from sciplan_kg.extract.header import read_basis, read_header, read_literacy_tar
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, read_table
+from sciplan_kg.extract.targets import task_targets
 from sciplan_kg.extract.text import PlanText, read_plan_text
 
 __all__ = ["PlanRecord", "extract_plan", "extract_text"]
@@ -50,6 +51,8 @@ def extract_text(pt: PlanText) -> PlanRecord:
     table_at = find_table(pt, end)
     if table_at is None or not read_table(pt, rec, table_at):
         read_measures(pt, rec, body_from, end)
+    for _, task in rec.tasks():
+        task.targets = task_targets(pt, task.span.start, task.span.end)
     _check(pt, rec)
     return rec
 

@@ -35,6 +35,7 @@ _LEVEL_BY_SUFFIX = (
 )
 _BASIS_CUE = re.compile(r"根据|按照|贯彻|落实|依据")
 _BOOK_TITLE = re.compile(r"《([^《》]*(?:《[^《》]*》[^《》]*)*)》")
+_GAIN = re.compile(r"\s*,?\s*比\s*((?:19|20)\d{2})\s*年(?:底)?提高了?\s*(\d+(?:\.\d+)?)\s*个百分点")
 _COMPARATORS = {
     "超过": "gt",
     "高于": "gt",
@@ -304,3 +305,22 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
         quote=pt.quote(start, end),
         span=_span(pt, start, end),
     )
+    # a share stated for a year before the plan's period is its baseline (the latest one)
+    first = rec.period[0] if rec.period else year
+    earlier = [f for f in found if f[0] < first]
+    if earlier:
+        b_year, b, b_offset = max(earlier, key=lambda f: f[0])
+        b_start, b_end = b_offset + b.start(), b_offset + b.end()
+        gain = _GAIN.match(pt.folded, b_end)
+        if gain:
+            b_end = gain.end()
+        rec.baseline = Target(
+            value=float(b.group(3)),
+            unit="%",
+            comparator="eq",
+            year=b_year,
+            quote=pt.quote(b_start, b_end),
+            span=_span(pt, b_start, b_end),
+            gain=float(gain.group(2)) if gain else None,
+            gain_since=int(gain.group(1)) if gain else None,
+        )

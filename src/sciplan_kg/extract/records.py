@@ -51,6 +51,10 @@ class Target:
     year: int | None
     quote: str
     span: Span
+    period: tuple[int, int] | None = None  # "十四五"期间 → (2021, 2025)
+    frequency: str | None = None  # 每学期, 每年: a recurring commitment
+    gain: float | None = None  # for a baseline: 比2015年提高了6.4个百分点 → 6.4
+    gain_since: int | None = None  # … and 2015
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Task:
     text: str
     span: Span
     assignments: list[Assignment] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
 
 
 @dataclass
@@ -122,6 +127,7 @@ class PlanRecord:
     level: str | None  # county, district, city, province
     directives: list[DirectiveRef] = field(default_factory=list)
     literacy_target: Target | None = None
+    baseline: Target | None = None
     measures: list[Measure] = field(default_factory=list)
     agencies: list[Agency] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)

@@ -87,6 +87,9 @@ class SK(DefinedNamespace):
     year: URIRef
     quote: URIRef
     line: URIRef
+    frequency: URIRef
+    gain: URIRef
+    gainSince: URIRef
     # individuals
     Roles: URIRef
     LeadRole: URIRef

@@ -240,6 +240,14 @@ class PlanGraph:
             target = iris.child(plan, "target", "literacy")
             g.add((plan, SK.literacyTarget, target))
             self._target(target, SK.LiteracyTarget, rec.literacy_target)
+        if rec.baseline:
+            b = rec.baseline
+            node = iris.child(plan, "baseline", str(b.year))
+            g.add((plan, SK.baseline, node))
+            self._target(node, SK.Baseline, b)
+            if b.gain is not None and b.gain_since is not None:
+                g.add((node, SK.gain, _decimal(b.gain)))
+                g.add((node, SK.gainSince, _year(b.gain_since)))
 
     def _body_en(self, name: str) -> str:
         for suffix, english in _BODY_EN:
@@ -264,6 +272,11 @@ class PlanGraph:
     def _target(self, node: URIRef, cls: URIRef, t: Target) -> None:
         _target_node(self.g, node, cls, t.value, t.unit, t.comparator, t.year)
         self.g.add((node, SK.quote, zh(t.quote)))
+        if t.period:
+            self.g.add((node, SK.periodStart, _year(t.period[0])))
+            self.g.add((node, SK.periodEnd, _year(t.period[1])))
+        if t.frequency:
+            self.g.add((node, SK.frequency, zh(t.frequency)))
         self._span(node, t.span, t.quote)
 
     def _agencies(self) -> None:
@@ -311,6 +324,10 @@ class PlanGraph:
             g.add((task, SK.text, zh(t.text)))
             self._span(task, t.span, self._quote(t.span))
             self._responsibilities(task, t.assignments)
+            for n, target in enumerate(t.targets, start=1):
+                target_node = iris.child(task, "target", str(n))
+                g.add((task, SK.target, target_node))
+                self._target(target_node, SK.TaskTarget, target)
 
     def _responsibilities(self, item: URIRef, assignments: list) -> None:
         g = self.g
