@@ -156,3 +156,14 @@ def test_coverage_command(five: BuildResult, capsys: pytest.CaptureFixture[str])
         assert row["tasksWithLead"] == row["tasks"]
     code, _, err = run(capsys, "coverage", "--data", "/nonexistent")
     assert code == 2 and "coverage.json" in err
+
+
+def test_timeout_stops_a_long_query(five: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rq = tmp_path / "slow.rq"
+    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n", encoding="utf-8")
+    import time
+
+    started = time.monotonic()
+    code, _, err = run(capsys, "query", str(rq), "--data", str(five.out), "--timeout", "1")
+    assert code == 2 and "1 s" in err
+    assert time.monotonic() - started < 30

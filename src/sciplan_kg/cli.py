@@ -21,6 +21,8 @@ EXAMPLES = {
     "  sciplan-kg build my-plans/ --out out/     # every .txt in my-plans/",
     "validate": "sciplan-kg validate build/\n  sciplan-kg validate graph.ttl --verbose",
     "query": "sciplan-kg query plans\n"
+    "  sciplan-kg query lead-load --store oxigraph --timeout 30\n"
+    "  sciplan-kg query tasks --endpoint http://127.0.0.1:7878/query --format json\n"
     "  sciplan-kg query tasks -p plan https://w3id.org/sciplan-kg/id/plan/wushan-2021-2025 --format csv\n"
     "  sciplan-kg query my-query.rq --format json",
     "queries": "sciplan-kg queries",
@@ -28,6 +30,8 @@ EXAMPLES = {
     "  sciplan-kg export --format trig --inferred -o sciplan.trig",
     "extract": "sciplan-kg extract data/plans/000_0c79adcaae20951d.txt",
     "coverage": "sciplan-kg coverage --data build/ --format json",
+    "load": "sciplan-kg load --endpoint http://127.0.0.1:7878/query",
+    "serve": "sciplan-kg serve --port 7878   # then open http://127.0.0.1:7878/",
 }
 
 
@@ -71,6 +75,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder or RDF file (default: build/)")
     p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL endpoint instead of --data")
+    p.add_argument("--store", choices=("rdflib", "oxigraph"), default="rdflib", help="embedded engine (default rdflib)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this long")
+
+    p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--endpoint", required=True, metavar="URL", help="the server's SPARQL query endpoint")
+    p.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: guessed)")
+
+    p = add("serve", "serve the graph with Oxigraph on 127.0.0.1 / 启动本地 SPARQL 服务")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--location", type=Path, help="keep the Oxigraph database here (default: build/oxigraph)")
 
     add("queries", "list the query catalogue / 列出查询目录")
 
@@ -134,7 +151,7 @@ def _query(args: argparse.Namespace) -> int:
     from sciplan_kg.query.output import render
 
     params = dict(args.param)
-    result = run_query(args.query, args.data, params)
+    result = run_query(args.query, args.data, params, endpoint=args.endpoint, store=args.store, timeout=args.timeout)
     sys.stdout.write(render(result, args.format))
     return EXIT_OK
 
@@ -155,6 +172,24 @@ def _export(args: argparse.Namespace) -> int:
     if args.output:
         print(f"{size} 字节 bytes → {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _load(args: argparse.Namespace) -> int:
+    from sciplan_kg.dataset import named_graphs
+    from sciplan_kg.remote import load
+    from sciplan_kg.store import load_graphs, load_ontology
+
+    graphs = load_graphs(args.data)
+    named = named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology())
+    for upload in load(args.endpoint, named, args.store_endpoint):
+        print(f"{upload.triples:>8} 三元组 triples → {upload.graph}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from sciplan_kg.serve import serve
+
+    return serve(args.data, args.port, args.location)
 
 
 def _coverage(args: argparse.Namespace) -> int:
@@ -190,6 +225,8 @@ COMMANDS = {
     "export": _export,
     "extract": _extract,
     "coverage": _coverage,
+    "load": _load,
+    "serve": _serve,
 }
 
 

@@ -69,6 +69,16 @@ def trig_bytes(graphs: dict[str, Graph]) -> bytes:
     return ds.serialize(format="trig", encoding="utf-8")
 
 
+def nquads_bytes(graphs: dict[URIRef, Graph]) -> bytes:
+    """Named graphs as sorted N-Quads lines."""
+    lines: list[str] = []
+    for name in sorted(graphs):
+        suffix = f" <{name}> .\n"
+        for line in nt_bytes(graphs[name]).decode("utf-8").splitlines():
+            lines.append(line[: -len(" .")] + suffix if line.endswith(" .") else line)
+    return "".join(sorted(lines)).encode("utf-8")
+
+
 def serialize(fmt: str, graphs: dict[str, Graph]) -> bytes:
     """``graphs`` maps a graph IRI to its triples; formats without named graphs get their union."""
     if fmt == "trig":

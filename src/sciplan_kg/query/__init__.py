@@ -1,4 +1,5 @@
-"""The SPARQL query interface: catalogue, running, output formats."""
+"""The SPARQL query interface: catalogue, backends (rdflib, Oxigraph embedded, a remote
+endpoint), output formats."""
 
 from __future__ import annotations
 
@@ -6,27 +7,56 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from sciplan_kg.errors import UsageError
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
+from sciplan_kg.query.backends import Backend, OxigraphBackend, RdflibBackend, RemoteBackend
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue, find_query
-from sciplan_kg.query.run import QueryResult, run_local
-from sciplan_kg.store import load_graphs, union
+from sciplan_kg.query.run import QueryResult
 
-__all__ = ["CatalogueQuery", "QueryResult", "catalogue", "find_query", "run_query"]
+__all__ = ["CatalogueQuery", "QueryResult", "backend", "catalogue", "find_query", "run_query"]
+STORES = ("rdflib", "oxigraph")
+
+
+def backend(data: Path | Graph | None = None, endpoint: str | None = None, store: str = "rdflib") -> Backend:
+    """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph
+    loaded into rdflib (default) or an embedded Oxigraph store."""
+    if endpoint:
+        return RemoteBackend(endpoint)
+    if store not in STORES:
+        raise UsageError(f"未知存储 / unknown store '{store}'; use one of {', '.join(STORES)}")
+    from sciplan_kg.store import load_graphs, load_ontology, union
+
+    if isinstance(data, Graph):
+        graph = data
+        if store == "rdflib":
+            return RdflibBackend(graph)
+        return OxigraphBackend.from_graphs({"urn:sciplan-kg:data": graph})  # type: ignore[dict-item]
+    graphs = load_graphs(data or DEFAULT_BUILD_DIR)
+    if store == "rdflib":
+        return RdflibBackend(union(graphs))
+    from sciplan_kg.dataset import named_graphs
+
+    return OxigraphBackend.from_graphs(named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology()))
 
 
 def run_query(
     name_or_file: str,
     data: Path | Graph | None = None,
     params: dict[str, str] | None = None,
+    *,
+    endpoint: str | None = None,
+    store: str = "rdflib",
+    timeout: float | None = None,
 ) -> QueryResult:
-    """Run a catalogue query (by name) or a .rq file on a build folder, an RDF file or a graph.
+    """Run a catalogue query (by name) or a .rq file.
 
-    >>> rows = run_query("plans").rows          # doctest: +SKIP
-    >>> run_query("tasks", params={"plan": iri}).dataframe()   # with pandas installed  # doctest: +SKIP
+    ``data`` is a build folder, an RDF file or an rdflib graph (default: build/); ``endpoint``
+    a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("rdflib" or
+    "oxigraph"). Returns the rows; ``.dataframe()`` gives a pandas DataFrame when pandas is
+    installed::
+
+        rows = run_query("plans").rows
+        df = run_query("tasks", params={"plan": iri}).dataframe()
     """
     q = find_query(name_or_file)
-    if isinstance(data, Graph):
-        graph = data
-    else:
-        graph = union(load_graphs(data or DEFAULT_BUILD_DIR))
-    return run_local(q, graph, params)
+    return backend(data, endpoint, store).run(q, params or {}, timeout)

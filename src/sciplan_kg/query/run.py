@@ -118,22 +118,17 @@ def _sort_multi(value: Value) -> Value:
     return value
 
 
-def run_local(q: CatalogueQuery, graph: Graph, params: dict[str, str] | None = None) -> QueryResult:
-    """Run a catalogue query on an in-memory graph."""
-    prepared = prepare(q)
-    init = bindings(q, params or {})
-    try:
-        result = graph.query(prepared, initBindings=init)
-    except Exception as exc:
-        raise QueryError(q.name, f"查询执行失败 / the query failed: {exc}") from exc
-    if result.type != "SELECT":
-        raise QueryError(q.name, "只支持 SELECT 查询 / only SELECT queries are supported")
-    columns = [str(v) for v in result.vars or []]
-    rows = []
-    for row in result:
-        values = {c: python_value(row[i]) for i, c in enumerate(columns)}
+def finish(q: CatalogueQuery, columns: list[str], rows: list[dict[str, Value]]) -> QueryResult:
+    """Rows as every backend returns them: multi-valued columns sorted and without blanks."""
+    for values in rows:
         for c in q.multivalued:
             if c in values:
                 values[c] = _sort_multi(values[c])
-        rows.append(values)
     return QueryResult(columns, rows)
+
+
+def run_local(q: CatalogueQuery, graph: Graph, params: dict[str, str] | None = None) -> QueryResult:
+    """Run a catalogue query on an in-memory graph with rdflib."""
+    from sciplan_kg.query.backends import RdflibBackend
+
+    return RdflibBackend(graph).run(q, params or {})

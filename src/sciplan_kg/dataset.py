@@ -1,0 +1,74 @@
+"""The graph as a dataset of named graphs: one per plan (its asserted and inferred triples),
+one for the registries, one for the ontology. This is what goes to a SPARQL store, so that
+adding or replacing one plan touches one graph.
+
+Graph IRIs: ``…/id/graph/plan/{place}-{start}-{end}``, ``…/id/graph/registry``,
+``…/id/graph/ontology``.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, Graph, URIRef
+
+from sciplan_kg.model import iris
+from sciplan_kg.model.namespaces import ID, SK
+from sciplan_kg.registry import load_registry
+
+REGISTRY_GRAPH = URIRef(str(ID) + "graph/registry")
+ONTOLOGY_GRAPH = URIRef(str(ID) + "graph/ontology")
+_PLAN_PREFIX = str(ID) + "plan/"
+
+
+def plan_graph_iri(plan: URIRef) -> URIRef:
+    return URIRef(str(ID) + "graph/plan/" + str(plan)[len(_PLAN_PREFIX) :])
+
+
+def _owners(asserted: Graph) -> tuple[dict[str, URIRef], dict[URIRef, URIRef]]:
+    """IRI prefixes and single nodes that belong to each plan."""
+    prefixes: dict[str, URIRef] = {}
+    nodes: dict[URIRef, URIRef] = {}
+    registry_slugs = {iris.segment(a.slug) for a in load_registry().areas.values()}
+    for plan in asserted.subjects(RDF.type, SK.ImplementationPlan):
+        if not isinstance(plan, URIRef):
+            continue
+        graph = plan_graph_iri(plan)
+        prefixes[str(plan) + "/"] = graph
+        nodes[plan] = graph
+        source = asserted.value(plan, SK.sourceFile)
+        if isinstance(source, URIRef):
+            nodes[source] = graph
+        area = asserted.value(plan, SK.area)
+        if isinstance(area, URIRef):
+            slug = str(area).rsplit("/", 1)[-1]
+            prefixes[str(ID) + f"agency/{slug}/"] = graph
+            if slug not in registry_slugs:
+                nodes[area] = graph  # an area no registry knows is described by its plan
+    return prefixes, nodes
+
+
+def named_graphs(asserted: Graph, inferred: Graph | None = None, ontology: Graph | None = None) -> dict[URIRef, Graph]:
+    """Split the graph into one named graph per plan, the registries, and the ontology."""
+    prefixes, nodes = _owners(asserted)
+    ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[0]))
+    out: dict[URIRef, Graph] = {REGISTRY_GRAPH: Graph()}
+    for graph in set(nodes.values()) | set(prefixes.values()):
+        out[graph] = Graph()
+
+    def owner(subject: object) -> URIRef:
+        if isinstance(subject, URIRef):
+            if subject in nodes:
+                return nodes[subject]
+            text = str(subject)
+            for prefix, graph in ordered:
+                if text.startswith(prefix):
+                    return graph
+        return REGISTRY_GRAPH
+
+    for part in (asserted, inferred):
+        if part is None:
+            continue
+        for triple in part:
+            out[owner(triple[0])].add(triple)
+    if ontology is not None:
+        out[ONTOLOGY_GRAPH] = ontology
+    return out

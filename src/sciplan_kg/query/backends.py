@@ -1,0 +1,229 @@
+"""Where a query runs: rdflib in memory (the default), Oxigraph embedded (pyoxigraph, fast on
+large corpora), or any SPARQL 1.1 endpoint (SPARQLWrapper). All three take the same
+catalogue query and parameters and return the same rows.
+
+Parameters are RDF terms. rdflib and Oxigraph bind them natively (initBindings,
+substitutions). A remote endpoint has no binding API, so the terms are sent as a ``VALUES``
+block at the top of the outer WHERE, each term serialised and escaped as an RDF term
+(``term.n3()``): a value carrying quotes or SPARQL syntax stays one literal or one IRI.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.term import Node
+
+from sciplan_kg.errors import QueryError
+from sciplan_kg.query.catalogue import CatalogueQuery
+from sciplan_kg.query.run import QueryResult, bindings, finish, prepare, python_value
+
+SCIPLAN_GRAPHS = "https://w3id.org/sciplan-kg/id/graph/"
+
+
+class Backend(Protocol):
+    def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None) -> QueryResult: ...
+
+
+@contextmanager
+def deadline(seconds: float | None, name: str) -> Iterator[None]:
+    """Stop a long local query after ``seconds`` (in the main thread, where signals work)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise QueryError(name, f"查询超时（{seconds:g} 秒）/ the query took longer than {seconds:g} s and was stopped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class RdflibBackend:
+    """rdflib's SPARQL engine over an in-memory graph."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
+        prepared = prepare(q)
+        init = bindings(q, params)
+        with deadline(timeout, q.name):
+            try:
+                result = self.graph.query(prepared, initBindings=init)
+                columns = [str(v) for v in result.vars or []]
+                rows = [{c: python_value(row[i]) for i, c in enumerate(columns)} for row in result]
+            except QueryError:
+                raise
+            except Exception as exc:
+                raise QueryError(q.name, f"查询执行失败 / the query failed: {exc}") from exc
+        return finish(q, columns, rows)
+
+
+def _to_oxigraph(term: Node) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError("parameter", f"不支持的参数类型 / unsupported parameter term {term!r}")
+
+
+def _from_oxigraph(term: Any) -> Node | None:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(str(term))
+
+
+class OxigraphBackend:
+    """Oxigraph embedded through pyoxigraph: the same queries, much faster on a large corpus."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    @classmethod
+    def from_graphs(cls, graphs: dict[URIRef, Graph]) -> OxigraphBackend:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        quads = []
+        for name, g in graphs.items():
+            graph_name = ox.NamedNode(str(name))
+            for s, p, o in g:
+                quads.append(ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), graph_name))
+        store.extend(quads)
+        return cls(store)
+
+    def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
+        import pyoxigraph as ox
+
+        prepare(q)  # the same syntax check and Update refusal as everywhere
+        subs = {ox.Variable(str(k)): _to_oxigraph(v) for k, v in bindings(q, params).items()}
+        with deadline(timeout, q.name):
+            try:
+                solutions = self.store.query(q.text, use_default_graph_as_union=True, substitutions=subs)
+                columns = [v.value for v in solutions.variables]
+                rows = [{c: python_value(_from_oxigraph(sol[c])) for c in columns} for sol in solutions]
+            except QueryError:
+                raise
+            except (SyntaxError, OSError, ValueError) as exc:
+                raise QueryError(q.name, f"查询执行失败 / the query failed: {exc}") from exc
+        return finish(q, columns, rows)
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, init: dict[Variable, Node]) -> str:
+    """The query with a VALUES block for the bound parameters at the top of its outer WHERE."""
+    if not init:
+        return text
+    m = _WHERE.search(_strip_comments(text))
+    if m is None:
+        raise QueryError("query", "找不到 WHERE 子句 / no WHERE clause to bind parameters in")
+    names = " ".join(f"?{v}" for v in init)
+    terms = " ".join(term.n3() for term in init.values())
+    return text[: m.end()] + f"\n  VALUES ({names}) {{ ({terms}) }}\n" + text[m.end() :]
+
+
+def _strip_comments(text: str) -> str:
+    """Blank out comment lines (keeping offsets) so a WHERE in a header is not matched."""
+    return re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group(0)), text)
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 endpoint through SPARQLWrapper. The default graph is the sciplan-kg named
+    graphs (sent as default-graph-uri), so the rows are the same whether or not the server's
+    default graph is the union of its named graphs, and its system graphs stay out."""
+
+    def __init__(self, endpoint: str, graphs: list[str] | None = None, timeout: float | None = None) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self._graphs = graphs
+
+    def _wrapper(self, timeout: float | None) -> Any:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        w = SPARQLWrapper(self.endpoint)
+        w.setReturnFormat(JSON)
+        w.setMethod(POST)
+        if timeout:
+            w.setTimeout(int(max(1, timeout)))
+        return w
+
+    def graphs(self) -> list[str]:
+        if self._graphs is None:
+            w = self._wrapper(self.timeout)
+            w.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            data = self._call(w, "graphs")
+            found = [b["g"]["value"] for b in data["results"]["bindings"]]
+            self._graphs = sorted(g for g in found if g.startswith(SCIPLAN_GRAPHS))
+        return self._graphs
+
+    def _call(self, w: Any, name: str) -> Any:
+        from sciplan_kg.remote import remote_error
+
+        try:
+            return w.queryAndConvert()
+        except Exception as exc:
+            raise remote_error(self.endpoint, name, exc) from exc
+
+    def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
+        prepare(q)
+        text = with_values(q.text, bindings(q, params))
+        graphs = self.graphs()
+        if not graphs:
+            raise QueryError(
+                q.name, f"{self.endpoint} 中没有 sciplan-kg 图 / holds no sciplan-kg graphs (run sciplan-kg load)"
+            )
+        w = self._wrapper(timeout or self.timeout)
+        w.setQuery(text)
+        for g in graphs:
+            w.addDefaultGraph(g)
+        data = self._call(w, q.name)
+        columns = list(data["head"]["vars"])
+        rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in data["results"]["bindings"]]
+        return finish(q, columns, rows)
+
+
+def _from_json(binding: dict[str, str] | None) -> Node | None:
+    if binding is None:
+        return None
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in binding:
+        return Literal(value, lang=binding["xml:lang"])
+    if "datatype" in binding:
+        return Literal(value, datatype=URIRef(binding["datatype"]))
+    return Literal(value)
