@@ -124,3 +124,38 @@ def test_targets_include_every_literacy_target(five: BuildResult, five_graph: Gr
     task_rows = [r for r in rows if r["kind"] == "task"]
     assert len(task_rows) == sum(len(t.targets) for p in five.plans for _, t in p.record.tasks())
     assert all(r["task"] for r in task_rows)
+
+
+def test_data_quality_query_mirrors_the_shacl_report(five: BuildResult, five_graph: Graph) -> None:
+    rows = run_query("data-quality", five_graph).rows
+    report = five.report
+    assert report is not None
+    shacl = {(r.focus, r.severity) for r in report.results if r.severity in ("Violation", "Warning")}
+    assert {(r["focus"], r["severity"]) for r in rows} == shacl
+
+
+def test_kexie_share_agrees_with_lead_load_by_type(five_graph: Graph) -> None:
+    shares = {r["plan"]: r["tasksLed"] for r in run_query("kexie-share", five_graph).rows}
+    by_type = {
+        r["plan"]: r["tasksLed"]
+        for r in run_query("lead-load-by-type", five_graph).rows
+        if r["agencyType"] == "科学技术协会"
+    }
+    assert {p: n for p, n in shares.items() if n} == by_type
+
+
+def test_co_responsibility_edges_are_undirected_and_weighted(five_graph: Graph) -> None:
+    rows = run_query("co-responsibility", five_graph).rows
+    assert rows and all(r["source"] < r["target"] and r["weight"] >= 1 for r in rows)
+    heavy = run_query("co-responsibility", five_graph, {"minTasks": "10"}).rows
+    assert heavy and all(r["weight"] >= 10 for r in heavy) and len(heavy) < len(rows)
+
+
+def test_measure_mapping_covers_every_national_measure(five: BuildResult, five_graph: Graph) -> None:
+    rows = run_query("measure-mapping", five_graph).rows
+    national = [r for r in rows if r["mapping"] != "local-addition"]
+    plans = {r["plan"] for r in rows}
+    assert len(plans) == len(five.plans)
+    for plan in plans:
+        assert len([r for r in national if r["plan"] == plan]) == 10, "one row per national measure"
+    assert {r["mapping"] for r in rows} <= {"same", "renamed", "replaced-by-parent", "local-addition", "dropped"}

@@ -16,13 +16,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from sciplan_kg.cli import main
-from sciplan_kg.dataset import REGISTRY_GRAPH, named_graphs
+from sciplan_kg.dataset import REGISTRY_GRAPH, load_dataset
 from sciplan_kg.errors import QueryError
 from sciplan_kg.pipeline import BuildResult
 from sciplan_kg.query import catalogue, run_query
 from sciplan_kg.remote import RemoteError, load, store_endpoint
 from sciplan_kg.serve import oxigraph_binary
-from sciplan_kg.store import load_graphs, load_ontology
 
 
 def free_port() -> int:
@@ -78,7 +77,6 @@ def test_parameters_are_bound_remotely_as_terms(server: str, five_graph: Graph) 
     assert remote and {r["plan"] for r in remote} == {plan}
 
 
-
 def test_string_values_with_sparql_syntax_stay_data(server: str, five_graph: Graph, tmp_path: Path) -> None:
     rq = tmp_path / "needle.rq"
     rq.write_text(
@@ -98,8 +96,7 @@ def test_string_values_with_sparql_syntax_stay_data(server: str, five_graph: Gra
 def test_replacing_a_plan_replaces_its_graph_only(five: BuildResult) -> None:
     proc, endpoint = start_oxigraph()
     try:
-        graphs = load_graphs(five.out)
-        named = named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology())
+        named = load_dataset(five.out)
         load(endpoint, named)
         plan_graphs = sorted(g for g in named if "/graph/plan/" in str(g))
         target, other = plan_graphs[0], plan_graphs[1]

@@ -175,13 +175,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from sciplan_kg.dataset import named_graphs
+    from sciplan_kg.dataset import load_dataset
     from sciplan_kg.remote import load
-    from sciplan_kg.store import load_graphs, load_ontology
 
-    graphs = load_graphs(args.data)
-    named = named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology())
-    for upload in load(args.endpoint, named, args.store_endpoint):
+    for upload in load(args.endpoint, load_dataset(args.data), args.store_endpoint):
         print(f"{upload.triples:>8} 三元组 triples → {upload.graph}")
     return EXIT_OK
 

@@ -8,6 +8,8 @@ Graph IRIs: ``…/id/graph/plan/{place}-{start}-{end}``, ``…/id/graph/registry
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import RDF, Graph, URIRef
 
 from sciplan_kg.model import iris
@@ -16,6 +18,7 @@ from sciplan_kg.registry import load_registry
 
 REGISTRY_GRAPH = URIRef(str(ID) + "graph/registry")
 ONTOLOGY_GRAPH = URIRef(str(ID) + "graph/ontology")
+SIMILARITY_GRAPH = URIRef(str(ID) + "graph/similarity")
 _PLAN_PREFIX = str(ID) + "plan/"
 
 
@@ -46,8 +49,11 @@ def _owners(asserted: Graph) -> tuple[dict[str, URIRef], dict[URIRef, URIRef]]:
     return prefixes, nodes
 
 
-def named_graphs(asserted: Graph, inferred: Graph | None = None, ontology: Graph | None = None) -> dict[URIRef, Graph]:
-    """Split the graph into one named graph per plan, the registries, and the ontology."""
+def named_graphs(
+    asserted: Graph, inferred: Graph | None = None, ontology: Graph | None = None, similarity: Graph | None = None
+) -> dict[URIRef, Graph]:
+    """Split the graph into one named graph per plan, the registries, the ontology, and the
+    similarity links (which span plans, so they have a graph of their own)."""
     prefixes, nodes = _owners(asserted)
     ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[0]))
     out: dict[URIRef, Graph] = {REGISTRY_GRAPH: Graph()}
@@ -71,4 +77,14 @@ def named_graphs(asserted: Graph, inferred: Graph | None = None, ontology: Graph
             out[owner(triple[0])].add(triple)
     if ontology is not None:
         out[ONTOLOGY_GRAPH] = ontology
+    if similarity is not None:
+        out[SIMILARITY_GRAPH] = similarity
     return out
+
+
+def load_dataset(path: Path) -> dict[URIRef, Graph]:
+    """The named graphs of a build folder (or one RDF file), with the ontology."""
+    from sciplan_kg.store import load_graphs, load_ontology
+
+    graphs = load_graphs(path)
+    return named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"))

@@ -5,6 +5,7 @@ A build folder holds::
     records/<file>.json   extraction records, resolved (for review and golden tests)
     asserted.ttl          asserted triples: registries and every plan
     inferred.ttl          OWL 2 RL inferences, nothing else
+    similarity.ttl        similar tasks across plans (character n-grams, see similarity.py)
     validation.txt        the SHACL report for people (zh and en)
     validation.json       the same results as data
     warnings.txt          what extraction could not find, file:line, zh and en
@@ -37,6 +38,7 @@ from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.reason import infer
 from sciplan_kg.registry import Registry, load_registry
 from sciplan_kg.serialize import turtle_bytes
+from sciplan_kg.similarity import similarity_graph
 from sciplan_kg.store import load_ontology
 from sciplan_kg.validate import Report, format_report, validate_graph
 
@@ -108,7 +110,8 @@ def build(inputs: Iterable[Path] | None, out: Path) -> BuildResult:
     inferred = infer(asserted, ontology)
     result.asserted, result.inferred = len(asserted), len(inferred)
     result.report = validate_graph(asserted + inferred + ontology)
-    _write(result, asserted, inferred)
+    similar = similarity_graph(asserted)
+    _write(result, asserted, inferred, similar)
     return result
 
 
@@ -121,7 +124,7 @@ def warnings_text(plans: list[PlanResult]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _write(result: BuildResult, asserted: Graph, inferred: Graph) -> None:
+def _write(result: BuildResult, asserted: Graph, inferred: Graph, similar: Graph) -> None:
     out = result.out
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -132,6 +135,7 @@ def _write(result: BuildResult, asserted: Graph, inferred: Graph) -> None:
             (tmp / "records" / f"{p.path.stem}.json").write_text(data + "\n", encoding="utf-8")
         (tmp / "asserted.ttl").write_bytes(turtle_bytes(asserted))
         (tmp / "inferred.ttl").write_bytes(turtle_bytes(inferred))
+        (tmp / "similarity.ttl").write_bytes(turtle_bytes(similar))
         assert result.report is not None
         (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
         (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")

@@ -23,12 +23,10 @@ def oxigraph_binary() -> str:
 
 def prepare_store(data: Path, location: Path) -> Path:
     """Write the build's named graphs as N-Quads and bulk-load them into an Oxigraph store."""
-    from sciplan_kg.dataset import named_graphs
+    from sciplan_kg.dataset import load_dataset
     from sciplan_kg.serialize import nquads_bytes
-    from sciplan_kg.store import load_graphs, load_ontology
 
-    graphs = load_graphs(data)
-    named = named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology())
+    named = load_dataset(data)
     if location.exists():
         shutil.rmtree(location)
     location.mkdir(parents=True)

@@ -25,7 +25,7 @@ _FORMATS = {
     ".xml": "xml",
     ".nq": "nquads",
 }
-GRAPH_FILES = {"asserted": "asserted.ttl", "inferred": "inferred.ttl"}
+GRAPH_FILES = {"asserted": "asserted.ttl", "inferred": "inferred.ttl", "similarity": "similarity.ttl"}
 
 
 def rdf_format(path: Path) -> str:

@@ -44,6 +44,7 @@ class SK(DefinedNamespace):
     Baseline: URIRef
     Comparator: URIRef
     Level: URIRef
+    TaskSimilarity: URIRef
     # properties
     partOf: URIRef
     hasPart: URIRef
@@ -71,6 +72,7 @@ class SK(DefinedNamespace):
     responsibleAgency: URIRef
     leadAgency: URIRef
     inheritedLeadAgency: URIRef
+    inheritedSupportAgency: URIRef
     supportAgency: URIRef
     forItem: URIRef
     agency: URIRef
@@ -88,6 +90,12 @@ class SK(DefinedNamespace):
     quote: URIRef
     line: URIRef
     frequency: URIRef
+    similarTask: URIRef
+    fromTask: URIRef
+    toTask: URIRef
+    score: URIRef
+    rank: URIRef
+    method: URIRef
     gain: URIRef
     gainSince: URIRef
     # individuals

@@ -24,19 +24,18 @@ def backend(data: Path | Graph | None = None, endpoint: str | None = None, store
         return RemoteBackend(endpoint)
     if store not in STORES:
         raise UsageError(f"未知存储 / unknown store '{store}'; use one of {', '.join(STORES)}")
-    from sciplan_kg.store import load_graphs, load_ontology, union
+    from sciplan_kg.store import load_graphs, union
 
     if isinstance(data, Graph):
         graph = data
         if store == "rdflib":
             return RdflibBackend(graph)
         return OxigraphBackend.from_graphs({"urn:sciplan-kg:data": graph})  # type: ignore[dict-item]
-    graphs = load_graphs(data or DEFAULT_BUILD_DIR)
     if store == "rdflib":
-        return RdflibBackend(union(graphs))
-    from sciplan_kg.dataset import named_graphs
+        return RdflibBackend(union(load_graphs(data or DEFAULT_BUILD_DIR)))
+    from sciplan_kg.dataset import load_dataset
 
-    return OxigraphBackend.from_graphs(named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology()))
+    return OxigraphBackend.from_graphs(load_dataset(data or DEFAULT_BUILD_DIR))
 
 
 def run_query(

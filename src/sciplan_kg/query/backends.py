@@ -198,7 +198,10 @@ class RemoteBackend:
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         prepare(q)
-        text = with_values(q.text, bindings(q, params))
+        # comment lines go: SPARQLWrapper guesses the query form from keywords anywhere in the
+        # text, and a header saying "load" would make it send the query as an update
+        body = re.sub(r"(?m)^\s*#.*\n?", "", q.text)
+        text = with_values(body, bindings(q, params))
         graphs = self.graphs()
         if not graphs:
             raise QueryError(

@@ -1,0 +1,40 @@
+"""Similar tasks by character bigrams: copies score high, unrelated texts not at all, links only
+across plans, the same result every time."""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from sciplan_kg.similarity import bigrams, similar_tasks
+
+A, B, C = (URIRef(f"urn:plan:{x}") for x in "abc")
+
+
+def _tasks() -> dict[URIRef, tuple[URIRef, str]]:
+    return {
+        URIRef("urn:a1"): (A, "深入开展全国科普日、科技活动周等综合性科普品牌活动。"),
+        URIRef("urn:a2"): (A, "建设农村科普示范基地，培训高素质农民。"),
+        URIRef("urn:b1"): (B, "深入开展全国科普日、科技活动周等综合性科普品牌活动。"),
+        URIRef("urn:b2"): (B, "完善干部考核评价机制。"),
+        URIRef("urn:c1"): (C, "深入开展全国科普日等综合性科普品牌活动，扩大覆盖面。"),
+    }
+
+
+def test_bigrams_ignore_punctuation() -> None:
+    assert bigrams("科普，日。") == bigrams("科普日")
+
+
+def test_copies_score_one_and_links_cross_plans_only() -> None:
+    links = similar_tasks(_tasks())
+    by_task = {(link.task, link.rank): link for link in links}
+    assert by_task[(URIRef("urn:a1"), 1)].other == URIRef("urn:b1")
+    assert by_task[(URIRef("urn:a1"), 1)].score == 1.0
+    assert by_task[(URIRef("urn:a1"), 2)].other == URIRef("urn:c1")
+    assert 0.3 <= by_task[(URIRef("urn:a1"), 2)].score < 1.0
+    tasks = _tasks()
+    assert all(tasks[link.task][0] != tasks[link.other][0] for link in links)
+    assert not any(link.task == URIRef("urn:b2") for link in links), "an unrelated task has no link"
+
+
+def test_deterministic() -> None:
+    assert similar_tasks(_tasks()) == similar_tasks(dict(reversed(list(_tasks().items()))))
