@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run build validate export test lint format clean
+.PHONY: help install run build validate export test lint format clean virtuoso-test serve
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,13 @@ test: install ## run lint and the tests
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/pytest
+
+serve: install ## serve build/ with Oxigraph on http://127.0.0.1:7878/
+	$(BIN)/sciplan-kg serve --data build --port 7878
+
+virtuoso-test: install ## install Virtuoso (Debian), load the plans into it, run the remote tests there
+	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource curl; }
+	BIN=$(BIN) ./scripts/virtuoso-test.sh
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check src tests

@@ -114,3 +114,20 @@ def test_iris_are_readable_and_stable(five: BuildResult) -> None:
         assert isinstance(task, URIRef)
         assert "/task/" in str(task) and ("/action/" in str(task) or "/project/" in str(task))
     assert not any(isinstance(t, type(None)) for t in g)
+
+
+def test_killed_build_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    build([ENSHI], out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    code = f"from pathlib import Path; from sciplan_kg.pipeline import build; build(None, Path({str(out)!r}))"
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    time.sleep(4)  # extraction is done and reasoning under way: the temporary folder exists
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    build([ENSHI], out)  # the next build clears what the killed one left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sciplan_kg import extract
+from sciplan_kg import extract_file
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.extract.text import PlanText, fold, read_plan_text, split_lines
@@ -57,7 +57,7 @@ def test_ascii_and_fullwidth_punctuation_extract_the_same(path: Path) -> None:
     original = path.read_text(encoding="utf-8")
     as_ascii = fold(original)  # （）：，；〔〕 → ()：,;[] and every dash → —
     as_fullwidth = as_ascii.translate(_TO_FULLWIDTH)
-    base = _projection(extract(path))
+    base = _projection(extract_file(path))
     assert _projection(_extract_string(as_ascii, path.name)) == base
     assert _projection(_extract_string(as_fullwidth, path.name)) == base
 
@@ -69,7 +69,7 @@ def test_fold_keeps_every_offset() -> None:
 
 
 def test_metadata_block_ascii_lead_after_title_numbered_tasks() -> None:
-    rec = extract(FIXTURE_PLANS / "enshi_ascii_numbered.txt")
+    rec = extract_file(FIXTURE_PLANS / "enshi_ascii_numbered.txt")
     assert rec.doc_number == "恩施州政办发[2022]12号"
     assert rec.issued == "2022-06-30"
     assert rec.level == "prefecture"
@@ -84,7 +84,7 @@ def test_metadata_block_ascii_lead_after_title_numbered_tasks() -> None:
 
 
 def test_bullets_inline_brackets_duplicates_and_cut_off_text() -> None:
-    rec = extract(FIXTURE_PLANS / "anping_bullets_truncated.txt")
+    rec = extract_file(FIXTURE_PLANS / "anping_bullets_truncated.txt")
     assert rec.doc_number is None
     assert rec.issued == "2022-03-01"  # 二〇二二年三月一日
     elderly, _workers = rec.measures
@@ -105,7 +105,7 @@ def test_bullets_inline_brackets_duplicates_and_cut_off_text() -> None:
 def test_text_without_structure_warns_instead_of_failing(tmp_path: Path) -> None:
     path = tmp_path / "notice.txt"
     path.write_text("关于召开会议的通知\n请各单位准时参加。\n", encoding="utf-8")
-    rec = extract(path)
+    rec = extract_file(path)
     assert rec.measures == []
     codes = {w.code for w in rec.warnings}
     assert {"no-measures", "no-date", "no-literacy-target", "no-basis"} <= codes
@@ -117,5 +117,5 @@ def test_gb18030_and_bom_are_decoded(tmp_path: Path) -> None:
     gb.write_bytes(source.encode("gb18030"))
     bom = tmp_path / "bom.txt"
     bom.write_bytes(b"\xef\xbb\xbf" + source.encode("utf-8"))
-    assert _projection(extract(gb)) == _projection(extract(FIXTURE_PLANS / "enshi_ascii_numbered.txt"))
+    assert _projection(extract_file(gb)) == _projection(extract_file(FIXTURE_PLANS / "enshi_ascii_numbered.txt"))
     assert read_plan_text(bom).raw == source

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sciplan_kg import extract
+from sciplan_kg import extract_file
 from sciplan_kg.paths import PLANS_DIR
 from tests.conftest import FIXTURE_PLANS, GOLDEN, golden_json
 
@@ -16,7 +16,7 @@ PLANS = sorted(PLANS_DIR.glob("*.txt")) + sorted(FIXTURE_PLANS.glob("*.txt"))
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_records_match_golden(path: Path) -> None:
-    actual = json.loads(json.dumps(extract(path).to_dict(), ensure_ascii=False))
+    actual = json.loads(json.dumps(extract_file(path).to_dict(), ensure_ascii=False))
     expected = golden_json(GOLDEN / "records" / f"{path.stem}.json", actual)
     assert actual == expected
 
@@ -24,7 +24,7 @@ def test_records_match_golden(path: Path) -> None:
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
 def test_every_span_quotes_the_file(path: Path) -> None:
     """Offsets are character offsets into the decoded file; each quote is the text there."""
-    rec = extract(path)
+    rec = extract_file(path)
     text = path.read_text(encoding="utf-8")
     for measure in rec.measures:
         assert text[measure.span.start : measure.span.end] == measure.title

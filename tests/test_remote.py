@@ -4,6 +4,7 @@ server that is down."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -139,3 +140,31 @@ def test_serve_prepares_a_store(five: BuildResult, tmp_path: Path) -> None:
 
     location = prepare_store(five.out, tmp_path / "ox")
     assert any(location.iterdir())
+
+
+# ---- another server (Virtuoso through `make virtuoso-test`), only when SCIPLAN_SPARQL_ENDPOINT is set
+
+EXTERNAL = os.environ.get("SCIPLAN_SPARQL_ENDPOINT")
+
+
+@pytest.fixture(scope="module")
+def external(five: BuildResult) -> str:
+    if not EXTERNAL:
+        pytest.skip("SCIPLAN_SPARQL_ENDPOINT is not set (make virtuoso-test sets it)")
+    host = urllib.parse.urlsplit(EXTERNAL).hostname
+    assert host in ("127.0.0.1", "localhost", "::1"), "tests only reach servers on this machine"
+    assert main(["load", "--data", str(five.out), "--endpoint", EXTERNAL]) == 0
+    return EXTERNAL
+
+
+# Virtuoso 7.2.5 (Debian bookworm) drops the rows of a directive reached through a title-only
+# parent in directive-chain (sk:implements+ over two named graphs); the data is there (checked
+# by hand) and Oxigraph and rdflib agree. Recorded here so the gap stays visible.
+KNOWN_EXTERNAL_GAPS = {"directive-chain": "Virtuoso 7.2.5 loses the row of a title-only parent directive"}
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_external_rows_equal_local_rows(name: str, external: str, five_graph: Graph) -> None:
+    if name in KNOWN_EXTERNAL_GAPS:
+        pytest.xfail(KNOWN_EXTERNAL_GAPS[name])
+    assert _rows(run_query(name, endpoint=external)) == _rows(run_query(name, five_graph))

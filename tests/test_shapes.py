@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, BNode, Graph, Namespace, URIRef
 
 from sciplan_kg import validate
-from sciplan_kg.validate import format_report
+from sciplan_kg.validation import format_report
 
 SHAPES_CASES = Path(__file__).parent / "shapes"
 SH = Namespace("http://www.w3.org/ns/shacl#")

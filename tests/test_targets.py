@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sciplan_kg import extract
+from sciplan_kg import extract_file
 from sciplan_kg.extract.targets import task_targets
 from sciplan_kg.extract.text import PlanText, fold, split_lines
 from tests.conftest import FIXTURE_PLANS
@@ -44,7 +44,7 @@ def test_not_targets(text: str) -> None:
 
 
 def test_fixture_plan_targets_and_baseline() -> None:
-    rec = extract(FIXTURE_PLANS / "enshi_ascii_numbered.txt")
+    rec = extract_file(FIXTURE_PLANS / "enshi_ascii_numbered.txt")
     found = [(t.value, t.unit, t.comparator) for _, task in rec.tasks() for t in task.targets]
     assert found == [(100, "人次", "ge"), (2, "次", "ge"), (3000, "人", "ge")]
     assert rec.baseline is None
@@ -59,7 +59,7 @@ def test_baseline_and_gain(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    rec = extract(path)
+    rec = extract_file(path)
     assert rec.literacy_target is not None and rec.literacy_target.year == 2025
     b = rec.baseline
     assert b is not None and (b.value, b.year, b.gain, b.gain_since) == (9.5, 2020, 3.1, 2015)

@@ -124,7 +124,7 @@ def _build(args: argparse.Namespace) -> int:
             print(text, end="")
         print()
         assert result.report is not None
-        from sciplan_kg.validate import format_report
+        from sciplan_kg.validation import format_report
 
         print(format_report(result.report).split("\n\n", 1)[0])
     print(
@@ -136,7 +136,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from sciplan_kg import validate
-    from sciplan_kg.validate import format_report
+    from sciplan_kg.validation import format_report
 
     report = validate(args.path)
     print(
@@ -207,9 +207,9 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from sciplan_kg import extract
+    from sciplan_kg import extract_file
 
-    rec = extract(args.file)
+    rec = extract_file(args.file)
     print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
     return EXIT_OK
 

@@ -40,7 +40,7 @@ from sciplan_kg.registry import Registry, load_registry
 from sciplan_kg.serialize import turtle_bytes
 from sciplan_kg.similarity import similarity_graph
 from sciplan_kg.store import load_ontology
-from sciplan_kg.validate import Report, format_report, validate_graph
+from sciplan_kg.validation import Report, format_report, validate_graph
 
 
 @dataclass
@@ -92,6 +92,12 @@ def extract_all(files: list[Path], reg: Registry) -> list[tuple[PlanResult, Grap
     for path in files:
         pt = read_plan_text(path)
         rec = resolve(extract_text(pt), reg)
+        if rec.title is None and not rec.measures:
+            raise InputError(
+                path,
+                "不像是科学素质实施方案：没有标题，也没有提升行动或重点工程 / "
+                "does not look like a scientific-literacy plan: no title and no actions or projects",
+            )
         g = plan_graph(rec, reg, pt.raw)
         out.append((PlanResult(path, rec, len(g), coverage(rec, g, pt.raw)), g))
     return out
@@ -127,7 +133,11 @@ def warnings_text(plans: list[PlanResult]) -> str:
 def _write(result: BuildResult, asserted: Graph, inferred: Graph, similar: Graph) -> None:
     out = result.out
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        # left by a build that was killed (SIGKILL leaves no chance to clean up); one build
+        # writes a given folder at a time
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         (tmp / "records").mkdir()
         for p in result.plans:
@@ -173,7 +183,7 @@ def _swap(tmp: Path, out: Path) -> None:
         raise InputError(out, "输出位置已有同名文件 / the output path is a file, not a folder")
     old = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = out.with_name(f".{out.name}.tmp-old-{os.getpid()}")
         os.replace(out, old)
     try:
         os.replace(tmp, out)

@@ -16,7 +16,7 @@ from sciplan_kg.extract.header import read_basis, read_header, read_literacy_tar
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, read_table
-from sciplan_kg.extract.targets import task_targets
+from sciplan_kg.extract.targets import MAX_PER_TASK, task_targets
 from sciplan_kg.extract.text import PlanText, read_plan_text
 
 __all__ = ["PlanRecord", "extract_plan", "extract_text"]
@@ -53,6 +53,13 @@ def extract_text(pt: PlanText) -> PlanRecord:
         read_measures(pt, rec, body_from, end)
     for _, task in rec.tasks():
         task.targets = task_targets(pt, task.span.start, task.span.end)
+        if len(task.targets) == MAX_PER_TASK:
+            rec.warn(
+                "too-many-targets",
+                task.span.line,
+                f"任务中的数字过多，只取前{MAX_PER_TASK}个作为目标",
+                f"the task holds too many numbers; only the first {MAX_PER_TASK} are taken as targets",
+            )
     _check(pt, rec)
     return rec
 

@@ -34,7 +34,7 @@ _LEVEL_BY_SUFFIX = (
     ("市", "city"),
 )
 _BASIS_CUE = re.compile(r"根据|按照|贯彻|落实|依据")
-_BOOK_TITLE = re.compile(r"《([^《》]*(?:《[^《》]*》[^《》]*)*)》")
+_BOOK_TITLE = re.compile(r"《((?:[^《》]|《[^《》]{0,200}》){1,300})》")
 _GAIN = re.compile(r"\s*,?\s*比\s*((?:19|20)\d{2})\s*年(?:底)?提高了?\s*(\d+(?:\.\d+)?)\s*个百分点")
 _COMPARATORS = {
     "超过": "gt",

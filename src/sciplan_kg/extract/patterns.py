@@ -46,7 +46,9 @@ ANNOTATION_LINE = re.compile(rf"^[(\[]?\s*(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:")
 # an annotation inside a line: (牵头单位:…) [牵头部门:…]
 INLINE_LABELLED = re.compile(rf"[(\[]\s*(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:")
 # [县教体局、县科协按职责分工负责]
-INLINE_DUTY = re.compile(r"[(\[]([^()\[\]]*(?:\([^()]*\)[^()\[\]]*)*)按职责分工(?:负责)?(?:落实)?[)\]]")
+INLINE_DUTY = re.compile(
+    r"[(\[]((?:[^()\[\]]|\([^()\[\]]{0,40}\)){1,600}?)按职责分工(?:负责)?(?:落实)?[)\]]"
+)  # bounded: a bracket without 按职责分工 costs at most 600 steps, never a rescan of the line
 
 ACTION_SUFFIX = re.compile(r"(?:提升行动|素质行动)$")
 PROJECT_SUFFIX = re.compile(r"工程$")

@@ -29,6 +29,7 @@ _SENTENCE_END = "。;!?"
 _DEADLINE = re.compile(r"(?:到|至|在)\s*((?:19|20)\d{2})\s*年(?:底|末|前)?|((?:19|20)\d{2})\s*年(?:底|末)?前")
 _FIVE_YEAR = re.compile(r"[“\"]?十四五[”\"]?\s*(?:期间|时期|末)")
 _FREQUENCY = re.compile(r"每(?:学期|学年|年度|年|季度|季|月|周)")
+MAX_PER_TASK = 100  # more than this in one task is not a plan's wording; stop and warn
 _MULTIPLIERS = {"万": 10000, "千": 1000, "百": 100}
 _GT = ("超过", "高于")
 _GE = ("不少于", "不低于", "至少")
@@ -44,12 +45,18 @@ def comparator(lead_in: str, post: str) -> str:
     return "eq"
 
 
+_REACH = 300  # a sentence is looked for at most this far either way, so a line without
+# punctuation costs linear time, not quadratic
+
+
 def _sentence(text: str, start: int, lo: int, hi: int) -> tuple[int, int]:
     s = start
-    while s > lo and text[s - 1] not in _SENTENCE_END:
+    floor = max(lo, start - _REACH)
+    while s > floor and text[s - 1] not in _SENTENCE_END:
         s -= 1
     e = start
-    while e < hi and text[e] not in _SENTENCE_END:
+    ceiling = min(hi, start + _REACH)
+    while e < ceiling and text[e] not in _SENTENCE_END:
         e += 1
     return s, e
 
@@ -59,12 +66,14 @@ def task_targets(pt: PlanText, start: int, end: int) -> list[Target]:
     text = pt.folded
     out: list[Target] = []
     for m in QUANTITY.finditer(text, start, end):
+        if len(out) == MAX_PER_TASK:
+            break
         if _NOT_A_TARGET_AFTER.match(text, m.end()):
             continue
         value = float(m.group("num")) * _MULTIPLIERS.get(m.group("mult") or "", 1)
         s_start, s_end = _sentence(text, m.start("num"), start, end)
         clause = m.start()
-        while clause > s_start and not _CLAUSE_START.match(text, clause - 1):
+        while clause > max(s_start, m.start() - 60) and not _CLAUSE_START.match(text, clause - 1):
             clause -= 1
         sentence = text[s_start:s_end]
         year: int | None = None

@@ -9,6 +9,7 @@ text has exactly the length of the original and an offset means the same thing i
 from __future__ import annotations
 
 import hashlib
+import os
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -110,23 +111,49 @@ def split_lines(folded: str) -> tuple[Line, ...]:
     return tuple(out)
 
 
+MAX_BYTES = int(os.environ.get("SCIPLAN_MAX_BYTES", 20 * 1024 * 1024))
+_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
+
+
+def _binary(data: bytes) -> bool:
+    head = data[:65536]
+    return b"\x00" in head or sum(b in _CONTROL for b in head) > len(head) // 100
+
+
 def decode(data: bytes, path: Path) -> str:
-    """Decode a plan file: UTF-8 (with or without BOM), else GB18030, else a clear error."""
+    """Decode a plan file: UTF-8 (with or without BOM), else GB18030 (what government sites
+    often serve), else a clear error. Binary data is refused."""
     if not data.strip():
         raise InputError(path, "文件为空 / the file is empty")
-    if b"\x00" in data[:4096]:
+    if _binary(data):
         raise InputError(path, "二进制文件，不是文本 / a binary file, not text")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "gb18030" and not _looks_chinese(text):
+            break
+        return text
     raise InputError(path, "无法按 UTF-8 或 GB18030 解码 / cannot decode as UTF-8 or GB18030")
+
+
+def _looks_chinese(text: str) -> bool:
+    """GB18030 decodes almost any bytes; real Chinese text uses the common characters."""
+    common = sum(text.count(c) for c in "的、，。和在是有工作科学")
+    return common >= max(1, len(text) // 200)
 
 
 def read_plan_text(path: Path) -> PlanText:
     """Read and fold one plan file. Raises :class:`InputError` naming the file."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                path,
+                f"文件过大（{size} 字节，上限 {MAX_BYTES}）/ the file is too large "
+                f"({size} bytes; the limit is {MAX_BYTES}, set SCIPLAN_MAX_BYTES to change it)",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"无法读取 / cannot read: {exc.strerror or exc}") from exc

@@ -4,7 +4,8 @@ opening with a header of ``#+ key: value`` comment lines (so the file stays vali
 Header keys: ``summary_zh``, ``summary_en``, ``description`` (may continue on ``#+   `` lines),
 ``param`` (repeatable: ``name | type | default | description``; type is iri, string, zh,
 integer, decimal, date or boolean), ``columns``, ``multivalued`` (columns whose value is
-several names joined with "; "), ``tags``.
+several names joined with "; "), ``booleans`` (columns that are true/false: some engines,
+Virtuoso among them, answer EXISTS with 0/1), ``tags``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class CatalogueQuery:
     params: list[Param] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     multivalued: list[str] = field(default_factory=list)
+    booleans: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
 
@@ -84,7 +86,7 @@ def parse_query_file(path: Path) -> CatalogueQuery:
                 )
             default = None if parts[2].startswith("(") else parts[2]
             q.params.append(Param(parts[0], parts[1], default, parts[3]))
-        elif key in ("columns", "multivalued", "tags"):
+        elif key in ("columns", "multivalued", "booleans", "tags"):
             setattr(q, key, [c.strip() for c in value.split(",") if c.strip()])
     return q
 

@@ -103,9 +103,11 @@ def python_value(term: Node | None) -> Value:
         if isinstance(value, int):
             return value
         if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else float(value)
+            return int(value) if value == value.to_integral_value() else round(float(value), 6)
         if isinstance(value, float):
-            return value
+            # engines differ in double vs decimal results: compare at a fixed precision
+            value = round(value, 6)
+            return int(value) if value.is_integer() else value
         if isinstance(value, date):
             return value.isoformat()
         return str(term)
@@ -124,6 +126,9 @@ def finish(q: CatalogueQuery, columns: list[str], rows: list[dict[str, Value]]) 
         for c in q.multivalued:
             if c in values:
                 values[c] = _sort_multi(values[c])
+        for c in q.booleans:
+            if isinstance(values.get(c), int):
+                values[c] = bool(values[c])
     return QueryResult(columns, rows)
 
 
