@@ -121,7 +121,9 @@ def test_mutated_plans_never_crash(edits: list[tuple[int, int, str]]) -> None:
     _extract_string(text)
 
 
-@pytest.mark.parametrize("unit", ["(", "《", "1个", "牵头部门:", "——", "、", "〔县科协", "按职责分工负责〕"])
+@pytest.mark.parametrize(
+    "unit", ["(", "《", "1个", "牵头部门:", "(牵头部门:县科协、", "——", "、", "〔县科协", "按职责分工负责〕"]
+)
 def test_pathological_lines_take_linear_time(unit: str) -> None:
     def cost(n: int) -> float:
         text = "（一）实施青少年科学素质提升行动\n——" + unit * (n // len(unit))
@@ -145,3 +147,19 @@ def test_single_enormous_line_file(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_input_error_names_file_and_line() -> None:
     err = InputError(FIXTURE_PLANS / "x.txt", "问题 / problem", 12)
     assert str(err).endswith("x.txt:12: 问题 / problem")
+
+
+def test_memory_stays_flat_on_a_pathological_file() -> None:
+    import tracemalloc
+
+    def peak(text: str) -> int:
+        tracemalloc.start()
+        _extract_string(text)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    normal = peak(SEED_TEXT)
+    huge = "（一）实施青少年科学素质提升行动\n——" + "县科协、（牵头部门:1个" * 20_000  # 260,000 characters, one line
+    assert peak(huge) < 100 * 1024 * 1024
+    assert peak(huge) < 200 * max(normal, 1)

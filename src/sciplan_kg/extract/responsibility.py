@@ -90,10 +90,14 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     text = pt.folded
     found: list[Assignment] = []
     cut = end
+    covered = start
     for m in P.INLINE_LABELLED.finditer(text, start, end):
+        if m.start() < covered:
+            continue  # inside the annotation just read
         close = _closing(text, m.start(), end)
         found.extend(labelled(pt, m.start() + 1, close))
         cut = min(cut, m.start())
+        covered = close
     for m in P.INLINE_DUTY.finditer(text, start, end):
         mentions = split_names(pt, m.start(1), m.end(1))
         found.append(Assignment("support", Span(m.start(), m.end(), pt.line_of(m.start())), mentions))
@@ -102,8 +106,14 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     return found, cut
 
 
+ANNOTATION_REACH = 600  # an annotation bracket closes within this many characters, or is cut there
+
+
 def _closing(text: str, open_at: int, end: int) -> int:
+    """The bracket closing the one at ``open_at``; looked for within ANNOTATION_REACH only, so a
+    line of unclosed brackets costs linear time."""
     depth = 0
+    end = min(end, open_at + ANNOTATION_REACH)
     for i in range(open_at, end):
         if text[i] in "([":
             depth += 1

@@ -47,47 +47,34 @@ def _labels(g: Graph, node: URIRef, zh_text: str, en_text: str) -> None:
 # ------------------------------------------------------------------------------ registries
 
 
+def _concept(g: Graph, node: URIRef, cls: URIRef, scheme: URIRef, notation: str, zh_text: str, en_text: str) -> URIRef:
+    """A SKOS concept of one of the registries' schemes, labelled in both languages."""
+    g.add((node, RDF.type, cls))
+    g.add((node, SKOS.inScheme, scheme))
+    g.add((node, SKOS.notation, Literal(notation)))
+    g.add((node, SKOS.prefLabel, zh(zh_text)))
+    g.add((node, SKOS.prefLabel, en(en_text)))
+    _labels(g, node, zh_text, en_text)
+    return node
+
+
 def registry_graph(reg: Registry) -> Graph:
     """The curated registries as RDF: areas, directives, national measures, target groups,
     agency types. Each fact here is reference data, marked with its source."""
     g = Graph()
     for key, group in sorted(reg.groups.items()):
-        node = iris.target_group(key)
-        g.add((node, RDF.type, SK.TargetGroup))
-        g.add((node, SKOS.inScheme, SK.TargetGroups))
-        g.add((node, SKOS.notation, Literal(key)))
-        g.add((node, SKOS.prefLabel, zh(group["zh"])))
-        g.add((node, SKOS.prefLabel, en(group["en"])))
-        _labels(g, node, group["zh"], group["en"])
+        _concept(g, iris.target_group(key), SK.TargetGroup, SK.TargetGroups, key, group["zh"], group["en"])
     for m in reg.measures:
-        node = iris.national_measure(m.key)
-        g.add((node, RDF.type, SK.NationalMeasure))
-        g.add((node, SKOS.inScheme, SK.NationalMeasures))
-        g.add((node, SKOS.notation, Literal(m.key)))
-        g.add((node, SKOS.prefLabel, zh(m.zh)))
-        g.add((node, SKOS.prefLabel, en(m.en)))
-        _labels(g, node, m.zh, m.en)
+        node = _concept(g, iris.national_measure(m.key), SK.NationalMeasure, SK.NationalMeasures, m.key, m.zh, m.en)
         g.add((node, SK.ordinal, Literal(m.no)))
         g.add((node, SK.partOf, iris.directive("guofa-2021-9")))
         if m.group:
             g.add((node, SK.targetGroup, iris.target_group(m.group)))
     for key, cat in sorted(reg.categories.items()):
-        node = iris.agency_category(key)
-        g.add((node, RDF.type, SK.AgencyType))
-        g.add((node, SKOS.inScheme, SK.AgencyTypes))
+        node = _concept(g, iris.agency_category(key), SK.AgencyType, SK.AgencyTypes, key, cat["zh"], cat["en"])
         g.add((node, SKOS.topConceptOf, SK.AgencyTypes))
-        g.add((node, SKOS.notation, Literal(key)))
-        g.add((node, SKOS.prefLabel, zh(cat["zh"])))
-        g.add((node, SKOS.prefLabel, en(cat["en"])))
-        _labels(g, node, cat["zh"], cat["en"])
     for key, t in sorted(reg.types.items()):
-        node = iris.agency_type(key)
-        g.add((node, RDF.type, SK.AgencyType))
-        g.add((node, SKOS.inScheme, SK.AgencyTypes))
-        g.add((node, SKOS.notation, Literal(key)))
-        g.add((node, SKOS.prefLabel, zh(t["zh"])))
-        g.add((node, SKOS.prefLabel, en(t["en"])))
-        _labels(g, node, t["zh"], t["en"])
+        node = _concept(g, iris.agency_type(key), SK.AgencyType, SK.AgencyTypes, key, t["zh"], t["en"])
         g.add((node, SKOS.broader, iris.agency_category(t["category"])))
     for a in reg.areas.values():
         node = iris.area(a.slug)
