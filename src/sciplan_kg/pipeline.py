@@ -37,6 +37,7 @@ from sciplan_kg.model.rdf import plan_graph, registry_graph
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.reason import infer
 from sciplan_kg.registry import Registry, load_registry
+from sciplan_kg.resolve import resolve
 from sciplan_kg.serialize import turtle_bytes
 from sciplan_kg.similarity import similarity_graph
 from sciplan_kg.store import load_ontology
@@ -86,8 +87,6 @@ def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
 
 
 def extract_all(files: list[Path], reg: Registry) -> list[tuple[PlanResult, Graph]]:
-    from sciplan_kg.resolve import resolve
-
     out = []
     for path in files:
         pt = read_plan_text(path)

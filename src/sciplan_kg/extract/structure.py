@@ -25,11 +25,16 @@ _FIRST_SENTENCE = re.compile(r"^(.+?[。!?;])")
 class _Heading:
     index: int  # in pt.lines
     level: int  # 0, 1, 2
-    number_end: int  # offset where the heading text starts
     title: str
     title_start: int
     title_end: int
     rest_start: int  # where the text after the title starts (same line)
+
+
+def task_title(text: str) -> str:
+    """A task's heading: its first sentence, without the closing punctuation."""
+    first = _FIRST_SENTENCE.match(text)
+    return first.group(1)[:-1] if first else text
 
 
 def heading_level(text: str) -> tuple[int, int] | None:
@@ -54,7 +59,7 @@ def _heading(pt: PlanText, index: int) -> _Heading | None:
     title_end = end_m.start() if end_m else line.end
     rest = end_m.end() if end_m else line.end
     title = pt.folded[start:title_end].strip()
-    return _Heading(index, level, start, title, start, title_end, rest)
+    return _Heading(index, level, title, start, title_end, rest)
 
 
 def measure_kind(title: str) -> MeasureKind | None:
@@ -203,11 +208,9 @@ def _task(pt: PlanText, no: int, parts: list[tuple[int, int, int]]) -> Task:
             text_end = min(text_end, cut) if cut > s else text_end
     body = "".join(pt.quote(max(ps, s), min(pe, text_end)) for _, ps, pe in parts if min(pe, text_end) > max(ps, s))
     body = body.strip()
-    first = _FIRST_SENTENCE.match(body)
-    title = first.group(1)[:-1] if first else body
     return Task(
         no=no,
-        title=title,
+        title=task_title(body),
         text=body,
         span=Span(s, text_end, pt.lines[first_index].no),
         assignments=assignments,

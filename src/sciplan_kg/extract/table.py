@@ -7,15 +7,12 @@ category). The header row names the columns (类别 / 任务内容 / 具体内�
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract.records import Assignment, Measure, PlanRecord, Span, Task
-from sciplan_kg.extract.structure import heading_level, measure_kind
+from sciplan_kg.extract.structure import heading_level, measure_kind, task_title
 from sciplan_kg.extract.text import PlanText
-
-_FIRST_SENTENCE = re.compile(r"^(.+?[。!?;])")
 
 
 @dataclass
@@ -129,7 +126,6 @@ def read_table(pt: PlanText, rec: PlanRecord, begin: int) -> bool:
         if measure is None or t_cell is None or not t_cell.text(pt):
             continue
         body = pt.quote(t_cell.start, t_cell.end).strip()
-        first = _FIRST_SENTENCE.match(body)
         assignments: list[Assignment] = []
         for role in ("lead", "support"):
             c = cell.get(role)
@@ -139,7 +135,7 @@ def read_table(pt: PlanText, rec: PlanRecord, begin: int) -> bool:
         measure.tasks.append(
             Task(
                 no=len(measure.tasks) + 1,
-                title=first.group(1)[:-1] if first else body,
+                title=task_title(body),
                 text=body,
                 span=Span(t_cell.start, t_cell.end, t_cell.line),
                 assignments=assignments,
