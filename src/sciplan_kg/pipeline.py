@@ -30,6 +30,7 @@ from rdflib import Graph
 
 from sciplan_kg.coverage import Coverage, coverage
 from sciplan_kg.errors import InputError
+from sciplan_kg.exporter import current_umask
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.extract.text import read_plan_text
@@ -137,6 +138,7 @@ def _write(result: BuildResult, asserted: Graph, inferred: Graph, similar: Graph
         # writes a given folder at a time
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; give the folder the usual mode
     try:
         (tmp / "records").mkdir()
         for p in result.plans:
