@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.extract.text import fold
+from sciplan_kg.extract.text import fold, title_key
 from sciplan_kg.paths import REGISTRY_DIR
 
 LEVEL_CHAR = {
@@ -173,14 +173,6 @@ def name_key(name: str) -> str:
 
 def number_key(number: str) -> str:
     return re.sub(r"\s+", "", fold(number))
-
-
-def title_key(title: str) -> str:
-    """A document title folded for comparison: no issuer wrapper, brackets, 年 or spaces."""
-    t = re.sub(r"\s+", "", fold(title))
-    t = re.sub(r"^.*?关于印发", "", t)
-    t = re.sub(r"的通知$", "", t)
-    return re.sub(r"[《》<>()\[\]年]", "", t)
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract.records import DirectiveRef, PlanRecord, Span, Target
-from sciplan_kg.extract.text import Line, PlanText
+from sciplan_kg.extract.text import Line, PlanText, title_key
 
 HEADER_LINES = 40  # the header never runs longer than this many non-blank lines
 
@@ -260,7 +260,7 @@ def read_basis(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
         raw = pt.raw
         for m in _BOOK_TITLE.finditer(pt.folded, line.start, line.end):
             title = re.sub(r"\s+", "", raw[m.start(1) : m.end(1)])
-            if rec.title and _title_key(title) == _title_key(rec.title):
+            if rec.title and title_key(title) == title_key(rec.title):
                 continue
             after = pt.folded[m.end() : min(m.end() + 30, line.end)]
             number = None
@@ -272,12 +272,6 @@ def read_basis(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
             rec.directives.append(DirectiveRef(title=title, number=number, span=_span(pt, m.start(), end)))
         if rec.directives:
             return
-
-
-def _title_key(title: str) -> str:
-    from sciplan_kg.extract.text import fold
-
-    return re.sub(r"[\s《》<>()年]", "", fold(title))
 
 
 def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
@@ -53,6 +54,15 @@ def fold(text: str) -> str:
     folded = text.translate(_TABLE)
     assert len(folded) == len(text)
     return folded
+
+
+def title_key(title: str) -> str:
+    """A document title folded for comparison: no issuer wrapper (…关于印发 … 的通知),
+    brackets, 年 or spaces, so 《…（2021年—2025年）》 and …(2021—2025) compare equal."""
+    t = re.sub(r"\s+", "", fold(title))
+    t = re.sub(r"^.*?关于印发", "", t)
+    t = re.sub(r"的通知$", "", t)
+    return re.sub(r"[《》<>()\[\]年]", "", t)
 
 
 @dataclass(frozen=True)
