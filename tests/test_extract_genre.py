@@ -10,7 +10,7 @@ import pytest
 from sciplan_kg import extract_file
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.extract.text import PlanText, fold, read_plan_text, split_lines
+from sciplan_kg.extract.text import fold, plan_text, read_plan_text
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.registry import load_registry
 from sciplan_kg.resolve import resolve
@@ -48,7 +48,7 @@ def _projection(rec: PlanRecord) -> dict:
 
 
 def _extract_string(text: str, name: str) -> PlanRecord:
-    pt = PlanText(Path(name), text, fold(text), split_lines(fold(text)), "0" * 64)
+    pt = plan_text(text, name)
     return resolve(extract_text(pt), load_registry())
 
 

@@ -15,7 +15,7 @@ from sciplan_kg import extract_file
 from sciplan_kg.cli import main
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract import extract_text
-from sciplan_kg.extract.text import PlanText, fold, split_lines
+from sciplan_kg.extract.text import plan_text
 from sciplan_kg.paths import PLANS_DIR
 from tests.conftest import FIXTURE_PLANS
 
@@ -24,7 +24,7 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 
 def _extract_string(text: str) -> None:
-    pt = PlanText(Path("fuzz.txt"), text, fold(text), split_lines(fold(text)), "0" * 64)
+    pt = plan_text(text, "fuzz.txt")
     extract_text(pt)
 
 

@@ -8,12 +8,12 @@ import pytest
 
 from sciplan_kg import extract_file
 from sciplan_kg.extract.targets import task_targets
-from sciplan_kg.extract.text import PlanText, fold, split_lines
+from sciplan_kg.extract.text import plan_text
 from tests.conftest import FIXTURE_PLANS
 
 
 def _targets(text: str) -> list[tuple]:
-    pt = PlanText(Path("t.txt"), text, fold(text), split_lines(fold(text)), "0" * 64)
+    pt = plan_text(text, "t.txt")
     return [
         (t.value, t.unit, t.comparator, t.year, t.period, t.frequency, t.quote) for t in task_targets(pt, 0, len(text))
     ]

@@ -154,6 +154,12 @@ def _looks_chinese(text: str) -> bool:
     return common >= max(1, len(text) // 200)
 
 
+def plan_text(text: str, name: str = "text.txt") -> PlanText:
+    """A PlanText from a string already decoded (tests, callers that hold the text)."""
+    folded = fold(text)
+    return PlanText(Path(name), text, folded, split_lines(folded), hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
 def read_plan_text(path: Path) -> PlanText:
     """Read and fold one plan file. Raises :class:`InputError` naming the file."""
     try:
