@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from sciplan_kg.extract import extract_text
+from sciplan_kg.extract.records import PlanRecord
+from sciplan_kg.extract.text import read_plan_text
 from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.plan_build import PlanOutput
+from sciplan_kg.registry import load_registry
+from sciplan_kg.resolve import resolve
 from sciplan_kg.pipeline import BuildResult, build
 from sciplan_kg.store import load_graphs, union
 
@@ -45,3 +51,19 @@ def five(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 def five_graph(five: BuildResult) -> Graph:
     """Asserted + inferred + ontology of the five plans, as the query interface sees it."""
     return union(load_graphs(five.out))
+
+
+def path_of(plan: PlanOutput) -> Path:
+    """The file a built plan came from (the five bundled plans)."""
+    return PLANS_DIR / plan.file
+
+
+def record_of(plan: PlanOutput) -> PlanRecord:
+    """A built plan's records, extracted again here, for the tests' own expectations."""
+    registry = load_registry()
+    return resolve(extract_text(read_plan_text(path_of(plan))), registry)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

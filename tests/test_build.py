@@ -16,8 +16,9 @@ import sciplan_kg.pipeline as pipeline_module
 from sciplan_kg.errors import InputError
 from sciplan_kg.model.namespaces import OA, SK
 from sciplan_kg.pipeline import BuildResult, build
+from sciplan_kg.serialize import turtle_bytes
 from sciplan_kg.store import load_graphs
-from tests.conftest import FIXTURE_PLANS, GOLDEN, UPDATE
+from tests.conftest import FIXTURE_PLANS, GOLDEN, UPDATE, path_of, record_of, tree_bytes
 
 ENSHI = FIXTURE_PLANS / "enshi_ascii_numbered.txt"
 
@@ -27,7 +28,7 @@ def test_plan_graph_matches_golden_by_isomorphism(tmp_path: Path) -> None:
     graphs = load_graphs(result.out)
     golden = GOLDEN / "rdf" / "enshi_ascii_numbered.ttl"
     if UPDATE:
-        golden.write_bytes((result.out / "asserted.ttl").read_bytes())
+        golden.write_bytes(turtle_bytes(graphs["asserted"]))
     expected = Graph().parse(golden)
     if not isomorphic(graphs["asserted"], expected):
         _, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(graphs["asserted"]))
@@ -38,7 +39,7 @@ def test_every_task_of_every_plan_has_a_lead(five: BuildResult) -> None:
     graphs = load_graphs(five.out)
     g = graphs["asserted"] + graphs["inferred"]
     tasks = set(g.subjects(predicate=None, object=SK.Task))
-    assert len(tasks) == sum(len(p.record.tasks()) for p in five.plans)
+    assert len(tasks) == sum(len(record_of(p).tasks()) for p in five.plans)
     assert all(g.value(t, SK.leadAgency) is not None for t in tasks)
     assert five.conforms
 
@@ -58,9 +59,9 @@ def test_inferences_are_kept_apart(five: BuildResult) -> None:
 def test_every_span_quotes_its_file(five: BuildResult) -> None:
     g = load_graphs(five.out)["asserted"]
     texts = {
-        f: (Path(p.path).read_text(encoding="utf-8"))
+        f: (path_of(p).read_text(encoding="utf-8"))
         for p in five.plans
-        for f in g.subjects(SK.sha256, Literal(p.record.sha256))
+        for f in g.subjects(SK.sha256, Literal(record_of(p).sha256))
     }
     spans = list(g.subjects(OA.hasSource, None))
     assert spans
@@ -80,16 +81,13 @@ def test_rebuild_is_byte_identical_whatever_the_hash_seed(five: BuildResult, tmp
         f"import sys; from pathlib import Path; from sciplan_kg.pipeline import build; build(None, Path({str(out)!r}))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=600)
-    for name in ["asserted.ttl", "inferred.ttl", "validation.json", "validation.txt", "manifest.json"]:
-        assert (out / name).read_bytes() == (five.out / name).read_bytes(), name
-    for record in (five.out / "records").iterdir():
-        assert (out / "records" / record.name).read_bytes() == record.read_bytes()
+    assert tree_bytes(out) == tree_bytes(five.out)
 
 
 def test_failed_build_leaves_the_previous_folder_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     build([ENSHI], out)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = tree_bytes(out)
 
     def explode(_: Graph) -> bytes:
         raise KeyboardInterrupt
@@ -97,7 +95,7 @@ def test_failed_build_leaves_the_previous_folder_intact(tmp_path: Path, monkeypa
     monkeypatch.setattr(pipeline_module, "turtle_bytes", explode)
     with pytest.raises(KeyboardInterrupt):
         build([ENSHI, FIXTURE_PLANS / "anping_bullets_truncated.txt"], out)
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    after = tree_bytes(out)
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no temporary folder is left behind"
 
@@ -122,13 +120,16 @@ def test_killed_build_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     build([ENSHI], out)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = tree_bytes(out)
     code = f"from pathlib import Path; from sciplan_kg.pipeline import build; build(None, Path({str(out)!r}))"
     proc = subprocess.Popen([sys.executable, "-c", code])
-    time.sleep(4)  # killed in the middle of the pipeline (extraction or reasoning)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)  # wait until the build is writing its temporary folder, then kill it
+    assert proc.poll() is None, "the build finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert tree_bytes(out) == before
     # a build killed while writing leaves its temporary folder behind; the next build clears it
     stale = tmp_path / ".out.tmp-killed"
     stale.mkdir()

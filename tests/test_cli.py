@@ -15,7 +15,7 @@ from sciplan_kg.cli import COMMANDS, main
 from sciplan_kg.paths import ROOT
 from sciplan_kg.pipeline import BuildResult
 from sciplan_kg.store import load_graphs
-from tests.conftest import FIXTURE_PLANS
+from tests.conftest import FIXTURE_PLANS, record_of
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -90,7 +90,7 @@ def test_query_with_parameter_and_file(five: BuildResult, tmp_path: Path, capsys
     iri = json.loads(run(capsys, "query", "plans", "--data", str(five.out), "--format", "json")[1])[0]["plan"]
     code, out, _ = run(capsys, "query", str(rq), "--data", str(five.out), "-p", "plan", iri, "--format", "json")
     assert code == 0
-    assert json.loads(out) == [{"n": len(plan.record.tasks())}]
+    assert json.loads(out) == [{"n": len(record_of(plan).tasks())}]
 
 
 def test_query_errors_exit_2(five: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,9 +149,9 @@ def test_coverage_command(five: BuildResult, capsys: pytest.CaptureFixture[str])
     code, out, _ = run(capsys, "coverage", "--data", str(five.out), "--format", "json")
     assert code == 0
     rows = json.loads(out)
-    assert [r["file"] for r in rows] == [p.path.name for p in five.plans]
+    assert [r["file"] for r in rows] == [p.file for p in five.plans]
     for row, plan in zip(rows, five.plans, strict=True):
-        assert row["tasks"] == len(plan.record.tasks())
+        assert row["tasks"] == len(record_of(plan).tasks())
         assert row["spansVerified"] == row["spans"] > 0
         assert row["tasksWithLead"] == row["tasks"]
     code, _, err = run(capsys, "coverage", "--data", "/nonexistent")

@@ -15,7 +15,7 @@ from sciplan_kg.query import catalogue, find_query, run_query
 from sciplan_kg.query.catalogue import parse_query_file
 from sciplan_kg.query.run import run_local
 from sciplan_kg.registry import load_registry
-from tests.conftest import GOLDEN, golden_json
+from tests.conftest import GOLDEN, golden_json, path_of, record_of
 
 QUERIES = sorted(catalogue())
 
@@ -44,9 +44,9 @@ def test_query_header_is_complete(name: str) -> None:
 
 def test_plans_agree_with_records(five: BuildResult, five_graph: Graph) -> None:
     rows = {r["source"]: r for r in run_query("plans", five_graph).rows}
-    assert set(rows) == {p.path.name for p in five.plans}
+    assert set(rows) == {p.file for p in five.plans}
     for p in five.plans:
-        rec, row = p.record, rows[p.path.name]
+        rec, row = record_of(p), rows[p.file]
         assert row["docNumber"] == rec.doc_number
         assert row["issued"] == rec.issued
         assert row["literacyTarget"] == rec.literacy_target.value  # type: ignore[union-attr]
@@ -62,11 +62,11 @@ def test_plans_agree_with_records(five: BuildResult, five_graph: Graph) -> None:
 
 def test_tasks_agree_with_records(five: BuildResult, five_graph: Graph) -> None:
     rows = run_query("tasks", five_graph).rows
-    assert len(rows) == sum(len(p.record.tasks()) for p in five.plans)
+    assert len(rows) == sum(len(record_of(p).tasks()) for p in five.plans)
     assert all(r["leadAgencies"] for r in rows), "every task has a lead, stated or inherited"
     stated = Counter(r["leadStated"] for r in rows)
     expected_stated = sum(
-        1 for p in five.plans for _, t in p.record.tasks() if any(a.role == "lead" for a in t.assignments)
+        1 for p in five.plans for _, t in record_of(p).tasks() if any(a.role == "lead" for a in t.assignments)
     )
     assert stated[True] == expected_stated
     for r in rows:
@@ -109,9 +109,9 @@ def test_syntax_error_names_the_position(tmp_path, five_graph: Graph) -> None:
 
 
 def test_sources_quote_the_files(five: BuildResult, five_graph: Graph) -> None:
-    texts = {p.path.name: p.path.read_text(encoding="utf-8") for p in five.plans}
+    texts = {p.file: path_of(p).read_text(encoding="utf-8") for p in five.plans}
     rows = run_query("sources", five_graph).rows
-    assert len(rows) == sum(len(p.record.tasks()) for p in five.plans)
+    assert len(rows) == sum(len(record_of(p).tasks()) for p in five.plans)
     for r in rows:
         assert texts[r["source"]][r["start"] : r["end"]] == r["quote"]
 
@@ -122,7 +122,7 @@ def test_targets_include_every_literacy_target(five: BuildResult, five_graph: Gr
     assert len(literacy) == len(five.plans)
     assert all(r["unit"] == "%" and r["comparator"] in (">", "≥", "=") for r in literacy.values())
     task_rows = [r for r in rows if r["kind"] == "task"]
-    assert len(task_rows) == sum(len(t.targets) for p in five.plans for _, t in p.record.tasks())
+    assert len(task_rows) == sum(len(t.targets) for p in five.plans for _, t in record_of(p).tasks())
     assert all(r["task"] for r in task_rows)
 
 

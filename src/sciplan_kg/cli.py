@@ -16,9 +16,12 @@ from pathlib import Path
 from sciplan_kg.errors import EXIT_ERROR, EXIT_NONCONFORMANT, EXIT_OK, SciplanError
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 
+LIST_PLANS = 50  # a build of more plans prints the summary only
+
 EXAMPLES = {
     "build": "sciplan-kg build                         # the bundled plans → build/\n"
-    "  sciplan-kg build my-plans/ --out out/     # every .txt in my-plans/",
+    "  sciplan-kg build my-plans/ --out out/     # every .txt in my-plans/; unchanged plans are reused\n"
+    "  sciplan-kg build my-plans/ --jobs 4 --full  # four processes, rebuild everything",
     "validate": "sciplan-kg validate build/\n  sciplan-kg validate graph.ttl --verbose",
     "query": "sciplan-kg query plans\n"
     "  sciplan-kg query lead-load --store oxigraph --timeout 30\n"
@@ -64,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--full", action="store_true", help="rebuild every plan (default: reuse unchanged plans from --out)")
 
     p = add("validate", "SHACL-validate a build folder or an RDF file / 校验图谱")
     p.add_argument("path", nargs="?", type=Path, default=DEFAULT_BUILD_DIR, metavar="PATH")
@@ -107,18 +112,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from sciplan_kg.pipeline import build, warnings_text
+    from sciplan_kg.pipeline import build, plan_files, terminal_progress, warnings_text
 
-    result = build(args.inputs or None, args.out)
+    progress, done = terminal_progress(len(plan_files(args.inputs or None)))
+    try:
+        result = build(args.inputs or None, args.out, jobs=args.jobs, progress=progress, incremental=not args.full)
+    finally:
+        done()
     if not args.quiet:
-        print("文件 file                    任务 tasks  部门 agencies  三元组 triples  警告 warnings  标题 title")
-        for p in result.plans:
-            r = p.record
+        listed = result.plans if len(result.plans) <= LIST_PLANS else []
+        if listed:
+            print("文件 file                    任务 tasks  部门 agencies  三元组 triples  警告 warnings  标题 title")
+        for p in listed:
             print(
-                f"{p.path.name:<28} {len(r.tasks()):>10}  {len(r.agencies):>13}  {p.triples:>14}  "
-                f"{len(r.warnings):>13}  {r.title or '-'}"
+                f"{p.file:<28} {p.task_count:>10}  {p.agencies:>13}  {p.triples:>14}  "
+                f"{len(p.warnings):>13}  {p.title or '-'}"
             )
-        text = warnings_text(result.plans)
+        text = warnings_text(listed)
         if text:
             print("\n抽取警告 extraction warnings:")
             print(text, end="")
@@ -130,6 +140,7 @@ def _build(args: argparse.Namespace) -> int:
     print(
         f"\n{len(result.plans)} 个方案 plans, {result.asserted} 断言三元组 asserted triples, "
         f"{result.inferred} 推理三元组 inferred triples → {result.out}"
+        + (f" ({result.reused} 个未变，沿用 reused unchanged)" if result.reused else "")
     )
     return EXIT_OK if result.conforms else EXIT_NONCONFORMANT
 

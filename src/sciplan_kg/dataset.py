@@ -8,6 +8,7 @@ Graph IRIs: ``…/id/graph/plan/{place}-{start}-{end}``, ``…/id/graph/registry
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
@@ -83,8 +84,28 @@ def named_graphs(
 
 
 def load_dataset(path: Path) -> dict[URIRef, Graph]:
-    """The named graphs of a build folder (or one RDF file), with the ontology."""
-    from sciplan_kg.store import load_graphs, load_ontology
+    """The named graphs of a build folder (or one RDF file), with the ontology.
 
-    graphs = load_graphs(path)
-    return named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"))
+    In a build folder each plan's graph is its own files (asserted and inferred), so what a
+    plan adds to the registries' inferences travels with it."""
+    from sciplan_kg.store import load_graphs, load_ontology, parse_file
+
+    if not path.is_dir():
+        graphs = load_graphs(path)
+        return named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"))
+    load_graphs_check = path / "graph" / "registry.ttl"
+    if not load_graphs_check.is_file():
+        load_graphs(path)  # raises the not-a-build-folder error
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    out: dict[URIRef, Graph] = {}
+    graph_dir = path / "graph"
+    out[REGISTRY_GRAPH] = parse_file(graph_dir / "registry.ttl")
+    parse_file(graph_dir / "registry.inferred.ttl", out[REGISTRY_GRAPH])
+    for entry in manifest["plans"]:
+        stem = Path(entry["file"]).stem
+        g = parse_file(graph_dir / f"{stem}.ttl")
+        parse_file(graph_dir / f"{stem}.inferred.ttl", g)
+        out[URIRef(entry["graph"])] = g
+    out[ONTOLOGY_GRAPH] = load_ontology()
+    out[SIMILARITY_GRAPH] = parse_file(graph_dir / "similarity.ttl")
+    return out

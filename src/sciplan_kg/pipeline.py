@@ -1,16 +1,25 @@
 """The pipeline: plan files → records → asserted RDF → inferences → validation → build folder.
 
+Plans are independent, so each goes through the whole chain on its own (``plan_build.py``),
+on every core (``jobs``), and what it produced is kept under a key: the plan's bytes and a
+fingerprint of the code, ontology, shapes and registries. A rebuild takes every plan whose
+key has not changed from the previous build folder as it is, so adding or replacing one
+plan in a large corpus redoes that plan's work and the corpus-wide steps only.
+
 A build folder holds::
 
-    records/<file>.json   extraction records, resolved (for review and golden tests)
-    asserted.ttl          asserted triples: registries and every plan
-    inferred.ttl          OWL 2 RL inferences, nothing else
-    similarity.ttl        similar tasks across plans (character n-grams, see similarity.py)
-    validation.txt        the SHACL report for people (zh and en)
-    validation.json       the same results as data
-    warnings.txt          what extraction could not find, file:line, zh and en
-    coverage.json         per plan: tasks, leads, targets, unresolved names, spans verified
-    manifest.json         inputs (name, sha256) and counts
+    graph/registry.ttl             the registries (areas, directives, measures, agency types)
+    graph/registry.inferred.ttl    their inferences
+    graph/<file>.ttl               one plan's asserted triples (its named graph, with …)
+    graph/<file>.inferred.ttl      … the inferences it adds to the registries'
+    graph/similarity.ttl           similar tasks across plans (character n-grams, see similarity.py)
+    records/<file>.json            extraction records, resolved (for review and golden tests)
+    plans/<file>.json              what the corpus steps need of a plan, with its key
+    validation.txt                 the SHACL report for people (zh and en)
+    validation.json                the same results as data
+    warnings.txt                   what extraction could not find, file:line, zh and en
+    coverage.json                  per plan: tasks, leads, targets, unresolved names, spans verified
+    manifest.json                  inputs (name, sha256, graph) and counts
 
 The folder is written whole to a temporary sibling and swapped in by renames, so an
 interrupted build leaves the previous folder as it was.
@@ -21,44 +30,41 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
-from rdflib import Graph
-
-from sciplan_kg.coverage import Coverage, coverage
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import current_umask
-from sciplan_kg.extract import extract_text
-from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.extract.text import read_plan_text
-from sciplan_kg.model.rdf import plan_graph, registry_graph
 from sciplan_kg.paths import PLANS_DIR
-from sciplan_kg.reason import infer
-from sciplan_kg.registry import Registry, load_registry
-from sciplan_kg.resolve import resolve
+from sciplan_kg.plan_build import (
+    GRAPH_DIR,
+    PlanOutput,
+    Workbench,
+    build_plan,
+    fingerprint,
+    plan_key,
+    registry_outputs,
+    reuse,
+)
 from sciplan_kg.serialize import turtle_bytes
-from sciplan_kg.similarity import similarity_graph
-from sciplan_kg.store import load_ontology
-from sciplan_kg.validation import Report, format_report, validate_graph
+from sciplan_kg.similarity import similarity_graph_of
+from sciplan_kg.validation import Report, format_report, merge_reports
 
-
-@dataclass
-class PlanResult:
-    path: Path
-    record: PlanRecord
-    triples: int
-    coverage: Coverage
+Progress = Callable[[int], None]
 
 
 @dataclass
 class BuildResult:
     out: Path
-    plans: list[PlanResult] = field(default_factory=list)
+    plans: list[PlanOutput] = field(default_factory=list)
     asserted: int = 0
     inferred: int = 0
+    reused: int = 0
     report: Report | None = None
 
     @property
@@ -80,58 +86,125 @@ def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
             files.append(path)
         else:
             raise InputError(path, "找不到文件或文件夹 / no such file or folder")
-    names = [p.name for p in files]
-    for name in names:
-        if names.count(name) > 1:
-            raise InputError(name, "两个输入文件同名 / two input files share this name")
+    seen: set[str] = set()
+    for p in files:
+        if p.stem in seen:
+            raise InputError(p.name, "两个输入文件同名 / two input files share this name")
+        seen.add(p.stem)
     return files
 
 
-def extract_all(files: list[Path], reg: Registry) -> list[tuple[PlanResult, Graph]]:
-    out = []
-    for path in files:
-        pt = read_plan_text(path)
-        rec = resolve(extract_text(pt), reg)
-        if rec.title is None and not rec.measures:
-            raise InputError(
-                path,
-                "不像是科学素质实施方案：没有标题，也没有提升行动或重点工程 / "
-                "does not look like a scientific-literacy plan: no title and no actions or projects",
-            )
-        g = plan_graph(rec, reg, pt.raw)
-        out.append((PlanResult(path, rec, len(g), coverage(rec, g, pt.raw)), g))
-    return out
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def build(inputs: Iterable[Path] | None, out: Path) -> BuildResult:
-    """Run the whole pipeline and write the build folder ``out`` atomically."""
-    reg = load_registry()
+_BENCH: Workbench | None = None
+
+
+def _init_worker() -> None:
+    global _BENCH
+    _BENCH = Workbench.load()
+
+
+def _work(job: tuple[Path, Path, str]) -> PlanOutput:
+    path, tmp, key = job
+    assert _BENCH is not None
+    return build_plan(path, tmp, key, _BENCH)
+
+
+def build(
+    inputs: Iterable[Path] | None,
+    out: Path,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    incremental: bool = True,
+) -> BuildResult:
+    """Run the whole pipeline and write the build folder ``out`` atomically.
+
+    ``jobs`` worker processes build the plans (default: one per core); ``progress`` is
+    called with the number of plans finished (built or reused) each time one finishes;
+    ``incremental`` reuses the plans of the previous ``out`` whose key has not changed."""
     files = plan_files(inputs)
-    ontology = load_ontology()
-    asserted = registry_graph(reg)
+    bench = Workbench.load()
+    print_ = fingerprint()
+    keys = [plan_key(f, print_) for f in files]
     result = BuildResult(out=out)
-    for plan_result, g in extract_all(files, reg):
-        result.plans.append(plan_result)
-        asserted += g
-    inferred = infer(asserted, ontology)
-    result.asserted, result.inferred = len(asserted), len(inferred)
-    result.report = validate_graph(asserted + inferred + ontology)
-    similar = similarity_graph(asserted)
-    _write(result, asserted, inferred, similar)
+    tmp = _new_folder(out)
+    try:
+        (tmp / GRAPH_DIR).mkdir()
+        (tmp / "records").mkdir()
+        (tmp / "plans").mkdir()
+        outputs: list[PlanOutput | None] = [None] * len(files)
+        todo = []
+        for i, (f, key) in enumerate(zip(files, keys, strict=True)):
+            kept = reuse(out, tmp, f, key) if incremental and out.is_dir() else None
+            if kept is not None:
+                outputs[i] = kept
+                result.reused += 1
+            else:
+                todo.append(i)
+        done = result.reused
+        if progress:
+            progress(done)
+        jobs = max(1, min(jobs or default_jobs(), len(todo)))
+        if jobs == 1:
+            for i in todo:
+                outputs[i] = build_plan(files[i], tmp, keys[i], bench)
+                done += 1
+                if progress:
+                    progress(done)
+        else:
+            with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init_worker) as pool:
+                futures = {pool.submit(_work, (files[i], tmp, keys[i])): i for i in todo}
+                pending = set(futures)
+                try:
+                    while pending:
+                        finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        for fut in finished:
+                            outputs[futures[fut]] = fut.result()
+                            done += 1
+                        if progress:
+                            progress(done)
+                except BaseException:
+                    for fut in pending:
+                        fut.cancel()
+                    raise
+        result.plans = [o for o in outputs if o is not None]
+        registry = registry_outputs(tmp, bench)
+        result.asserted = registry.triples + sum(p.triples for p in result.plans)
+        result.inferred = registry.inferred + sum(p.inferred for p in result.plans)
+        result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
+        tasks = [t for p in result.plans for t in p.tasks]
+        (tmp / GRAPH_DIR / "similarity.ttl").write_bytes(turtle_bytes(similarity_graph_of(tasks)))
+        _write_summaries(result, tmp)
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return result
 
 
-def warnings_text(plans: list[PlanResult]) -> str:
-    lines = []
-    for p in plans:
-        for w in p.record.warnings:
-            where = f"{p.path.name}:{w.line}" if w.line else p.path.name
-            lines.append(f"{where}: [{w.code}] {w.zh} / {w.en}")
+def terminal_progress(total: int) -> tuple[Progress | None, Callable[[], None]]:
+    """A progress bar on standard error (plans done, rate, time left) when it is a terminal;
+    nothing in logs and CI."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="plan", desc="build", file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar.close
+
+
+def warnings_text(plans: list[PlanOutput]) -> str:
+    lines = [line for p in plans for line in p.warnings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _write(result: BuildResult, asserted: Graph, inferred: Graph, similar: Graph) -> None:
-    out = result.out
+def _new_folder(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
         # left by a build that was killed (SIGKILL leaves no chance to clean up); one build
@@ -139,43 +212,26 @@ def _write(result: BuildResult, asserted: Graph, inferred: Graph, similar: Graph
         shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; give the folder the usual mode
-    try:
-        (tmp / "records").mkdir()
-        for p in result.plans:
-            data = json.dumps(p.record.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
-            (tmp / "records" / f"{p.path.stem}.json").write_text(data + "\n", encoding="utf-8")
-        (tmp / "asserted.ttl").write_bytes(turtle_bytes(asserted))
-        (tmp / "inferred.ttl").write_bytes(turtle_bytes(inferred))
-        (tmp / "similarity.ttl").write_bytes(turtle_bytes(similar))
-        assert result.report is not None
-        (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
-        (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")
-        (tmp / "warnings.txt").write_text(warnings_text(result.plans), encoding="utf-8")
-        rows = [p.coverage.row() for p in result.plans]
-        (tmp / "coverage.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        manifest = {
-            "plans": [
-                {
-                    "file": p.path.name,
-                    "sha256": p.record.sha256,
-                    "title": p.record.title,
-                    "measures": len(p.record.measures),
-                    "tasks": len(p.record.tasks()),
-                    "agencies": len(p.record.agencies),
-                    "triples": p.triples,
-                    "warnings": len(p.record.warnings),
-                }
-                for p in result.plans
-            ],
-            "asserted_triples": result.asserted,
-            "inferred_triples": result.inferred,
-            "conforms": result.report.conforms,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    return tmp
+
+
+def _dump(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _write_summaries(result: BuildResult, tmp: Path) -> None:
+    assert result.report is not None
+    (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
+    (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")
+    (tmp / "warnings.txt").write_text(warnings_text(result.plans), encoding="utf-8")
+    _dump(tmp / "coverage.json", [p.coverage for p in result.plans])
+    manifest = {
+        "plans": [p.manifest_entry() for p in result.plans],
+        "asserted_triples": result.asserted,
+        "inferred_triples": result.inferred,
+        "conforms": result.report.conforms,
+    }
+    _dump(tmp / "manifest.json", manifest)
 
 
 def _swap(tmp: Path, out: Path) -> None:

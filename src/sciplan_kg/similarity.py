@@ -8,12 +8,18 @@ is the cosine of their vectors. Chinese needs no word segmentation for this: mos
 two characters, and shared bigrams measure shared wording. For each task, the ``TOP`` most
 similar tasks *of other plans* with a score of at least ``MIN_SCORE`` become links.
 
-Cost: an inverted index over bigrams, so each task is compared only with tasks that share a
-bigram; idf weights keep the common bigrams (科普, 科学) from dominating.
+Cost: each task is compared only with the tasks that share a bigram used by at most
+``MAX_POSTINGS`` tasks, and with its exact copies (same letters and digits). In a corpus of a
+few hundred tasks that is every task sharing any bigram, so the result is the exact top list;
+in a large corpus a common bigram (科普, 科学) no longer makes everything a candidate, which
+kept the cost quadratic (41 s for 100 plans, hours for 3,000). What the pruning can miss: a
+pair that shares only common bigrams and is not an exact copy — the scores of the pairs it
+compares are exact. BENCHMARKS.md reports the links found against the exact method.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -29,6 +35,7 @@ from sciplan_kg.model.namespaces import SK
 METHOD = "char-2gram-tfidf-cosine"
 TOP = 3
 MIN_SCORE = 0.3
+MAX_POSTINGS = 300
 _KEEP = re.compile(r"[\w]", re.UNICODE)
 
 
@@ -45,7 +52,12 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
 
 
-def similar_tasks(tasks: dict[URIRef, tuple[URIRef, str]], top: int = TOP, min_score: float = MIN_SCORE) -> list[Link]:
+def similar_tasks(
+    tasks: dict[URIRef, tuple[URIRef, str]],
+    top: int = TOP,
+    min_score: float = MIN_SCORE,
+    max_postings: int = MAX_POSTINGS,
+) -> list[Link]:
     """``tasks`` maps a task IRI to (its plan IRI, its text)."""
     grams = {t: bigrams(text) for t, (_, text) in tasks.items()}
     df: Counter[str] = Counter()
@@ -58,35 +70,59 @@ def similar_tasks(tasks: dict[URIRef, tuple[URIRef, str]], top: int = TOP, min_s
         v = {gram: count * idf[gram] for gram, count in g.items()}
         norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
         vectors[t] = {gram: w / norm for gram, w in v.items()}
-    index: dict[str, list[tuple[URIRef, float]]] = defaultdict(list)
-    for t in sorted(vectors):
-        for gram, w in vectors[t].items():
-            index[gram].append((t, w))
+    order = sorted(vectors)
+    index: dict[str, list[URIRef]] = defaultdict(list)
+    copies: dict[str, list[URIRef]] = defaultdict(list)
+    for t in order:
+        copies[_normal(tasks[t][1])].append(t)
+        for gram in vectors[t]:
+            if df[gram] <= max_postings:
+                index[gram].append(t)
     links: list[Link] = []
-    for t in sorted(vectors):
+    for t in order:
         plan = tasks[t][0]
-        scores: dict[URIRef, float] = defaultdict(float)
-        for gram, w in vectors[t].items():
-            for other, w2 in index[gram]:
-                if tasks[other][0] != plan:
-                    scores[other] += w * w2
-        best = sorted(((round(s, 3), o) for o, s in scores.items() if s >= min_score), key=lambda x: (-x[0], x[1]))
-        for rank, (score, other) in enumerate(best[:top], start=1):
-            links.append(Link(t, other, score, rank))
+        vector = vectors[t]
+        candidates = {o for gram in vector if df[gram] <= max_postings for o in index[gram]}
+        candidates.update(copies[_normal(tasks[t][1])][: max_postings + top])
+        scores = []
+        for other in candidates:
+            if tasks[other][0] == plan:
+                continue
+            w2 = vectors[other]
+            score = round(sum(w * w2[g] for g, w in vector.items() if g in w2), 3)
+            if score >= min_score:
+                scores.append((-score, other))
+        for rank, (score, other) in enumerate(heapq.nsmallest(top, scores), start=1):
+            links.append(Link(t, other, -score, rank))
     return links
 
 
-def similarity_graph(asserted: Graph) -> Graph:
-    """Similarity links between the tasks of the graph, as RDF."""
-    tasks: dict[URIRef, tuple[URIRef, str]] = {}
+def _normal(text: str) -> str:
+    return "".join(c for c in fold(text) if _KEEP.match(c) and c != "_")
+
+
+def plan_tasks(asserted: Graph) -> list[tuple[str, str, str]]:
+    """(task, plan, text) of every task of the graph, sorted."""
+    tasks = []
     for task in asserted.subjects(RDF.type, SK.Task):
         measure = asserted.value(task, SK.inMeasure)
         plan = asserted.value(measure, SK.inPlan) if measure is not None else None
         text = asserted.value(task, SK.text)
         if isinstance(task, URIRef) and isinstance(plan, URIRef) and text is not None:
-            tasks[task] = (plan, str(text))
+            tasks.append((str(task), str(plan), str(text)))
+    return sorted(tasks)
+
+
+def similarity_graph(asserted: Graph) -> Graph:
+    """Similarity links between the tasks of the graph, as RDF."""
+    return similarity_graph_of(plan_tasks(asserted))
+
+
+def similarity_graph_of(tasks: list[tuple[str, str, str]]) -> Graph:
+    """Similarity links between ``tasks`` ((task, plan, text) triples), as RDF."""
+    by_task = {URIRef(t): (URIRef(p), text) for t, p, text in tasks}
     g = Graph()
-    for link in similar_tasks(tasks):
+    for link in similar_tasks(by_task):
         node = URIRef(f"{link.task}/similar/{link.rank}")
         g.add((link.task, SK.similarTask, link.other))
         g.add((node, RDF.type, SK.TaskSimilarity))

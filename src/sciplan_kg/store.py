@@ -25,7 +25,6 @@ _FORMATS = {
     ".xml": "xml",
     ".nq": "nquads",
 }
-GRAPH_FILES = {"asserted": "asserted.ttl", "inferred": "inferred.ttl", "similarity": "similarity.ttl"}
 
 
 def rdf_format(path: Path) -> str:
@@ -64,19 +63,35 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
     return g
 
 
+def build_parts(path: Path) -> dict[str, list[Path]]:
+    """The graph files of a build folder by kind: asserted, inferred, similarity."""
+    graph_dir = path / "graph"
+    if not (graph_dir / "registry.ttl").is_file():
+        raise InputError(
+            path, "不是构建目录：缺少 graph/registry.ttl / not a build folder: graph/registry.ttl is missing"
+        )
+    files = sorted(graph_dir.glob("*.ttl"))
+    parts: dict[str, list[Path]] = {"asserted": [], "inferred": [], "similarity": []}
+    for f in files:
+        if f.name == "similarity.ttl":
+            parts["similarity"].append(f)
+        elif f.name.endswith(".inferred.ttl"):
+            parts["inferred"].append(f)
+        else:
+            parts["asserted"].append(f)
+    return parts
+
+
 def load_graphs(path: Path) -> dict[str, Graph]:
-    """The named graphs of a build folder, or {'asserted': …} for one RDF file."""
+    """The graphs of a build folder ({'asserted', 'inferred', 'similarity'}), or
+    {'asserted': …} for one RDF file."""
     if path.is_dir():
         out = {}
-        for name, file in GRAPH_FILES.items():
-            f = path / file
-            if not f.is_file():
-                if name == "asserted":
-                    raise InputError(
-                        path, "不是构建目录：缺少 asserted.ttl / not a build folder: asserted.ttl is missing"
-                    )
-                continue
-            out[name] = parse_file(f)
+        for kind, files in build_parts(path).items():
+            g = Graph()
+            for f in files:
+                parse_file(f, g)
+            out[kind] = g
         return out
     if not path.exists():
         raise InputError(path, "找不到文件或文件夹 / no such file or folder")

@@ -92,8 +92,19 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> Report:
                 source=source,
             )
         )
-    results.sort(key=lambda r: (("Violation", "Warning", "Info").index(r.severity), r.source, r.focus, r.path, r.shape))
+    results.sort(key=_order)
     return Report(conforms=bool(conforms), results=results)
+
+
+def merge_reports(reports: list[Report]) -> Report:
+    """One report from the reports of parts of a graph validated apart (plans, registries):
+    a result that two parts share (about a registry node) is listed once."""
+    results = sorted(set(r for rep in reports for r in rep.results), key=_order)
+    return Report(all(rep.conforms for rep in reports), results)
+
+
+def _order(r: Result) -> tuple[int, str, str, str, str, str]:
+    return (("Violation", "Warning", "Info").index(r.severity), r.source, r.focus, r.path, r.shape, r.component)
 
 
 def _local(term: object) -> str:

@@ -1,0 +1,234 @@
+"""One plan through the whole chain: text → record → asserted RDF → inferences → validation,
+written to its files in a build folder. This is the unit of work a build runs on every core
+and keeps between builds.
+
+A plan's inferences and validation need the registries (its directive chain, the national
+measures), so each worker holds a ``Workbench``: registries, ontology, shapes and the
+reasoner, loaded once. What a plan entails together with the registries, minus what the
+registries entail on their own, is the plan's; the registries' own inferences are written
+once (``registry_outputs``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from sciplan_kg.coverage import coverage
+from sciplan_kg.dataset import plan_graph_iri
+from sciplan_kg.errors import InputError
+from sciplan_kg.extract import extract_text
+from sciplan_kg.extract.text import read_plan_text
+from sciplan_kg.model.rdf import PlanGraph, registry_graph
+from sciplan_kg.paths import ONTOLOGY_DIR, REGISTRY_DIR
+from sciplan_kg.reason import Reasoner
+from sciplan_kg.registry import Registry, load_registry
+from sciplan_kg.resolve import resolve
+from sciplan_kg.serialize import turtle_bytes
+from sciplan_kg.similarity import plan_tasks
+from sciplan_kg.store import load_ontology
+from sciplan_kg.validation import Report, Result, load_shapes, validate_graph
+
+GRAPH_DIR = "graph"
+SOURCE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class Workbench:
+    """What every plan is built with, loaded once per process."""
+
+    registry: Registry
+    ontology: Graph
+    shapes: Graph
+    registry_graph: Graph
+    reasoner: Reasoner
+    validation_context: Graph  # what a plan is validated with: registries, their inferences, ontology
+
+    @classmethod
+    def load(cls) -> Workbench:
+        reg = load_registry()
+        ontology = load_ontology()
+        rg = registry_graph(reg)
+        reasoner = Reasoner(ontology, rg)
+        context = Graph()
+        for triple in rg:
+            context.add(triple)
+        for triple in reasoner.registry_inferences():
+            context.add(triple)
+        for triple in ontology:  # its individuals (comparators, roles) are values shapes check
+            context.add(triple)
+        return cls(reg, ontology, load_shapes(), rg, reasoner, context)
+
+
+def fingerprint() -> str:
+    """A hash of everything besides the plan text that a plan's outputs depend on: this
+    package's code, the ontology and shapes, the registries."""
+    h = hashlib.sha256()
+    files = [*SOURCE_DIR.rglob("*.py"), *ONTOLOGY_DIR.glob("*.ttl"), *REGISTRY_DIR.glob("*.toml")]
+    for f in sorted(files):
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def plan_key(path: Path, code: str) -> str:
+    h = hashlib.sha256(code.encode())
+    h.update(path.name.encode() + b"\0")
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:
+        raise InputError(path, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+    return h.hexdigest()
+
+
+@dataclass
+class PlanOutput:
+    """What the corpus-wide steps need of a built plan; stored as ``plans/<file>.json``."""
+
+    file: str
+    key: str
+    sha256: str
+    plan: str
+    graph: str
+    title: str | None
+    measures: int
+    task_count: int
+    agencies: int
+    triples: int
+    inferred: int
+    conforms: bool
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, str | int] = field(default_factory=dict)
+    results: list[dict[str, str]] = field(default_factory=list)
+    tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (task, plan, text)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+    def report(self) -> Report:
+        return Report(self.conforms, [Result(**r) for r in self.results])
+
+    def manifest_entry(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "plan": self.plan,
+            "graph": self.graph,
+            "title": self.title,
+            "measures": self.measures,
+            "tasks": self.task_count,
+            "agencies": self.agencies,
+            "triples": self.triples,
+            "inferred": self.inferred,
+            "warnings": len(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> PlanOutput:
+        data = json.loads(text)
+        data["tasks"] = [tuple(t) for t in data["tasks"]]
+        return cls(**data)
+
+
+def plan_files_of(stem: str) -> tuple[str, ...]:
+    """A plan's files in a build folder, relative to it."""
+    return (
+        f"{GRAPH_DIR}/{stem}.ttl",
+        f"{GRAPH_DIR}/{stem}.inferred.ttl",
+        f"records/{stem}.json",
+        f"plans/{stem}.json",
+    )
+
+
+def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
+    """Build one plan and write its files into the build folder ``out``."""
+    pt = read_plan_text(path)
+    rec = resolve(extract_text(pt), bench.registry)
+    if rec.title is None and not rec.measures:
+        raise InputError(
+            path,
+            "不像是科学素质实施方案：没有标题，也没有提升行动或重点工程 / "
+            "does not look like a scientific-literacy plan: no title and no actions or projects",
+        )
+    builder = PlanGraph(rec, bench.registry, pt.raw)
+    g = builder.build()
+    inferred = bench.reasoner.infer(g)
+    graph_file, inferred_file, record_file, summary_file = plan_files_of(path.stem)
+    (out / graph_file).write_bytes(turtle_bytes(g))
+    (out / inferred_file).write_bytes(turtle_bytes(inferred))
+    asserted_count, cover, tasks = len(g), coverage(rec, g, pt.raw).row(), plan_tasks(g)
+    # validate the plan with its inferences and the registries, in place: copying graphs
+    # costs more than the validation
+    for triple in inferred:
+        g.add(triple)
+    for triple in bench.validation_context:
+        g.add(triple)
+    report = validate_graph(g, bench.shapes)
+    output = PlanOutput(
+        file=path.name,
+        key=key,
+        sha256=rec.sha256,
+        plan=str(builder.plan),
+        graph=str(plan_graph_iri(builder.plan)),
+        title=rec.title,
+        measures=len(rec.measures),
+        task_count=len(rec.tasks()),
+        agencies=len(rec.agencies),
+        triples=asserted_count,
+        inferred=len(inferred),
+        conforms=report.conforms,
+        warnings=[f"{path.name}{f':{w.line}' if w.line else ''}: [{w.code}] {w.zh} / {w.en}" for w in rec.warnings],
+        coverage=cover,
+        results=[asdict(r) for r in report.results],
+        tasks=tasks,
+    )
+    record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
+    (out / record_file).write_text(record + "\n", encoding="utf-8")
+    (out / summary_file).write_text(output.to_json(), encoding="utf-8")
+    return output
+
+
+def reuse(previous: Path, out: Path, path: Path, key: str) -> PlanOutput | None:
+    """The plan's outputs from the previous build folder, linked into ``out``, if its key
+    is unchanged (same bytes, same name, same code, ontology, shapes and registries)."""
+    names = plan_files_of(path.stem)
+    summary = previous / names[-1]
+    try:
+        output = PlanOutput.from_json(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if output.key != key or output.file != path.name or not all((previous / n).is_file() for n in names):
+        return None
+    for name in names:
+        try:
+            os.link(previous / name, out / name)
+        except OSError:
+            shutil.copyfile(previous / name, out / name)
+    return output
+
+
+@dataclass
+class RegistryOutput:
+    triples: int
+    inferred: int
+    report: Report
+
+
+def registry_outputs(out: Path, bench: Workbench) -> RegistryOutput:
+    """The registries' graph and their own inferences, written once, and their validation."""
+    inferred = bench.reasoner.registry_inferences()
+    (out / GRAPH_DIR / "registry.ttl").write_bytes(turtle_bytes(bench.registry_graph))
+    (out / GRAPH_DIR / "registry.inferred.ttl").write_bytes(turtle_bytes(inferred))
+    report = validate_graph(bench.validation_context, bench.shapes)
+    return RegistryOutput(len(bench.registry_graph), len(inferred), report)
