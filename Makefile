@@ -35,9 +35,12 @@ export: install ## export build/ as Turtle, TriG, N-Triples and JSON-LD
 	@for f in turtle trig nt jsonld; do $(BIN)/sciplan-kg export --data build --format $$f --inferred -o build/export/sciplan-kg.$$f; done
 
 test: install ## run lint and the tests
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/pytest
+
+bench: install ## benchmark every stage at 5, 100, 1,000 and 3,000 plans → BENCHMARKS.md (long; not part of test)
+	$(BIN)/python bench/run.py --scales $(or $(SCALES),5,100,1000,3000)
 
 serve: install ## serve build/ with Oxigraph on http://127.0.0.1:7878/
 	$(BIN)/sciplan-kg serve --data build --port 7878
@@ -47,12 +50,12 @@ virtuoso-test: install ## install Virtuoso (Debian), load the plans into it, run
 	BIN=$(BIN) ./scripts/virtuoso-test.sh
 
 lint: install ## ruff lint and format check
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: install ## reformat the code with ruff
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 clean: ## remove build outputs and caches
-	rm -rf build .pytest_cache .ruff_cache
+	rm -rf build build.oxigraph bench/.work .pytest_cache .ruff_cache

@@ -25,8 +25,26 @@ import random
 from pathlib import Path
 
 PROVINCES = [
-    "河北省", "山西省", "辽宁省", "吉林省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省",
-    "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省",
+    "河北省",
+    "山西省",
+    "辽宁省",
+    "吉林省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
 ]
 SYLLABLES = list("安宁平康泰和丰阳山川河源桥溪城东西南北长清远明华兴隆永福盛德新乐云林石江湖海宝金")
 LEVELS = [("县", "县"), ("区", "区"), ("市", "市")]
@@ -176,7 +194,9 @@ class Plan:
             if self.layout == "dash":
                 for task in tasks:
                     self.lines.append(f"{self.dash * 2}{task['text']}")
-                self.lines.append(f"（{self.lead_word}：{'、'.join(lead_names)}；{self.support_word}：{'、'.join(support_names)}）")
+                self.lines.append(
+                    f"（{self.lead_word}：{'、'.join(lead_names)}；{self.support_word}：{'、'.join(support_names)}）"
+                )
             elif self.layout == "numbered":
                 for k, task in enumerate(tasks, start=1):
                     self.lines.append(f"{k}.{task['text']}")

@@ -14,10 +14,10 @@ from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.extract.text import read_plan_text
 from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.pipeline import BuildResult, build
 from sciplan_kg.plan_build import PlanOutput
 from sciplan_kg.registry import load_registry
 from sciplan_kg.resolve import resolve
-from sciplan_kg.pipeline import BuildResult, build
 from sciplan_kg.store import load_graphs, union
 
 TESTS = Path(__file__).parent

@@ -15,6 +15,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 import sciplan_kg.pipeline as pipeline_module
 from sciplan_kg.errors import InputError
 from sciplan_kg.model.namespaces import OA, SK
+from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import BuildResult, build
 from sciplan_kg.serialize import turtle_bytes
 from sciplan_kg.store import load_graphs
@@ -136,3 +137,30 @@ def test_killed_build_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
     (stale / "asserted.ttl").write_text("half", encoding="utf-8")
     build([ENSHI], out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_rebuild_reuses_unchanged_plans_and_gives_the_same_folder(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in sorted(PLANS_DIR.glob("*.txt"))[:2]:
+        (plans / f.name).write_bytes(f.read_bytes())
+    (plans / ENSHI.name).write_bytes(ENSHI.read_bytes())
+    out = tmp_path / "out"
+    first = build([plans], out, jobs=2)
+    assert first.reused == 0
+    again = build([plans], out, jobs=2)
+    assert again.reused == 3
+    full = build([plans], tmp_path / "full", jobs=1, incremental=False)
+    assert tree_bytes(out) == tree_bytes(full.out)
+    # one plan changed: only it is built again, and the folder equals a full build of the new set
+    changed = plans / ENSHI.name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("2025", "2026", 1), encoding="utf-8")
+    third = build([plans], out, jobs=2)
+    assert third.reused == 2
+    assert tree_bytes(out) == tree_bytes(build([plans], tmp_path / "full2", incremental=False).out)
+
+
+def test_progress_reports_every_plan(tmp_path: Path) -> None:
+    seen: list[int] = []
+    build([ENSHI, FIXTURE_PLANS / "anping_bullets_truncated.txt"], tmp_path / "out", progress=seen.append)
+    assert seen[0] == 0 and seen[-1] == 2 and seen == sorted(seen)

@@ -24,7 +24,7 @@ EXAMPLES = {
     "  sciplan-kg build my-plans/ --jobs 4 --full  # four processes, rebuild everything",
     "validate": "sciplan-kg validate build/\n  sciplan-kg validate graph.ttl --verbose",
     "query": "sciplan-kg query plans\n"
-    "  sciplan-kg query lead-load --store oxigraph --timeout 30\n"
+    "  sciplan-kg query lead-load --store rdflib --timeout 30\n"
     "  sciplan-kg query tasks --endpoint http://127.0.0.1:7878/query --format json\n"
     "  sciplan-kg query tasks -p plan https://w3id.org/sciplan-kg/id/plan/wushan-2021-2025 --format csv\n"
     "  sciplan-kg query my-query.rq --format json",
@@ -81,7 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL endpoint instead of --data")
-    p.add_argument("--store", choices=("rdflib", "oxigraph"), default="rdflib", help="embedded engine (default rdflib)")
+    p.add_argument(
+        "--store",
+        choices=("oxigraph", "rdflib"),
+        default="oxigraph",
+        help="embedded engine (default oxigraph, kept on disk beside the build folder)",
+    )
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this long")
 
     p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")

@@ -32,6 +32,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -66,6 +67,9 @@ class BuildResult:
     inferred: int = 0
     reused: int = 0
     report: Report | None = None
+    # seconds: per-plan stages summed over the plans built (CPU time across workers), and the
+    # corpus steps and the whole build in wall-clock time
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -124,6 +128,7 @@ def build(
     ``jobs`` worker processes build the plans (default: one per core); ``progress`` is
     called with the number of plans finished (built or reused) each time one finishes;
     ``incremental`` reuses the plans of the previous ``out`` whose key has not changed."""
+    started = time.perf_counter()
     files = plan_files(inputs)
     bench = Workbench.load()
     print_ = fingerprint()
@@ -170,14 +175,21 @@ def build(
                         fut.cancel()
                     raise
         result.plans = [o for o in outputs if o is not None]
+        for p in result.plans:
+            for stage, seconds in p.timings.items():
+                result.timings[stage] = result.timings.get(stage, 0.0) + seconds
+        result.timings["plans (wall)"] = time.perf_counter() - started
         registry = registry_outputs(tmp, bench)
         result.asserted = registry.triples + sum(p.triples for p in result.plans)
         result.inferred = registry.inferred + sum(p.inferred for p in result.plans)
         result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
         tasks = [t for p in result.plans for t in p.tasks]
+        lap = time.perf_counter()
         (tmp / GRAPH_DIR / "similarity.ttl").write_bytes(turtle_bytes(similarity_graph_of(tasks)))
+        result.timings["similarity (wall)"] = time.perf_counter() - lap
         _write_summaries(result, tmp)
         _swap(tmp, out)
+        result.timings["build (wall)"] = time.perf_counter() - started
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

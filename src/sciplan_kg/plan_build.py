@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,8 @@ class PlanOutput:
     coverage: dict[str, str | int] = field(default_factory=dict)
     results: list[dict[str, str]] = field(default_factory=list)
     tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (task, plan, text)
+    # seconds per stage in this build (not stored: a reused plan took none)
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def stem(self) -> str:
@@ -132,7 +135,9 @@ class PlanOutput:
         }
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        data = asdict(self)
+        del data["timings"]
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> PlanOutput:
@@ -153,8 +158,10 @@ def plan_files_of(stem: str) -> tuple[str, ...]:
 
 def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
     """Build one plan and write its files into the build folder ``out``."""
+    clock = _Clock()
     pt = read_plan_text(path)
     rec = resolve(extract_text(pt), bench.registry)
+    clock.lap("extract")
     if rec.title is None and not rec.measures:
         raise InputError(
             path,
@@ -163,11 +170,15 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
         )
     builder = PlanGraph(rec, bench.registry, pt.raw)
     g = builder.build()
+    clock.lap("rdf")
     inferred = bench.reasoner.infer(g)
+    clock.lap("reason")
     graph_file, inferred_file, record_file, summary_file = plan_files_of(path.stem)
     (out / graph_file).write_bytes(turtle_bytes(g))
     (out / inferred_file).write_bytes(turtle_bytes(inferred))
+    clock.lap("write")
     asserted_count, cover, tasks = len(g), coverage(rec, g, pt.raw).row(), plan_tasks(g)
+    clock.lap("coverage")
     # validate the plan with its inferences and the registries, in place: copying graphs
     # costs more than the validation
     for triple in inferred:
@@ -175,6 +186,7 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
     for triple in bench.validation_context:
         g.add(triple)
     report = validate_graph(g, bench.shapes)
+    clock.lap("validate")
     output = PlanOutput(
         file=path.name,
         key=key,
@@ -196,7 +208,20 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
     record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
     (out / record_file).write_text(record + "\n", encoding="utf-8")
     (out / summary_file).write_text(output.to_json(), encoding="utf-8")
+    clock.lap("write")
+    output.timings = clock.laps
     return output
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def reuse(previous: Path, out: Path, path: Path, key: str) -> PlanOutput | None:

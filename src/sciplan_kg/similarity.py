@@ -12,7 +12,8 @@ Cost: each task is compared only with the tasks that share a bigram used by at m
 ``MAX_POSTINGS`` tasks, and with its exact copies (same letters and digits). In a corpus of a
 few hundred tasks that is every task sharing any bigram, so the result is the exact top list;
 in a large corpus a common bigram (科普, 科学) no longer makes everything a candidate, which
-kept the cost quadratic (41 s for 100 plans, hours for 3,000). What the pruning can miss: a
+kept the cost quadratic (41 s for 100 plans, hours for 3,000). A task with exact copies in
+``TOP`` other plans links to the first of them (by IRI) with score 1 without computing. What the pruning can miss: a
 pair that shares only common bigrams and is not an exact copy — the scores of the pairs it
 compares are exact. BENCHMARKS.md reports the links found against the exact method.
 """
@@ -82,8 +83,12 @@ def similar_tasks(
     for t in order:
         plan = tasks[t][0]
         vector = vectors[t]
+        same = [o for o in copies[_normal(tasks[t][1])] if tasks[o][0] != plan][:top]
+        if len(same) == top:  # exact copies in other plans score 1 and come first, by IRI
+            links.extend(Link(t, other, 1.0, rank) for rank, other in enumerate(same, start=1))
+            continue
         candidates = {o for gram in vector if df[gram] <= max_postings for o in index[gram]}
-        candidates.update(copies[_normal(tasks[t][1])][: max_postings + top])
+        candidates.update(same)
         scores = []
         for other in candidates:
             if tasks[other][0] == plan:

@@ -17,9 +17,10 @@ __all__ = ["CatalogueQuery", "QueryResult", "backend", "catalogue", "find_query"
 STORES = ("rdflib", "oxigraph")
 
 
-def backend(data: Path | Graph | None = None, endpoint: str | None = None, store: str = "rdflib") -> Backend:
-    """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph
-    loaded into rdflib (default) or an embedded Oxigraph store."""
+def backend(data: Path | Graph | None = None, endpoint: str | None = None, store: str = "oxigraph") -> Backend:
+    """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph in
+    an embedded Oxigraph store (default; a build folder's store is kept on disk beside it, see
+    ``index.py``) or loaded into rdflib."""
     if endpoint:
         return RemoteBackend(endpoint)
     if store not in STORES:
@@ -31,11 +32,16 @@ def backend(data: Path | Graph | None = None, endpoint: str | None = None, store
         if store == "rdflib":
             return RdflibBackend(graph)
         return OxigraphBackend.from_graphs({"urn:sciplan-kg:data": graph})  # type: ignore[dict-item]
+    path = data or DEFAULT_BUILD_DIR
     if store == "rdflib":
-        return RdflibBackend(union(load_graphs(data or DEFAULT_BUILD_DIR)))
+        return RdflibBackend(union(load_graphs(path)))
+    if path.is_dir():
+        from sciplan_kg.index import open_store
+
+        return OxigraphBackend(open_store(path))
     from sciplan_kg.dataset import load_dataset
 
-    return OxigraphBackend.from_graphs(load_dataset(data or DEFAULT_BUILD_DIR))
+    return OxigraphBackend.from_graphs(load_dataset(path))
 
 
 def run_query(
@@ -44,14 +50,14 @@ def run_query(
     params: dict[str, str] | None = None,
     *,
     endpoint: str | None = None,
-    store: str = "rdflib",
+    store: str = "oxigraph",
     timeout: float | None = None,
 ) -> QueryResult:
     """Run a catalogue query (by name) or a .rq file.
 
     ``data`` is a build folder, an RDF file or an rdflib graph (default: build/); ``endpoint``
-    a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("rdflib" or
-    "oxigraph"). Returns the rows; ``.dataframe()`` gives a pandas DataFrame when pandas is
+    a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("oxigraph", the
+    default, or "rdflib"). Returns the rows; ``.dataframe()`` gives a pandas DataFrame when pandas is
     installed::
 
         rows = run_query("plans").rows

@@ -123,13 +123,14 @@ class OxigraphBackend:
         return cls(store)
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
-        import pyoxigraph as ox
 
         prepare(q)  # the same syntax check and Update refusal as everywhere
-        subs = {ox.Variable(str(k)): _to_oxigraph(v) for k, v in bindings(q, params).items()}
+        # parameters go in as a VALUES block: pyoxigraph's substitutions accept only projected
+        # variables, and a parameter such as ?minTasks is used in a FILTER
+        text = with_values(q.text, bindings(q, params))
         with deadline(timeout, q.name):
             try:
-                solutions = self.store.query(q.text, use_default_graph_as_union=True, substitutions=subs)
+                solutions = self.store.query(text, use_default_graph_as_union=True)
                 columns = [v.value for v in solutions.variables]
                 rows = [{c: python_value(_from_oxigraph(sol[c])) for c in columns} for sol in solutions]
             except QueryError:

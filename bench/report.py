@@ -1,0 +1,96 @@
+"""bench/results.json → BENCHMARKS.md (the tables; the prose around them is kept in
+bench/BENCHMARKS.head.md and copied above them)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _s(x: float) -> str:
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
+def _mb(x: float) -> str:
+    return f"{x / 2**20:,.0f}"
+
+
+def main() -> None:
+    data = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    out = Path(sys.argv[2])
+    rows = data["rows"]
+    lines = [(ROOT / "bench" / "BENCHMARKS.head.md").read_text(encoding="utf-8").rstrip(), ""]
+    lines += [f"Machine: {data['machine']}. Versions: {data['versions']}. Run {data['date']} by `make bench`.", ""]
+    lines += ["## End to end", ""]
+    lines += [
+        "| plans | triples (asserted + inferred) | build s | build peak MB | rebuild after 1 plan changed s | export s "
+        "| load into store s | `oxigraph load` floor s | end to end s | naive s | naive ÷ ours | ours ÷ floor |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    largest_naive = max((r for r in rows if "naive_wall" in r), key=lambda r: r["plans"], default=None)
+    for r in rows:
+        total = r["build_wall"] + r["export_wall"] + r["load_wall"]
+        triples = r["asserted"] + r["inferred"]
+        if "naive_wall" in r:
+            naive, mark = r["naive_wall"], ""
+        elif largest_naive:
+            per = largest_naive["naive_wall"] / (largest_naive["asserted"] + largest_naive["inferred"])
+            naive, mark = per * triples, " (est.)"
+        else:
+            naive, mark = float("nan"), ""
+        lines.append(
+            f"| {r['plans']:,} | {r['asserted']:,} + {r['inferred']:,} "
+            f"| {_s(r['build_wall'])} | {_mb(r['build_peak'])} "
+            f"| {_s(r['rebuild_one_wall'])} | {_s(r['export_wall'])} | {_s(r['load_wall'])} | {_s(r['floor_wall'])} "
+            f"| {_s(total)} | {_s(naive)}{mark} | {naive / total:.1f}×{mark} | {total / r['floor_wall']:.1f}× |"
+        )
+    lines += [
+        "",
+        "## Build stages (CPU seconds summed over the plans, across the worker processes; corpus steps wall)",
+        "",
+    ]
+    stages = sorted({k for r in rows for k in r["stages"]})
+    lines += ["| plans | " + " | ".join(stages) + " |", "|---:|" + "---:|" * len(stages)]
+    for r in rows:
+        lines.append(f"| {r['plans']:,} | " + " | ".join(_s(r["stages"].get(k, 0.0)) for k in stages) + " |")
+    naive_rows = [r for r in rows if "naive_stages" in r]
+    if naive_rows:
+        lines += ["", "## The naive pipeline, same plans (seconds)", ""]
+        keys = [k for k in naive_rows[0]["naive_stages"] if k != "triples"]
+        lines += ["| plans | " + " | ".join(keys) + " | total | peak MB |", "|---:|" + "---:|" * (len(keys) + 2)]
+        for r in naive_rows:
+            lines.append(
+                f"| {r['plans']:,} | "
+                + " | ".join(_s(r["naive_stages"][k]) for k in keys)
+                + f" | {_s(r['naive_wall'])} | {_mb(r['naive_peak'])} |"
+            )
+    lines += ["", "## Catalogue queries on the embedded Oxigraph store (seconds; rows)", ""]
+    names = sorted({q for r in rows for q in r["queries"]})
+    lines += ["| query | " + " | ".join(f"{r['plans']:,} plans" for r in rows) + " |", "|---|" + "---:|" * len(rows)]
+    for q in names:
+        cells = [f"{_s(r['queries'][q][0])} ({r['queries'][q][1]:,})" if q in r["queries"] else "-" for r in rows]
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    acc = [r for r in rows if "accuracy" in r]
+    if acc:
+        lines += ["", "## Extraction accuracy on generated plans (bench/accuracy.py)", ""]
+        lines += [
+            "| plans | measures F1 | tasks F1 | lead agencies P / R | targets F1 "
+            "| title | doc. number | literacy target |"
+        ]
+        lines += ["|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in acc:
+            a = r["accuracy"]
+            lines.append(
+                f"| {r['plans']:,} | {a['measures']['f1']:.3f} | {a['tasks']['f1']:.3f} "
+                f"| {a['leads']['precision']:.3f} / {a['leads']['recall']:.3f} | {a['targets']['f1']:.3f} "
+                f"| {a['title']['accuracy']:.3f} | {a['doc_number']['accuracy']:.3f} "
+                f"| {a['literacy_target']['accuracy']:.3f} |"
+            )
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

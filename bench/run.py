@@ -1,0 +1,206 @@
+"""Benchmark every stage at several corpus sizes and write BENCHMARKS.md.
+
+    python bench/run.py [--scales 5,100,1000,3000] [--naive-max 100] [--out BENCHMARKS.md]
+
+(``make bench``; never part of the tests.) For each size: the five real plans (5) or that
+many generated ones (bench/generate.py), then, each in a fresh process so that its time and
+peak memory are its own:
+
+- build: ``sciplan-kg build`` (extract → RDF → reason → validate → write, every core), with
+  the per-stage CPU seconds the build reports, wall time and peak memory of the process tree;
+- rebuild after changing one plan (the incremental path);
+- export: ``sciplan-kg export --format turtle --inferred``;
+- load: syncing the embedded Oxigraph store from the build folder (``index.sync``);
+- floor: ``oxigraph load`` of the exported Turtle into an empty store (the Rust CLI);
+- every catalogue query on the embedded store;
+- naive: the first version's pipeline (one rdflib graph, owlrl's full closure, one pyshacl
+  run, rdflib's Turtle serializer) up to ``--naive-max`` plans; beyond, estimated from its
+  per-triple cost at the largest size run, and marked so;
+- extraction accuracy of generated plans against their truth files (bench/accuracy.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "bench" / ".work"
+PY = sys.executable
+
+
+def _rss_tree(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes (Linux /proc)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack.extend(int(c) for c in children)
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def timed(cmd: list[str], **kw: object) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS of the process tree in bytes, standard output)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)  # type: ignore[call-overload]
+    peak = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss_tree(proc.pid))
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    out, err = proc.communicate()
+    done.set()
+    watcher.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return time.perf_counter() - start, peak, out
+
+
+def corpus(n: int) -> Path:
+    if n == 5:
+        return ROOT / "data" / "plans"
+    folder = WORK / f"plans-{n}"
+    if not (folder / "truth").is_dir() or len(list(folder.glob("*.txt"))) != n:
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(n), str(folder)], check=True)
+    return folder
+
+
+BUILD = """
+import json, sys
+from pathlib import Path
+from sciplan_kg.pipeline import build
+r = build([Path(sys.argv[1])], Path(sys.argv[2]), incremental=sys.argv[3] == "1")
+print(json.dumps({"timings": r.timings, "asserted": r.asserted, "inferred": r.inferred,
+                  "reused": r.reused, "plans": len(r.plans), "conforms": r.conforms}))
+"""
+SYNC = """
+import sys
+from pathlib import Path
+from sciplan_kg.index import sync
+print(sync(Path(sys.argv[1])))
+"""
+QUERIES = """
+import json, sys, time
+from pathlib import Path
+from sciplan_kg.index import open_store
+from sciplan_kg.query.backends import OxigraphBackend
+from sciplan_kg.query.catalogue import catalogue
+backend = OxigraphBackend(open_store(Path(sys.argv[1])))
+out = {}
+for q in catalogue().values():
+    start = time.perf_counter()
+    rows = backend.run(q, {}).rows
+    out[q.name] = [time.perf_counter() - start, len(rows)]
+print(json.dumps(out))
+"""
+
+
+def run_scale(n: int, naive_max: int) -> dict[str, object]:
+    plans = corpus(n)
+    build_dir = WORK / f"build-{n}"
+    shutil.rmtree(build_dir, ignore_errors=True)
+    shutil.rmtree(build_dir.with_name(build_dir.name + ".oxigraph"), ignore_errors=True)
+    row: dict[str, object] = {"plans": n}
+    wall, peak, out = timed([PY, "-c", BUILD, str(plans), str(build_dir), "0"])
+    info = json.loads(out)
+    row.update(build_wall=wall, build_peak=peak, **{k: info[k] for k in ("asserted", "inferred", "conforms")})
+    row["stages"] = info["timings"]
+    # the incremental path: one plan changed (a copy of the corpus with one file edited)
+    changed = WORK / f"changed-{n}"
+    shutil.rmtree(changed, ignore_errors=True)
+    shutil.copytree(plans, changed, ignore=shutil.ignore_patterns("truth", "*.md"))
+    first = sorted(changed.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n（此件公开发布）\n", encoding="utf-8")
+    inc_dir = WORK / f"build-{n}-inc"
+    shutil.rmtree(inc_dir, ignore_errors=True)
+    shutil.copytree(build_dir, inc_dir, copy_function=os.link)
+    wall, peak, out = timed([PY, "-c", BUILD, str(changed), str(inc_dir), "1"])
+    row.update(rebuild_one_wall=wall, rebuild_one_reused=json.loads(out)["reused"])
+    shutil.rmtree(changed, ignore_errors=True)
+    shutil.rmtree(inc_dir, ignore_errors=True)
+    export = WORK / f"export-{n}.ttl"
+    wall, peak, _ = timed(
+        ["sciplan-kg", "export", "--data", str(build_dir), "--format", "turtle", "--inferred", "-o", str(export)]
+    )
+    row.update(export_wall=wall, export_peak=peak, export_bytes=export.stat().st_size)
+    wall, peak, _ = timed([PY, "-c", SYNC, str(build_dir)])
+    row.update(load_wall=wall, load_peak=peak)
+    floor = WORK / f"floor-{n}"
+    shutil.rmtree(floor, ignore_errors=True)
+    oxigraph = shutil.which("oxigraph") or str(Path(PY).with_name("oxigraph"))
+    wall, peak, _ = timed([oxigraph, "load", "--location", str(floor), "--file", str(export)])
+    row.update(floor_wall=wall, floor_peak=peak)
+    shutil.rmtree(floor, ignore_errors=True)
+    wall, peak, out = timed([PY, "-c", QUERIES, str(build_dir)])
+    row["queries"] = json.loads(out)
+    row["queries_peak"] = peak
+    if n <= naive_max:
+        wall, peak, out = timed([PY, str(ROOT / "bench" / "naive.py"), str(plans), str(WORK / f"naive-{n}.ttl")])
+        row.update(naive_wall=wall, naive_peak=peak, naive_stages=json.loads(out))
+    if n != 5:
+        _, _, out = timed([PY, str(ROOT / "bench" / "accuracy.py"), str(plans), str(build_dir), "--json"])
+        row["accuracy"] = json.loads(out)
+    export.unlink(missing_ok=True)
+    return row
+
+
+def _versions() -> str:
+    import importlib.metadata as md
+
+    names = ["rdflib", "owlrl", "pyshacl", "pyoxigraph", "oxigraph"]
+    return ", ".join(f"{n} {md.version(n)}" for n in names)
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cores = len(os.sched_getaffinity(0))
+    return f"{cpu}, {cores} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.platform()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", default="5,100,1000,3000")
+    parser.add_argument("--naive-max", type=int, default=100)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = {"machine": _machine(), "versions": _versions(), "date": time.strftime("%Y-%m-%d"), "rows": []}
+    for n in (int(x) for x in args.scales.split(",")):
+        print(f"scale {n} …", file=sys.stderr, flush=True)
+        results["rows"].append(run_scale(n, args.naive_max))  # type: ignore[union-attr]
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(args.out), str(ROOT / "BENCHMARKS.md")], check=True)
+
+
+if __name__ == "__main__":
+    main()
