@@ -56,10 +56,10 @@ AGENCIES: dict[str, list[str]] = {
     "agriculture": ["{L}农业农村局", "{L}农业农村委"],
     "hrss": ["{L}人社局", "{L}人力社保局"],
     "health": ["{L}卫生健康委", "{L}卫健局"],
-    "organization": ["{L}委组织部"],
+    "organisation": ["{L}委组织部"],
     "propaganda": ["{L}委宣传部"],
-    "science": ["{L}科技局"],
-    "federation-of-trade-unions": ["{L}总工会"],
+    "science-technology": ["{L}科技局"],
+    "trade-union": ["{L}总工会"],
     "youth-league": ["团{L}委"],
     "womens-federation": ["{L}妇联"],
     "civil-affairs": ["{L}民政局"],
@@ -71,16 +71,16 @@ AGENCIES: dict[str, list[str]] = {
 ACTIONS = [
     ("youth", "青少年科学素质提升行动", ["education", "kexie", "youth-league"]),
     ("farmers", "农民科学素质提升行动", ["agriculture", "kexie", "hrss"]),
-    ("workers", "产业工人科学素质提升行动", ["hrss", "federation-of-trade-unions"]),
+    ("workers", "产业工人科学素质提升行动", ["hrss", "trade-union"]),
     ("elderly", "老年人科学素质提升行动", ["health", "civil-affairs"]),
-    ("officials", "领导干部和公务员科学素质提升行动", ["organization", "hrss"]),
+    ("officials", "领导干部和公务员科学素质提升行动", ["organisation", "hrss"]),
 ]
 PROJECTS = [
-    ("infrastructure", "科技资源科普化工程", ["science", "kexie"]),
+    ("infrastructure", "科技资源科普化工程", ["science-technology", "kexie"]),
     ("informatization", "科普信息化提升工程", ["propaganda", "kexie"]),
-    ("facilities", "科普基础设施工程", ["science", "development-reform", "kexie"]),
+    ("facilities", "科普基础设施工程", ["science-technology", "development-reform", "kexie"]),
     ("grassroots", "基层科普能力提升工程", ["kexie", "emergency"]),
-    ("cooperation", "科学素质交流合作工程", ["kexie", "science"]),
+    ("cooperation", "科学素质交流合作工程", ["kexie", "science-technology"]),
 ]
 TASKS = [
     ("弘扬科学精神和科学家精神", "坚持立德树人，实施科学家精神进校园行动，将科学精神融入课堂教学和课外实践活动"),

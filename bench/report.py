@@ -1,5 +1,5 @@
 """bench/results.json → BENCHMARKS.md (the tables; the prose around them is kept in
-bench/BENCHMARKS.head.md and copied above them)."""
+bench/BENCHMARKS.head.md and bench/BENCHMARKS.tail.md and copied above and below them)."""
 
 from __future__ import annotations
 
@@ -89,6 +89,9 @@ def main() -> None:
                 f"| {a['title']['accuracy']:.3f} | {a['doc_number']['accuracy']:.3f} "
                 f"| {a['literacy_target']['accuracy']:.3f} |"
             )
+    tail = ROOT / "bench" / "BENCHMARKS.tail.md"
+    if tail.is_file():
+        lines.append(tail.read_text(encoding="utf-8").rstrip())
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
