@@ -128,16 +128,53 @@ class OxigraphBackend:
         # parameters go in as a VALUES block: pyoxigraph's substitutions accept only projected
         # variables, and a parameter such as ?minTasks is used in a FILTER
         text = with_values(q.text, bindings(q, params))
-        with deadline(timeout, q.name):
-            try:
-                solutions = self.store.query(text, use_default_graph_as_union=True)
-                columns = [v.value for v in solutions.variables]
-                rows = [{c: python_value(_from_oxigraph(sol[c])) for c in columns} for sol in solutions]
-            except QueryError:
-                raise
-            except (SyntaxError, OSError, ValueError) as exc:
-                raise QueryError(q.name, f"查询执行失败 / the query failed: {exc}") from exc
+        if timeout:
+            columns, rows = self._run_with_deadline(q.name, text, timeout)
+        else:
+            columns, rows = self._rows(q.name, text)
         return finish(q, columns, rows)
+
+    def _rows(self, name: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
+        try:
+            solutions = self.store.query(text, use_default_graph_as_union=True)
+            columns = [v.value for v in solutions.variables]
+            rows = [{c: python_value(_from_oxigraph(sol[c])) for c in columns} for sol in solutions]
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
+        return columns, rows
+
+    def _run_with_deadline(self, name: str, text: str, seconds: float) -> tuple[list[str], list[dict[str, Any]]]:
+        """Oxigraph evaluates in Rust, where no Python signal reaches it: the query runs in a
+        forked child, which is killed at the deadline."""
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            try:
+                send.send(("ok", self._rows(name, text)))
+            except QueryError as exc:
+                send.send(("error", exc.message))
+
+        proc = ctx.Process(target=child, daemon=True)
+        proc.start()
+        send.close()
+        try:
+            if not receive.poll(seconds):
+                raise QueryError(
+                    name, f"查询超时（{seconds:g} 秒）/ the query took longer than {seconds:g} s and was stopped"
+                )
+            status, payload = receive.recv()
+        except EOFError as exc:
+            raise QueryError(name, "查询进程意外退出 / the query process ended unexpectedly") from exc
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+        if status == "error":
+            raise QueryError(name, payload)
+        return payload
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
