@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from sciplan_kg.coverage import COLUMNS
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import current_umask
 from sciplan_kg.paths import PLANS_DIR
@@ -131,8 +132,8 @@ def build(
     started = time.perf_counter()
     files = plan_files(inputs)
     bench = Workbench.load()
-    print_ = fingerprint()
-    keys = [plan_key(f, print_) for f in files]
+    code = fingerprint()
+    keys = [plan_key(f, code) for f in files]
     result = BuildResult(out=out)
     tmp = _new_folder(out)
     try:
@@ -236,7 +237,8 @@ def _write_summaries(result: BuildResult, tmp: Path) -> None:
     (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
     (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")
     (tmp / "warnings.txt").write_text(warnings_text(result.plans), encoding="utf-8")
-    _dump(tmp / "coverage.json", [p.coverage for p in result.plans])
+    # in the columns' order: a reused plan's row comes back from JSON with its keys sorted
+    _dump(tmp / "coverage.json", [{c: p.coverage[c] for c in COLUMNS} for p in result.plans])
     manifest = {
         "plans": [p.manifest_entry() for p in result.plans],
         "asserted_triples": result.asserted,
