@@ -47,12 +47,8 @@ def score(plans: Path, build: Path) -> dict[str, object]:
             if key == "doc_number" and want:
                 want = _fold(want)
                 found = _fold(found or "")
-            if key == "literacy_target" or truth["layout"]:
-                exact[key][0] += found == want or (
-                    key == "literacy_target" and found is not None and float(found) == want
-                )
-                exact[key][1] += 1
-        exp, got = sets["measures"], sets["tasks"]
+            exact[key][0] += found == want or (key == "literacy_target" and found is not None and float(found) == want)
+            exact[key][1] += 1
         for m in truth["measures"]:
             if m["title"] not in text:
                 continue
@@ -68,7 +64,6 @@ def score(plans: Path, build: Path) -> dict[str, object]:
                         sets["leads"][0].add((stem, t["title"], key))
                 for target in t["targets"]:
                     sets["targets"][0].add((stem, t["title"], float(target["value"]), target["unit"]))
-        del exp, got
         for m in rec.get("measures", []):
             title = m["title"].removeprefix("实施")
             sets["measures"][1].add((stem, m["kind"], title))

@@ -83,6 +83,25 @@ def named_graphs(
     return out
 
 
+def graph_files(build: Path) -> dict[URIRef, list[Path]]:
+    """Each named graph of a build folder and the files it is made of."""
+    from sciplan_kg.paths import ONTOLOGY_FILE
+    from sciplan_kg.store import build_parts
+
+    build_parts(build)  # raises the not-a-build-folder error
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    graph_dir = build / "graph"
+    graphs = {
+        REGISTRY_GRAPH: [graph_dir / "registry.ttl", graph_dir / "registry.inferred.ttl"],
+        ONTOLOGY_GRAPH: [ONTOLOGY_FILE],
+        SIMILARITY_GRAPH: [graph_dir / "similarity.ttl"],
+    }
+    for entry in manifest["plans"]:
+        stem = Path(entry["file"]).stem
+        graphs[URIRef(entry["graph"])] = [graph_dir / f"{stem}.ttl", graph_dir / f"{stem}.inferred.ttl"]
+    return graphs
+
+
 def load_dataset(path: Path) -> dict[URIRef, Graph]:
     """The named graphs of a build folder (or one RDF file), with the ontology.
 
@@ -93,19 +112,10 @@ def load_dataset(path: Path) -> dict[URIRef, Graph]:
     if not path.is_dir():
         graphs = load_graphs(path)
         return named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"))
-    load_graphs_check = path / "graph" / "registry.ttl"
-    if not load_graphs_check.is_file():
-        load_graphs(path)  # raises the not-a-build-folder error
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     out: dict[URIRef, Graph] = {}
-    graph_dir = path / "graph"
-    out[REGISTRY_GRAPH] = parse_file(graph_dir / "registry.ttl")
-    parse_file(graph_dir / "registry.inferred.ttl", out[REGISTRY_GRAPH])
-    for entry in manifest["plans"]:
-        stem = Path(entry["file"]).stem
-        g = parse_file(graph_dir / f"{stem}.ttl")
-        parse_file(graph_dir / f"{stem}.inferred.ttl", g)
-        out[URIRef(entry["graph"])] = g
-    out[ONTOLOGY_GRAPH] = load_ontology()
-    out[SIMILARITY_GRAPH] = parse_file(graph_dir / "similarity.ttl")
+    for name, files in graph_files(path).items():
+        g = Graph()
+        for f in files:
+            parse_file(f, g)
+        out[name] = g
     return out

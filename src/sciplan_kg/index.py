@@ -17,33 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sciplan_kg.dataset import ONTOLOGY_GRAPH, REGISTRY_GRAPH, SIMILARITY_GRAPH
+from sciplan_kg.dataset import graph_files
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import write_atomic
-from sciplan_kg.paths import ONTOLOGY_FILE
-from sciplan_kg.store import build_parts
 
 STATE = "state.json"
 
 
 def store_path(build: Path) -> Path:
     return build.with_name(build.name + ".oxigraph")
-
-
-def graph_files(build: Path) -> dict[str, list[Path]]:
-    """Each named graph of the build folder and the files it is loaded from."""
-    build_parts(build)  # raises the not-a-build-folder error
-    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    graph_dir = build / "graph"
-    graphs = {
-        str(REGISTRY_GRAPH): [graph_dir / "registry.ttl", graph_dir / "registry.inferred.ttl"],
-        str(ONTOLOGY_GRAPH): [ONTOLOGY_FILE],
-        str(SIMILARITY_GRAPH): [graph_dir / "similarity.ttl"],
-    }
-    for entry in manifest["plans"]:
-        stem = Path(entry["file"]).stem
-        graphs[entry["graph"]] = [graph_dir / f"{stem}.ttl", graph_dir / f"{stem}.inferred.ttl"]
-    return graphs
 
 
 def _digest(files: list[Path]) -> str:
@@ -70,7 +52,7 @@ def sync(build: Path, store_dir: Path | None = None) -> SyncResult:
     import pyoxigraph as ox
 
     store_dir = store_dir or store_path(build)
-    wanted = {name: (files, _digest(files)) for name, files in graph_files(build).items()}
+    wanted = {str(name): (files, _digest(files)) for name, files in graph_files(build).items()}
     state_file = store_dir / STATE
     state: dict[str, str] = {}
     if state_file.is_file():

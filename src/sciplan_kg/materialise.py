@@ -16,16 +16,18 @@ prp-dom, prp-rng   ``rdfs:domain``, ``rdfs:range`` (IRI and blank-node objects)
 
 ``tests/test_materialise.py`` proves, on the five real plans, that the result equals owlrl's
 closure as ``reason.infer_owlrl`` filters it. Anything the ontology says that these rules do
-not cover (restrictions, ``owl:sameAs`` from functional properties, ``owl:hasKey``) is
+not cover (restrictions, ``owl:sameAs``, ``owl:hasKey``, inverse-functional properties) is
 reported by ``unsupported_axioms`` so that a change to the ontology cannot silently lose
-inferences: the test fails until the rule is added here.
+inferences: the test fails until the rule is added here. ``owl:FunctionalProperty`` (prp-fp)
+is not applied: two values of a functional property would make owlrl equate them; here the
+shapes' ``sh:maxCount 1`` reports them instead.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.collection import Collection
@@ -74,23 +76,11 @@ class Rules:
     chains: tuple[tuple[tuple[Node, ...], Node], ...]
     domains: dict[Node, frozenset[Node]]
     ranges: dict[Node, frozenset[Node]]
-    functional: frozenset[Node] = field(default_factory=frozenset)
 
     @classmethod
     def from_ontology(cls, ontology: Graph) -> Rules:
-        sub_class: dict[Node, set[Node]] = defaultdict(set)
-        for c, d in ontology.subject_objects(RDFS.subClassOf):
-            if isinstance(d, URIRef):
-                sub_class[c].add(d)
-        for c, d in ontology.subject_objects(OWL.equivalentClass):
-            sub_class[c].add(d)
-            sub_class[d].add(c)
-        sub_prop: dict[Node, set[Node]] = defaultdict(set)
-        for p, q in ontology.subject_objects(RDFS.subPropertyOf):
-            sub_prop[p].add(q)
-        for p, q in ontology.subject_objects(OWL.equivalentProperty):
-            sub_prop[p].add(q)
-            sub_prop[q].add(p)
+        sub_class = _edges(ontology, RDFS.subClassOf, OWL.equivalentClass)
+        sub_prop = _edges(ontology, RDFS.subPropertyOf, OWL.equivalentProperty)
         inverses: dict[Node, set[Node]] = defaultdict(set)
         for p, q in ontology.subject_objects(OWL.inverseOf):
             inverses[p].add(q)
@@ -113,8 +103,20 @@ class Rules:
             chains=tuple(sorted(chains)),
             domains={p: frozenset(cs) for p, cs in domains.items()},
             ranges={p: frozenset(cs) for p, cs in ranges.items()},
-            functional=frozenset(ontology.subjects(RDF.type, OWL.FunctionalProperty)),
         )
+
+
+def _edges(ontology: Graph, sub: URIRef, equivalent: URIRef) -> dict[Node, set[Node]]:
+    """Each term's direct super-terms: ``sub`` one way, ``equivalent`` both ways (restrictions,
+    which are blank nodes, are not terms here)."""
+    edges: dict[Node, set[Node]] = defaultdict(set)
+    for a, b in ontology.subject_objects(sub):
+        if isinstance(b, URIRef):
+            edges[a].add(b)
+    for a, b in ontology.subject_objects(equivalent):
+        edges[a].add(b)
+        edges[b].add(a)
+    return edges
 
 
 def unsupported_axioms(ontology: Graph) -> list[str]:

@@ -48,8 +48,13 @@ class Link:
     rank: int
 
 
+def letters(text: str) -> str:
+    """The text folded and reduced to its letters and digits."""
+    return "".join(c for c in fold(text) if _KEEP.match(c) and c != "_")
+
+
 def bigrams(text: str) -> Counter[str]:
-    chars = "".join(c for c in fold(text) if _KEEP.match(c) and c != "_")
+    chars = letters(text)
     return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
 
 
@@ -73,9 +78,10 @@ def similar_tasks(
         vectors[t] = {gram: w / norm for gram, w in v.items()}
     order = sorted(vectors)
     index: dict[str, list[URIRef]] = defaultdict(list)
+    normal = {t: letters(text) for t, (_, text) in tasks.items()}
     copies: dict[str, list[URIRef]] = defaultdict(list)
     for t in order:
-        copies[_normal(tasks[t][1])].append(t)
+        copies[normal[t]].append(t)
         for gram in vectors[t]:
             if df[gram] <= max_postings:
                 index[gram].append(t)
@@ -83,7 +89,7 @@ def similar_tasks(
     for t in order:
         plan = tasks[t][0]
         vector = vectors[t]
-        same = [o for o in copies[_normal(tasks[t][1])] if tasks[o][0] != plan][:top]
+        same = [o for o in copies[normal[t]] if tasks[o][0] != plan][:top]
         if len(same) == top:  # exact copies in other plans score 1 and come first, by IRI
             links.extend(Link(t, other, 1.0, rank) for rank, other in enumerate(same, start=1))
             continue
@@ -100,10 +106,6 @@ def similar_tasks(
         for rank, (score, other) in enumerate(heapq.nsmallest(top, scores), start=1):
             links.append(Link(t, other, -score, rank))
     return links
-
-
-def _normal(text: str) -> str:
-    return "".join(c for c in fold(text) if _KEEP.match(c) and c != "_")
 
 
 def plan_tasks(asserted: Graph) -> list[tuple[str, str, str]]:
