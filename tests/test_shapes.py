@@ -50,12 +50,13 @@ def _load_case(case: Path) -> tuple[Graph, bool, set[tuple[str, str, str, str]]]
     return data, conforms, expected
 
 
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_shape_case(case: Path, tmp_path: Path) -> None:
+def test_shape_case(case: Path, engine: str, tmp_path: Path) -> None:
     data, conforms, expected = _load_case(case)
     file = tmp_path / "data.ttl"
     data.serialize(file, format="turtle")
-    report = validate(file)
+    report = validate(file, engine=engine)
     actual = {(r.focus, r.path, r.component, r.severity) for r in report.results}
     assert report.conforms is conforms
     assert actual == expected

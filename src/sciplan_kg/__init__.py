@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rdflib import Graph
+
 from sciplan_kg.exporter import export
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.pipeline import BuildResult, build
@@ -41,15 +43,37 @@ def extract_file(path: Path) -> PlanRecord:
     return resolve(extract_plan(Path(path)), load_registry())
 
 
-def validate(path: Path) -> Report:
-    """Validate a build folder, or an RDF file (its OWL 2 RL inferences are computed first)."""
-    from sciplan_kg.reason import infer
-    from sciplan_kg.store import load_graphs, load_ontology
-    from sciplan_kg.validation import validate_graph
+def validate(path: Path, engine: str = "compiled") -> Report:
+    """Validate a build folder, or an RDF file (its OWL 2 RL inferences are computed first).
 
-    graphs = load_graphs(Path(path))
+    A build folder is validated plan by plan, each plan's graph with the registries and the
+    ontology, as the build does (memory stays that of one plan). ``engine``: "compiled" (the
+    shapes compiled to checks) or "pyshacl" (the reference)."""
+    from sciplan_kg.dataset import ONTOLOGY_GRAPH, REGISTRY_GRAPH, SIMILARITY_GRAPH, graph_files
+    from sciplan_kg.reason import infer
+    from sciplan_kg.store import load_graphs, load_ontology, parse_file
+    from sciplan_kg.validation import CompiledShapes, load_shapes, merge_reports, validate_graph
+
+    path = Path(path)
     ontology = load_ontology()
-    inferred = graphs.get("inferred")
-    if inferred is None:
-        inferred = infer(graphs["asserted"], ontology)
-    return validate_graph(graphs["asserted"] + inferred + ontology)
+    if not path.is_dir():
+        graphs = load_graphs(path)
+        inferred = graphs.get("inferred")
+        if inferred is None:
+            inferred = infer(graphs["asserted"], ontology)
+        return validate_graph([graphs["asserted"], inferred, ontology], engine=engine)
+    files = graph_files(path)
+    shapes = load_shapes()
+    checks = CompiledShapes(shapes) if engine == "compiled" else shapes
+    context = ontology
+    for f in files[REGISTRY_GRAPH]:
+        parse_file(f, context)
+    reports = [validate_graph(context, checks, engine)]
+    for name, plan_files in files.items():
+        if name in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SIMILARITY_GRAPH):
+            continue
+        g = Graph()
+        for f in plan_files:
+            parse_file(f, g)
+        reports.append(validate_graph([g, context], checks, engine))
+    return merge_reports(reports)

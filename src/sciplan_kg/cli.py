@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", type=Path, default=DEFAULT_BUILD_DIR, metavar="PATH")
     p.add_argument("--verbose", action="store_true", help="list informational results one by one")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument(
+        "--engine",
+        choices=("compiled", "pyshacl"),
+        default="compiled",
+        help="SHACL engine: the shapes compiled to checks (default) or pySHACL (the reference, slower)",
+    )
 
     p = add("query", "run a catalogue query or a .rq file / 运行查询")
     p.add_argument("query", metavar="NAME_OR_FILE")
@@ -154,7 +160,7 @@ def _validate(args: argparse.Namespace) -> int:
     from sciplan_kg import validate
     from sciplan_kg.validation import format_report
 
-    report = validate(args.path)
+    report = validate(args.path, engine=args.engine)
     print(
         report.to_json() if args.json else format_report(report, verbose=args.verbose),
         end="" if not args.json else "\n",

@@ -32,6 +32,7 @@ from sciplan_kg.reason import Reasoner
 from sciplan_kg.registry import Registry, load_registry
 from sciplan_kg.resolve import resolve
 from sciplan_kg.serialize import turtle_bytes
+from sciplan_kg.shacl import CompiledShapes
 from sciplan_kg.similarity import plan_tasks
 from sciplan_kg.store import load_ontology
 from sciplan_kg.validation import Report, Result, load_shapes, validate_graph
@@ -46,7 +47,7 @@ class Workbench:
 
     registry: Registry
     ontology: Graph
-    shapes: Graph
+    shapes: CompiledShapes
     registry_graph: Graph
     reasoner: Reasoner
     validation_context: Graph  # what a plan is validated with: registries, their inferences, ontology
@@ -64,7 +65,7 @@ class Workbench:
             context.add(triple)
         for triple in ontology:  # its individuals (comparators, roles) are values shapes check
             context.add(triple)
-        return cls(reg, ontology, load_shapes(), rg, reasoner, context)
+        return cls(reg, ontology, CompiledShapes(load_shapes()), rg, reasoner, context)
 
 
 def fingerprint() -> str:
@@ -179,13 +180,9 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
     clock.lap("write")
     asserted_count, cover, tasks = len(g), coverage(rec, g, pt.raw).row(), plan_tasks(g)
     clock.lap("coverage")
-    # validate the plan with its inferences and the registries, in place: copying graphs
-    # costs more than the validation
-    for triple in inferred:
-        g.add(triple)
-    for triple in bench.validation_context:
-        g.add(triple)
-    report = validate_graph(g, bench.shapes)
+    # the plan with its inferences and the registries, read as one graph (merging them would
+    # cost more than the validation)
+    report = validate_graph([g, inferred, bench.validation_context], bench.shapes)
     clock.lap("validate")
     output = PlanOutput(
         file=path.name,
