@@ -83,7 +83,7 @@ class Reasoner:
         """What ``asserted`` (with the context) entails that the context does not on its own."""
         base = _relevant(asserted, self.properties)
         derived = materialise(base | self.context, self.rules) - self.context_derived
-        inferred = Graph()
+        inferred = Graph(store="SimpleMemory")
         for triple in sorted(t for t in derived if _keep(t) and t not in asserted):
             inferred.add(triple)
         return inferred

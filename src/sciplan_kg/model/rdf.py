@@ -137,7 +137,7 @@ class PlanGraph:
         self.rec = rec
         self.text = text
         self.reg = reg
-        self.g = Graph()
+        self.g = Graph(store="SimpleMemory")
         area = reg.area(rec.place)
         self.place_slug = area.slug if area else (rec.place or rec.source.rsplit(".", 1)[0])
         self.place_en = area.en if area else (rec.place or "")
