@@ -90,10 +90,10 @@ def test_failed_build_leaves_the_previous_folder_intact(tmp_path: Path, monkeypa
     build([ENSHI], out)
     before = tree_bytes(out)
 
-    def explode(_: Graph) -> bytes:
+    def explode(_: object) -> list[bytes]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline_module, "turtle_bytes", explode)
+    monkeypatch.setattr(pipeline_module, "similarity_turtle", explode)
     with pytest.raises(KeyboardInterrupt):
         build([ENSHI, FIXTURE_PLANS / "anping_bullets_truncated.txt"], out)
     after = tree_bytes(out)

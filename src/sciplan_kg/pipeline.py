@@ -99,6 +99,20 @@ def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
     return files
 
 
+def _check_one_file_per_plan(plans: list[PlanOutput]) -> None:
+    """Two files that are the same plan (same place and period) would be merged into one plan
+    node and one graph: refuse, naming both."""
+    seen: dict[str, str] = {}
+    for p in plans:
+        if p.plan in seen:
+            raise InputError(
+                p.file,
+                f"与 {seen[p.plan]} 是同一方案（同一地区、同一时期）/ the same plan as {seen[p.plan]} "
+                f"(same place and period): {p.plan}",
+            )
+        seen[p.plan] = p.file
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -184,6 +198,7 @@ def build(
                         fut.cancel()
                     raise
         result.plans = [o for o in outputs if o is not None]
+        _check_one_file_per_plan(result.plans)
         for p in result.plans:
             for stage, seconds in p.timings.items():
                 result.timings[stage] = result.timings.get(stage, 0.0) + seconds

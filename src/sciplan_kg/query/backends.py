@@ -113,12 +113,11 @@ class OxigraphBackend:
     def from_graphs(cls, graphs: dict[URIRef, Graph]) -> OxigraphBackend:
         import pyoxigraph as ox
 
-        store = ox.Store()
+        store = ox.Store()  # all in the default graph, as in the store of a build folder (index.py)
         quads = []
-        for name, g in graphs.items():
-            graph_name = ox.NamedNode(str(name))
+        for g in graphs.values():
             for s, p, o in g:
-                quads.append(ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), graph_name))
+                quads.append(ox.Quad(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), ox.DefaultGraph()))
         store.extend(quads)
         return cls(store)
 
@@ -136,7 +135,7 @@ class OxigraphBackend:
 
     def _rows(self, name: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
         try:
-            solutions = self.store.query(text, use_default_graph_as_union=True)
+            solutions = self.store.query(text)
             columns = [v.value for v in solutions.variables]
             rows = [{c: python_value(_from_oxigraph(sol[c])) for c in columns} for sol in solutions]
         except (SyntaxError, OSError, ValueError) as exc:
