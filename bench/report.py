@@ -71,7 +71,7 @@ def main() -> None:
     names = sorted({q for r in rows for q in r["queries"]})
     lines += ["| query | " + " | ".join(f"{r['plans']:,} plans" for r in rows) + " |", "|---|" + "---:|" * len(rows)]
     for q in names:
-        cells = [f"{_s(r['queries'][q][0])} ({r['queries'][q][1]:,})" if q in r["queries"] else "-" for r in rows]
+        cells = [_query_cell(r["queries"].get(q)) for r in rows]
         lines.append(f"| {q} | " + " | ".join(cells) + " |")
     acc = [r for r in rows if "accuracy" in r]
     if acc:
@@ -97,3 +97,12 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _query_cell(cell: list[float | int | None] | None) -> str:
+    if cell is None:
+        return "-"
+    seconds, rows = cell
+    if rows is None:
+        return f"> {seconds:.0f} (stopped)"
+    return f"{_s(float(seconds))} ({int(rows):,})"

@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / ".work"
 PY = sys.executable
+QUERY_LIMIT = 60.0  # seconds a catalogue query may run in the benchmark before it is stopped
 
 
 def _rss_tree(pid: int) -> int:
@@ -104,15 +105,20 @@ print(sync(Path(sys.argv[1])))
 QUERIES = """
 import json, sys, time
 from pathlib import Path
+from sciplan_kg.errors import QueryError
 from sciplan_kg.index import open_store
 from sciplan_kg.query.backends import OxigraphBackend
 from sciplan_kg.query.catalogue import catalogue
 backend = OxigraphBackend(open_store(Path(sys.argv[1])))
+limit = float(sys.argv[2])
 out = {}
 for q in catalogue().values():
     start = time.perf_counter()
-    rows = backend.run(q, {}).rows
-    out[q.name] = [time.perf_counter() - start, len(rows)]
+    try:
+        rows = len(backend.run(q, {}, timeout=limit).rows)
+    except QueryError:
+        rows = None  # stopped at the limit
+    out[q.name] = [time.perf_counter() - start, rows]
 print(json.dumps(out))
 """
 
@@ -153,7 +159,7 @@ def run_scale(n: int, naive_max: int) -> dict[str, object]:
     wall, peak, _ = timed([oxigraph, "load", "--location", str(floor), "--file", str(export)])
     row.update(floor_wall=wall, floor_peak=peak)
     shutil.rmtree(floor, ignore_errors=True)
-    wall, peak, out = timed([PY, "-c", QUERIES, str(build_dir)])
+    wall, peak, out = timed([PY, "-c", QUERIES, str(build_dir), str(QUERY_LIMIT)])
     row["queries"] = json.loads(out)
     row["queries_peak"] = peak
     if n <= naive_max:
@@ -192,12 +198,18 @@ def main() -> None:
     parser.add_argument("--scales", default="5,100,1000,3000")
     parser.add_argument("--naive-max", type=int, default=100)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--keep", action="store_true", help="keep the rows of other sizes already in --out")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     results = {"machine": _machine(), "versions": _versions(), "date": time.strftime("%Y-%m-%d"), "rows": []}
-    for n in (int(x) for x in args.scales.split(",")):
+    scales = [int(x) for x in args.scales.split(",")]
+    if args.keep and args.out.is_file():  # rows of other sizes from an earlier run stay
+        earlier = json.loads(args.out.read_text(encoding="utf-8"))
+        results["rows"] = [r for r in earlier["rows"] if r["plans"] not in scales]
+    for n in scales:
         print(f"scale {n} …", file=sys.stderr, flush=True)
-        results["rows"].append(run_scale(n, args.naive_max))  # type: ignore[union-attr]
+        rows = [r for r in results["rows"] if r["plans"] != n] + [run_scale(n, args.naive_max)]  # type: ignore[union-attr]
+        results["rows"] = sorted(rows, key=lambda r: r["plans"])
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(args.out), str(ROOT / "BENCHMARKS.md")], check=True)
 
