@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run build validate export test lint format clean virtuoso-test serve
+.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test serve
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,13 +17,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the package with its test tools
+install: $(STAMP) system ## create .venv, install the package with its test tools, and the system packages
+
+SYSTEM_PACKAGES = chromium fonts-noto-cjk
+system: ## Debian packages the report needs: a CJK font for the charts, chromium for the browser tests
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(SYSTEM_PACKAGES); \
+	else echo "please install $(SYSTEM_PACKAGES) (a CJK font and chromium) with your package manager"; exit 2; fi
 
 run: install ## build, validate and export the graph of the bundled plans (build/, build/sciplan-kg.ttl)
 	$(BIN)/sciplan-kg build --out build
 	$(BIN)/sciplan-kg validate build > /dev/null
 	$(BIN)/sciplan-kg export --data build --format turtle -o build/sciplan-kg.ttl
 	$(BIN)/sciplan-kg export --data build --format trig --inferred -o build/sciplan-kg.trig
+	$(BIN)/sciplan-kg report --data build --out report
+
+report: install ## HTML report of build/ (index, a page per plan, charts) into report/
+	$(BIN)/sciplan-kg report --data build --out report
 
 build: install ## build only (extract, reason, validate) into build/
 	$(BIN)/sciplan-kg build --out build
@@ -58,4 +70,4 @@ format: install ## reformat the code with ruff
 	$(BIN)/ruff check --fix src tests bench
 
 clean: ## remove build outputs and caches
-	rm -rf build build.oxigraph bench/.work .pytest_cache .ruff_cache
+	rm -rf build build.oxigraph report docs/ontology bench/.work .pytest_cache .ruff_cache

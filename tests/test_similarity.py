@@ -3,9 +3,13 @@ across plans, the same result every time."""
 
 from __future__ import annotations
 
-from rdflib import URIRef
+import math
 
-from sciplan_kg.similarity import bigrams, similar_tasks
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from sciplan_kg.pipeline import BuildResult
+from sciplan_kg.similarity import bigrams, similar_tasks, similarity_graph_of
 
 A, B, C = (URIRef(f"urn:plan:{x}") for x in "abc")
 
@@ -38,3 +42,32 @@ def test_copies_score_one_and_links_cross_plans_only() -> None:
 
 def test_deterministic() -> None:
     assert similar_tasks(_tasks()) == similar_tasks(dict(reversed(list(_tasks().items()))))
+
+
+def test_turtle_written_straight_equals_the_links_as_triples(five: BuildResult) -> None:
+    tasks = [t for p in five.plans for t in p.tasks]
+    written = Graph().parse(five.out / "graph" / "similarity.ttl", format="turtle")
+    expected = similarity_graph_of(tasks)
+    assert len(written) == len(expected) > 1000
+    assert isomorphic(written, expected)
+
+
+def test_exact_scores_against_a_plain_python_cosine() -> None:
+    tasks = _tasks()
+    vectors = {}
+    for t, (_, text) in tasks.items():
+        vectors[t] = bigrams(text)
+    df: dict[str, int] = {}
+    for v in vectors.values():
+        for g in v:
+            df[g] = df.get(g, 0) + 1
+    n = len(tasks)
+
+    def weights(v: dict[str, int]) -> dict[str, float]:
+        w = {g: c * (math.log(n / df[g]) + 1) for g, c in v.items()}
+        norm = math.sqrt(sum(x * x for x in w.values()))
+        return {g: x / norm for g, x in w.items()}
+
+    for link in similar_tasks(tasks):
+        a, b = weights(vectors[link.task]), weights(vectors[link.other])
+        assert link.score == round(sum(x * b.get(g, 0.0) for g, x in a.items()), 3)

@@ -23,6 +23,8 @@ EXAMPLES = {
     "  sciplan-kg build my-plans/ --out out/     # every .txt in my-plans/; unchanged plans are reused\n"
     "  sciplan-kg build my-plans/ --jobs 4 --full  # four processes, rebuild everything",
     "validate": "sciplan-kg validate build/\n  sciplan-kg validate graph.ttl --verbose",
+    "report": "sciplan-kg report                         # build/ → report/index.html\n"
+    "  sciplan-kg report --data out/ --out out-report/",
     "query": "sciplan-kg query plans\n"
     "  sciplan-kg query lead-load --store rdflib --timeout 30\n"
     "  sciplan-kg query tasks --endpoint http://127.0.0.1:7878/query --format json\n"
@@ -113,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     p.add_argument("--inferred", action="store_true", help="include the OWL 2 RL inferences")
 
+    p = add("report", "HTML report: index, one page per plan, charts / 生成报告网页")
+    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--out", type=Path, default=Path("report"), help="folder to write (default: report/)")
+
     p = add("coverage", "per-plan extraction coverage of a build folder / 抽取覆盖情况")
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
@@ -196,6 +202,20 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace) -> int:
+    from sciplan_kg.report import write_report
+    from sciplan_kg.report.charts import FontMissing
+
+    try:
+        result = write_report(args.data, args.out)
+    except FontMissing as exc:
+        print(f"sciplan-kg: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"{result.plans} 个方案 plans, {result.pages} 页 pages, {len(result.charts)} 张图 charts", end="")
+    print(f" → {result.out}/index.html")
+    return EXIT_OK
+
+
 def _load(args: argparse.Namespace) -> int:
     from sciplan_kg.dataset import load_dataset
     from sciplan_kg.remote import load
@@ -242,6 +262,7 @@ COMMANDS = {
     "query": _query,
     "queries": _queries,
     "export": _export,
+    "report": _report,
     "extract": _extract,
     "coverage": _coverage,
     "load": _load,

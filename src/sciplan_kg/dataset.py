@@ -20,6 +20,7 @@ from sciplan_kg.registry import load_registry
 REGISTRY_GRAPH = URIRef(str(ID) + "graph/registry")
 ONTOLOGY_GRAPH = URIRef(str(ID) + "graph/ontology")
 SIMILARITY_GRAPH = URIRef(str(ID) + "graph/similarity")
+DATASET_GRAPH = URIRef(str(ID) + "graph/dataset")  # the VoID/DCAT description
 _PLAN_PREFIX = str(ID) + "plan/"
 
 
@@ -96,6 +97,8 @@ def graph_files(build: Path) -> dict[URIRef, list[Path]]:
         ONTOLOGY_GRAPH: [ONTOLOGY_FILE],
         SIMILARITY_GRAPH: [graph_dir / "similarity.ttl"],
     }
+    if (graph_dir / "dataset.ttl").is_file():
+        graphs[DATASET_GRAPH] = [graph_dir / "dataset.ttl"]
     for entry in manifest["plans"]:
         stem = Path(entry["file"]).stem
         graphs[URIRef(entry["graph"])] = [graph_dir / f"{stem}.ttl", graph_dir / f"{stem}.inferred.ttl"]

@@ -40,12 +40,17 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from rdflib import URIRef
+
 from sciplan_kg.coverage import COLUMNS
+from sciplan_kg.description import Counts, describe
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import current_umask
+from sciplan_kg.model.namespaces import ID, SK
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.plan_build import (
     GRAPH_DIR,
+    SOURCE_TEXT_DIR,
     PlanOutput,
     Workbench,
     build_plan,
@@ -54,7 +59,8 @@ from sciplan_kg.plan_build import (
     registry_outputs,
     reuse,
 )
-from sciplan_kg.similarity import similarity_turtle
+from sciplan_kg.serialize import turtle_bytes
+from sciplan_kg.similarity import LINK_TRIPLES, similar_tasks, similarity_turtle
 from sciplan_kg.validation import Report, format_report, merge_reports
 
 Progress = Callable[[int], None]
@@ -160,6 +166,7 @@ def build(
         (tmp / GRAPH_DIR).mkdir()
         (tmp / "records").mkdir()
         (tmp / "plans").mkdir()
+        (tmp / SOURCE_TEXT_DIR).mkdir()
         outputs: list[PlanOutput | None] = [None] * len(files)
         todo = []
         for i, (f, key) in enumerate(zip(files, keys, strict=True)):
@@ -209,9 +216,18 @@ def build(
         result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
         tasks = [t for p in result.plans for t in p.tasks]
         lap = time.perf_counter()
+        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks})
         with (tmp / GRAPH_DIR / "similarity.ttl").open("wb") as fh:
-            fh.writelines(similarity_turtle(tasks))
+            fh.writelines(similarity_turtle(links))
         result.timings["similarity (wall)"] = time.perf_counter() - lap
+        counts = registry.counts
+        for p in result.plans:
+            counts = counts + p.description_counts()
+        counts = counts + Counts({str(SK.TaskSimilarity): len(links)}, len(links), {})
+        sources = sorted(URIRef(str(ID) + f"source/{p.sha256}") for p in result.plans)
+        triples = result.asserted + result.inferred + LINK_TRIPLES * len(links)
+        description = describe(counts, triples, sources, len(links))
+        (tmp / GRAPH_DIR / "dataset.ttl").write_bytes(turtle_bytes(description))
         _write_summaries(result, tmp)
         _swap(tmp, out)
         result.timings["build (wall)"] = time.perf_counter() - started

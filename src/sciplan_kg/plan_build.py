@@ -18,11 +18,13 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
 from sciplan_kg.coverage import coverage
 from sciplan_kg.dataset import plan_graph_iri
+from sciplan_kg.description import Counts
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.text import read_plan_text
@@ -38,6 +40,7 @@ from sciplan_kg.store import load_ontology
 from sciplan_kg.validation import Report, Result, load_shapes, validate_graph
 
 GRAPH_DIR = "graph"
+SOURCE_TEXT_DIR = "sources"  # each plan's text, as given
 SOURCE_DIR = Path(__file__).resolve().parent
 
 
@@ -110,6 +113,7 @@ class PlanOutput:
     coverage: dict[str, str | int] = field(default_factory=dict)
     results: list[dict[str, str]] = field(default_factory=list)
     tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (task, plan, text)
+    counts: dict[str, Any] = field(default_factory=dict)  # for the dataset description
     # seconds per stage in this build (not stored: a reused plan took none)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -146,6 +150,9 @@ class PlanOutput:
         data["tasks"] = [tuple(t) for t in data["tasks"]]
         return cls(**data)
 
+    def description_counts(self) -> Counts:
+        return Counts(**self.counts)
+
 
 def plan_files_of(stem: str) -> tuple[str, ...]:
     """A plan's files in a build folder, relative to it."""
@@ -153,6 +160,7 @@ def plan_files_of(stem: str) -> tuple[str, ...]:
         f"{GRAPH_DIR}/{stem}.ttl",
         f"{GRAPH_DIR}/{stem}.inferred.ttl",
         f"records/{stem}.json",
+        f"{SOURCE_TEXT_DIR}/{stem}.txt",
         f"plans/{stem}.json",
     )
 
@@ -174,7 +182,8 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
     clock.lap("rdf")
     inferred = bench.reasoner.infer(g)
     clock.lap("reason")
-    graph_file, inferred_file, record_file, summary_file = plan_files_of(path.stem)
+    graph_file, inferred_file, record_file, text_file, summary_file = plan_files_of(path.stem)
+    shutil.copyfile(path, out / text_file)  # the evidence travels with the graph (reports link to it)
     (out / graph_file).write_bytes(turtle_bytes(g))
     (out / inferred_file).write_bytes(turtle_bytes(inferred))
     clock.lap("write")
@@ -201,6 +210,7 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
         coverage=cover,
         results=[asdict(r) for r in report.results],
         tasks=tasks,
+        counts=asdict(Counts.of(g, inferred)),
     )
     record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
     (out / record_file).write_text(record + "\n", encoding="utf-8")
@@ -245,6 +255,7 @@ class RegistryOutput:
     triples: int
     inferred: int
     report: Report
+    counts: Counts
 
 
 def registry_outputs(out: Path, bench: Workbench) -> RegistryOutput:
@@ -253,4 +264,4 @@ def registry_outputs(out: Path, bench: Workbench) -> RegistryOutput:
     (out / GRAPH_DIR / "registry.ttl").write_bytes(turtle_bytes(bench.registry_graph))
     (out / GRAPH_DIR / "registry.inferred.ttl").write_bytes(turtle_bytes(inferred))
     report = validate_graph(bench.validation_context, bench.shapes)
-    return RegistryOutput(len(bench.registry_graph), len(inferred), report)
+    return RegistryOutput(len(bench.registry_graph), len(inferred), report, Counts.of(bench.registry_graph, inferred))

@@ -181,13 +181,14 @@ def similarity_triples(tasks: list[tuple[str, str, str]]) -> Iterator[tuple[Node
         yield (node, SK.method, method)
 
 
-def similarity_turtle(tasks: list[tuple[str, str, str]]) -> Iterator[bytes]:
+LINK_TRIPLES = 7  # triples per link (below)
+
+
+def similarity_turtle(links: list[Link]) -> Iterator[bytes]:
     """The links as Turtle, written straight from them: a corpus has millions of these
     triples, too many to sort through rdflib terms (137 s for 3,000 plans). The same
     triples as ``similarity_triples`` (tested), in link order (task IRI, then rank)."""
-    by_task = {URIRef(t): (URIRef(p), text) for t, p, text in tasks}
     yield turtle_prefixes().encode("utf-8")
-    links = similar_tasks(by_task)
     for k in range(0, len(links), 10_000):
         out = []
         for link in links[k : k + 10_000]:

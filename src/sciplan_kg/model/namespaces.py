@@ -94,6 +94,9 @@ class SK(DefinedNamespace):
     fromTask: URIRef
     toTask: URIRef
     score: URIRef
+    plans: URIRef
+    similarityLinks: URIRef
+    coverage: URIRef
     rank: URIRef
     method: URIRef
     gain: URIRef
