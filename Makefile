@@ -49,7 +49,7 @@ export: install ## export build/ as Turtle, TriG, N-Triples and JSON-LD
 test: install ## run lint and the tests
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/pytest
+	SCIPLAN_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 bench: install ## benchmark every stage at 5, 100, 1,000 and 3,000 plans → BENCHMARKS.md (long; not part of test)
 	$(BIN)/python bench/run.py --scales $(or $(SCALES),5,100,1000,3000)
