@@ -34,6 +34,9 @@ run: install ## build, validate and export the graph of the bundled plans (build
 	$(BIN)/sciplan-kg export --data build --format trig --inferred -o build/sciplan-kg.trig
 	$(BIN)/sciplan-kg report --data build --out report
 
+docs: install ## ontology documentation in Chinese and English, with a diagram, into docs/ontology/
+	$(BIN)/python -m sciplan_kg.ontodocs docs/ontology
+
 report: install ## HTML report of build/ (index, a page per plan, charts) into report/
 	$(BIN)/sciplan-kg report --data build --out report
 
