@@ -107,7 +107,10 @@ TARGETS = [
 def _place(i: int, rng: random.Random) -> tuple[str, str, str]:
     province = PROVINCES[i % len(PROVINCES)]
     a, b = SYLLABLES[(i * 7) % len(SYLLABLES)], SYLLABLES[(i * 13 + i // len(SYLLABLES)) % len(SYLLABLES)]
-    suffix = "" if i < len(SYLLABLES) ** 2 else str(i)
+    # beyond 1,600 names a third syllable (place names carry no digits: a digit broke the
+    # place's level character and so every agency's jurisdiction)
+    n = len(SYLLABLES) ** 2
+    suffix = "" if i < n else SYLLABLES[(i // n) % len(SYLLABLES)]
     level, _ = LEVELS[rng.randrange(3)]
     return province, f"{a}{b}{suffix}{level}", level
 

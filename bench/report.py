@@ -95,10 +95,6 @@ def main() -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _query_cell(cell: list[float | int | None] | None) -> str:
     if cell is None:
         return "-"
@@ -106,3 +102,7 @@ def _query_cell(cell: list[float | int | None] | None) -> str:
     if rows is None:
         return f"> {seconds:.0f} (stopped)"
     return f"{_s(float(seconds))} ({int(rows):,})"
+
+
+if __name__ == "__main__":
+    main()

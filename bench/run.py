@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / ".work"
 PY = sys.executable
-QUERY_LIMIT = 60.0  # seconds a catalogue query may run in the benchmark before it is stopped
+QUERY_LIMIT = 30.0  # seconds a catalogue query may run in the benchmark before it is stopped
 
 
 def _rss_tree(pid: int) -> int:
