@@ -38,6 +38,7 @@ from typing import Any
 from sciplan_kg.dataset import ONTOLOGY_GRAPH, graph_files
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import write_atomic
+from sciplan_kg.folders import swap_in
 from sciplan_kg.model.namespaces import ID
 from sciplan_kg.serialize import turtle_prefixes
 
@@ -126,12 +127,7 @@ def _keep_links(store_dir: Path, name: str, files: list[Path]) -> None:
             os.link(f, tmp / f"{i}.ttl")
         except OSError:
             shutil.copyfile(f, tmp / f"{i}.ttl")
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, final)
 
 
 def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[str, str]) -> None:
@@ -157,12 +153,7 @@ def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[st
     for name, files in wanted.items():
         _keep_links(tmp, name, files)
     _save_state(tmp, digests)
-    old = store_dir.with_name(store_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if store_dir.exists():
-        store_dir.rename(old)
-    tmp.rename(store_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(tmp, store_dir)
 
 
 def _update(

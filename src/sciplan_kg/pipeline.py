@@ -46,6 +46,7 @@ from sciplan_kg.coverage import COLUMNS
 from sciplan_kg.description import Counts, describe
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import current_umask
+from sciplan_kg.folders import swap_in
 from sciplan_kg.model.namespaces import ID, SK
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.plan_build import (
@@ -229,7 +230,7 @@ def build(
         description = describe(counts, triples, sources, len(links))
         (tmp / GRAPH_DIR / "dataset.ttl").write_bytes(turtle_bytes(description))
         _write_summaries(result, tmp)
-        _swap(tmp, out)
+        swap_in(tmp, out)
         result.timings["build (wall)"] = time.perf_counter() - started
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -286,21 +287,3 @@ def _write_summaries(result: BuildResult, tmp: Path) -> None:
         "conforms": result.report.conforms,
     }
     _dump(tmp / "manifest.json", manifest)
-
-
-def _swap(tmp: Path, out: Path) -> None:
-    """Put the finished folder ``tmp`` where ``out`` is, keeping ``out`` until the last moment."""
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "输出位置已有同名文件 / the output path is a file, not a folder")
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.tmp-old-{os.getpid()}")
-        os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
