@@ -47,7 +47,8 @@ from sciplan_kg.description import Counts, describe
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import current_umask
 from sciplan_kg.folders import swap_in
-from sciplan_kg.model.namespaces import ID, SK
+from sciplan_kg.model import iris
+from sciplan_kg.model.namespaces import SK
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.plan_build import (
     GRAPH_DIR,
@@ -225,7 +226,7 @@ def build(
         for p in result.plans:
             counts = counts + p.description_counts()
         counts = counts + Counts({str(SK.TaskSimilarity): len(links)}, len(links), {})
-        sources = sorted(URIRef(str(ID) + f"source/{p.sha256}") for p in result.plans)
+        sources = sorted(iris.source(p.sha256) for p in result.plans)
         triples = result.asserted + result.inferred + LINK_TRIPLES * len(links)
         description = describe(counts, triples, sources, len(links))
         (tmp / GRAPH_DIR / "dataset.ttl").write_bytes(turtle_bytes(description))
