@@ -28,8 +28,8 @@ from rdflib.namespace import DCTERMS
 
 from sciplan_kg.description import DATASET, VOID
 from sciplan_kg.errors import InputError
-from sciplan_kg.folders import swap_in
 from sciplan_kg.extract.text import read_plan_text
+from sciplan_kg.folders import swap_in
 from sciplan_kg.model.namespaces import SK
 from sciplan_kg.query import run_query
 from sciplan_kg.registry import load_registry
@@ -289,6 +289,7 @@ def _source_page(build: Path, p: PlanPage) -> str:
         '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
         f'<title>原文 Source — {title}</title>\n<link rel="stylesheet" href="../style.css">\n</head>\n<body>\n'
         f'<nav><a href="../index.html">全部方案 All plans</a> › <a href="../{p.page}">{title}</a> › 原文 source</nav>\n'
-        f'<main>\n<h1>{title}</h1>\n<p class="meta">{html.escape(p.summary["file"])} · sha256 {p.summary["sha256"]}</p>\n'
+        f"<main>\n<h1>{title}</h1>\n"
+        f'<p class="meta">{html.escape(p.summary["file"])} · sha256 {p.summary["sha256"]}</p>\n'
         f'<pre class="source">{"".join(out)}</pre>\n</main>\n</body>\n</html>\n'
     )
