@@ -21,8 +21,9 @@ from rdflib.term import Node
 
 from sciplan_kg.model.namespaces import ELI, ID, OA, SK
 from sciplan_kg.paths import ROOT
+from sciplan_kg.serialize import PREFIXES
 
-VOID = Namespace("http://rdfs.org/ns/void#")
+VOID = Namespace(str(PREFIXES["void"]))
 DATASET = URIRef(str(ID) + "dataset")
 DATASET_FILE = ROOT / "data" / "dataset.toml"
 LANGUAGES = ("zh", "en")
@@ -110,16 +111,7 @@ def describe(
 
 def _local(iri: str) -> str:
     """A class's partition name: its prefix and local name (sk-Task, oa-SpecificResource)."""
-    prefixes = {
-        str(SK._NS): "sk",
-        str(ELI): "eli",
-        str(OA): "oa",
-        "http://www.w3.org/ns/org#": "org",
-        "http://www.w3.org/ns/prov#": "prov",
-        "http://www.w3.org/2004/02/skos/core#": "skos",
-        "http://purl.org/dc/terms/": "dcterms",
-    }
-    for ns, prefix in prefixes.items():
-        if iri.startswith(ns):
-            return f"{prefix}-{iri[len(ns) :]}"
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
+        if iri.startswith(str(ns)):
+            return f"{prefix}-{iri[len(str(ns)) :]}"
     return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
