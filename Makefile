@@ -27,7 +27,7 @@ system: ## Debian packages the report needs: a CJK font for the charts, chromium
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(SYSTEM_PACKAGES); \
 	else echo "please install $(SYSTEM_PACKAGES) (a CJK font and chromium) with your package manager"; exit 2; fi
 
-run: install ## build, validate and export the graph of the bundled plans (build/, build/sciplan-kg.ttl)
+run: install ## build, validate, export the graph of the bundled plans (build/, build/sciplan-kg.ttl), report (report/)
 	$(BIN)/sciplan-kg build --out build
 	$(BIN)/sciplan-kg validate build > /dev/null
 	$(BIN)/sciplan-kg export --data build --format turtle -o build/sciplan-kg.ttl
