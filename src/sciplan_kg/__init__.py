@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
-
 from sciplan_kg.exporter import export
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.pipeline import BuildResult, build
@@ -49,9 +47,9 @@ def validate(path: Path, engine: str = "compiled") -> Report:
     A build folder is validated plan by plan, each plan's graph with the registries and the
     ontology, as the build does (memory stays that of one plan). ``engine``: "compiled" (the
     shapes compiled to checks) or "pyshacl" (the reference)."""
-    from sciplan_kg.dataset import ONTOLOGY_GRAPH, REGISTRY_GRAPH, SIMILARITY_GRAPH, graph_files
+    from sciplan_kg.dataset import DATASET_GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SIMILARITY_GRAPH, graph_files
     from sciplan_kg.reason import infer
-    from sciplan_kg.store import load_graphs, load_ontology, parse_file
+    from sciplan_kg.store import load_graphs, load_ontology, parse_files
     from sciplan_kg.validation import CompiledShapes, load_shapes, merge_reports, validate_graph
 
     path = Path(path)
@@ -65,15 +63,9 @@ def validate(path: Path, engine: str = "compiled") -> Report:
     files = graph_files(path)
     shapes = load_shapes()
     checks = CompiledShapes(shapes) if engine == "compiled" else shapes
-    context = ontology
-    for f in files[REGISTRY_GRAPH]:
-        parse_file(f, context)
+    context = parse_files(files[REGISTRY_GRAPH], into=ontology)
     reports = [validate_graph(context, checks, engine)]
     for name, plan_files in files.items():
-        if name in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SIMILARITY_GRAPH):
-            continue
-        g = Graph()
-        for f in plan_files:
-            parse_file(f, g)
-        reports.append(validate_graph([g, context], checks, engine))
+        if name not in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SIMILARITY_GRAPH, DATASET_GRAPH):
+            reports.append(validate_graph([parse_files(plan_files), context], checks, engine))
     return merge_reports(reports)

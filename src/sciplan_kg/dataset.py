@@ -110,15 +110,9 @@ def load_dataset(path: Path) -> dict[URIRef, Graph]:
 
     In a build folder each plan's graph is its own files (asserted and inferred), so what a
     plan adds to the registries' inferences travels with it."""
-    from sciplan_kg.store import load_graphs, load_ontology, parse_file
+    from sciplan_kg.store import load_graphs, load_ontology, parse_files
 
     if not path.is_dir():
         graphs = load_graphs(path)
         return named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"))
-    out: dict[URIRef, Graph] = {}
-    for name, files in graph_files(path).items():
-        g = Graph()
-        for f in files:
-            parse_file(f, g)
-        out[name] = g
-    return out
+    return {name: parse_files(files) for name, files in graph_files(path).items()}

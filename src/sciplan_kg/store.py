@@ -82,17 +82,19 @@ def build_parts(path: Path) -> dict[str, list[Path]]:
     return parts
 
 
+def parse_files(files: list[Path], into: Graph | None = None) -> Graph:
+    """The triples of several RDF files in one graph."""
+    g = into if into is not None else Graph()
+    for f in files:
+        parse_file(f, g)
+    return g
+
+
 def load_graphs(path: Path) -> dict[str, Graph]:
     """The graphs of a build folder ({'asserted', 'inferred', 'similarity'}), or
     {'asserted': …} for one RDF file."""
     if path.is_dir():
-        out = {}
-        for kind, files in build_parts(path).items():
-            g = Graph()
-            for f in files:
-                parse_file(f, g)
-            out[kind] = g
-        return out
+        return {kind: parse_files(files) for kind, files in build_parts(path).items()}
     if not path.exists():
         raise InputError(path, "找不到文件或文件夹 / no such file or folder")
     return {"asserted": parse_file(path)}

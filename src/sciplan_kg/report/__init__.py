@@ -99,7 +99,8 @@ def write_report(build: Path, out: Path) -> ReportResult:
     if not manifest_file.is_file():
         raise InputError(build, "不是构建目录：缺少 manifest.json / not a build folder: manifest.json is missing")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    pages = _plan_pages(build, manifest)
+    validation = json.loads((build / "validation.json").read_text(encoding="utf-8"))
+    pages = _plan_pages(build, manifest, validation)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -121,7 +122,6 @@ def write_report(build: Path, out: Path) -> ReportResult:
             )
             (tmp / p.page).write_text(env.get_template("plan.html").render(plan=p, root="../"), encoding="utf-8")
             (tmp / p.source_page).write_text(_source_page(build, p), encoding="utf-8")
-        validation = json.loads((build / "validation.json").read_text(encoding="utf-8"))
         dataset = _dataset_facts(build)
         index = env.get_template("index.html").render(
             plans=pages, charts=figures, manifest=manifest, validation=validation, dataset=dataset, root=""
@@ -148,7 +148,7 @@ def _by(rows: list[Row], key: str) -> dict[str, list[Row]]:
     return out
 
 
-def _plan_pages(build: Path, manifest: dict[str, Any]) -> list[PlanPage]:
+def _plan_pages(build: Path, manifest: dict[str, Any], validation: dict[str, Any]) -> list[PlanPage]:
     plans = {str(r["plan"]): r for r in run_query("plans", build).rows}
     tasks = _by(run_query("tasks", build).rows, "plan")
     chains = _by(run_query("directive-chain", build).rows, "plan")
@@ -157,7 +157,6 @@ def _plan_pages(build: Path, manifest: dict[str, Any]) -> list[PlanPage]:
     edges = _by(run_query("co-responsibility", build).rows, "plan")
     task_targets = _by([t for t in targets if t["task"]], "task")
     plan_targets = _by([t for t in targets if not t["task"]], "plan")
-    validation = json.loads((build / "validation.json").read_text(encoding="utf-8"))
     problems = defaultdict(list)
     for r in validation["results"]:
         if r["severity"] != "Info":
