@@ -87,6 +87,37 @@ def _to_oxigraph(term: Node) -> Any:
     raise QueryError("parameter", f"不支持的参数类型 / unsupported parameter term {term!r}")
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRINGS = frozenset({_XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+_INTEGERS = frozenset(
+    _XSD + t
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+
+
+def oxigraph_value(term: Any) -> Any:
+    """A result term as the plain Python value ``python_value`` gives, without building an
+    rdflib term for the common cases (IRIs, strings, integers): on a result of 100,000 rows
+    the rdflib detour cost more than the query."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype in _STRINGS:
+            return term.value
+        if datatype in _INTEGERS:
+            try:
+                return int(term.value)
+            except ValueError:
+                pass  # ill-formed: as rdflib gives it
+    return python_value(_from_oxigraph(term))
+
+
 def _from_oxigraph(term: Any) -> Node | None:
     import pyoxigraph as ox
 
@@ -137,7 +168,7 @@ class OxigraphBackend:
         try:
             solutions = self.store.query(text)
             columns = [v.value for v in solutions.variables]
-            rows = [{c: python_value(_from_oxigraph(sol[c])) for c in columns} for sol in solutions]
+            rows = [{c: oxigraph_value(sol[c]) for c in columns} for sol in solutions]
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
         return columns, rows
