@@ -51,5 +51,6 @@ def main() -> None:
         ev = evaluate(store, with_values(q.text, bindings(q, {})))
         print(f"{q.name:24} {ev:10.2f} {total:9.2f} {rows:8}", flush=True)
 
+
 if __name__ == "__main__":
     main()
