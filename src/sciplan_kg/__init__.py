@@ -10,13 +10,35 @@ The public API, one function per step of the pipeline::
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sciplan_kg.exporter import export
-from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.pipeline import BuildResult, build
-from sciplan_kg.query import QueryResult, run_query
-from sciplan_kg.validation import Report
+if TYPE_CHECKING:
+    from sciplan_kg.exporter import export
+    from sciplan_kg.extract.records import PlanRecord
+    from sciplan_kg.pipeline import BuildResult, build
+    from sciplan_kg.query import QueryResult, run_query
+    from sciplan_kg.validation import Report
+
+# imported when first used: a query need not load the build pipeline (pySHACL, SciPy), which
+# was half a second of every `sciplan-kg query`
+_LAZY = {
+    "export": "sciplan_kg.exporter",
+    "PlanRecord": "sciplan_kg.extract.records",
+    "BuildResult": "sciplan_kg.pipeline",
+    "build": "sciplan_kg.pipeline",
+    "QueryResult": "sciplan_kg.query",
+    "run_query": "sciplan_kg.query",
+    "Report": "sciplan_kg.validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'sciplan_kg' has no attribute {name!r}")
+
 
 __all__ = [
     "BuildResult",
@@ -25,7 +47,7 @@ __all__ = [
     "Report",
     "build",
     "export",
-    "extract",
+    "extract_file",
     "run_query",
     "validate",
 ]
