@@ -54,8 +54,10 @@ test: install ## run lint and the tests
 	$(BIN)/ruff format --check src tests bench
 	SCIPLAN_REQUIRE_BROWSER=1 $(BIN)/pytest
 
+# sizes make bench runs; SCALES=5,100 for a shorter run
+SCALES ?= 5,100,1000,3000
 bench: install ## benchmark every stage at 5, 100, 1,000 and 3,000 plans → BENCHMARKS.md (long; not part of test)
-	$(BIN)/python bench/run.py --scales $(or $(SCALES),5,100,1000,3000)
+	$(BIN)/python bench/run.py --scales $(SCALES)
 
 serve: install ## serve build/ with Oxigraph on http://127.0.0.1:7878/
 	$(BIN)/sciplan-kg serve --data build --port 7878

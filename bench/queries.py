@@ -1,13 +1,15 @@
 """Time the catalogue queries on a built corpus's embedded store, as a user meets them.
 
-    python bench/queries.py BUILD [NAME ...] [--limit SECONDS] [--json]
+    python bench/queries.py BUILD [NAME ...] [--limit SECONDS] [--plan] [--json]
 
 Each query runs in a fresh process (``--one``), which opens the store and runs it twice through
 the same API the CLI uses (syntax check, evaluation, conversion to Python rows): ``first`` is
 what a ``sciplan-kg query`` sees (Oxigraph's block cache empty; the operating system's file
 cache warm), ``again`` what a notebook or the report sees on a second query. Python start-up
 and opening the store are not counted. A query still running at the limit is stopped and
-shown as ``-``. `make bench` calls this for every size; run it alone to profile a change.
+shown as ``-``. ``--plan``: the queries that take a ``plan`` parameter, asked for one plan
+(the first by IRI), as a researcher reads one plan. `make bench` calls this for every size;
+run it alone to profile a change.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 
 
-def one(build: Path, name: str) -> dict[str, float | int]:
+def one(build: Path, name: str, params: dict[str, str]) -> dict[str, float | int]:
     """Run one catalogue query twice in this process: seconds for each run, and the rows."""
     from sciplan_kg.index import open_store
     from sciplan_kg.query.backends import OxigraphBackend
@@ -31,21 +33,35 @@ def one(build: Path, name: str) -> dict[str, float | int]:
     out: dict[str, float | int] = {}
     for run in ("first", "again"):
         start = time.perf_counter()
-        rows = len(backend.run(q, {}).rows)
+        rows = len(backend.run(q, params).rows)
         out[run] = time.perf_counter() - start
     out["rows"] = rows
     return out
 
 
-def profile(build: Path, names: list[str], limit: float) -> dict[str, list[float | int | None]]:
-    """{query: [first s, again s, rows]}, each query in its own process; None where stopped."""
+def first_plan(build: Path) -> str:
+    """The IRI of the build's first plan (in IRI order): the plan ``--plan`` asks for."""
+    import pyoxigraph as ox
+
+    from sciplan_kg.index import open_store, store_path
+
+    open_store(build)  # synced
+    store = ox.Store.read_only(str(store_path(build)))
+    query = "SELECT ?p WHERE { ?p a <https://w3id.org/sciplan-kg/ontology#ImplementationPlan> } ORDER BY ?p LIMIT 1"
+    return next(iter(store.query(query)))["p"].value
+
+
+def profile(build: Path, names: list[str], limit: float, per_plan: bool = False) -> dict[str, list[float | int | None]]:
+    """{query: [first s, again s, rows]}, each query in its own process; None where stopped.
+    ``per_plan``: only the queries with a ``plan`` parameter, asked for one plan."""
     from sciplan_kg.query.catalogue import catalogue
 
+    plan = first_plan(build) if per_plan else None
     out: dict[str, list[float | int | None]] = {}
-    for name in catalogue():
-        if names and name not in names:
+    for name, q in catalogue().items():
+        if (names and name not in names) or (plan and not any(p.name == "plan" for p in q.params)):
             continue
-        cmd = [sys.executable, __file__, str(build), name, "--one"]
+        cmd = [sys.executable, __file__, str(build), name, "--one"] + (["--plan-iri", plan] if plan else [])
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=2 * limit, check=True)
         except subprocess.TimeoutExpired:
@@ -62,16 +78,19 @@ def main() -> None:
     ap.add_argument("names", nargs="*")
     ap.add_argument("--limit", type=float, default=60.0, help="seconds one run may take (default 60)")
     ap.add_argument("--json", action="store_true", help="print the timings as JSON")
+    ap.add_argument("--plan", action="store_true", help="the queries with a plan parameter, for one plan")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--plan-iri", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one(args.build, args.names[0])))
+        print(json.dumps(one(args.build, args.names[0], {"plan": args.plan_iri} if args.plan_iri else {})))
         return
+    timings = profile(args.build, args.names, args.limit, per_plan=args.plan)
     if args.json:
-        print(json.dumps(profile(args.build, args.names, args.limit)))
+        print(json.dumps(timings))
         return
     print(f"{'query':24} {'first s':>8} {'again s':>8} {'rows':>8}")
-    for name, (first, again, rows) in profile(args.build, args.names, args.limit).items():
+    for name, (first, again, rows) in timings.items():
         if first is None:
             print(f"{name:24} {'>' + format(args.limit, 'g'):>8} {'-':>8} {'-':>8}", flush=True)
         else:

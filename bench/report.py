@@ -78,6 +78,15 @@ def main() -> None:
     for q in names:
         cells = [_query_cell(r["queries"].get(q)) for r in rows]
         lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    per_plan = [r for r in rows if r.get("queries_plan")]
+    if per_plan:
+        lines += ["", "The queries with a `plan` parameter, asked for one plan (`-p plan IRI`, the first by IRI):", ""]
+        lines += [
+            "| query | " + " | ".join(f"{r['plans']:,} plans" for r in per_plan) + " |",
+            "|---|" + "---:|" * len(per_plan),
+        ]
+        for q in sorted({q for r in per_plan for q in r["queries_plan"]}):
+            lines.append(f"| {q} | " + " | ".join(_query_cell(r["queries_plan"].get(q)) for r in per_plan) + " |")
     acc = [r for r in rows if "accuracy" in r]
     if acc:
         lines += ["", "## Extraction accuracy on generated plans (bench/accuracy.py)", ""]

@@ -1,6 +1,7 @@
 """Benchmark every stage at several corpus sizes and write BENCHMARKS.md.
 
-    python bench/run.py [--scales 5,100,1000,3000] [--naive-max 100] [--out BENCHMARKS.md]
+    python bench/run.py [--scales 5,100,1000,3000] [--naive-max 100] [--out results.json] [--keep]
+    python bench/run.py --queries-only [--scales 1000,3000]   # time the queries again
 
 (``make bench``; never part of the tests.) For each size: the five real plans (5) or that
 many generated ones (bench/generate.py), then, each in a fresh process so that its time and
@@ -104,6 +105,16 @@ print(sync(Path(sys.argv[1])))
 """
 
 
+def time_queries(row: dict[str, object], build_dir: Path) -> None:
+    """Every catalogue query on the corpus, and those with a plan parameter for one plan."""
+    script = str(ROOT / "bench" / "queries.py")
+    _, peak, out = timed([PY, script, str(build_dir), "--json", "--limit", str(QUERY_LIMIT)])
+    row["queries"] = json.loads(out)
+    row["queries_peak"] = peak
+    _, _, out = timed([PY, script, str(build_dir), "--json", "--plan", "--limit", str(QUERY_LIMIT)])
+    row["queries_plan"] = json.loads(out)
+
+
 def run_scale(n: int, naive_max: int) -> dict[str, object]:
     plans = corpus(n)
     build_dir = WORK / f"build-{n}"
@@ -128,9 +139,8 @@ def run_scale(n: int, naive_max: int) -> dict[str, object]:
     shutil.rmtree(changed, ignore_errors=True)
     shutil.rmtree(inc_dir, ignore_errors=True)
     export = WORK / f"export-{n}.ttl"
-    wall, peak, _ = timed(
-        ["sciplan-kg", "export", "--data", str(build_dir), "--format", "turtle", "--inferred", "-o", str(export)]
-    )
+    export_cmd = [PY, "-m", "sciplan_kg.cli", "export", "--data", str(build_dir), "--format", "turtle"]
+    wall, peak, _ = timed([*export_cmd, "--inferred", "-o", str(export)])
     row.update(export_wall=wall, export_peak=peak, export_bytes=export.stat().st_size)
     wall, peak, _ = timed([PY, "-c", SYNC, str(build_dir)])
     row.update(load_wall=wall, load_peak=peak)
@@ -140,10 +150,7 @@ def run_scale(n: int, naive_max: int) -> dict[str, object]:
     wall, peak, _ = timed([oxigraph, "load", "--location", str(floor), "--file", str(export)])
     row.update(floor_wall=wall, floor_peak=peak)
     shutil.rmtree(floor, ignore_errors=True)
-    script = str(ROOT / "bench" / "queries.py")
-    wall, peak, out = timed([PY, script, str(build_dir), "--json", "--limit", str(QUERY_LIMIT)])
-    row["queries"] = json.loads(out)
-    row["queries_peak"] = peak
+    time_queries(row, build_dir)
     if n <= naive_max:
         wall, peak, out = timed([PY, str(ROOT / "bench" / "naive.py"), str(plans), str(WORK / f"naive-{n}.ttl")])
         row.update(naive_wall=wall, naive_peak=peak, naive_stages=json.loads(out))
@@ -181,8 +188,22 @@ def main() -> None:
     parser.add_argument("--naive-max", type=int, default=100)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the rows of other sizes already in --out")
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="time the queries again on the builds an earlier run left in bench/.work (after a query change)",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.queries_only:
+        results = json.loads(args.out.read_text(encoding="utf-8"))
+        for row in results["rows"]:
+            if str(row["plans"]) in args.scales.split(",") and (WORK / f"build-{row['plans']}").is_dir():
+                print(f"queries at {row['plans']} …", file=sys.stderr, flush=True)
+                time_queries(row, WORK / f"build-{row['plans']}")
+                args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(args.out), str(ROOT / "BENCHMARKS.md")], check=True)
+        return
     results = {"machine": _machine(), "versions": _versions(), "date": time.strftime("%Y-%m-%d"), "rows": []}
     scales = [int(x) for x in args.scales.split(",")]
     if args.keep and args.out.is_file():  # rows of other sizes from an earlier run stay

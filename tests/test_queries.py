@@ -7,11 +7,12 @@ import json
 from collections import Counter
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef, Variable
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.pipeline import BuildResult
 from sciplan_kg.query import catalogue, find_query, run_query
+from sciplan_kg.query.backends import with_values
 from sciplan_kg.query.catalogue import parse_query_file
 from sciplan_kg.query.run import run_local
 from sciplan_kg.registry import load_registry
@@ -58,6 +59,23 @@ def test_plan_parameter_gives_that_plans_rows(name: str, store: str, five_graph:
     plan = plans[1]
     rows = run_query(name, five_graph, {"plan": plan}, store=store).rows
     assert _sorted_rows(rows) == _sorted_rows([r for r in everything if r["plan"] == plan])
+
+
+def test_parameters_are_bound_in_the_sub_queries_that_project_them() -> None:
+    """-p plan binds ?plan in the outer WHERE and in every sub-query projecting ?plan as itself;
+    not in one that makes ?plan by an alias, nor in strings, IRIs or comments."""
+    text = (
+        'SELECT ?a WHERE { ?a <x:p#> "SELECT ?plan WHERE {" . # SELECT ?plan {\n'
+        "{ SELECT ?plan (COUNT(?x) AS ?n) WHERE { ?x <x:q> ?plan } GROUP BY ?plan }\n"
+        "{ SELECT (?y AS ?plan) { ?y <x:r> ?z } } FILTER(?a < ?plan) }"
+    )
+    bound = with_values(text, {Variable("plan"): URIRef("x:P")})
+    block = "VALUES (?plan) { (<x:P>) }"
+    assert bound.count(block) == 2
+    assert bound.index(block) < bound.index('"SELECT ?plan WHERE {"')
+    assert "GROUP BY ?plan } { SELECT (?y AS ?plan) { ?y" in bound.replace("\n", " ").replace("  ", " ")
+    inner = bound.index("SELECT ?plan (COUNT")
+    assert bound.index(block, inner) < bound.index("?x <x:q>")
 
 
 @pytest.mark.parametrize("name", QUERIES)
