@@ -226,7 +226,9 @@ def with_values(text: str, init: dict[Variable, Node]) -> str:
     it ``-p plan IRI`` would still read every plan's tasks in each sub-query and drop the other
     plans' rows only at the outer join; bound inside, the sub-query reads that plan's rows only.
     (A sub-query that projects the parameter's variable shares it with the outer pattern, which
-    keeps only the rows with the bound value anyway.)"""
+    keeps only the rows with the bound value anyway.) A sub-query must therefore not make a
+    parameter's variable by ``BIND`` inside its own WHERE; ``SELECT *`` sub-queries are left
+    alone."""
     if not init:
         return text
     code = _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)  # same offsets
