@@ -41,12 +41,9 @@ def one(build: Path, name: str, params: dict[str, str]) -> dict[str, float | int
 
 def first_plan(build: Path) -> str:
     """The IRI of the build's first plan (in IRI order): the plan ``--plan`` asks for."""
-    import pyoxigraph as ox
+    from sciplan_kg.index import open_store
 
-    from sciplan_kg.index import open_store, store_path
-
-    open_store(build)  # synced
-    store = ox.Store.read_only(str(store_path(build)))
+    store = open_store(build)
     query = "SELECT ?p WHERE { ?p a <https://w3id.org/sciplan-kg/ontology#ImplementationPlan> } ORDER BY ?p LIMIT 1"
     return next(iter(store.query(query)))["p"].value
 

@@ -195,17 +195,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    scales = [int(x) for x in args.scales.split(",")]
     if args.queries_only:
         results = json.loads(args.out.read_text(encoding="utf-8"))
         for row in results["rows"]:
-            if str(row["plans"]) in args.scales.split(",") and (WORK / f"build-{row['plans']}").is_dir():
+            if row["plans"] in scales and (WORK / f"build-{row['plans']}").is_dir():
                 print(f"queries at {row['plans']} …", file=sys.stderr, flush=True)
                 time_queries(row, WORK / f"build-{row['plans']}")
-                args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(args.out), str(ROOT / "BENCHMARKS.md")], check=True)
+                _save(results, args.out)
+        _report(args.out)
         return
     results = {"machine": _machine(), "versions": _versions(), "date": time.strftime("%Y-%m-%d"), "rows": []}
-    scales = [int(x) for x in args.scales.split(",")]
     if args.keep and args.out.is_file():  # rows of other sizes from an earlier run stay
         earlier = json.loads(args.out.read_text(encoding="utf-8"))
         results["rows"] = [r for r in earlier["rows"] if r["plans"] not in scales]
@@ -213,8 +213,17 @@ def main() -> None:
         print(f"scale {n} …", file=sys.stderr, flush=True)
         rows = [r for r in results["rows"] if r["plans"] != n] + [run_scale(n, args.naive_max)]  # type: ignore[union-attr]
         results["rows"] = sorted(rows, key=lambda r: r["plans"])
-        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(args.out), str(ROOT / "BENCHMARKS.md")], check=True)
+        _save(results, args.out)
+    _report(args.out)
+
+
+def _save(results: dict[str, object], out: Path) -> None:
+    """The results so far (after each size: a long run stopped keeps what it measured)."""
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _report(results: Path) -> None:
+    subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(results), str(ROOT / "BENCHMARKS.md")], check=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Where a query runs: rdflib in memory (the default), Oxigraph embedded (pyoxigraph, fast on
-large corpora), or any SPARQL 1.1 endpoint (SPARQLWrapper). All three take the same
+"""Where a query runs: Oxigraph embedded (pyoxigraph, the default, fast on large corpora),
+rdflib in memory, or any SPARQL 1.1 endpoint (SPARQLWrapper). All three take the same
 catalogue query and parameters and return the same rows.
 
 Parameters are RDF terms. rdflib and Oxigraph bind them natively (initBindings,
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.term import Node
 
@@ -72,8 +73,6 @@ class RdflibBackend:
 
 
 def _to_oxigraph(term: Node) -> Any:
-    import pyoxigraph as ox
-
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -102,8 +101,6 @@ def oxigraph_value(term: Any) -> Any:
     """A result term as the plain Python value ``python_value`` gives, without building an
     rdflib term for the common cases (IRIs, strings, integers): on a result of 100,000 rows
     the rdflib detour cost more than the query."""
-    import pyoxigraph as ox
-
     if isinstance(term, ox.NamedNode):
         return term.value
     if isinstance(term, ox.Literal):
@@ -119,8 +116,6 @@ def oxigraph_value(term: Any) -> Any:
 
 
 def _from_oxigraph(term: Any) -> Node | None:
-    import pyoxigraph as ox
-
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -142,8 +137,6 @@ class OxigraphBackend:
 
     @classmethod
     def from_graphs(cls, graphs: dict[URIRef, Graph]) -> OxigraphBackend:
-        import pyoxigraph as ox
-
         store = ox.Store()  # all in the default graph, as in the store of a build folder (index.py)
         quads = []
         for g in graphs.values():
