@@ -71,3 +71,11 @@ def test_exact_scores_against_a_plain_python_cosine() -> None:
     for link in similar_tasks(tasks):
         a, b = weights(vectors[link.task]), weights(vectors[link.other])
         assert link.score == round(sum(x * b.get(g, 0.0) for g, x in a.items()), 3)
+
+
+def test_blocks_scored_in_worker_processes_give_the_same_links(five: BuildResult) -> None:
+    tasks = {URIRef(t): (URIRef(plan), text) for out in five.plans for t, plan, text in out.tasks}
+    alone = similar_tasks(tasks, block=64)
+    assert len({link.task for link in alone}) > 64, "several blocks of texts"
+    assert similar_tasks(tasks, block=64, jobs=2) == alone
+    assert similar_tasks(tasks, jobs=2) == alone

@@ -181,7 +181,8 @@ def build(
         done = result.reused
         if progress:
             progress(done)
-        jobs = max(1, min(jobs or default_jobs(), len(todo)))
+        cores = jobs or default_jobs()
+        jobs = max(1, min(cores, len(todo)))
         if jobs == 1:
             for i in todo:
                 outputs[i] = build_plan(files[i], tmp, keys[i], bench)
@@ -218,7 +219,7 @@ def build(
         result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
         tasks = [t for p in result.plans for t in p.tasks]
         lap = time.perf_counter()
-        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks})
+        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks}, jobs=cores)
         with (tmp / GRAPH_DIR / "similarity.ttl").open("wb") as fh:
             fh.writelines(similarity_turtle(links))
         result.timings["similarity (wall)"] = time.perf_counter() - lap
