@@ -12,9 +12,9 @@ from rdflib import Graph, URIRef, Variable
 from sciplan_kg.errors import QueryError
 from sciplan_kg.pipeline import BuildResult
 from sciplan_kg.query import catalogue, find_query, run_query
-from sciplan_kg.query.backends import with_values
+from sciplan_kg.query.backends import OxigraphBackend, oxigraph_value, split_order, with_values
 from sciplan_kg.query.catalogue import parse_query_file
-from sciplan_kg.query.run import run_local
+from sciplan_kg.query.run import bindings, run_local
 from sciplan_kg.registry import load_registry
 from tests.conftest import GOLDEN, golden_json, path_of, record_of
 
@@ -203,3 +203,36 @@ def test_measure_mapping_covers_every_national_measure(five: BuildResult, five_g
     for plan in plans:
         assert len([r for r in national if r["plan"] == plan]) == 10, "one row per national measure"
     assert {r["mapping"] for r in rows} <= {"same", "renamed", "replaced-by-parent", "local-addition", "dropped"}
+
+
+@pytest.fixture(scope="module")
+def five_oxigraph(five_graph: Graph) -> OxigraphBackend:
+    return OxigraphBackend.from_graphs({URIRef("urn:sciplan-kg:data"): five_graph})
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_order_done_in_python_is_oxigraphs_order(name: str, five_oxigraph: OxigraphBackend) -> None:
+    """The embedded store sorts the rows in Python (Oxigraph's sort decodes both terms at every
+    comparison): the ORDER BY columns come out exactly as Oxigraph orders them."""
+    q = find_query(name)
+    text = with_values(q.text, bindings(q, {}))
+    unordered, keys = split_order(text)
+    assert keys, "the query ends with an ORDER BY over variables"
+    assert "ORDER BY" not in unordered.upper().split("}")[-1]
+    solutions = five_oxigraph.store.query(text)  # Oxigraph's own ORDER BY
+    columns = [v.value for v in solutions.variables]
+    assert all(var in columns for var, _ in keys), "ordered by returned columns only"
+    engine = [tuple(oxigraph_value(sol[var]) for var, _ in keys) for sol in solutions]
+    _, rows = five_oxigraph._rows(name, text)
+    assert len(engine) > 0
+    assert [tuple(row[var] for var, _ in keys) for row in rows] == engine
+
+
+def test_split_order_leaves_what_it_cannot_sort_to_the_engine() -> None:
+    base = "SELECT ?a ?b WHERE { { SELECT ?a WHERE { ?a ?p ?o } ORDER BY ?a LIMIT 3 } ?a ?q ?b }"
+    assert split_order(base) == (base, [])  # only a sub-query is ordered
+    assert split_order(base + " ORDER BY ?a LIMIT 10")[1] == []
+    assert split_order(base + " ORDER BY STR(?a)")[1] == []
+    text, keys = split_order(base + ' ORDER BY DESC(?b) ?a  # "ORDER BY ?x" in a comment\n')
+    assert keys == [("b", True), ("a", False)]
+    assert text.startswith(base) and "ORDER" not in text[len(base) :].split("#")[0]

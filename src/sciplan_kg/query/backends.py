@@ -15,6 +15,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -115,6 +116,54 @@ def oxigraph_value(term: Any) -> Any:
     return python_value(_from_oxigraph(term))
 
 
+_NUMBERS = _INTEGERS | {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+
+
+def order_key(term: Any) -> tuple[Any, ...]:
+    """SPARQL's ORDER BY order of result terms: unbound, blank nodes, IRIs, then literals,
+    numbers by value and the others by their text (code point order, as Oxigraph)."""
+    if term is None:
+        return (0,)
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value)
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value)
+    datatype = term.datatype.value
+    if datatype in _NUMBERS:
+        try:
+            number = float(term.value) if datatype in (_XSD + "double", _XSD + "float") else Decimal(term.value)
+            if number == number:  # not NaN
+                return (3, 0, number)
+        except (ValueError, ArithmeticError):
+            pass
+    return (3, 1, term.value, term.language or "", datatype)
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+_CONDITION = re.compile(r"\s*(?:(ASC|DESC)\s*\(\s*[?$](\w+)\s*\)|[?$](\w+))", re.IGNORECASE)
+
+
+def split_order(text: str) -> tuple[str, list[tuple[str, bool]]]:
+    """The query without its final ORDER BY and that clause's (variable, descending) keys, when
+    the clause ends the query (no LIMIT or OFFSET after it) and orders by variables only;
+    otherwise the query and no keys."""
+    code = _NOT_CODE.sub(lambda m: " " * len(m.group()), text)
+    found = list(_ORDER_BY.finditer(code))
+    if not found:
+        return text, []
+    start = found[-1]
+    if code.count("{", 0, start.start()) != code.count("}", 0, start.start()):
+        return text, []  # inside a sub-query
+    keys, pos = [], start.end()
+    while m := _CONDITION.match(code, pos):
+        var = m.group(2) or m.group(3)
+        keys.append((var, (m.group(1) or "").upper() == "DESC"))
+        pos = m.end()
+    if not keys or code[pos:].strip():
+        return text, []
+    return text[: start.start()] + text[pos:], keys
+
+
 def _from_oxigraph(term: Any) -> Node | None:
     if term is None:
         return None
@@ -158,10 +207,23 @@ class OxigraphBackend:
         return finish(q, columns, rows)
 
     def _rows(self, name: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
+        """The rows; a final ORDER BY over projected variables is done here, not by Oxigraph,
+        whose sort looks up the text of both terms at every comparison (on 34k rows ordered by
+        plan and task: 1.7 s of 2.5)."""
+        unordered, keys = split_order(text)
         try:
-            solutions = self.store.query(text)
+            solutions = self.store.query(unordered if keys else text)
             columns = [v.value for v in solutions.variables]
-            rows = [{c: oxigraph_value(sol[c]) for c in columns} for sol in solutions]
+            if keys and all(var in columns for var, _ in keys):
+                ordered = list(solutions)
+                for var, descending in reversed(keys):  # stable sorts, last key first
+                    ordered.sort(key=lambda sol, var=var: order_key(sol[var]), reverse=descending)
+            elif keys:  # ordered by a variable it does not return: Oxigraph sorts
+                solutions = self.store.query(text)
+                ordered = solutions
+            else:
+                ordered = solutions
+            rows = [{c: oxigraph_value(sol[c]) for c in columns} for sol in ordered]
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
         return columns, rows
