@@ -40,13 +40,15 @@ QUERY_LIMIT = 60.0  # seconds one run of a catalogue query may take in the bench
 
 
 def _rss_tree(pid: int) -> int:
-    """Resident memory of a process and its descendants, in bytes (Linux /proc)."""
+    """Memory of a process and its descendants, in bytes (Linux /proc): the sum of their
+    proportional set sizes, each page shared by forked workers counted once in all (the sum of
+    their resident sets counts it once per process)."""
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
             for task in Path(f"/proc/{p}/task").iterdir():
                 children = (task / "children").read_text().split()

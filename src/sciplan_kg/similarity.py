@@ -14,12 +14,14 @@ share one vector, and the scores are sparse matrix products (SciPy) of blocks of
 vectors against all of them: at 3,000 generated plans, 105k tasks are 15k distinct texts and
 the products take seconds. Scores below ``MIN_SCORE`` are dropped block by block, so memory
 is that of one block's links; the blocks are scored in ``jobs`` forked processes (a build uses
-its cores: 13 s → 7 s at 3,000 plans on two), the links the same for any number (tested). (The first version scored candidate pairs in Python: 41 s at
-100 plans; the second pruned common bigrams and could miss pairs.)
+its cores: 13 s → 7 s at 3,000 plans on two), the links the same for any number (tested).
+(The first version scored candidate pairs in Python: 41 s at 100 plans; the second pruned
+common bigrams and could miss pairs.)
 """
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -128,11 +130,13 @@ def similar_tasks(
         found = [_block_links(start, shared) for start in starts]
     else:
         _SHARED = shared
+        gc.freeze()  # the workers' collector then leaves the parent's objects (and their pages) alone
         try:
             with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
                 found = list(pool.map(_block_links, starts))
         finally:
             _SHARED = None
+            gc.unfreeze()
     links = [
         Link(order[i], order[j], score, rank)
         for part in found
