@@ -218,7 +218,8 @@ class OxigraphBackend:
                 ordered = list(solutions)
                 for var, descending in reversed(keys):  # stable sorts, last key first
                     ordered.sort(key=lambda sol, var=var: order_key(sol[var]), reverse=descending)
-            elif keys:  # ordered by a variable it does not return: Oxigraph sorts
+            elif keys:  # ordered by a variable it does not return: Oxigraph sorts (the
+                # unordered solutions were not read: Oxigraph evaluates as they are read)
                 solutions = self.store.query(text)
                 ordered = solutions
             else:
