@@ -102,9 +102,12 @@ def oxigraph_value(term: Any) -> Any:
     """A result term as the plain Python value ``python_value`` gives, without building an
     rdflib term for the common cases (IRIs, strings, integers): on a result of 100,000 rows
     the rdflib detour cost more than the query."""
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)
+    if kind is ox.NamedNode:
         return term.value
-    if isinstance(term, ox.Literal):
+    if kind is ox.Literal:
+        if term.language:  # a language-tagged string
+            return term.value
         datatype = term.datatype.value
         if datatype in _STRINGS:
             return term.value
@@ -224,7 +227,7 @@ class OxigraphBackend:
                 ordered = solutions
             else:
                 ordered = solutions
-            rows = [{c: oxigraph_value(sol[c]) for c in columns} for sol in ordered]
+            rows = [dict(zip(columns, map(oxigraph_value, sol), strict=True)) for sol in ordered]
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
         return columns, rows
