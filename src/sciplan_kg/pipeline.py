@@ -207,6 +207,8 @@ def build(
                     for fut in pending:
                         fut.cancel()
                     raise
+                finally:
+                    _BENCH = None  # only the forked workers needed it
         result.plans = [o for o in outputs if o is not None]
         _check_one_file_per_plan(result.plans)
         for p in result.plans:
