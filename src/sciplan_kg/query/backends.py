@@ -150,7 +150,7 @@ def split_order(text: str) -> tuple[str, list[tuple[str, bool]]]:
     """The query without its final ORDER BY and that clause's (variable, descending) keys, when
     the clause ends the query (no LIMIT or OFFSET after it) and orders by variables only;
     otherwise the query and no keys."""
-    code = _NOT_CODE.sub(lambda m: " " * len(m.group()), text)
+    code = _code(text)
     found = list(_ORDER_BY.finditer(code))
     if not found:
         return text, []
@@ -215,18 +215,15 @@ class OxigraphBackend:
         plan and task: 1.7 s of 2.5)."""
         unordered, keys = split_order(text)
         try:
-            solutions = self.store.query(unordered if keys else text)
+            solutions = self.store.query(unordered)
             columns = [v.value for v in solutions.variables]
-            if keys and all(var in columns for var, _ in keys):
-                ordered = list(solutions)
-                for var, descending in reversed(keys):  # stable sorts, last key first
-                    ordered.sort(key=lambda sol, var=var: order_key(sol[var]), reverse=descending)
-            elif keys:  # ordered by a variable it does not return: Oxigraph sorts (the
-                # unordered solutions were not read: Oxigraph evaluates as they are read)
-                solutions = self.store.query(text)
-                ordered = solutions
-            else:
-                ordered = solutions
+            if not all(var in columns for var, _ in keys):
+                # ordered by a variable it does not return: Oxigraph sorts (the unordered
+                # solutions were not read, and Oxigraph evaluates only as they are read)
+                solutions, keys = self.store.query(text), []
+            ordered = list(solutions)
+            for var, descending in reversed(keys):  # stable sorts, last key first
+                ordered.sort(key=lambda sol, var=var: order_key(sol[var]), reverse=descending)
             rows = [dict(zip(columns, map(oxigraph_value, sol), strict=True)) for sol in ordered]
         except (SyntaxError, OSError, ValueError) as exc:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
@@ -276,6 +273,11 @@ _NOT_CODE = re.compile(
 )
 
 
+def _code(text: str) -> str:
+    """The query with its strings, IRIs and comments blanked out, at the same offsets."""
+    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def with_values(text: str, init: dict[Variable, Node]) -> str:
     """The query with a VALUES block for the bound parameters at the top of its outer WHERE,
     and, for each sub-query that projects a parameter as a plain variable, at the top of the
@@ -290,7 +292,7 @@ def with_values(text: str, init: dict[Variable, Node]) -> str:
     alone."""
     if not init:
         return text
-    code = _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)  # same offsets
+    code = _code(text)
     outer = _WHERE.search(code)
     if outer is None:
         raise QueryError("query", "找不到 WHERE 子句 / no WHERE clause to bind parameters in")
