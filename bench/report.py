@@ -26,13 +26,14 @@ def main() -> None:
     lines += [f"Machine: {data['machine']}. Versions: {data['versions']}. Run {data['date']} by `make bench`.", ""]
     lines += ["## End to end", ""]
     lines += [
-        "| plans | triples (asserted + inferred) | build s | build peak MB | rebuild after 1 plan changed s | export s "
-        "| load into store s | `oxigraph load` floor s | end to end s | naive s | naive ÷ ours | ours ÷ floor |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| plans | triples (asserted + inferred) | build s | build peak MB | export s "
+        "| load into store s | kept answers s | load + answers peak MB | `oxigraph load` floor s | end to end s "
+        "| naive s | naive ÷ ours | ours ÷ floor | 1 plan changed: rebuild s + store and answers s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     largest_naive = max((r for r in rows if "naive_wall" in r), key=lambda r: r["plans"], default=None)
     for r in rows:
-        total = r["build_wall"] + r["export_wall"] + r["load_wall"]
+        total = r["build_wall"] + r["export_wall"] + r["load_wall"] + r.get("views_wall", 0.0)
         triples = r["asserted"] + r["inferred"]
         if "naive_wall" in r:
             naive, mark = r["naive_wall"], ""
@@ -41,11 +42,14 @@ def main() -> None:
             naive, mark = per * triples, " (est.)"
         else:
             naive, mark = float("nan"), ""
+        views = _s(r["views_wall"]) if "views_wall" in r else "-"
+        resync = _s(r["resync_one_wall"]) if "resync_one_wall" in r else "-"
         lines.append(
             f"| {r['plans']:,} | {r['asserted']:,} + {r['inferred']:,} "
-            f"| {_s(r['build_wall'])} | {_mb(r['build_peak'])} "
-            f"| {_s(r['rebuild_one_wall'])} | {_s(r['export_wall'])} | {_s(r['load_wall'])} | {_s(r['floor_wall'])} "
-            f"| {_s(total)} | {_s(naive)}{mark} | {naive / total:.1f}×{mark} | {total / r['floor_wall']:.1f}× |"
+            f"| {_s(r['build_wall'])} | {_mb(r['build_peak'])} | {_s(r['export_wall'])} "
+            f"| {_s(r['load_wall'])} | {views} | {_mb(max(r['load_peak'], r.get('views_peak', 0)))} "
+            f"| {_s(r['floor_wall'])} | {_s(total)} | {_s(naive)}{mark} | {naive / total:.1f}×{mark} "
+            f"| {total / r['floor_wall']:.1f}× | {_s(r['rebuild_one_wall'])} + {resync} |"
         )
     lines += [
         "",
@@ -70,7 +74,8 @@ def main() -> None:
     lines += ["", "## Catalogue queries on the embedded Oxigraph store", ""]
     lines += [
         "Seconds for the first run in a fresh process (what `sciplan-kg query` meets) / the same query",
-        "again in that process (a notebook, the report); rows returned. bench/queries.py.",
+        "again in that process (a notebook, the report), (rows returned), and · the query evaluated",
+        "(`--evaluate`: what every run cost before the store kept answers). bench/queries.py.",
         "",
     ]
     names = sorted({q for r in rows for q in r["queries"]})
@@ -110,16 +115,18 @@ def main() -> None:
 
 
 def _query_cell(cell: list[float | int | None] | None) -> str:
-    """ "first / again (rows)" from bench/queries.py; older results held [seconds, rows]."""
+    """ "first / again (rows) · evaluated" from bench/queries.py; older results held [seconds, rows]
+    or [first, again, rows]."""
     if cell is None:
         return "-"
     if len(cell) == 2:
         seconds, rows = cell
         return f"> {seconds:.0f} (stopped)" if rows is None else f"{_s(float(seconds))} ({int(rows):,})"
-    first, again, rows = cell
+    first, again, rows = cell[:3]
     if first is None or again is None or rows is None:
         return "stopped"
-    return f"{_s(float(first))} / {_s(float(again))} ({int(rows):,})"
+    evaluated = f" · {_s(float(cell[3]))}" if len(cell) > 3 and cell[3] is not None else ""
+    return f"{_s(float(first))} / {_s(float(again))} ({int(rows):,}){evaluated}"
 
 
 if __name__ == "__main__":

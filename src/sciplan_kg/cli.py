@@ -29,7 +29,8 @@ EXAMPLES = {
     "  sciplan-kg query lead-load --store rdflib --timeout 30\n"
     "  sciplan-kg query tasks --endpoint http://127.0.0.1:7878/query --format json\n"
     "  sciplan-kg query tasks -p plan https://w3id.org/sciplan-kg/id/plan/wushan-2021-2025 --format csv\n"
-    "  sciplan-kg query my-query.rq --format json",
+    "  sciplan-kg query my-query.rq --format json\n"
+    "  sciplan-kg query tasks --evaluate          # evaluate, not the answer kept since the last build",
     "queries": "sciplan-kg queries",
     "export": "sciplan-kg export --format turtle -o sciplan.ttl\n"
     "  sciplan-kg export --format trig --inferred -o sciplan.trig",
@@ -96,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
         help="embedded engine (default oxigraph, kept on disk beside the build folder)",
     )
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this long")
+    p.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="evaluate the query even where the build's store keeps its answer (kept answers are "
+        "made when the store changes, for the catalogue queries at their default parameters)",
+    )
 
     p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
@@ -179,7 +186,15 @@ def _query(args: argparse.Namespace) -> int:
     from sciplan_kg.query.output import render
 
     params = dict(args.param)
-    result = run_query(args.query, args.data, params, endpoint=args.endpoint, store=args.store, timeout=args.timeout)
+    result = run_query(
+        args.query,
+        args.data,
+        params,
+        endpoint=args.endpoint,
+        store=args.store,
+        timeout=args.timeout,
+        views=not args.evaluate,
+    )
     sys.stdout.write(render(result, args.format))
     return EXIT_OK
 

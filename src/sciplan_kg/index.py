@@ -21,6 +21,10 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
   added. Adding or replacing one plan in 3,000 touches that plan's triples and its links.
 - Changed graphs leave ``state.json`` before the store is touched and come back once done;
   the steps can be repeated, so a sync that is interrupted is finished by the next one.
+- Then the catalogue queries' answers that the change made stale (all of them, when anything
+  changed) are evaluated again and kept in ``views/`` (``query/views.py``): a catalogue query
+  is then read, not evaluated. A missing or stale answer (an older store, an edited query, an
+  interrupted sync) is made by the next sync.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +75,22 @@ class SyncResult:
     removed: int
     kept: int
     full: bool = False
+    views: list[str] = field(default_factory=list)  # catalogue queries whose answers were made anew
 
 
-def sync(build: Path, store_dir: Path | None = None, full_fraction: float = FULL_FRACTION) -> SyncResult:
-    """Bring the store of ``build`` in step with it; returns what was done. More than
+def state_digest(store_dir: Path) -> str | None:
+    """What identifies the store's content: the digest of its ``state.json`` (None: no store)."""
+    try:
+        return hashlib.sha256((store_dir / STATE).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def sync(
+    build: Path, store_dir: Path | None = None, full_fraction: float = FULL_FRACTION, views: bool = True
+) -> SyncResult:
+    """Bring the store of ``build`` in step with it, and the kept answers of the catalogue
+    queries with the store (unless ``views`` is false); returns what was done. More than
     ``full_fraction`` of the graphs changed (or a fresh store): load it whole."""
     store_dir = store_dir or store_path(build)
     wanted = {str(name): files for name, files in graph_files(build).items()}
@@ -83,14 +99,25 @@ def sync(build: Path, store_dir: Path | None = None, full_fraction: float = FULL
     changed = sorted(n for n in wanted if state.get(n) != digests[n])
     gone = sorted(set(state) - set(wanted))
     if not changed and not gone:
-        return SyncResult(0, 0, len(wanted))
-    fresh = not (store_dir / STATE).is_file() or not (store_dir / LOADED).is_dir()
-    many = len(changed) + len(gone) > full_fraction * max(len(wanted), 1)
-    if fresh or many or str(ONTOLOGY_GRAPH) in changed or not all(_ours(f) for n in changed for f in wanted[n]):
-        _load_whole(store_dir, wanted, digests)
-        return SyncResult(len(wanted), len(gone), 0, full=True)
-    _update(store_dir, wanted, digests, state, changed, gone)
-    return SyncResult(len(changed), len(gone), len(wanted) - len(changed))
+        result = SyncResult(0, 0, len(wanted))
+    else:
+        fresh = not (store_dir / STATE).is_file() or not (store_dir / LOADED).is_dir()
+        many = len(changed) + len(gone) > full_fraction * max(len(wanted), 1)
+        if fresh or many or str(ONTOLOGY_GRAPH) in changed or not all(_ours(f) for n in changed for f in wanted[n]):
+            made = _load_whole(store_dir, wanted, digests, views)
+            return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
+        _update(store_dir, wanted, digests, state, changed, gone)
+        result = SyncResult(len(changed), len(gone), len(wanted) - len(changed))
+    if views:
+        result.views = _views(store_dir, len(wanted))
+    return result
+
+
+def _views(store_dir: Path, graphs: int, hint: Path | None = None) -> list[str]:
+    from sciplan_kg.query import views
+
+    state = state_digest(store_dir)
+    return views.compute(store_dir, state, graphs, hint=hint) if state else []
 
 
 def _read_state(store_dir: Path) -> dict[str, str]:
@@ -130,7 +157,7 @@ def _keep_links(store_dir: Path, name: str, files: list[Path]) -> None:
     swap_in(tmp, final)
 
 
-def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[str, str]) -> None:
+def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[str, str], views: bool) -> list[str]:
     import pyoxigraph as ox
 
     tmp = store_dir.with_name(store_dir.name + ".new")
@@ -156,7 +183,9 @@ def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[st
     for name, files in wanted.items():
         _keep_links(tmp, name, files)
     _save_state(tmp, digests)
+    made = _views(tmp, len(wanted), hint=store_dir) if views else []
     swap_in(tmp, store_dir)
+    return made
 
 
 def _update(

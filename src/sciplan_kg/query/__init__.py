@@ -17,10 +17,14 @@ __all__ = ["CatalogueQuery", "QueryResult", "backend", "catalogue", "find_query"
 STORES = ("rdflib", "oxigraph")
 
 
-def backend(data: Path | Graph | None = None, endpoint: str | None = None, store: str = "oxigraph") -> Backend:
+def backend(
+    data: Path | Graph | None = None, endpoint: str | None = None, store: str = "oxigraph", views: bool = True
+) -> Backend:
     """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph in
     an embedded Oxigraph store (default; a build folder's store is kept on disk beside it, see
-    ``index.py``) or loaded into rdflib."""
+    ``index.py``) or loaded into rdflib. A build folder's store serves the answers it keeps of
+    the catalogue queries at their default parameters (``query/views.py``) unless ``views`` is
+    false."""
     if endpoint:
         return RemoteBackend(endpoint)
     if store not in STORES:
@@ -36,9 +40,9 @@ def backend(data: Path | Graph | None = None, endpoint: str | None = None, store
     if store == "rdflib":
         return RdflibBackend(union(load_graphs(path)))
     if path.is_dir():
-        from sciplan_kg.index import open_store
+        from sciplan_kg.index import open_store, store_path
 
-        return OxigraphBackend(open_store(path))
+        return OxigraphBackend(open_store(path), kept=store_path(path) if views else None)
     from sciplan_kg.dataset import load_dataset
 
     return OxigraphBackend.from_graphs(load_dataset(path))
@@ -52,16 +56,18 @@ def run_query(
     endpoint: str | None = None,
     store: str = "oxigraph",
     timeout: float | None = None,
+    views: bool = True,
 ) -> QueryResult:
     """Run a catalogue query (by name) or a .rq file.
 
     ``data`` is a build folder, an RDF file or an rdflib graph (default: build/); ``endpoint``
     a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("oxigraph", the
-    default, or "rdflib"). Returns the rows; ``.dataframe()`` gives a pandas DataFrame when pandas is
-    installed::
+    default, or "rdflib"); ``views`` false evaluates a catalogue query even where the build's
+    store keeps its answer (``query/views.py``). Returns the rows; ``.dataframe()`` gives a
+    pandas DataFrame when pandas is installed::
 
         rows = run_query("plans").rows
         df = run_query("tasks", params={"plan": iri}).dataframe()
     """
     q = find_query(name_or_file)
-    return backend(data, endpoint, store).run(q, params or {}, timeout)
+    return backend(data, endpoint, store, views).run(q, params or {}, timeout)
