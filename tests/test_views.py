@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sciplan_kg.cli import main
-from sciplan_kg.index import state_digest, store_path, sync
+from sciplan_kg.index import keep_answers, state_digest, store_path, sync
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import BuildResult, build
-from sciplan_kg.query import backend, catalogue
+from sciplan_kg.query import backend, catalogue, find_query
 from sciplan_kg.query import views as kept
 from sciplan_kg.query.run import QueryResult
 
@@ -68,20 +68,23 @@ def test_an_edited_query_is_evaluated(five_store: Path) -> None:
     assert kept.read(store_dir, "another state", q, {}) is None
 
 
-def test_a_damaged_answer_is_evaluated(five: BuildResult, tmp_path: Path) -> None:
+def test_a_damaged_or_missing_answer_is_evaluated_and_kept_again(five: BuildResult, tmp_path: Path) -> None:
     out = tmp_path / "build"
     shutil.copytree(five.out, out)
     sync(out)
     view = store_path(out) / kept.VIEWS / "plans.json"
     view.write_bytes(view.read_bytes()[:20])
     assert _served(out, "plans") is None
-    assert backend(out).run(CATALOGUE["plans"], {}).rows == backend(out, views=False).run(CATALOGUE["plans"], {}).rows
-    # the index goes first: an interrupted computation serves nothing; the next sync makes all
+    evaluated = backend(out, views=False).run(CATALOGUE["plans"], {})
+    assert backend(out).run(CATALOGUE["plans"], {}).rows == evaluated.rows
+    assert _served(out, "plans") is not None, "the evaluation kept its answer again"
+    # without the index nothing is served; each query's evaluation keeps its answer again
     (store_path(out) / kept.VIEWS / kept.INDEX).unlink()
-    assert _served(out, "tasks") is None
-    assert sorted(sync(out).views) == sorted(CATALOGUE)
-    assert _served(out, "plans") is not None and _served(out, "tasks") is not None
-    assert sync(out).views == [], "all current: nothing made"
+    assert _served(out, "tasks") is None and _served(out, "plans") is None
+    assert backend(out).run(CATALOGUE["tasks"], {}).rows == backend(out, views=False).run(CATALOGUE["tasks"], {}).rows
+    assert _served(out, "tasks") is not None and _served(out, "plans") is None
+    assert sorted(keep_answers(out)) == sorted(set(CATALOGUE) - {"tasks"})
+    assert keep_answers(out) == [], "all current: nothing made"
 
 
 def test_answers_follow_the_store_when_a_plan_is_added(tmp_path: Path) -> None:
@@ -93,17 +96,36 @@ def test_answers_follow_the_store_when_a_plan_is_added(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build([plans], out)
     first = sync(out)
-    assert first.full and sorted(first.views) == sorted(CATALOGUE)
+    assert first.full and sorted(first.views) == sorted(CATALOGUE), "a full load keeps every answer"
     before = _served(out, "plans")
     assert before is not None and len(before.rows) == 2
     shutil.copy(files[2], plans / files[2].name)
     build([plans], out, incremental=True)
     second = sync(out, full_fraction=1.0)
-    assert not second.full and sorted(second.views) == sorted(CATALOGUE)
+    assert not second.full and second.views == [], "a small change evaluates nothing by itself"
+    assert _served(out, "plans") is None, "the answers of the old state are not served"
+    for name in ("plans", "tasks", "lead-load", "similar-tasks"):
+        served = backend(out).run(CATALOGUE[name], {})  # evaluated on the new state, and kept
+        assert _served(out, name) is not None
+        assert served.rows == backend(out).run(CATALOGUE[name], {}).rows
+        assert served.rows == backend(out, views=False).run(CATALOGUE[name], {}).rows
     after = _served(out, "plans")
     assert after is not None and len(after.rows) == 3
-    for name in ("tasks", "lead-load", "similar-tasks"):
-        assert backend(out).run(CATALOGUE[name], {}).rows == backend(out, views=False).run(CATALOGUE[name], {}).rows
+
+
+def test_only_the_catalogue_query_at_its_defaults_is_kept(five: BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out, views=False)
+    store_dir = store_path(out)
+    plan = backend(out).run(CATALOGUE["plans"], {}).rows[0]["plan"]
+    backend(out).run(CATALOGUE["tasks"], {"plan": str(plan)})
+    q = CATALOGUE["directive-chain"]
+    own = tmp_path / "directive-chain.rq"
+    own.write_text(q.text.replace("ORDER BY", "# mine\nORDER BY"), encoding="utf-8")
+    backend(out).run(find_query(str(own)), {})
+    index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
+    assert set(index) == {"plans"}, "not tasks of one plan, not a .rq file named like a catalogue query"
 
 
 def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Path) -> None:
@@ -122,7 +144,7 @@ def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Pat
         b = (store_path(serial) / kept.VIEWS / f"{name}.json").read_bytes()
         assert a == b, f"{name}: byte-identical answers, however computed"
     index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
-    assert set(index["queries"]) == set(CATALOGUE)
+    assert set(index) == set(CATALOGUE)
 
 
 def test_evaluate_option_gives_the_same_output(five_store: Path, capsys: pytest.CaptureFixture[str]) -> None:

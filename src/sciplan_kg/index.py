@@ -21,10 +21,10 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
   added. Adding or replacing one plan in 3,000 touches that plan's triples and its links.
 - Changed graphs leave ``state.json`` before the store is touched and come back once done;
   the steps can be repeated, so a sync that is interrupted is finished by the next one.
-- Then the catalogue queries' answers that the change made stale (all of them, when anything
-  changed) are evaluated again and kept in ``views/`` (``query/views.py``): a catalogue query
-  is then read, not evaluated. A missing or stale answer (an older store, an edited query, an
-  interrupted sync) is made by the next sync.
+- After a full load the catalogue queries are evaluated once and their answers kept in
+  ``views/`` (``query/views.py``): a catalogue query is then read, not evaluated. After a
+  small change none is evaluated here (the change stays a matter of seconds): each catalogue
+  query's first evaluation on the new state keeps its answer.
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def state_digest(store_dir: Path) -> str | None:
 def sync(
     build: Path, store_dir: Path | None = None, full_fraction: float = FULL_FRACTION, views: bool = True
 ) -> SyncResult:
-    """Bring the store of ``build`` in step with it, and the kept answers of the catalogue
-    queries with the store (unless ``views`` is false); returns what was done. More than
-    ``full_fraction`` of the graphs changed (or a fresh store): load it whole."""
+    """Bring the store of ``build`` in step with it; returns what was done. More than
+    ``full_fraction`` of the graphs changed (or a fresh store): load it whole, and then (unless
+    ``views`` is false) evaluate the catalogue queries and keep their answers."""
     store_dir = store_dir or store_path(build)
     wanted = {str(name): files for name, files in graph_files(build).items()}
     digests = {name: _digest(files) for name, files in wanted.items()}
@@ -99,25 +99,26 @@ def sync(
     changed = sorted(n for n in wanted if state.get(n) != digests[n])
     gone = sorted(set(state) - set(wanted))
     if not changed and not gone:
-        result = SyncResult(0, 0, len(wanted))
-    else:
-        fresh = not (store_dir / STATE).is_file() or not (store_dir / LOADED).is_dir()
-        many = len(changed) + len(gone) > full_fraction * max(len(wanted), 1)
-        if fresh or many or str(ONTOLOGY_GRAPH) in changed or not all(_ours(f) for n in changed for f in wanted[n]):
-            made = _load_whole(store_dir, wanted, digests, views)
-            return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
-        _update(store_dir, wanted, digests, state, changed, gone)
-        result = SyncResult(len(changed), len(gone), len(wanted) - len(changed))
-    if views:
-        result.views = _views(store_dir, len(wanted))
-    return result
+        return SyncResult(0, 0, len(wanted))
+    fresh = not (store_dir / STATE).is_file() or not (store_dir / LOADED).is_dir()
+    many = len(changed) + len(gone) > full_fraction * max(len(wanted), 1)
+    if fresh or many or str(ONTOLOGY_GRAPH) in changed or not all(_ours(f) for n in changed for f in wanted[n]):
+        made = _load_whole(store_dir, wanted, digests, views)
+        return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
+    _update(store_dir, wanted, digests, state, changed, gone)
+    return SyncResult(len(changed), len(gone), len(wanted) - len(changed))
 
 
-def _views(store_dir: Path, graphs: int, hint: Path | None = None) -> list[str]:
+def keep_answers(build: Path) -> list[str]:
+    """Evaluate the catalogue queries whose answer the synced store of ``build`` does not keep
+    for its current state, and keep them (what a full load does; after a small change, to make
+    them all at once rather than at each query's first run). Returns their names."""
     from sciplan_kg.query import views
 
+    store_dir = store_path(build)
+    sync(build, views=False)
     state = state_digest(store_dir)
-    return views.compute(store_dir, state, graphs, hint=hint) if state else []
+    return views.compute(store_dir, state, len(_read_state(store_dir))) if state else []
 
 
 def _read_state(store_dir: Path) -> dict[str, str]:
@@ -183,7 +184,11 @@ def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[st
     for name, files in wanted.items():
         _keep_links(tmp, name, files)
     _save_state(tmp, digests)
-    made = _views(tmp, len(wanted), hint=store_dir) if views else []
+    made = []
+    if views:
+        from sciplan_kg.query import views as kept
+
+        made = kept.compute(tmp, state_digest(tmp) or "", len(wanted), hint=store_dir)
     swap_in(tmp, store_dir)
     return made
 

@@ -218,11 +218,13 @@ class OxigraphBackend:
         return cls(store)
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
+        state = None
         if self.kept is not None:
             from sciplan_kg.index import state_digest
             from sciplan_kg.query import views
 
-            answer = views.read(self.kept, state_digest(self.kept), q, params)
+            state = state_digest(self.kept)
+            answer = views.read(self.kept, state, q, params)
             if answer is not None:
                 return answer
         prepare(q)  # the same syntax check and Update refusal as everywhere
@@ -233,7 +235,10 @@ class OxigraphBackend:
             columns, rows = self._run_with_deadline(q.name, text, timeout)
         else:
             columns, rows = self._rows(q.name, text)
-        return finish(q, columns, rows)
+        result = finish(q, columns, rows)
+        if self.kept is not None:
+            views.keep(self.kept, state, q, params, result)
+        return result
 
     def _rows(self, name: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
         """The rows; a final ORDER BY over projected variables is done here, not by Oxigraph,

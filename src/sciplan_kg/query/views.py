@@ -1,31 +1,35 @@
-"""Materialised answers: every catalogue query evaluated once, at its default parameters, each
-time the embedded store changes, kept beside the store (``build.oxigraph/views/``) and served
-instead of evaluating the query again.
+"""Kept answers: the catalogue queries' answers at their default parameters, kept beside the
+embedded store (``build.oxigraph/views/``) and served instead of evaluating the query again.
 
 Why: Oxigraph spends 3–10 µs on each row of each pattern (an index seek, a dictionary lookup
 for every long literal): on 3,000 plans a listing of 100,000–300,000 rows takes 10–20 s however
 the query is written, and counting the 310,000 similarity links alone takes 2 s. A corpus
 changes only when it is built or a plan is added, and the catalogue is fixed: so each
-catalogue query is answered once per change of the store, as a database keeps a materialised
+catalogue query is answered once per state of the store, as a database keeps a materialised
 view, and a query is then a file read (the 310,000 similar-task rows: 0.9 s).
 
-A view is served only when it is exactly what evaluating the query would give:
+When: after a full load of the store, every answer is made at once (``compute``: one
+read-only process per core); after a small change (one plan added or replaced) none is, so
+that the change stays a matter of seconds, and each catalogue query's first evaluation on the
+new state keeps its answer (``keep``).
+
+A kept answer is served only when it is exactly what evaluating the query would give:
 
 - the store is in the state it was computed from (``state`` is the digest of the store's
   ``state.json``, which holds the digest of every graph's files, see ``index.py``);
 - the query's text is the text it was computed from (its sha256: an edited catalogue file
-  makes its view stale);
+  makes its answer stale);
 - the parameters are the defaults (none given, or the given ones equal to the defaults as
   RDF terms).
 
 Otherwise the query is evaluated (``sciplan-kg query --evaluate`` always evaluates).
-``tests/test_views.py`` holds every view equal to evaluation.
+``tests/test_views.py`` holds every kept answer equal to evaluation.
 
-Files: ``index.json`` (the state and each query's text digest), written last, after one file
-per query; a computation that is interrupted leaves no index and so no view served. Each
-query's file is JSON with its columns dictionary-encoded (each column's distinct values once,
-then one index per row): 310,000 similar-task rows take 18 MB instead of 106 MB and load in
-0.9 s instead of 1.7 s.
+Files: one per query, then ``index.json`` naming, for each, the state and the query text it
+was computed from: the answer is written before its entry, so an interrupted write serves
+nothing. An answer is JSON with its columns dictionary-encoded (each column's distinct values
+once, then one index per row): 310,000 similar-task rows take 18 MB instead of 106 MB and load
+in 0.9 s instead of 1.7 s.
 """
 
 from __future__ import annotations
@@ -77,16 +81,49 @@ def _views(store_dir: Path) -> Path:
 
 def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
     """The kept answer of ``q`` with ``params``, or None when there is none that is current."""
-    if state is None or bindings(q, params) != bindings(q, {}):
+    if not _default(q, params, state):
         return None
     folder = _views(store_dir)
-    index = _index(folder)
+    if _index(folder).get(q.name) != _entry(state, q):
+        return None
     try:
-        if index.get("state") != state or index.get("queries", {}).get(q.name) != text_digest(q):
-            return None
         return decode((folder / f"{q.name}.json").read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
-        return None  # no views, or a damaged file: evaluate
+        return None  # a damaged file: evaluate
+
+
+def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str], result: QueryResult) -> bool:
+    """Keep ``result``, the evaluation of ``q`` with ``params`` on the store in state ``state``,
+    when it is the answer at the default parameters of a catalogue query; returns whether kept.
+    A store folder that cannot be written to keeps nothing."""
+    known = catalogue().get(q.name)
+    if not _default(q, params, state) or known is None or known.text != q.text:
+        return False  # not the catalogue's query (a .rq file of the same name, an edited copy)
+    try:
+        _write(_views(store_dir), {q.name: (encode(result), _entry(state, q))})
+    except OSError:
+        return False
+    return True
+
+
+def _default(q: CatalogueQuery, params: dict[str, str], state: str | None) -> bool:
+    return state is not None and bindings(q, params) == bindings(q, {})
+
+
+def _entry(state: str | None, q: CatalogueQuery) -> dict[str, str | None]:
+    return {"state": state, "query": text_digest(q)}
+
+
+def _write(folder: Path, answers: dict[str, tuple[bytes, dict[str, str | None]]]) -> None:
+    """Each answer's file, then the index with their entries (another process may have added
+    entries meanwhile: the index is read again just before it is replaced)."""
+    from sciplan_kg.exporter import write_atomic
+
+    for name, (data, _) in sorted(answers.items()):
+        write_atomic(folder / f"{name}.json", data)
+    index = _index(folder)
+    index.update({name: entry for name, (_, entry) in answers.items()})
+    write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
 _worker_store: Any = None
@@ -114,19 +151,11 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     ``PARALLEL_FROM`` graphs or more is queried by one read-only process per core (``jobs``),
     the largest answers first (by the size of the last ones, here or in the store ``hint``),
     so that no worker is left alone with a long one at the end."""
-    from sciplan_kg.exporter import write_atomic
-
     folder = _views(store_dir)
     queries = catalogue()
-    digests = {name: text_digest(q) for name, q in queries.items()}
-    kept = _index(folder)
-    current = kept.get("queries", {}) if kept.get("state") == state else {}
-    current = {n: d for n, d in current.items() if digests.get(n) == d and (folder / f"{n}.json").is_file()}
-    todo = [q for name, q in queries.items() if name not in current]
+    index = _index(folder)
+    todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
     todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
-    if not todo and set(current) == set(kept.get("queries", {})):
-        return []
-    (folder / INDEX).unlink(missing_ok=True)  # nothing is served while the files change
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs > 1 and graphs >= PARALLEL_FROM and len(todo) > 1:
         import multiprocessing
@@ -140,16 +169,10 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
             answers = dict(map(_answer, todo))
         finally:
             _close()
-    for name, data in sorted(answers.items()):
-        if data is not None:
-            write_atomic(folder / f"{name}.json", data)
-            current[name] = digests[name]
-    for old in folder.glob("*.json"):
-        if old.name != INDEX and old.stem not in current:
-            old.unlink()
-    index = {"state": state, "queries": dict(sorted(current.items()))}
-    write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-    return sorted(answers)
+    made = {name: (data, _entry(state, queries[name])) for name, data in answers.items() if data is not None}
+    if made:
+        _write(folder, made)
+    return sorted(made)
 
 
 def _index(folder: Path) -> dict[str, Any]:
