@@ -51,13 +51,30 @@ def test_every_kept_answer_equals_evaluation(name: str, five_store: Path) -> Non
 
 
 def test_parameters_other_than_the_defaults_are_evaluated(five_store: Path) -> None:
-    plan = backend(five_store).run(CATALOGUE["plans"], {}).rows[0]["plan"]
-    assert _served(five_store, "tasks", {"plan": str(plan)}) is None
     assert _served(five_store, "similar-tasks", {"minScore": "0.9"}) is None
+    assert _served(five_store, "co-responsibility", {"minTasks": "2"}) is None
     default = next(p.default for p in CATALOGUE["similar-tasks"].params if p.name == "minScore")
     assert _served(five_store, "similar-tasks", {"minScore": str(default)}) is not None, "the defaults, given"
-    one = backend(five_store).run(CATALOGUE["tasks"], {"plan": str(plan)})
-    assert one.rows and {r["plan"] for r in one.rows} == {plan}
+
+
+SELECTING = [(n, p) for n, q in sorted(CATALOGUE.items()) for p in sorted(kept.selecting_names(q))]
+
+
+@pytest.mark.parametrize(("name", "param"), SELECTING)
+def test_a_selecting_parameter_is_served_from_the_whole_answer(name: str, param: str, five_store: Path) -> None:
+    """-p plan IRI (-p task IRI): the rows of the kept answer that hold it, as evaluation gives
+    them; with another parameter changed too, evaluated."""
+    whole = backend(five_store).run(CATALOGUE[name], {}).rows
+    value = sorted({str(r[param]) for r in whole})[-1]
+    served = _served(five_store, name, {param: value})
+    assert served is not None
+    evaluated = backend(five_store, views=False).run(CATALOGUE[name], {param: value})
+    assert served.rows == evaluated.rows and served.rows
+    assert backend(five_store).run(CATALOGUE[name], {param: value}).rows == evaluated.rows
+    assert _served(five_store, name, {param: "https://w3id.org/sciplan-kg/id/plan/none"}).rows == []  # type: ignore[union-attr]
+    other = next((p for p in CATALOGUE[name].params if p.name != param and p.default is not None), None)
+    if other is not None:
+        assert _served(five_store, name, {param: value, other.name: "7"}) is None
 
 
 def test_an_edited_query_is_evaluated(five_store: Path) -> None:

@@ -41,6 +41,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from rdflib import Variable
+
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
 from sciplan_kg.query.run import QueryResult, Value, bindings
@@ -66,12 +68,19 @@ def encode(result: QueryResult) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def decode(data: bytes) -> QueryResult:
+def decode(data: bytes, where: dict[str, str] | None = None) -> QueryResult:
+    """The result ``encode`` wrote; with ``where``, only its rows whose columns hold those values."""
     doc = json.loads(data)
     columns: list[str] = doc["columns"]
-    cells = [list(map(values.__getitem__, index)) for values, index in zip(doc["values"], doc["index"], strict=True)]
     if not columns:
         return QueryResult(columns, [{} for _ in range(doc["rows"])])
+    keep: range | list[int] = range(doc["rows"])
+    for column, wanted in (where or {}).items():
+        j = columns.index(column)
+        codes = {i for i, v in enumerate(doc["values"][j]) if v == wanted}
+        index = doc["index"][j]
+        keep = [r for r in keep if index[r] in codes]
+    cells = [[values[index[r]] for r in keep] for values, index in zip(doc["values"], doc["index"], strict=True)]
     return QueryResult(columns, [dict(zip(columns, row, strict=True)) for row in zip(*cells, strict=True)])
 
 
@@ -80,16 +89,32 @@ def _views(store_dir: Path) -> Path:
 
 
 def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
-    """The kept answer of ``q`` with ``params``, or None when there is none that is current."""
-    if not _default(q, params, state):
+    """The kept answer of ``q`` with ``params``, or None when there is none that is current.
+    A parameter that selects rows (``selecting``) is applied to the kept answer."""
+    where = selecting(q, params)
+    rest = {name: value for name, value in params.items() if name not in where}
+    if not _default(q, rest, state):
         return None
     folder = _views(store_dir)
     if _index(folder).get(q.name) != _entry(state, q):
         return None
     try:
-        return decode((folder / f"{q.name}.json").read_bytes())
+        return decode((folder / f"{q.name}.json").read_bytes(), where)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a damaged file: evaluate
+
+
+def selecting(q: CatalogueQuery, params: dict[str, str]) -> dict[str, str]:
+    """The given parameters that select rows, by column: an IRI parameter without a default
+    that names one of the query's columns (``-p plan IRI``, ``-p task IRI``) gives exactly the
+    rows of the whole answer whose column holds that IRI (``tests/test_queries.py`` holds every
+    catalogue query to it), so such a query is served from its kept answer too."""
+    names = selecting_names(q)
+    return {name: str(bindings(q, {name: value})[Variable(name)]) for name, value in params.items() if name in names}
+
+
+def selecting_names(q: CatalogueQuery) -> set[str]:
+    return {p.name for p in q.params if p.type == "iri" and p.default is None and p.name in q.columns}
 
 
 def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str], result: QueryResult) -> bool:
