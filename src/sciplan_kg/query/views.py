@@ -20,10 +20,12 @@ A kept answer is served only when it is exactly what evaluating the query would 
 - the query's text is the text it was computed from (its sha256: an edited catalogue file
   makes its answer stale);
 - the parameters are the defaults (none given, or the given ones equal to the defaults as
-  RDF terms).
+  RDF terms), except a selecting parameter (``selecting``: ``-p plan IRI``, ``-p task IRI``),
+  which is served as the rows of the whole answer that hold it.
 
 Otherwise the query is evaluated (``sciplan-kg query --evaluate`` always evaluates).
-``tests/test_views.py`` holds every kept answer equal to evaluation.
+``tests/test_views.py`` holds every kept answer, and every selection from one, equal to
+evaluation.
 
 Files: one per query, then ``index.json`` naming, for each, the state and the query text it
 was computed from: the answer is written before its entry, so an interrupted write serves
@@ -37,19 +39,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from rdflib import Variable
 
-from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
 from sciplan_kg.query.run import QueryResult, Value, bindings
 
 VIEWS = "views"
 INDEX = "index.json"
-PARALLEL_FROM = 100  # graphs in the store from which views are computed in worker processes
+PARALLEL_FROM = 100  # graphs in the store from which answers are made in worker processes
 
 
 def text_digest(q: CatalogueQuery) -> str:
@@ -166,8 +166,8 @@ def _answer(q: CatalogueQuery) -> tuple[str, bytes | None]:
 
     try:
         return q.name, encode(OxigraphBackend(_worker_store).run(q, {}))
-    except QueryError:
-        return q.name, None  # evaluated, and so reported, when it is asked for
+    except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
+        return q.name, None
 
 
 def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, hint: Path | None = None) -> list[str]:
@@ -218,7 +218,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def remove(store_dir: Path) -> None:
-    shutil.rmtree(_views(store_dir), ignore_errors=True)
