@@ -72,7 +72,7 @@ def timed(cmd: list[str], **kw: object) -> tuple[float, int, str]:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _rss_tree(proc.pid))
-            time.sleep(0.05)
+            time.sleep(0.25)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()

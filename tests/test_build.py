@@ -115,6 +115,21 @@ def test_iris_are_readable_and_stable(five: BuildResult) -> None:
     assert not any(isinstance(t, type(None)) for t in g)
 
 
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for its parent to read its status."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
 def test_killed_build_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
     import signal
     import time
@@ -128,9 +143,15 @@ def test_killed_build_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
     while not list(tmp_path.glob(".out.tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)  # wait until the build is writing its temporary folder, then kill it
     assert proc.poll() is None, "the build finished before it could be killed"
+    workers = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert tree_bytes(out) == before
+    # its worker processes end with it (they used to live on, blocked on the task queue)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)], f"workers {workers} outlived the killed build"
     # a build killed while writing leaves its temporary folder behind; the next build clears it
     stale = tmp_path / ".out.tmp-killed"
     stale.mkdir()

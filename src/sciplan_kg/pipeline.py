@@ -64,6 +64,7 @@ from sciplan_kg.plan_build import (
 from sciplan_kg.serialize import turtle_bytes
 from sciplan_kg.similarity import LINK_TRIPLES, similar_tasks, similarity_turtle
 from sciplan_kg.validation import Report, format_report, merge_reports
+from sciplan_kg.workers import die_with_parent
 
 Progress = Callable[[int], None]
 
@@ -133,6 +134,7 @@ def _init_worker() -> None:
     out of the garbage collector, which otherwise rescans them while a plan's graphs are
     built (10% of a plan's time)."""
     global _BENCH
+    die_with_parent()
     if _BENCH is None:
         _BENCH = Workbench.load()
     gc.freeze()

@@ -39,6 +39,7 @@ from scipy import sparse
 from sciplan_kg.extract.text import fold
 from sciplan_kg.model.namespaces import SK
 from sciplan_kg.serialize import turtle_prefixes
+from sciplan_kg.workers import die_with_parent
 
 METHOD = "char-2gram-tfidf-cosine"
 TOP = 3
@@ -132,7 +133,7 @@ def similar_tasks(
         _SHARED = shared
         gc.freeze()  # the workers' collector then leaves the parent's objects (and their pages) alone
         try:
-            with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=die_with_parent) as pool:
                 found = list(pool.map(_block_links, starts))
         finally:
             _SHARED = None

@@ -124,8 +124,12 @@ def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str
     known = catalogue().get(q.name)
     if not _default(q, params, state) or known is None or known.text != q.text:
         return False  # not the catalogue's query (a .rq file of the same name, an edited copy)
+    from sciplan_kg.exporter import write_atomic
+
+    folder = _views(store_dir)
     try:
-        _write(_views(store_dir), {q.name: (encode(result), _entry(state, q))})
+        write_atomic(folder / f"{q.name}.json", encode(result))
+        _write_index(folder, {q.name: _entry(state, q)})
     except OSError:
         return False
     return True
@@ -139,35 +143,46 @@ def _entry(state: str | None, q: CatalogueQuery) -> dict[str, str | None]:
     return {"state": state, "query": text_digest(q)}
 
 
-def _write(folder: Path, answers: dict[str, tuple[bytes, dict[str, str | None]]]) -> None:
-    """Each answer's file, then the index with their entries (another process may have added
-    entries meanwhile: the index is read again just before it is replaced)."""
+def _write_index(folder: Path, entries: dict[str, dict[str, str | None]]) -> None:
+    """Add ``entries`` to the index, once their answers' files are written (another process may
+    have added entries meanwhile: the index is read again just before it is replaced)."""
     from sciplan_kg.exporter import write_atomic
 
-    for name, (data, _) in sorted(answers.items()):
-        write_atomic(folder / f"{name}.json", data)
     index = _index(folder)
-    index.update({name: entry for name, (_, entry) in answers.items()})
+    index.update(entries)
     write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
-_worker_store: Any = None
+_worker: tuple[Any, Path] | None = None  # a worker's read-only store and the folder of answers
 
 
 def _open(store_dir: str) -> None:
-    global _worker_store
+    global _worker
     import pyoxigraph as ox
 
-    _worker_store = ox.Store.read_only(store_dir)
+    _worker = (ox.Store.read_only(store_dir), _views(Path(store_dir)))
 
 
-def _answer(q: CatalogueQuery) -> tuple[str, bytes | None]:
+def _open_in_worker(store_dir: str) -> None:
+    from sciplan_kg.workers import die_with_parent
+
+    die_with_parent()
+    _open(store_dir)
+
+
+def _answer(q: CatalogueQuery) -> tuple[str, bool]:
+    """Evaluate ``q`` and write its answer's file (the index entry is the caller's)."""
+    from sciplan_kg.exporter import write_atomic
     from sciplan_kg.query.backends import OxigraphBackend
 
+    assert _worker is not None
+    store, folder = _worker
     try:
-        return q.name, encode(OxigraphBackend(_worker_store).run(q, {}))
+        data = encode(OxigraphBackend(store).run(q, {}))
     except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
-        return q.name, None
+        return q.name, False
+    write_atomic(folder / f"{q.name}.json", data)
+    return q.name, True
 
 
 def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, hint: Path | None = None) -> list[str]:
@@ -185,19 +200,22 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     if jobs > 1 and graphs >= PARALLEL_FROM and len(todo) > 1:
         import multiprocessing
 
+        # a fresh process for each query (opening the store takes milliseconds): the memory of
+        # a 300,000-row answer goes back to the system with its process, so at most ``jobs``
+        # answers are held at once
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(jobs, len(todo)), initializer=_open, initargs=(str(store_dir),)) as pool:
-            answers = dict(pool.imap_unordered(_answer, todo))
+        with ctx.Pool(min(jobs, len(todo)), _open_in_worker, (str(store_dir),), maxtasksperchild=1) as pool:
+            done = dict(pool.imap_unordered(_answer, todo))
     else:
         _open(str(store_dir))
         try:
-            answers = dict(map(_answer, todo))
+            done = dict(map(_answer, todo))
         finally:
             _close()
-    made = {name: (data, _entry(state, queries[name])) for name, data in answers.items() if data is not None}
+    made = sorted(name for name, ok in done.items() if ok)
     if made:
-        _write(folder, made)
-    return sorted(made)
+        _write_index(folder, {name: _entry(state, queries[name]) for name in made})
+    return made
 
 
 def _index(folder: Path) -> dict[str, Any]:
@@ -209,8 +227,8 @@ def _index(folder: Path) -> dict[str, Any]:
 
 
 def _close() -> None:
-    global _worker_store
-    _worker_store = None
+    global _worker
+    _worker = None
 
 
 def _size(path: Path) -> int:
