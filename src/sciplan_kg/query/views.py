@@ -163,11 +163,43 @@ def _open(store_dir: str) -> None:
     _worker = (ox.Store.read_only(store_dir), _views(Path(store_dir)))
 
 
-def _open_in_worker(store_dir: str) -> None:
+def _answer_in_process(store_dir: str, q: CatalogueQuery) -> None:
+    """A forked process's work: one answer; its exit status says whether it was written."""
     from sciplan_kg.workers import die_with_parent
 
     die_with_parent()
     _open(store_dir)
+    if not _answer(q)[1]:
+        raise SystemExit(1)
+
+
+def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dict[str, bool]:
+    """Each query in a process of its own, forked by this thread, ``jobs`` at a time: the memory
+    of a 300,000-row answer goes back to the system with its process, so at most ``jobs``
+    answers are held at once, and opening the store costs milliseconds. (Not a Pool with
+    ``maxtasksperchild``: its replacement workers are forked by a helper thread, whose end
+    the parent-death signal of ``die_with_parent`` follows.)"""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    waiting, running, done = list(todo), {}, {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                q = waiting.pop(0)
+                proc = ctx.Process(target=_answer_in_process, args=(str(store_dir), q), daemon=True)
+                proc.start()
+                running[proc.sentinel] = (proc, q.name)
+            for sentinel in wait(list(running)):
+                proc, name = running.pop(sentinel)  # type: ignore[call-overload]
+                proc.join()
+                done[name] = proc.exitcode == 0
+    finally:
+        for proc, _ in running.values():
+            proc.kill()
+            proc.join()
+    return done
 
 
 def _answer(q: CatalogueQuery) -> tuple[str, bool]:
@@ -198,14 +230,7 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
     jobs = jobs or len(os.sched_getaffinity(0))
     if jobs > 1 and graphs >= PARALLEL_FROM and len(todo) > 1:
-        import multiprocessing
-
-        # a fresh process for each query (opening the store takes milliseconds): the memory of
-        # a 300,000-row answer goes back to the system with its process, so at most ``jobs``
-        # answers are held at once
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(jobs, len(todo)), _open_in_worker, (str(store_dir),), maxtasksperchild=1) as pool:
-            done = dict(pool.imap_unordered(_answer, todo))
+        done = _in_processes(store_dir, todo, jobs)
     else:
         _open(str(store_dir))
         try:
