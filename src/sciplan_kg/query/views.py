@@ -153,23 +153,32 @@ def _write_index(folder: Path, entries: dict[str, dict[str, str | None]]) -> Non
     write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
-_worker: tuple[Any, Path] | None = None  # a worker's read-only store and the folder of answers
-
-
-def _open(store_dir: str) -> None:
-    global _worker
+def _read_only(store_dir: Path) -> Any:
     import pyoxigraph as ox
 
-    _worker = (ox.Store.read_only(store_dir), _views(Path(store_dir)))
+    return ox.Store.read_only(str(store_dir))
 
 
-def _answer_in_process(store_dir: str, q: CatalogueQuery) -> None:
+def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
+    """Evaluate ``q`` and write its answer's file (the index entry is the caller's); whether
+    it was written."""
+    from sciplan_kg.exporter import write_atomic
+    from sciplan_kg.query.backends import OxigraphBackend
+
+    try:
+        data = encode(OxigraphBackend(store).run(q, {}))
+    except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
+        return False
+    write_atomic(_views(store_dir) / f"{q.name}.json", data)
+    return True
+
+
+def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
     """A forked process's work: one answer; its exit status says whether it was written."""
     from sciplan_kg.workers import die_with_parent
 
     die_with_parent()
-    _open(store_dir)
-    if not _answer(q)[1]:
+    if not _answer(_read_only(store_dir), store_dir, q):
         raise SystemExit(1)
 
 
@@ -188,7 +197,7 @@ def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dic
         while waiting or running:
             while waiting and len(running) < jobs:
                 q = waiting.pop(0)
-                proc = ctx.Process(target=_answer_in_process, args=(str(store_dir), q), daemon=True)
+                proc = ctx.Process(target=_answer_in_process, args=(store_dir, q), daemon=True)
                 proc.start()
                 running[proc.sentinel] = (proc, q.name)
             for sentinel in wait(list(running)):
@@ -200,21 +209,6 @@ def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dic
             proc.kill()
             proc.join()
     return done
-
-
-def _answer(q: CatalogueQuery) -> tuple[str, bool]:
-    """Evaluate ``q`` and write its answer's file (the index entry is the caller's)."""
-    from sciplan_kg.exporter import write_atomic
-    from sciplan_kg.query.backends import OxigraphBackend
-
-    assert _worker is not None
-    store, folder = _worker
-    try:
-        data = encode(OxigraphBackend(store).run(q, {}))
-    except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
-        return q.name, False
-    write_atomic(folder / f"{q.name}.json", data)
-    return q.name, True
 
 
 def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, hint: Path | None = None) -> list[str]:
@@ -232,11 +226,9 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     if jobs > 1 and graphs >= PARALLEL_FROM and len(todo) > 1:
         done = _in_processes(store_dir, todo, jobs)
     else:
-        _open(str(store_dir))
-        try:
-            done = dict(map(_answer, todo))
-        finally:
-            _close()
+        store = _read_only(store_dir)
+        done = {q.name: _answer(store, store_dir, q) for q in todo}
+        del store
     made = sorted(name for name, ok in done.items() if ok)
     if made:
         _write_index(folder, {name: _entry(state, queries[name]) for name in made})
@@ -249,11 +241,6 @@ def _index(folder: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return index if isinstance(index, dict) else {}
-
-
-def _close() -> None:
-    global _worker
-    _worker = None
 
 
 def _size(path: Path) -> int:
