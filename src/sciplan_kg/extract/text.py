@@ -160,8 +160,8 @@ def plan_text(text: str, name: str = "text.txt") -> PlanText:
     return PlanText(Path(name), text, folded, split_lines(folded), hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def read_plan_text(path: Path) -> PlanText:
-    """Read and fold one plan file. Raises :class:`InputError` naming the file."""
+def read_plan_bytes(path: Path) -> bytes:
+    """A plan file's bytes, read once (size-checked). Raises :class:`InputError` naming the file."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -170,9 +170,21 @@ def read_plan_text(path: Path) -> PlanText:
                 f"文件过大（{size} 字节，上限 {MAX_BYTES}）/ the file is too large "
                 f"({size} bytes; the limit is {MAX_BYTES}, set SCIPLAN_MAX_BYTES to change it)",
             )
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(path, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_BYTES:  # grew after the size check
+        raise InputError(path, f"文件过大 / the file is too large (over {MAX_BYTES} bytes)")
+    return data
+
+
+def read_plan_text(path: Path, data: bytes | None = None) -> PlanText:
+    """Read and fold one plan file (or its ``data``, already read: the build reads each plan
+    once and takes its hash, key, kept copy and extraction from those bytes). Raises
+    :class:`InputError` naming the file."""
+    if data is None:
+        data = read_plan_bytes(path)
     raw = decode(data, path)
     folded = fold(raw)
     return PlanText(
