@@ -153,11 +153,17 @@ def test_killed_build_leaves_the_previous_folder_intact(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not [w for w in workers if _alive(w)], f"workers {workers} outlived the killed build"
     # a build killed while writing leaves its temporary folder behind; the next build clears it
+    # (it carries the tool's marker from its first moment); a look-alike that is not the tool's stays
     stale = tmp_path / ".out.tmp-killed"
     stale.mkdir()
+    (stale / ".sciplan-kg").write_text('{"tool": "sciplan-kg", "kind": "temporary", "files": "all"}', encoding="utf-8")
     (stale / "asserted.ttl").write_text("half", encoding="utf-8")
+    mine = tmp_path / ".out.tmp-mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("not the tool's", encoding="utf-8")
     build([ENSHI], out)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.tmp-mine", "out"]
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "not the tool's"
 
 
 def test_rebuild_reuses_unchanged_plans_and_gives_the_same_folder(tmp_path: Path) -> None:

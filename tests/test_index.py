@@ -79,7 +79,7 @@ def test_replacing_adding_and_removing_plans_keeps_the_store_equal_to_a_fresh_lo
     assert not result.full and result.removed == 1
     after = _quads(store_path(out))
     assert after == _fresh(out, tmp_path)
-    kept = {str(q.subject) for q in ox.parse(path=str(out / "graph" / f"{ENSHI.stem}.ttl"))}
+    kept = {str(q.subject) for q in ox.parse(path=str(out / "graph" / "asserted" / f"{ENSHI.stem}.ttl"))}
     agencies = {s for s in kept if "/agency/" in s}
     assert agencies and all(any(q.startswith(a + " ") for q in after) for a in agencies)
     # add it back

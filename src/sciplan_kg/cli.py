@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from sciplan_kg.errors import EXIT_ERROR, EXIT_NONCONFORMANT, EXIT_OK, SciplanError
+from sciplan_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe, os_message
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 
 LIST_PLANS = 50  # a build of more plans prints the summary only
@@ -292,18 +294,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
         return int(exc.code or 0)
     try:
-        return COMMANDS[args.command](args)
-    except SciplanError as exc:
-        print(f"错误 error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("已中断 interrupted", file=sys.stderr)
-        return 130
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
+        return code
     except BrokenPipeError:
+        _silence_stdout()  # the reader went away (… | head): nothing more to say
         return EXIT_OK
-    except MemoryError:
-        print("错误 error: 内存不足 / out of memory", file=sys.stderr)
-        return EXIT_ERROR
+    except BaseException as exc:
+        if isinstance(exc, SystemExit):
+            raise
+        if os.environ.get("SCIPLAN_DEBUG"):
+            traceback.print_exc()
+        if isinstance(exc, OSError) and exc.filename is None and _is_stdout_error(exc):
+            message, code = os_message(exc, "标准输出 standard output"), EXIT_ERROR
+            _silence_stdout()
+        else:
+            message, code = describe(exc)
+        prefix = "" if code == EXIT_INTERRUPTED else "错误 error: "
+        try:
+            print(f"{prefix}{message}", file=sys.stderr)
+        except (OSError, UnicodeError):
+            pass
+        return code
+
+
+def _is_stdout_error(exc: OSError) -> bool:
+    """Did writing standard output fail (a full device, a closed pipe)?"""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return False
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,6 @@ Graph IRIs: ``…/id/graph/plan/{place}-{start}-{end}``, ``…/id/graph/registry
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
@@ -86,22 +85,19 @@ def named_graphs(
 
 def graph_files(build: Path) -> dict[URIRef, list[Path]]:
     """Each named graph of a build folder and the files it is made of."""
+    from sciplan_kg.buildfolder import DATASET, REGISTRY, REGISTRY_INFERRED, SIMILARITY, BuildFolder
     from sciplan_kg.paths import ONTOLOGY_FILE
-    from sciplan_kg.store import build_parts
 
-    build_parts(build)  # raises the not-a-build-folder error
-    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    graph_dir = build / "graph"
+    folder = BuildFolder.open(build)
     graphs = {
-        REGISTRY_GRAPH: [graph_dir / "registry.ttl", graph_dir / "registry.inferred.ttl"],
+        REGISTRY_GRAPH: [build / REGISTRY, build / REGISTRY_INFERRED],
         ONTOLOGY_GRAPH: [ONTOLOGY_FILE],
-        SIMILARITY_GRAPH: [graph_dir / "similarity.ttl"],
+        SIMILARITY_GRAPH: [build / SIMILARITY],
     }
-    if (graph_dir / "dataset.ttl").is_file():
-        graphs[DATASET_GRAPH] = [graph_dir / "dataset.ttl"]
-    for entry in manifest["plans"]:
-        stem = Path(entry["file"]).stem
-        graphs[URIRef(entry["graph"])] = [graph_dir / f"{stem}.ttl", graph_dir / f"{stem}.inferred.ttl"]
+    if (build / DATASET).is_file():
+        graphs[DATASET_GRAPH] = [build / DATASET]
+    for graph, asserted, inferred in folder.plan_graph_files():
+        graphs[URIRef(graph)] = [asserted, inferred]
     return graphs
 
 

@@ -110,8 +110,28 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> int:
     return size
 
 
+def check_export_target(data: Path, out: Path) -> None:
+    """An export file may not be a folder, the data it is made from, or one of the build
+    folder's own files."""
+    if out.is_dir():
+        raise InputError(out, "这是文件夹；请给出要写的文件名 / is a folder: give the name of the file to write")
+    real = out.resolve()
+    if real == data.resolve():
+        raise InputError(out, "输出文件就是输入 / the output is the input itself")
+    if data.is_dir():
+        from sciplan_kg.buildfolder import BuildFolder
+
+        if real in BuildFolder.open(data).own_files():
+            raise InputError(
+                out,
+                "这是构建目录自己的文件，不能覆盖 / this is one of the build folder's own files: choose another name",
+            )
+
+
 def export(data: Path, fmt: str, out: Path | None = None, inferred: bool = False) -> int:
     """Export and write to ``out`` (or standard output); returns the number of bytes."""
+    if out is not None:
+        check_export_target(data, out)
     chunks = export_chunks(data, fmt, inferred)
     if out is not None:
         return write_atomic(out, chunks)

@@ -29,6 +29,7 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -39,10 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sciplan_kg import folders
 from sciplan_kg.dataset import ONTOLOGY_GRAPH, graph_files
 from sciplan_kg.errors import InputError
 from sciplan_kg.exporter import write_atomic
-from sciplan_kg.folders import swap_in
+from sciplan_kg.folders import swap_subfolder
 from sciplan_kg.model.namespaces import ID
 from sciplan_kg.serialize import turtle_prefixes
 
@@ -94,6 +96,28 @@ def sync(
     ``views`` is false) evaluate the catalogue queries and keep their answers."""
     store_dir = store_dir or store_path(build)
     wanted = {str(name): files for name, files in graph_files(build).items()}
+    folders.check_output(store_dir, folders.QUERY_STORE)
+    try:
+        with folders.lock(store_dir, wait=True):
+            return _sync_locked(store_dir, wanted, full_fraction, views)
+    except PermissionError as exc:
+        raise _unwritable(store_dir, exc) from exc
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES):
+            raise
+        raise _unwritable(store_dir, exc) from exc
+
+
+def _unwritable(store_dir: Path, exc: OSError) -> InputError:
+    return InputError(
+        store_dir,
+        f"无法在构建目录旁建立查询库（{exc.strerror}）：请用 --store rdflib，或把构建目录复制到可写的位置 / "
+        f"cannot write the query store beside the build folder ({exc.strerror}): use --store rdflib, or copy "
+        "the build folder somewhere writable",
+    )
+
+
+def _sync_locked(store_dir: Path, wanted: dict[str, list[Path]], full_fraction: float, views: bool) -> SyncResult:
     digests = {name: _digest(files) for name, files in wanted.items()}
     state = _read_state(store_dir)
     changed = sorted(n for n in wanted if state.get(n) != digests[n])
@@ -155,15 +179,26 @@ def _keep_links(store_dir: Path, name: str, files: list[Path]) -> None:
             os.link(f, tmp / f"{i}.ttl")
         except OSError:
             shutil.copyfile(f, tmp / f"{i}.ttl")
-    swap_in(tmp, final)
+    swap_subfolder(tmp, final)
 
 
 def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[str, str], views: bool) -> list[str]:
+    folders.remove_stale_temporaries(store_dir)
+    tmp = folders.new_temporary(store_dir)
+    try:
+        made = _load_into(tmp, store_dir, wanted, digests, views)
+        folders.swap_in(tmp, store_dir, folders.QUERY_STORE, whole=True)
+    except BaseException:
+        folders.discard(tmp)
+        raise
+    return made
+
+
+def _load_into(
+    tmp: Path, store_dir: Path, wanted: dict[str, list[Path]], digests: dict[str, str], views: bool
+) -> list[str]:
     import pyoxigraph as ox
 
-    tmp = store_dir.with_name(store_dir.name + ".new")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     store = ox.Store(str(tmp))
     ours = [f for files in wanted.values() for f in files if _ours(f)]
     try:
@@ -189,7 +224,6 @@ def _load_whole(store_dir: Path, wanted: dict[str, list[Path]], digests: dict[st
         from sciplan_kg.query import views as kept
 
         made = kept.compute(tmp, state_digest(tmp) or "", len(wanted), hint=store_dir)
-    swap_in(tmp, store_dir)
     return made
 
 
@@ -314,8 +348,7 @@ def open_store(build: Path) -> Any:
 
 
 def remove_store(build: Path) -> None:
+    """Remove the query store of ``build`` (only a folder that is one)."""
     path = store_path(build)
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink() and folders.check_output(path, folders.QUERY_STORE) is not None:
         shutil.rmtree(path)
-    elif path.exists():
-        os.remove(path)

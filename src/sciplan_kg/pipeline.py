@@ -6,23 +6,14 @@ fingerprint of the code, ontology, shapes and registries. A rebuild takes every 
 key has not changed from the previous build folder as it is, so adding or replacing one
 plan in a large corpus redoes that plan's work and the corpus-wide steps only.
 
-A build folder holds::
-
-    graph/registry.ttl             the registries (areas, directives, measures, agency types)
-    graph/registry.inferred.ttl    their inferences
-    graph/<file>.ttl               one plan's asserted triples (its named graph, with …)
-    graph/<file>.inferred.ttl      … the inferences it adds to the registries'
-    graph/similarity.ttl           similar tasks across plans (character n-grams, see similarity.py)
-    records/<file>.json            extraction records, resolved (for review and golden tests)
-    plans/<file>.json              what the corpus steps need of a plan, with its key
-    validation.txt                 the SHACL report for people (zh and en)
-    validation.json                the same results as data
-    warnings.txt                   what extraction could not find, file:line, zh and en
-    coverage.json                  per plan: tasks, leads, targets, unresolved names, spans verified
-    manifest.json                  inputs (name, sha256, graph) and counts
+The build folder's layout is ``buildfolder.py``'s.
 
 The folder is written whole to a temporary sibling and swapped in by renames, so an
-interrupted build leaves the previous folder as it was.
+interrupted build leaves the previous folder as it was; it replaces only a folder the tool
+owns (``folders.py``), and one build at a time writes a given folder (a lock beside it).
+
+Each plan file is read once: its key, its hash, the copy the build keeps and the extraction
+all come from those bytes, so a file rewritten while it is built is never kept stale.
 """
 
 from __future__ import annotations
@@ -30,29 +21,26 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from rdflib import URIRef
 
+from sciplan_kg import folders
+from sciplan_kg.buildfolder import DATASET, PLAN_DIRS, SIMILARITY
 from sciplan_kg.coverage import COLUMNS
 from sciplan_kg.description import Counts, describe
 from sciplan_kg.errors import InputError
-from sciplan_kg.exporter import current_umask
-from sciplan_kg.folders import swap_in
+from sciplan_kg.extract.text import read_plan_bytes
 from sciplan_kg.model import iris
 from sciplan_kg.model.namespaces import SK
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.plan_build import (
-    GRAPH_DIR,
-    SOURCE_TEXT_DIR,
     PlanOutput,
     Workbench,
     build_plan,
@@ -86,13 +74,21 @@ class BuildResult:
         return bool(self.report and self.report.conforms)
 
 
+PLAN_SUFFIXES = (".txt",)
+
+
+def _is_plan_file(path: Path) -> bool:
+    """A plan file in a folder: by its suffix, in any case (``B.TXT``), not hidden."""
+    return path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith(".") and path.is_file()
+
+
 def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
-    """The plan files to build: each file given, and the *.txt files of each folder given."""
+    """The plan files to build: each file given, and the plan files of each folder given."""
     given = list(inputs) if inputs else [PLANS_DIR]
     files: list[Path] = []
     for path in given:
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.txt") if p.is_file())
+            found = sorted(p for p in path.iterdir() if _is_plan_file(p))
             if not found:
                 raise InputError(path, "文件夹中没有 .txt 方案文件 / no .txt plan files in this folder")
             files.extend(found)
@@ -100,11 +96,17 @@ def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
             files.append(path)
         else:
             raise InputError(path, "找不到文件或文件夹 / no such file or folder")
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     for p in files:
-        if p.stem in seen:
-            raise InputError(p.name, "两个输入文件同名 / two input files share this name")
-        seen.add(p.stem)
+        # a plan's outputs are named by its stem: two stems equal but for case would share files
+        # on a case-insensitive disk, and a copy of the build moved there would lose one
+        other = seen.setdefault(p.stem.casefold(), p)
+        if other is not p:
+            raise InputError(
+                p,
+                f"与 {other} 同名（不计大小写和扩展名）/ has the same name as {other} (ignoring case and "
+                "extension): rename one",
+            )
     return files
 
 
@@ -141,10 +143,10 @@ def _init_worker() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _work(job: tuple[Path, Path, str]) -> PlanOutput:
-    path, tmp, key = job
+def _work(job: tuple[Path, bytes, Path, str]) -> PlanOutput:
+    path, data, tmp, key = job
     assert _BENCH is not None
-    return build_plan(path, tmp, key, _BENCH)
+    return build_plan(path, data, tmp, key, _BENCH)
 
 
 def build(
@@ -158,60 +160,29 @@ def build(
 
     ``jobs`` worker processes build the plans (default: one per core); ``progress`` is
     called with the number of plans finished (built or reused) each time one finishes;
-    ``incremental`` reuses the plans of the previous ``out`` whose key has not changed."""
+    ``incremental`` reuses the plans of the previous ``out`` whose key has not changed.
+    ``out`` must be new, empty or a build folder (``folders.check_output``)."""
     started = time.perf_counter()
-    files = plan_files(inputs)
+    given = list(inputs) if inputs else None
+    files = plan_files(given)
+    folders.check_output(out, folders.BUILD, given or [PLANS_DIR])
+    with folders.lock(out):
+        folders.remove_stale_temporaries(out)
+        return _build_locked(files, out, jobs, progress, incremental, started)
+
+
+def _build_locked(
+    files: list[Path], out: Path, jobs: int | None, progress: Progress | None, incremental: bool, started: float
+) -> BuildResult:
     bench = Workbench.load()
     code = fingerprint()
-    keys = [plan_key(f, code) for f in files]
+    previous = out if incremental and folders.read_marker(out) is not None else None
     result = BuildResult(out=out)
-    tmp = _new_folder(out)
+    tmp = folders.new_temporary(out)
     try:
-        (tmp / GRAPH_DIR).mkdir()
-        (tmp / "records").mkdir()
-        (tmp / "plans").mkdir()
-        (tmp / SOURCE_TEXT_DIR).mkdir()
-        outputs: list[PlanOutput | None] = [None] * len(files)
-        todo = []
-        for i, (f, key) in enumerate(zip(files, keys, strict=True)):
-            kept = reuse(out, tmp, f, key) if incremental and out.is_dir() else None
-            if kept is not None:
-                outputs[i] = kept
-                result.reused += 1
-            else:
-                todo.append(i)
-        done = result.reused
-        if progress:
-            progress(done)
-        cores = jobs or default_jobs()
-        jobs = max(1, min(cores, len(todo)))
-        if jobs == 1:
-            for i in todo:
-                outputs[i] = build_plan(files[i], tmp, keys[i], bench)
-                done += 1
-                if progress:
-                    progress(done)
-        else:
-            global _BENCH
-            _BENCH = bench
-            with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_init_worker) as pool:
-                futures = {pool.submit(_work, (files[i], tmp, keys[i])): i for i in todo}
-                pending = set(futures)
-                try:
-                    while pending:
-                        finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                        for fut in finished:
-                            outputs[futures[fut]] = fut.result()
-                            done += 1
-                        if progress:
-                            progress(done)
-                except BaseException:
-                    for fut in pending:
-                        fut.cancel()
-                    raise
-                finally:
-                    _BENCH = None  # only the forked workers needed it
-        result.plans = [o for o in outputs if o is not None]
+        for sub in PLAN_DIRS:
+            (tmp / sub).mkdir(parents=True)
+        result.plans = _plans(files, code, bench, previous, tmp, jobs or default_jobs(), progress, result)
         _check_one_file_per_plan(result.plans)
         for p in result.plans:
             for stage, seconds in p.timings.items():
@@ -223,8 +194,8 @@ def build(
         result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
         tasks = [t for p in result.plans for t in p.tasks]
         lap = time.perf_counter()
-        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks}, jobs=cores)
-        with (tmp / GRAPH_DIR / "similarity.ttl").open("wb") as fh:
+        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks}, jobs=jobs or default_jobs())
+        with (tmp / SIMILARITY).open("wb") as fh:
             fh.writelines(similarity_turtle(links))
         result.timings["similarity (wall)"] = time.perf_counter() - lap
         counts = registry.counts
@@ -234,14 +205,81 @@ def build(
         sources = sorted(iris.source(p.sha256) for p in result.plans)
         triples = result.asserted + result.inferred + LINK_TRIPLES * len(links)
         description = describe(counts, triples, sources, len(links))
-        (tmp / GRAPH_DIR / "dataset.ttl").write_bytes(turtle_bytes(description))
+        (tmp / DATASET).write_bytes(turtle_bytes(description))
         _write_summaries(result, tmp)
-        swap_in(tmp, out)
+        folders.swap_in(tmp, out, folders.BUILD)
         result.timings["build (wall)"] = time.perf_counter() - started
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        folders.discard(tmp)
         raise
     return result
+
+
+def _plans(
+    files: list[Path],
+    code: str,
+    bench: Workbench,
+    previous: Path | None,
+    tmp: Path,
+    cores: int,
+    progress: Progress | None,
+    result: BuildResult,
+) -> list[PlanOutput]:
+    """Each plan read once, then reused from ``previous`` (same key) or built: in this process,
+    or on ``cores`` forked workers with at most two plans' bytes queued per worker."""
+    outputs: list[PlanOutput | None] = [None] * len(files)
+    done = 0
+    pool: ProcessPoolExecutor | None = None
+    pending: dict[Future[PlanOutput], int] = {}
+
+    def collect(block_until: int) -> None:
+        nonlocal done
+        while len(pending) > block_until:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                outputs[pending.pop(fut)] = fut.result()
+                done += 1
+            if progress:
+                progress(done)
+
+    global _BENCH
+    if progress:
+        progress(0)
+    try:
+        for i, f in enumerate(files):
+            data = read_plan_bytes(f)
+            key = plan_key(f.name, data, code)
+            kept = reuse(previous, tmp, f, key) if previous is not None else None
+            if kept is not None:
+                outputs[i] = kept
+                result.reused += 1
+                done += 1
+                if progress:
+                    progress(done)
+                continue
+            if cores == 1 or len(files) == 1:
+                outputs[i] = build_plan(f, data, tmp, key, bench)
+                done += 1
+                if progress:
+                    progress(done)
+                continue
+            if pool is None:
+                _BENCH = bench
+                pool = ProcessPoolExecutor(
+                    min(cores, len(files) - i), mp_context=get_context("fork"), initializer=_init_worker
+                )
+            collect(2 * cores - 1)
+            pending[pool.submit(_work, (f, data, tmp, key))] = i
+        collect(0)
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _BENCH = None  # only the forked workers needed it
+    return [o for o in outputs if o is not None]
 
 
 def terminal_progress(total: int) -> tuple[Progress | None, Callable[[], None]]:
@@ -262,17 +300,6 @@ def terminal_progress(total: int) -> tuple[Progress | None, Callable[[], None]]:
 def warnings_text(plans: list[PlanOutput]) -> str:
     lines = [line for p in plans for line in p.warnings]
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def _new_folder(out: Path) -> Path:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.tmp-*"):
-        # left by a build that was killed (SIGKILL leaves no chance to clean up); one build
-        # writes a given folder at a time
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; give the folder the usual mode
-    return tmp
 
 
 def _dump(path: Path, data: object) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from sciplan_kg.buildfolder import REGISTRY, REGISTRY_INFERRED, plan_files_of
 from sciplan_kg.coverage import coverage
 from sciplan_kg.dataset import plan_graph_iri
 from sciplan_kg.description import Counts
@@ -39,8 +40,6 @@ from sciplan_kg.similarity import plan_tasks
 from sciplan_kg.store import load_ontology
 from sciplan_kg.validation import Report, Result, load_shapes, validate_graph
 
-GRAPH_DIR = "graph"
-SOURCE_TEXT_DIR = "sources"  # each plan's text, as given
 SOURCE_DIR = Path(__file__).resolve().parent
 
 
@@ -81,15 +80,11 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
-def plan_key(path: Path, code: str) -> str:
+def plan_key(name: str, data: bytes, code: str) -> str:
+    """What a plan's outputs depend on: its file name, its bytes (as read once) and the code."""
     h = hashlib.sha256(code.encode())
-    h.update(path.name.encode() + b"\0")
-    try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError as exc:
-        raise InputError(path, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+    h.update(name.encode() + b"\0")
+    h.update(data)
     return h.hexdigest()
 
 
@@ -154,21 +149,11 @@ class PlanOutput:
         return Counts(**self.counts)
 
 
-def plan_files_of(stem: str) -> tuple[str, ...]:
-    """A plan's files in a build folder, relative to it."""
-    return (
-        f"{GRAPH_DIR}/{stem}.ttl",
-        f"{GRAPH_DIR}/{stem}.inferred.ttl",
-        f"records/{stem}.json",
-        f"{SOURCE_TEXT_DIR}/{stem}.txt",
-        f"plans/{stem}.json",
-    )
-
-
-def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
-    """Build one plan and write its files into the build folder ``out``."""
+def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -> PlanOutput:
+    """Build one plan from ``data``, the bytes of ``path`` read once, and write its files into
+    the build folder ``out``: its hash, kept copy, extraction and key all come from those bytes."""
     clock = _Clock()
-    pt = read_plan_text(path)
+    pt = read_plan_text(path, data)
     rec = resolve(extract_text(pt), bench.registry)
     clock.lap("extract")
     if rec.title is None and not rec.measures:
@@ -183,7 +168,7 @@ def build_plan(path: Path, out: Path, key: str, bench: Workbench) -> PlanOutput:
     inferred = bench.reasoner.infer(g)
     clock.lap("reason")
     graph_file, inferred_file, record_file, text_file, summary_file = plan_files_of(path.stem)
-    shutil.copyfile(path, out / text_file)  # the evidence travels with the graph (reports link to it)
+    (out / text_file).write_bytes(data)  # the evidence travels with the graph (reports link to it)
     (out / graph_file).write_bytes(turtle_bytes(g))
     (out / inferred_file).write_bytes(turtle_bytes(inferred))
     clock.lap("write")
@@ -261,7 +246,7 @@ class RegistryOutput:
 def registry_outputs(out: Path, bench: Workbench) -> RegistryOutput:
     """The registries' graph and their own inferences, written once, and their validation."""
     inferred = bench.reasoner.registry_inferences()
-    (out / GRAPH_DIR / "registry.ttl").write_bytes(turtle_bytes(bench.registry_graph))
-    (out / GRAPH_DIR / "registry.inferred.ttl").write_bytes(turtle_bytes(inferred))
+    (out / REGISTRY).write_bytes(turtle_bytes(bench.registry_graph))
+    (out / REGISTRY_INFERRED).write_bytes(turtle_bytes(inferred))
     report = validate_graph(bench.validation_context, bench.shapes)
     return RegistryOutput(len(bench.registry_graph), len(inferred), report, Counts.of(bench.registry_graph, inferred))

@@ -64,22 +64,11 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
 
 
 def build_parts(path: Path) -> dict[str, list[Path]]:
-    """The graph files of a build folder by kind: asserted, inferred, similarity, dataset."""
-    graph_dir = path / "graph"
-    if not (graph_dir / "registry.ttl").is_file():
-        raise InputError(
-            path, "不是构建目录：缺少 graph/registry.ttl / not a build folder: graph/registry.ttl is missing"
-        )
-    files = sorted(graph_dir.glob("*.ttl"))
-    parts: dict[str, list[Path]] = {"asserted": [], "inferred": [], "similarity": [], "dataset": []}
-    for f in files:
-        if f.name in ("similarity.ttl", "dataset.ttl"):
-            parts[f.stem].append(f)
-        elif f.name.endswith(".inferred.ttl"):
-            parts["inferred"].append(f)
-        else:
-            parts["asserted"].append(f)
-    return parts
+    """The graph files of a build folder by kind: asserted, inferred, similarity, dataset (the
+    folder is checked whole first: ``buildfolder.BuildFolder.open``)."""
+    from sciplan_kg.buildfolder import BuildFolder
+
+    return BuildFolder.open(path).parts()
 
 
 def parse_files(files: list[Path], into: Graph | None = None) -> Graph:

@@ -13,10 +13,8 @@ are the copies the build keeps in ``sources/``.
 from __future__ import annotations
 
 import html
-import json
 import os
 import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +24,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
+from sciplan_kg import folders
+from sciplan_kg.buildfolder import BuildFolder
 from sciplan_kg.description import DATASET, VOID
-from sciplan_kg.errors import InputError
 from sciplan_kg.extract.text import read_plan_text
-from sciplan_kg.folders import swap_in
 from sciplan_kg.model.namespaces import SK
 from sciplan_kg.query import run_query
 from sciplan_kg.registry import load_registry
@@ -95,14 +93,18 @@ class ReportResult:
 
 def write_report(build: Path, out: Path) -> ReportResult:
     """Write the report of the build folder ``build`` into ``out`` (replaced whole, atomically)."""
-    manifest_file = build / "manifest.json"
-    if not manifest_file.is_file():
-        raise InputError(build, "不是构建目录：缺少 manifest.json / not a build folder: manifest.json is missing")
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    validation = json.loads((build / "validation.json").read_text(encoding="utf-8"))
+    folder = BuildFolder.open(build)
+    folders.check_output(out, folders.REPORT, [build])
+    manifest = folder.manifest
+    validation = folder.read_json("validation.json")
     pages = _plan_pages(build, manifest, validation)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    with folders.lock(out):
+        folders.remove_stale_temporaries(out)
+        return _write(build, out, pages, manifest, validation)
+
+
+def _write(build: Path, out: Path, pages: list[PlanPage], manifest: dict[str, Any], validation: Any) -> ReportResult:
+    tmp = folders.new_temporary(out)
     try:
         env = Environment(
             loader=PackageLoader("sciplan_kg.report", "templates"),
@@ -130,9 +132,9 @@ def write_report(build: Path, out: Path) -> ReportResult:
         for f in tmp.rglob("*"):
             os.chmod(f, 0o755 if f.is_dir() else 0o644)
         os.chmod(tmp, 0o755)
-        swap_in(tmp, out)
+        folders.swap_in(tmp, out, folders.REPORT)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        folders.discard(tmp)
         raise
     return ReportResult(out, len(pages), 1 + 2 * len(pages), figures)
 
