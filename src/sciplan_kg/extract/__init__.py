@@ -1,6 +1,7 @@
 """Plan text → extraction records. One pipeline for the whole genre:
 
-1. :mod:`.text` reads the file and folds its punctuation without moving offsets;
+1. :mod:`.text` reads the file, removes its invisible characters and folds its punctuation;
+   the records' spans are mapped back to offsets into the file at the end (:func:`to_file`);
 2. :mod:`.header` reads number, issuer, date, title, place, basis and literacy target;
 3. :mod:`.structure` finds the measures and their tasks in the body, or :mod:`.table` reads
    them from a task table when the plan has one;
@@ -10,10 +11,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sciplan_kg.extract.header import read_basis, read_header, read_literacy_target
-from sciplan_kg.extract.records import PlanRecord
+from sciplan_kg.extract.records import PlanRecord, Span
 from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, read_table
 from sciplan_kg.extract.targets import MAX_PER_TASK, task_targets
@@ -61,7 +64,34 @@ def extract_text(pt: PlanText) -> PlanRecord:
                 f"the task holds too many numbers; only the first {MAX_PER_TASK} are taken as targets",
             )
     _check(pt, rec)
+    to_file(pt, rec)
     return rec
+
+
+def to_file(pt: PlanText, rec: PlanRecord) -> None:
+    """Map every span of ``rec`` from offsets into the text read (invisible characters
+    removed) to offsets into the file, once. Nothing to do for a file without them."""
+    if not pt.cuts:
+        return
+    seen: set[int] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, list):
+            for x in item:
+                walk(x)
+            return
+        if not is_dataclass(item) or isinstance(item, Span) or id(item) in seen:
+            return
+        seen.add(id(item))
+        for f in fields(item):
+            value = getattr(item, f.name)
+            if isinstance(value, Span):
+                start, end = pt.file_span(value.start, value.end)
+                setattr(item, f.name, replace(value, start=start, end=end))
+            else:
+                walk(value)
+
+    walk(rec)
 
 
 def _check(pt: PlanText, rec: PlanRecord) -> None:
@@ -89,7 +119,7 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
                 f"任务未写明牵头部门：{task.title[:30]}",
                 f"no lead agency is written for the task: {task.title[:30]}",
             )
-    tail = pt.raw.rstrip()
+    tail = pt.text.rstrip()
     if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit():
         rec.warn(
             "truncated",

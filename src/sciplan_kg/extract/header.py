@@ -149,7 +149,7 @@ def _read_notice_title(pt: PlanText, head: list[Line], rec: PlanRecord) -> None:
             text = text[1:]
             start += 1
         text = text.replace("》", "", 1) if "》" in text else text
-        if pt.raw[end - 1 : end] == "》":
+        if pt.text[end - 1 : end] == "》":
             end -= 1
         rec.title = re.sub(r"\s+", "", text)
         rec.title_span = _span(pt, start, end)
@@ -257,7 +257,7 @@ def read_basis(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
     for line in pt.lines[body_from : body_from + 12]:
         if "《" not in line.text or not _BASIS_CUE.search(line.text):
             continue
-        raw = pt.raw
+        raw = pt.text
         for m in _BOOK_TITLE.finditer(pt.folded, line.start, line.end):
             title = re.sub(r"\s+", "", raw[m.start(1) : m.end(1)])
             if rec.title and title_key(title) == title_key(rec.title):

@@ -1,9 +1,17 @@
-"""Reading a plan file and folding its punctuation without moving a single character.
+"""Reading a plan file: removing invisible characters, folding punctuation, mapping offsets back.
 
 Every offset the extractor reports is an offset into the decoded file text (Python ``str``
-indices, end exclusive). To let one set of patterns read full-width and ASCII punctuation
-alike, :func:`fold` replaces each character by at most one other character, so the folded
-text has exactly the length of the original and an offset means the same thing in both.
+indices, end exclusive). Reading makes two texts of the file for the patterns to read:
+
+* :attr:`PlanText.text`: the file without its invisible format characters (:data:`INVISIBLE`:
+  zero-width space and joiners, word joiner, a BOM inside the text, soft hyphen, direction
+  marks), so that 县科\u200b协 is read, matched and named as 县科协. Removing moves offsets; the
+  plan keeps where each removal was and :meth:`PlanText.file_span` maps an offset range of
+  the text back to the file, so a span still quotes the file exactly (the invisible characters
+  inside it included). Extraction maps every span of its records back once, at its end.
+* :attr:`PlanText.folded`: that text with full-width and ASCII punctuation alike;
+  :func:`fold` replaces each character by at most one other character, so the folded text
+  has exactly the length of :attr:`PlanText.text` and an offset means the same in both.
 """
 
 from __future__ import annotations
@@ -11,12 +19,49 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from sciplan_kg.errors import InputError
+
+# Format characters (Unicode category Cf) that are invisible and carry no meaning in a Chinese
+# plan, only in what pasted it: web pages, word processors, files joined together. They are
+# removed before any pattern or name sees the text. Kept, because they are visible or mean
+# something: spaces (U+3000, U+00A0: folded to a space), line and paragraph separators
+# (U+2028/9: line breaks), variation selectors (they choose the form of an ideograph),
+# U+180E and U+034F (meaningful in Mongolian and other scripts), tag characters (emoji flags).
+INVISIBLE = frozenset(
+    "\u00ad"  # soft hyphen: a hyphenation hint
+    "\u200b\u200c\u200d"  # zero-width space, zero-width non-joiner, zero-width joiner
+    "\u200e\u200f"  # left-to-right and right-to-left marks
+    "\u202a\u202b\u202c\u202d\u202e"  # direction embeddings and overrides, pop
+    "\u2060\u2061\u2062\u2063\u2064"  # word joiner; invisible function application, times, separator, plus
+    "\u2066\u2067\u2068\u2069"  # direction isolates
+    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated shaping and swapping controls
+    "\ufeff"  # zero-width no-break space: a byte order mark inside the text (files joined)
+)
+_INVISIBLE_RUN = re.compile("[" + "".join(sorted(INVISIBLE)) + "]+")
+
+
+def remove_invisible(raw: str) -> tuple[str, tuple[int, ...]]:
+    """``raw`` without its :data:`INVISIBLE` characters, and where they were: one entry per
+    removed character, the offset in the returned text before which it stood (sorted)."""
+    if not _INVISIBLE_RUN.search(raw):
+        return raw, ()
+    pieces: list[str] = []
+    cuts: list[int] = []
+    last = 0
+    kept = 0
+    for m in _INVISIBLE_RUN.finditer(raw):
+        pieces.append(raw[last : m.start()])
+        kept += m.start() - last
+        cuts.extend([kept] * (m.end() - m.start()))
+        last = m.end()
+    pieces.append(raw[last:])
+    return "".join(pieces), tuple(cuts)
+
 
 # One character in, one character out: offsets in the folded text are offsets in the file.
 _FOLD = {
@@ -83,16 +128,34 @@ class Line:
 
 @dataclass(frozen=True)
 class PlanText:
-    """A plan file as read: original text, folded text, lines, checksum."""
+    """A plan file as read: the decoded file text (``raw``), the text the extractor reads
+    (``text``: without invisible characters), that text folded, its lines, the checksum.
+
+    Offsets into ``text``, ``folded`` and ``lines`` are the same; :meth:`file_span` maps them
+    to offsets into ``raw`` (the file). ``cuts`` says where invisible characters were removed:
+    one entry per character, the offset in ``text`` before which it stood."""
 
     path: Path
     raw: str
     folded: str
     lines: tuple[Line, ...]
     sha256: str
+    text: str
+    cuts: tuple[int, ...] = ()
 
     def quote(self, start: int, end: int) -> str:
-        return self.raw[start:end]
+        """The text between two offsets, invisible characters removed (a name, a title)."""
+        return self.text[start:end]
+
+    def file_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets into ``text`` → offsets into the file (``raw``), end exclusive. Invisible
+        characters inside the range are inside the result; those just before or after it
+        are not."""
+        if not self.cuts:
+            return start, end
+        file_start = start + bisect_right(self.cuts, start)
+        file_end = end + bisect_left(self.cuts, end) if end > start else file_start
+        return file_start, max(file_start, file_end)
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""
@@ -154,10 +217,15 @@ def _looks_chinese(text: str) -> bool:
     return common >= max(1, len(text) // 200)
 
 
+def _plan_text(path: Path, raw: str, sha256: str) -> PlanText:
+    text, cuts = remove_invisible(raw)
+    folded = fold(text)
+    return PlanText(path=path, raw=raw, folded=folded, lines=split_lines(folded), sha256=sha256, text=text, cuts=cuts)
+
+
 def plan_text(text: str, name: str = "text.txt") -> PlanText:
     """A PlanText from a string already decoded (tests, callers that hold the text)."""
-    folded = fold(text)
-    return PlanText(Path(name), text, folded, split_lines(folded), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return _plan_text(Path(name), text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def read_plan_bytes(path: Path) -> bytes:
@@ -185,12 +253,4 @@ def read_plan_text(path: Path, data: bytes | None = None) -> PlanText:
     :class:`InputError` naming the file."""
     if data is None:
         data = read_plan_bytes(path)
-    raw = decode(data, path)
-    folded = fold(raw)
-    return PlanText(
-        path=path,
-        raw=raw,
-        folded=folded,
-        lines=split_lines(folded),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+    return _plan_text(path, decode(data, path), hashlib.sha256(data).hexdigest())

@@ -21,14 +21,19 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
+from sciplan_kg.extract.text import INVISIBLE
 from sciplan_kg.model.namespaces import ID
 
-_UNSAFE = re.compile(r"[\s<>\"{}|\\^`#?/%\[\]]")
+# what IRIs forbid or what would change the path, and the invisible characters extraction
+# removes from names (RFC 3987 forbids the direction marks; the others would make two IRIs
+# that look the same): those reach a segment only from outside the text, a file name
+_UNSAFE = re.compile(r"[\s<>\"{}|\\^`#?/%\[\]" + "".join(sorted(INVISIBLE)) + "]")
 
 
 def segment(text: str) -> str:
     """A readable path segment: Chinese stays Chinese; spaces become '-'; ASCII characters
-    that IRIs forbid or that would change the path are percent-encoded."""
+    that IRIs forbid or that would change the path, and invisible characters, are
+    percent-encoded."""
     text = re.sub(r"\s+", "-", text.strip())
     return _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
 

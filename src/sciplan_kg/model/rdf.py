@@ -264,7 +264,7 @@ class PlanGraph:
             self.g.add((node, SK.periodEnd, _year(t.period[1])))
         if t.frequency:
             self.g.add((node, SK.frequency, zh(t.frequency)))
-        self._span(node, t.span, t.quote)
+        self._span(node, t.span, self._quote(t.span))  # the file's words (t.quote: without invisible characters)
 
     def _agencies(self) -> None:
         g = self.g
@@ -336,7 +336,7 @@ class PlanGraph:
                 g.add((node, SK.forItem, item))
                 g.add((node, SK.agency, agency))
                 g.add((node, SK.role, role))
-                self._span(node, mention.span, mention.written)
+                self._span(node, mention.span, self._quote(mention.span))
 
     def _quote(self, span: Span) -> str:
         return self.text[span.start : span.end]
