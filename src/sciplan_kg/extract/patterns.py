@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 CN_DIGITS = "〇零一二三四五六七八九十"
+CN_NUMERALS = CN_DIGITS + "百千"  # heading numbers of any size: 一百零一、 （二百五十）
 
 # 渝府办发〔2021〕138号, 国发(2021)9号, 平政办发[2022]45号
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*\[\s*(?:19|20)\d{2}\s*\]\s*\d{1,4}\s*号")
@@ -27,10 +28,10 @@ PERIOD = re.compile(r"\(\s*((?:19|20)\d{2})\s*年?\s*—+\s*((?:19|20)\d{2})\s*�
 NOTICE_START = re.compile(r"关于印发")
 NOTICE_END = re.compile(r"的通知")
 
-# 一、  (一)  1.  1、  ——
-SECTION_L1 = re.compile(rf"^[{CN_DIGITS}]+\s*[、.]")
-SECTION_L2 = re.compile(rf"^\(\s*[{CN_DIGITS}]+\s*\)")
-SECTION_L3 = re.compile(r"^\d{1,2}\s*(?:\.(?!\d)|、)")
+# 一、  (一)  1.  1、  ——   numbers of any size: a measure may list 250 tasks (一百零一、 (二百) 120.)
+SECTION_L1 = re.compile(rf"^[{CN_NUMERALS}]+\s*[、.]")
+SECTION_L2 = re.compile(rf"^\(\s*[{CN_NUMERALS}]+\s*\)")
+SECTION_L3 = re.compile(r"^\d+\s*(?:\.(?!\d)|、)")
 BULLET = re.compile(r"^(?:—{2}|[•·●▪])\s*")
 
 LITERACY_TARGET = re.compile(
@@ -59,16 +60,28 @@ END_MATTER = re.compile(r"^抄\s*送\s*:")
 
 
 def cn_number(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二〇二二 → 2022 (digit by digit when there is no 十)."""
+    """一 → 1, 十二 → 12, 一百零五 → 105, 二千三百 → 2300, 二〇二二 → 2022 (digit by digit when
+    there is no 十, 百, 千 or 万)."""
     values = {c: i for i, c in enumerate("〇一二三四五六七八九")}
     values["零"] = 0
+    units = {"十": 10, "百": 100, "千": 1000}
     if not text:
         return None
-    if "十" in text:
-        head, _, tail = text.partition("十")
-        tens = values.get(head, 1) if head else 1
-        ones = values.get(tail, 0) if tail else 0
-        return tens * 10 + ones
+    if any(c in units or c == "万" for c in text):
+        total = section = 0
+        digit: int | None = None
+        for c in text:
+            if c in values:
+                digit = values[c]
+            elif c in units:
+                section += (1 if digit is None else digit) * units[c]
+                digit = None
+            elif c == "万":
+                total = (total + section + (digit or 0)) * 10000
+                section, digit = 0, None
+            else:
+                return None
+        return total + section + (digit or 0)
     digits = [values.get(c) for c in text]
     if any(d is None for d in digits):
         return None
