@@ -14,8 +14,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from sciplan_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe, os_message
+from sciplan_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 
 LIST_PLANS = 50  # a build of more plans prints the summary only
@@ -87,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = add("query", "run a catalogue query or a .rq file / 运行查询")
+    from sciplan_kg.netguard import timeout_seconds  # positive and finite: not nan, inf, 0, -1
+
     p.add_argument("query", metavar="NAME_OR_FILE")
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder or RDF file (default: build/)")
     p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
@@ -98,7 +101,12 @@ def _parser() -> argparse.ArgumentParser:
         default="oxigraph",
         help="embedded engine (default oxigraph, kept on disk beside the build folder)",
     )
-    p.add_argument("--timeout", type=float, metavar="SECONDS", help="stop the query after this long")
+    p.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        metavar="SECONDS",
+        help="stop the query after this long (on an --endpoint: each request, retries included; default 60)",
+    )
     p.add_argument(
         "--evaluate",
         action="store_true",
@@ -110,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
     p.add_argument("--endpoint", required=True, metavar="URL", help="the server's SPARQL query endpoint")
     p.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: guessed)")
+    p.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up each request (each PUT, the verification) after this long, retries included (default 60)",
+    )
 
     p = add("serve", "serve the graph with Oxigraph on 127.0.0.1 / 启动本地 SPARQL 服务")
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
@@ -235,10 +250,16 @@ def _report(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> int:
     from sciplan_kg.dataset import load_dataset
+    from sciplan_kg.netguard import check_url
     from sciplan_kg.remote import load
 
-    for upload in load(args.endpoint, load_dataset(args.data), args.store_endpoint):
+    check_url(args.endpoint, "--endpoint")  # before the data is read
+    if args.store_endpoint is not None:
+        check_url(args.store_endpoint, "--store-endpoint")
+    uploads = load(args.endpoint, load_dataset(args.data), args.store_endpoint, args.timeout)
+    for upload in uploads:
         print(f"{upload.triples:>8} 三元组 triples → {upload.graph}")
+    print(f"已核对 verified: {len(uploads)} 个图的三元组数与服务器一致 / graphs hold on the server the triples sent")
     return EXIT_OK
 
 
@@ -249,18 +270,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    from sciplan_kg.buildfolder import BuildFolder
     from sciplan_kg.coverage import COLUMNS
-    from sciplan_kg.errors import InputError
     from sciplan_kg.query.output import render
     from sciplan_kg.query.run import QueryResult
 
-    path = args.data / "coverage.json"
-    if not path.is_file():
-        raise InputError(args.data, "不是构建目录：缺少 coverage.json / not a build folder: coverage.json is missing")
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"JSON 格式错误 / malformed JSON: {exc.msg}", exc.lineno) from exc
+    rows = BuildFolder.open(args.data).read_json("coverage.json")
     sys.stdout.write(render(QueryResult(list(COLUMNS), rows), args.format))
     return EXIT_OK
 
@@ -293,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
         return int(exc.code or 0)
+    stdout = sys.stdout
+    sys.stdout = _Named(stdout)  # type: ignore[assignment]
     try:
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
@@ -305,33 +322,59 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         if os.environ.get("SCIPLAN_DEBUG"):
             traceback.print_exc()
-        if isinstance(exc, OSError) and exc.filename is None and _is_stdout_error(exc):
-            message, code = os_message(exc, "标准输出 standard output"), EXIT_ERROR
+        if isinstance(exc, OSError) and exc.filename == STDOUT:
             _silence_stdout()
-        else:
-            message, code = describe(exc)
+        message, code = describe(exc)
         prefix = "" if code == EXIT_INTERRUPTED else "错误 error: "
         try:
             print(f"{prefix}{message}", file=sys.stderr)
         except (OSError, UnicodeError):
             pass
         return code
+    finally:
+        sys.stdout = stdout
 
 
-def _is_stdout_error(exc: OSError) -> bool:
-    """Did writing standard output fail (a full device, a closed pipe)?"""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        return True
-    return False
+STDOUT = "标准输出 standard output"
+
+
+class _Named:
+    """Standard output whose write errors name it (the OS error of a full device names no file)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, data: Any) -> int:
+        try:
+            return int(self._stream.write(data))
+        except OSError as exc:
+            exc.filename = exc.filename or STDOUT
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            exc.filename = exc.filename or STDOUT
+            raise
+
+    @property
+    def buffer(self) -> Any:
+        return _Named(self._stream.buffer)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _silence_stdout() -> None:
     """Point standard output at /dev/null, so the interpreter's own flush at exit does not fail again."""
     try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
         os.close(devnull)
     except (OSError, ValueError):
         pass

@@ -42,7 +42,7 @@ from typing import Any
 
 from sciplan_kg import folders
 from sciplan_kg.dataset import ONTOLOGY_GRAPH, graph_files
-from sciplan_kg.errors import InputError
+from sciplan_kg.errors import OS_ERRORS, InputError
 from sciplan_kg.exporter import write_atomic
 from sciplan_kg.folders import swap_subfolder
 from sciplan_kg.model.namespaces import ID
@@ -109,11 +109,11 @@ def sync(
 
 
 def _unwritable(store_dir: Path, exc: OSError) -> InputError:
+    zh, en = OS_ERRORS.get(exc.errno or -1, ("无法写入", exc.strerror or "cannot write"))
     return InputError(
         store_dir,
-        f"无法在构建目录旁建立查询库（{exc.strerror}）：请用 --store rdflib，或把构建目录复制到可写的位置 / "
-        f"cannot write the query store beside the build folder ({exc.strerror}): use --store rdflib, or copy "
-        "the build folder somewhere writable",
+        f"无法在构建目录旁建立查询库（{zh}）：请用 --store rdflib，或把构建目录复制到可写的位置 / cannot write the "
+        f"query store beside the build folder ({en}): use --store rdflib, or copy the build folder somewhere writable",
     )
 
 
