@@ -314,12 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
         return code
-    except BrokenPipeError:
-        _silence_stdout()  # the reader went away (… | head): nothing more to say
-        return EXIT_OK
     except BaseException as exc:
         if isinstance(exc, SystemExit):
             raise
+        if isinstance(exc, BrokenPipeError) and exc.filename in (None, STDOUT):
+            _silence_stdout()  # the reader of standard output went away (… | head): nothing more to say
+            return EXIT_OK
         if os.environ.get("SCIPLAN_DEBUG"):
             traceback.print_exc()
         if isinstance(exc, OSError) and exc.filename == STDOUT:
