@@ -75,4 +75,4 @@ format: install ## reformat the code with ruff
 	$(BIN)/ruff check --fix src tests bench
 
 clean: ## remove build outputs and caches
-	rm -rf build build.oxigraph report docs/ontology bench/.work .pytest_cache .ruff_cache
+	rm -rf build build.oxigraph build.serve report docs/ontology bench/.work .pytest_cache .ruff_cache
