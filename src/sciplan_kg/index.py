@@ -29,6 +29,7 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -96,7 +97,12 @@ def sync(
     ``views`` is false) evaluate the catalogue queries and keep their answers."""
     store_dir = store_dir or store_path(build)
     wanted = {str(name): files for name, files in graph_files(build).items()}
-    folders.check_output(store_dir, folders.QUERY_STORE)
+    owner = folders.check_output(store_dir, folders.QUERY_STORE)
+    if owner is not None and owner.legacy:  # a store of an earlier version: mark it as the tool's
+        with contextlib.suppress(OSError):
+            folders.write_marker(store_dir, folders.QUERY_STORE)
+    if _in_step(store_dir, wanted):  # nothing to write: no lock (the store may be read-only)
+        return SyncResult(0, 0, len(wanted))
     try:
         with folders.lock(store_dir, wait=True):
             return _sync_locked(store_dir, wanted, full_fraction, views)
@@ -115,6 +121,11 @@ def _unwritable(store_dir: Path, exc: OSError) -> InputError:
         f"无法在构建目录旁建立查询库（{zh}）：请用 --store rdflib，或把构建目录复制到可写的位置 / cannot write the "
         f"query store beside the build folder ({en}): use --store rdflib, or copy the build folder somewhere writable",
     )
+
+
+def _in_step(store_dir: Path, wanted: dict[str, list[Path]]) -> bool:
+    state = _read_state(store_dir)
+    return set(state) == set(wanted) and all(state[n] == _digest(files) for n, files in wanted.items())
 
 
 def _sync_locked(store_dir: Path, wanted: dict[str, list[Path]], full_fraction: float, views: bool) -> SyncResult:
