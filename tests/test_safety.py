@@ -317,7 +317,11 @@ def test_a_read_only_place_is_a_message(five: BuildResult, tmp_path: Path, capsy
     with contextlib.ExitStack() as stack:
         disk = stack.enter_context(tmpfs(place, "64m"))
         shutil.copytree(five.out, disk / "build")
+        shutil.copytree(five.out, disk / "synced")
+        assert run(capsys, "query", "plans", "--data", str(disk / "synced"))[0] == 0  # its store made
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        code, out, err = run(capsys, "query", "plans", "--data", str(disk / "synced"), "--format", "json")
+        assert code == 0 and len(json.loads(out)) == 5, "a store already in step answers read-only"
         for argv in (
             ["build", str(ENSHI), "--out", str(disk / "build")],
             ["report", "--data", str(disk / "build"), "--out", str(disk / "report")],
