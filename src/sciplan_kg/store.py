@@ -51,6 +51,8 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
             ds.parse(path, format=fmt)
             for s, p, o, _ in ds.quads((None, None, None, None)):
                 g.add((s, p, o))
+        elif fmt == "json-ld":
+            _parse_jsonld(path, g)
         else:
             g.parse(path, format=fmt)
     except InputError:
@@ -61,6 +63,29 @@ def parse_file(path: Path, into: Graph | None = None) -> Graph:
         m = re.search(r"line[ :]+(\d+)", str(exc), re.IGNORECASE)
         raise InputError(path, f"RDF 语法错误 / invalid {fmt}: {text}", int(m.group(1)) if m else None) from exc
     return g
+
+
+def _parse_jsonld(path: Path, g: Graph) -> None:
+    """A JSON-LD file, refused when it names a context by IRI (remote or relative): the parser
+    would fetch it. The bytes checked are the bytes parsed."""
+    import json
+
+    from sciplan_kg.netguard import remote_contexts
+
+    data = path.read_bytes()
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(path, f"JSON 格式错误 / malformed JSON: {getattr(exc, 'msg', exc)}", line) from exc
+    named = remote_contexts(doc)
+    if named:
+        raise InputError(
+            path,
+            f"不获取远程 JSON-LD @context（{named[0]}）：请把上下文内联到文件中 / a JSON-LD @context named by "
+            f"IRI is not fetched ({', '.join(named[:3])}): inline the context in the file",
+        )
+    g.parse(data=data, format="json-ld", publicID=path.absolute().as_uri())
 
 
 def build_parts(path: Path) -> dict[str, list[Path]]:

@@ -1,6 +1,8 @@
 """Where a query runs: Oxigraph embedded (pyoxigraph, the default, fast on large corpora),
-rdflib in memory, or any SPARQL 1.1 endpoint (SPARQLWrapper). All three take the same
-catalogue query and parameters and return the same rows.
+rdflib in memory, or any SPARQL 1.1 endpoint (the SPARQL protocol over urllib, ``remote.py``).
+All three take the same catalogue query and parameters and return the same rows. The embedded
+two refuse ``SERVICE`` (``run.local_prepare``); on an endpoint the user named, it is the
+server's business.
 
 Parameters are RDF terms. rdflib and Oxigraph bind them natively (initBindings,
 substitutions). A remote endpoint has no binding API, so the terms are sent as a ``VALUES``
@@ -25,7 +27,8 @@ from rdflib.term import Node
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery
-from sciplan_kg.query.run import QueryResult, bindings, finish, prepare, python_value
+from sciplan_kg.query.run import QueryResult, bindings, finish, local_prepare, prepare, python_value
+from sciplan_kg.query.run import code_only as _code
 
 SCIPLAN_GRAPHS = "https://w3id.org/sciplan-kg/id/graph/"
 
@@ -60,7 +63,7 @@ class RdflibBackend:
         self.graph = graph
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
-        prepared = prepare(q)
+        prepared = local_prepare(q)
         init = bindings(q, params)
         with deadline(timeout, q.name):
             try:
@@ -227,7 +230,7 @@ class OxigraphBackend:
             answer = views.read(self.kept, state, q, params)
             if answer is not None:
                 return answer
-        prepare(q)  # the same syntax check and Update refusal as everywhere
+        local_prepare(q)  # the same syntax check, Update and SERVICE refusal as everywhere
         # parameters go in as a VALUES block: pyoxigraph's substitutions accept only projected
         # variables, and a parameter such as ?minTasks is used in a FILTER
         text = with_values(q.text, bindings(q, params))
@@ -297,17 +300,6 @@ class OxigraphBackend:
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SUBQUERY = re.compile(r"\bSELECT\b([^{]*?)(?:\bWHERE\s*)?\{", re.IGNORECASE)
-# what may hide a keyword or a brace: strings, IRIs (a '#' in them is no comment), comments
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-)
-
-
-def _code(text: str) -> str:
-    """The query with its strings, IRIs and comments blanked out, at the same offsets."""
-    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def with_values(text: str, init: dict[Variable, Node]) -> str:
@@ -357,64 +349,49 @@ def _plain_variables(projection: str) -> set[str]:
 
 
 class RemoteBackend:
-    """A SPARQL 1.1 endpoint through SPARQLWrapper. The default graph is the sciplan-kg named
-    graphs (sent as default-graph-uri), so the rows are the same whether or not the server's
-    default graph is the union of its named graphs, and its system graphs stay out."""
+    """A SPARQL 1.1 endpoint (SPARQL protocol, ``remote.select``). The default graph is the
+    sciplan-kg named graphs (sent as default-graph-uri), so the rows are the same whether or
+    not the server's default graph is the union of its named graphs, and its system graphs stay
+    out. Every request (the listing of the graphs, the query) has one deadline, ``timeout``
+    (default ``remote.DEFAULT_TIMEOUT``), its retries included; an answer that is not SPARQL
+    JSON results is a RemoteError naming the endpoint."""
 
     def __init__(self, endpoint: str, graphs: list[str] | None = None, timeout: float | None = None) -> None:
-        self.endpoint = endpoint
+        from sciplan_kg.netguard import check_url
+
+        self.endpoint = check_url(endpoint, "--endpoint")
         self.timeout = timeout
         self._graphs = graphs
 
-    def _wrapper(self, timeout: float | None) -> Any:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    def _select(
+        self, text: str, name: str, graphs: list[str] | None, timeout: float | None = None
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        from sciplan_kg.remote import select
 
-        w = SPARQLWrapper(self.endpoint)
-        w.setReturnFormat(JSON)
-        w.setMethod(POST)
-        if timeout:
-            w.setTimeout(int(max(1, timeout)))
-        return w
+        return select(self.endpoint, text, name, timeout or self.timeout, graphs or ())
 
-    def graphs(self) -> list[str]:
+    def graphs(self, timeout: float | None = None) -> list[str]:
         if self._graphs is None:
-            w = self._wrapper(self.timeout)
-            w.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            data = self._call(w, "graphs")
-            found = [b["g"]["value"] for b in data["results"]["bindings"]]
+            _, rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "graphs", None, timeout)
+            found = [b["g"]["value"] for b in rows if "g" in b]
             self._graphs = sorted(g for g in found if g.startswith(SCIPLAN_GRAPHS))
         return self._graphs
 
-    def _call(self, w: Any, name: str) -> Any:
-        from sciplan_kg.remote import remote_error
-
-        try:
-            return w.queryAndConvert()
-        except Exception as exc:
-            raise remote_error(self.endpoint, name, exc) from exc
-
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
-        prepare(q)
-        # comment lines go: SPARQLWrapper guesses the query form from keywords anywhere in the
-        # text, and a header saying "load" would make it send the query as an update
-        body = re.sub(r"(?m)^\s*#.*\n?", "", q.text)
-        text = with_values(body, bindings(q, params))
-        graphs = self.graphs()
+        prepare(q)  # syntax and Update refusal; SERVICE is the server's business
+        text = with_values(q.text, bindings(q, params))
+        graphs = self.graphs(timeout)
         if not graphs:
             raise QueryError(
                 q.name, f"{self.endpoint} 中没有 sciplan-kg 图 / holds no sciplan-kg graphs (run sciplan-kg load)"
             )
-        w = self._wrapper(timeout or self.timeout)
-        w.setQuery(text)
-        for g in graphs:
-            w.addDefaultGraph(g)
-        data = self._call(w, q.name)
-        columns = list(data["head"]["vars"])
-        rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in data["results"]["bindings"]]
+        columns, found = self._select(text, q.name, graphs, timeout)
+        rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
         return finish(q, columns, rows)
 
 
 def _from_json(binding: dict[str, str] | None) -> Node | None:
+    """A term of SPARQL JSON results (checked by ``remote.select``: a type and a value)."""
     if binding is None:
         return None
     kind, value = binding["type"], binding["value"]

@@ -1,5 +1,11 @@
 """Running a catalogue query on a graph: parameters bound as RDF terms (never pasted into the
-query text), SPARQL Update refused, rows returned as plain Python values."""
+query text) and checked by their declared type, SPARQL Update refused, ``SERVICE`` refused on
+the embedded stores (``local_prepare``), rows returned as plain Python values.
+
+No network unless asked: rdflib would load the graphs a query names in ``FROM`` / ``FROM
+NAMED`` from the web (``SPARQL_LOAD_GRAPHS``), which is switched off here, where every query
+path starts; ``SERVICE`` is refused before evaluation on rdflib and Oxigraph alike (Oxigraph
+would send the request from Rust, where no Python guard sees it)."""
 
 from __future__ import annotations
 
@@ -9,15 +15,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import rdflib.plugins.sparql
 from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery, Param
 
 Value = str | int | float | bool | None
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <http://…> never fetches the web
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass
@@ -44,8 +56,13 @@ def bind_param(param: Param, value: str, query: str) -> Node:
         if param.type == "zh":
             return Literal(value, lang="zh")
         if param.type == "integer":
+            if not _INTEGER.fullmatch(value):
+                raise ValueError("not an integer (digits with an optional sign)")
             return Literal(int(value))
         if param.type == "decimal":
+            # xsd:decimal's lexical form: no exponent, no NaN or infinity
+            if not _DECIMAL.fullmatch(value):
+                raise ValueError("not a finite decimal number (digits with an optional sign and point)")
             return Literal(Decimal(value))
         if param.type == "date":
             return Literal(date.fromisoformat(value))
@@ -91,6 +108,72 @@ def prepare(q: CatalogueQuery) -> Any:
         col = getattr(exc, "col", None)
         where = f" (第{line}行第{col}列 / line {line}, column {col})" if line is not None else ""
         raise QueryError(q.name, f"SPARQL 语法错误 / SPARQL syntax error{where}: {str(exc)[:200]}") from exc
+
+
+def local_prepare(q: CatalogueQuery) -> Any:
+    """``prepare`` for the embedded stores: also refuses a query that holds ``SERVICE``
+    anywhere (a sub-query, ``EXISTS``, ``OPTIONAL``…), found in the parsed query, so that a
+    comment or a string holding the word is no SERVICE and no spelling hides one."""
+    prepared = prepare(q)
+    if has_service(prepared.algebra):
+        line, column = service_position(q.text)
+        zh = f"（第{line}行第{column}列）" if line else ""
+        en = f" (line {line}, column {column})" if line else ""
+        from sciplan_kg.paths import QUERIES_DIR
+
+        label = q.name if q.path.absolute().is_relative_to(QUERIES_DIR.absolute()) else str(q.path)
+        raise QueryError(
+            label,
+            f"嵌入式存储不执行 SERVICE{zh}：它会向其他服务器发送请求；请用 --endpoint URL 在服务器上运行 / "
+            f"SERVICE is not executed by the embedded stores{en}: it would send a request to another "
+            "server; run the query on a SPARQL server with --endpoint URL",
+        )
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    return prepared
+
+
+def has_service(algebra: Any) -> bool:
+    """Whether a parsed query's algebra holds a ``SERVICE`` pattern anywhere."""
+    stack, seen = [algebra], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or isinstance(node, (str, Node)):
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            stack.extend(dict.values(node))
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, set, frozenset)) or hasattr(node, "as_list"):
+            stack.extend(node)
+    return False
+
+
+# what may hide a keyword or a brace: strings, IRIs (a '#' in them is no comment), comments
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+_SERVICE = re.compile(r"(?<![\w?$:.@-])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+def code_only(text: str) -> str:
+    """The query with its strings, IRIs and comments blanked out, at the same offsets."""
+    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def service_position(text: str) -> tuple[int | None, int | None]:
+    """Line and column (from 1) of the first SERVICE keyword (in the text after its \\u
+    escapes are expanded when the keyword is spelt with them); (None, None) if not found."""
+    for candidate in (text, expandUnicodeEscapes(text)):
+        m = _SERVICE.search(code_only(candidate))
+        if m:
+            line = candidate.count("\n", 0, m.start()) + 1
+            return line, m.start() - (candidate.rfind("\n", 0, m.start()) + 1) + 1
+    return None, None
 
 
 def python_value(term: Node | None) -> Value:

@@ -68,20 +68,49 @@ def encode(result: QueryResult) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def decode(data: bytes, where: dict[str, str] | None = None) -> QueryResult:
-    """The result ``encode`` wrote; with ``where``, only its rows whose columns hold those values."""
+class Malformed(ValueError):
+    """A kept answer that is JSON but not what ``encode`` writes: it is evaluated instead."""
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def decode(data: bytes, where: dict[str, str] | None = None, columns: list[str] | None = None) -> QueryResult:
+    """The result ``encode`` wrote; with ``where``, only its rows whose columns hold those
+    values; with ``columns``, it must have exactly those columns. A document that is not what
+    ``encode`` writes (other keys or types, codes out of range, columns of unequal length)
+    raises ``Malformed``."""
     doc = json.loads(data)
-    columns: list[str] = doc["columns"]
-    if not columns:
-        return QueryResult(columns, [{} for _ in range(doc["rows"])])
-    keep: range | list[int] = range(doc["rows"])
+    if not isinstance(doc, dict) or set(doc) != {"columns", "rows", "values", "index"}:
+        raise Malformed("not a kept answer")
+    names, n, values, index = doc["columns"], doc["rows"], doc["values"], doc["index"]
+    if not isinstance(names, list) or not all(isinstance(c, str) for c in names) or len(set(names)) != len(names):
+        raise Malformed("columns")
+    if columns is not None and columns and names != columns:
+        raise Malformed("not the query's columns")
+    if type(n) is not int or n < 0:
+        raise Malformed("rows")
+    if not isinstance(values, list) or not isinstance(index, list) or not len(values) == len(index) == len(names):
+        raise Malformed("one list of values and of codes per column")
+    for distinct, codes in zip(values, index, strict=True):
+        if not isinstance(distinct, list) or not all(type(v) in _SCALARS for v in distinct):
+            raise Malformed("values")
+        if not isinstance(codes, list) or len(codes) != n:
+            raise Malformed("codes")
+        if n and not (all(type(c) is int for c in codes) and 0 <= min(codes) and max(codes) < len(distinct)):
+            raise Malformed("codes out of range")
+    if not names:
+        return QueryResult(names, [{} for _ in range(n)])
+    keep: range | list[int] = range(n)
     for column, wanted in (where or {}).items():
-        j = columns.index(column)
-        codes = {i for i, v in enumerate(doc["values"][j]) if v == wanted}
-        index = doc["index"][j]
-        keep = [r for r in keep if index[r] in codes]
-    cells = [[values[index[r]] for r in keep] for values, index in zip(doc["values"], doc["index"], strict=True)]
-    return QueryResult(columns, [dict(zip(columns, row, strict=True)) for row in zip(*cells, strict=True)])
+        if column not in names:
+            raise Malformed(f"no column {column}")
+        j = names.index(column)
+        found = {i for i, v in enumerate(values[j]) if v == wanted}
+        codes = index[j]
+        keep = [r for r in keep if codes[r] in found]
+    cells = [[distinct[codes[r]] for r in keep] for distinct, codes in zip(values, index, strict=True)]
+    return QueryResult(names, [dict(zip(names, row, strict=True)) for row in zip(*cells, strict=True)])
 
 
 def _views(store_dir: Path) -> Path:
@@ -99,9 +128,9 @@ def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str
     if _index(folder).get(q.name) != _entry(state, q):
         return None
     try:
-        return decode((folder / f"{q.name}.json").read_bytes(), where)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # a damaged file: evaluate
+        return decode((folder / f"{q.name}.json").read_bytes(), where, q.columns)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+        return None  # a damaged or wrong file (Malformed is a ValueError): evaluate, and keep again
 
 
 def selecting(q: CatalogueQuery, params: dict[str, str]) -> dict[str, str]:
@@ -238,9 +267,11 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
 def _index(folder: Path) -> dict[str, Any]:
     try:
         index = json.loads((folder / INDEX).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
+        return {}  # damaged: nothing is served, and the next answer kept writes it anew
+    if not isinstance(index, dict):
         return {}
-    return index if isinstance(index, dict) else {}
+    return {name: entry for name, entry in index.items() if isinstance(entry, dict)}
 
 
 def _size(path: Path) -> int:
