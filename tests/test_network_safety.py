@@ -188,6 +188,20 @@ def test_a_remote_jsonld_context_is_not_fetched(
         assert "data.jsonld" in err and "@context" in err and "inline" in err, err
 
 
+def test_an_rdfxml_external_entity_is_not_fetched(tmp_path: Path, listener: Listener) -> None:
+    from sciplan_kg.store import parse_file
+
+    doc = tmp_path / "x.rdf"
+    doc.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ext SYSTEM "{listener.url}/e"> ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="urn:ex:">'
+        '<rdf:Description rdf:about="urn:a"><ex:p>&ext;</ex:p></rdf:Description></rdf:RDF>',
+        encoding="utf-8",
+    )
+    parse_file(doc)
+    assert listener.connections == 0
+
+
 def test_an_inline_jsonld_context_is_read(tmp_path: Path) -> None:
     from sciplan_kg.store import parse_file
 
@@ -213,7 +227,7 @@ def test_endpoints_take_http_and_https_urls_only(
         assert "http://" in err and "https://" in err and url in err, err
 
 
-def test_the_process_guard_allows_only_the_given_endpoints(listener: Listener) -> None:
+def test_the_process_guard_allows_only_the_given_endpoints(listener: Listener, five: BuildResult) -> None:
     from sciplan_kg.netguard import NetworkRefused, guard
 
     other = Listener()
@@ -228,6 +242,8 @@ def test_the_process_guard_allows_only_the_given_endpoints(listener: Listener) -
             # the endpoint itself is reachable
             socket.create_connection(("127.0.0.1", other.port), timeout=2).close()
         assert listener.connections == 0
+        with guard([]):  # local work is not the network: a query runs (and forks) as usual
+            assert main(["query", "plans", "--data", str(five.out), "--timeout", "30", "--format", "csv"]) == 0
         # outside the guard nothing is refused
         socket.create_connection(("127.0.0.1", listener.port), timeout=2).close()
     finally:

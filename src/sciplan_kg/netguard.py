@@ -66,6 +66,22 @@ def _address(url: str) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme, 0)
 
 
+def _endpoint_addresses(url: str) -> set[tuple[str, int]]:
+    """The endpoint's host and port, and the proxy's when urllib sends the request through
+    one (``http_proxy`` / ``https_proxy``, unless ``no_proxy`` names the host)."""
+    import urllib.request
+
+    found = {_address(url)}
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    proxy = urllib.request.getproxies().get(scheme)
+    host = found.copy().pop()[0]
+    if proxy and not urllib.request.proxy_bypass(host):
+        if "://" not in proxy:
+            proxy = "http://" + proxy
+        found.add(_address(proxy))
+    return found
+
+
 class _Guard:
     """The allowed (host, port) pairs while a ``guard`` is entered; None: inert."""
 
@@ -145,7 +161,10 @@ def guard(urls: Iterable[str | None]) -> Iterator[None]:
     """Refuse every network connection of this process but those to the host and port of
     ``urls`` (the endpoints the user named; None entries are skipped) until the ``with`` ends.
     With no URL at all, no connection is allowed."""
-    allowed = {_address(u) for u in urls if u}
+    allowed: set[tuple[str, int]] = set()
+    for url in urls:
+        if url:
+            allowed |= _endpoint_addresses(url)
     with _GUARD.lock:
         if not _GUARD.installed:
             sys.addaudithook(_GUARD.hook)
