@@ -97,7 +97,7 @@ def decode(data: bytes, where: dict[str, str] | None = None, columns: list[str] 
             raise Malformed("values")
         if not isinstance(codes, list) or len(codes) != n:
             raise Malformed("codes")
-        if n and not (all(type(c) is int for c in codes) and 0 <= min(codes) and max(codes) < len(distinct)):
+        if n and not (set(map(type, codes)) == {int} and 0 <= min(codes) and max(codes) < len(distinct)):
             raise Malformed("codes out of range")
     if not names:
         return QueryResult(names, [{} for _ in range(n)])
