@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe
+from sciplan_kg.netguard import guard
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 
 LIST_PLANS = 50  # a build of more plans prints the summary only
@@ -311,7 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     sys.stdout = _Named(stdout)  # type: ignore[assignment]
     try:
-        code = COMMANDS[args.command](args)
+        # nothing leaves the machine but requests to the servers the user named
+        with guard([getattr(args, "endpoint", None), getattr(args, "store_endpoint", None)]):
+            code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
         return code
     except BaseException as exc:
