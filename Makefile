@@ -35,7 +35,7 @@ run: install ## build, validate, export the graph of the bundled plans (build/, 
 	$(BIN)/sciplan-kg report --data build --out report
 
 docs: install ## ontology documentation in Chinese and English, with a diagram, into docs/ontology/
-	$(BIN)/python -m sciplan_kg.ontodocs docs/ontology
+	$(BIN)/python -m sciplan_kg.publish.ontodocs docs/ontology
 
 report: install ## HTML report of build/ (index, a page per plan, charts) into report/
 	$(BIN)/sciplan-kg report --data build --out report
@@ -49,9 +49,10 @@ validate: install ## validate build/ and print the report
 export: install ## export build/ as Turtle, TriG, N-Triples and JSON-LD
 	@for f in turtle trig nt jsonld; do $(BIN)/sciplan-kg export --data build --format $$f --inferred -o build/export/sciplan-kg.$$f; done
 
-test: install ## run lint and the tests
+test: install ## run lint, the import contract and the tests
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	SCIPLAN_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 # sizes make bench runs; SCALES=5,100 for a shorter run
@@ -66,9 +67,10 @@ virtuoso-test: install ## install Virtuoso (Debian), load the plans into it, run
 	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource curl; }
 	BIN=$(BIN) ./scripts/virtuoso-test.sh
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the import contract (stages import only the stages before them)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 format: install ## reformat the code with ruff
 	$(BIN)/ruff format src tests bench

@@ -14,13 +14,13 @@ from pathlib import Path
 from rdflib import Graph
 
 from sciplan_kg.extract import extract_text
-from sciplan_kg.extract.text import read_plan_text
-from sciplan_kg.model.rdf import plan_graph, registry_graph
-from sciplan_kg.reason import infer_owlrl
-from sciplan_kg.registry import load_registry
-from sciplan_kg.resolve import resolve
-from sciplan_kg.store import load_ontology
-from sciplan_kg.validation import validate_graph
+from sciplan_kg.rdf.graph import plan_graph, registry_graph
+from sciplan_kg.rdf.parse import load_ontology
+from sciplan_kg.read.text import read_plan_text
+from sciplan_kg.reason.reasoner import infer_owlrl
+from sciplan_kg.resolve.records import resolve
+from sciplan_kg.resolve.registry import load_registry
+from sciplan_kg.validation.report import validate_graph
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ Each query runs in a fresh process (``--one``), which opens the store and runs i
 the same API the CLI uses: ``first`` is what a ``sciplan-kg query`` sees (Oxigraph's block
 cache empty; the operating system's file cache warm), ``again`` what a notebook or the report
 sees on a second query. A catalogue query at its default parameters is served from the answer
-the store keeps (``query/views.py``); ``evaluated`` is the same query evaluated once more in
+the store keeps (``query/kept.py``); ``evaluated`` is the same query evaluated once more in
 that process, as ``--evaluate`` does (syntax check, evaluation, conversion to Python rows).
 Python start-up and opening the store are not counted. A query still running at the limit is stopped and
 shown as ``-``. ``--plan``: the queries that take a ``plan`` parameter, asked for one plan
@@ -27,9 +27,10 @@ from pathlib import Path
 def one(build: Path, name: str, params: dict[str, str]) -> dict[str, float | int]:
     """Run one catalogue query twice in this process as ``sciplan-kg query`` does, then once
     evaluated: seconds for each run, and the rows."""
-    from sciplan_kg.index import open_store, store_path
     from sciplan_kg.query.backends import OxigraphBackend
     from sciplan_kg.query.catalogue import catalogue
+    from sciplan_kg.query.kept import open_store
+    from sciplan_kg.store.sync import store_path
 
     store = open_store(build)
     q = catalogue()[name]
@@ -48,7 +49,7 @@ def one(build: Path, name: str, params: dict[str, str]) -> dict[str, float | int
 
 def first_plan(build: Path) -> str:
     """The IRI of the build's first plan (in IRI order): the plan ``--plan`` asks for."""
-    from sciplan_kg.index import open_store
+    from sciplan_kg.query.kept import open_store
 
     store = open_store(build)
     query = "SELECT ?p WHERE { ?p a <https://w3id.org/sciplan-kg/ontology#ImplementationPlan> } ORDER BY ?p LIMIT 1"

@@ -12,7 +12,7 @@ peak memory are its own:
 - export: ``sciplan-kg export --format turtle --inferred``;
 - load: syncing the embedded Oxigraph store from the build folder (``index.sync`` without the
   kept answers), then, in a process of its own, making the kept answers of the catalogue
-  queries (``index.keep_answers``: what a full load does next);
+  queries (``query.kept.keep_answers``: what a full load does next);
 - floor: ``oxigraph load`` of the exported Turtle into an empty store (the Rust CLI);
 - every catalogue query on the embedded store, each in a fresh process, twice (bench/queries.py);
 - naive: the first version's pipeline (one rdflib graph, owlrl's full closure, one pyshacl
@@ -97,7 +97,7 @@ def corpus(n: int) -> Path:
 BUILD = """
 import json, sys
 from pathlib import Path
-from sciplan_kg.pipeline import build
+from sciplan_kg.pipeline.build import build
 r = build([Path(sys.argv[1])], Path(sys.argv[2]), incremental=sys.argv[3] == "1")
 print(json.dumps({"timings": r.timings, "asserted": r.asserted, "inferred": r.inferred,
                   "reused": r.reused, "plans": len(r.plans), "conforms": r.conforms}))
@@ -105,13 +105,13 @@ print(json.dumps({"timings": r.timings, "asserted": r.asserted, "inferred": r.in
 SYNC = """
 import sys
 from pathlib import Path
-from sciplan_kg.index import sync
-print(sync(Path(sys.argv[1]), views=sys.argv[2] == "1"))
+from sciplan_kg.query.kept import sync_store
+print(sync_store(Path(sys.argv[1]), views=sys.argv[2] == "1"))
 """
 KEEP = """
 import json, sys
 from pathlib import Path
-from sciplan_kg.index import keep_answers
+from sciplan_kg.query.kept import keep_answers
 print(json.dumps(keep_answers(Path(sys.argv[1]))))
 """
 

@@ -12,13 +12,14 @@ from rdflib import Graph
 
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.extract.text import read_plan_text
 from sciplan_kg.paths import PLANS_DIR
-from sciplan_kg.pipeline import BuildResult, build
-from sciplan_kg.plan_build import PlanOutput
-from sciplan_kg.registry import load_registry
-from sciplan_kg.resolve import resolve
-from sciplan_kg.store import load_graphs, union
+from sciplan_kg.pipeline.build import BuildResult, build
+from sciplan_kg.pipeline.folder import load_graphs
+from sciplan_kg.pipeline.plan import PlanOutput
+from sciplan_kg.rdf.parse import union
+from sciplan_kg.read.text import read_plan_text
+from sciplan_kg.resolve.records import resolve
+from sciplan_kg.resolve.registry import load_registry
 
 TESTS = Path(__file__).parent
 GOLDEN = TESTS / "golden"

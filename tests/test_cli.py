@@ -13,8 +13,8 @@ from rdflib.compare import isomorphic
 
 from sciplan_kg.cli import COMMANDS, main
 from sciplan_kg.paths import ROOT
-from sciplan_kg.pipeline import BuildResult
-from sciplan_kg.store import load_graphs
+from sciplan_kg.pipeline.build import BuildResult
+from sciplan_kg.pipeline.folder import load_graphs
 from tests.conftest import FIXTURE_PLANS, record_of
 
 

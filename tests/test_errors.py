@@ -23,16 +23,18 @@ SRC = Path(sciplan_kg.__file__).parent
 # Exceptions of other types that the package raises on purpose, and why none reaches a user.
 NOT_FOR_USERS = {
     ("__init__.py", "AttributeError"): "the module __getattr__ protocol (lazy imports)",
-    ("serialize.py", "ValueError"): "an unknown format from a programmer: the CLI offers only known formats",
+    ("rdf/serialize.py", "ValueError"): "an unknown format from a programmer: the CLI offers only known formats",
     ("query/output.py", "ValueError"): "an unknown format from a programmer: the CLI offers only known formats",
-    ("validation.py", "ValueError"): "an unknown engine from a programmer: the CLI offers only known engines",
-    ("validation.py", "TypeError"): "compiled shapes handed to pySHACL by a programmer",
-    ("query/views.py", "Malformed"): "a damaged kept answer: read() treats it as missing and evaluates",
-    ("query/views.py", "SystemExit"): "the exit status of a forked worker process",
-    ("shacl.py", "UnsupportedShape"): "a shape the compiler cannot compile: the caller falls back to pySHACL",
-    ("report/charts.py", "FontMissing"): "caught by the report command and printed with exit 2",
-    ("remote.py", "TimeoutError"): "raised inside with_retries, which turns it into a RemoteError",
-    ("remote.py", "urllib.error.HTTPError"): "a refused redirect, turned into a RemoteError by with_retries",
+    ("validation/report.py", "ValueError"): "an unknown engine from a programmer: the CLI offers only known engines",
+    ("validation/report.py", "TypeError"): "compiled shapes handed to pySHACL by a programmer",
+    ("query/kept.py", "Malformed"): "a damaged kept answer: read() treats it as missing and evaluates",
+    ("query/kept.py", "SystemExit"): "the exit status of a forked worker process",
+    (
+        "validation/compiled.py",
+        "UnsupportedShape",
+    ): "a shape the compiler cannot compile: the caller falls back to pySHACL",
+    ("query/remote.py", "TimeoutError"): "raised inside with_retries, which turns it into a RemoteError",
+    ("query/remote.py", "urllib.error.HTTPError"): "a refused redirect, turned into a RemoteError by with_retries",
 }
 
 

@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sciplan_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe
+from sciplan_kg import api
+from sciplan_kg.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe
 from sciplan_kg.netguard import guard
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 
@@ -154,11 +155,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from sciplan_kg.pipeline import build, plan_files, terminal_progress, warnings_text
+    from sciplan_kg.pipeline.build import plan_files, terminal_progress, warnings_text
+    from sciplan_kg.validation.report import format_report
 
     progress, done = terminal_progress(len(plan_files(args.inputs or None)))
     try:
-        result = build(args.inputs or None, args.out, jobs=args.jobs, progress=progress, incremental=not args.full)
+        result = api.build(args.inputs or None, args.out, jobs=args.jobs, progress=progress, incremental=not args.full)
     finally:
         done()
     if not args.quiet:
@@ -176,8 +178,6 @@ def _build(args: argparse.Namespace) -> int:
             print(text, end="")
         print()
         assert result.report is not None
-        from sciplan_kg.validation import format_report
-
         print(format_report(result.report).split("\n\n", 1)[0])
     print(
         f"\n{len(result.plans)} 个方案 plans, {result.asserted} 断言三元组 asserted triples, "
@@ -188,10 +188,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from sciplan_kg import validate
-    from sciplan_kg.validation import format_report
+    from sciplan_kg.validation.report import format_report
 
-    report = validate(args.path, engine=args.engine)
+    report = api.validate(args.path, engine=args.engine)
     print(
         report.to_json() if args.json else format_report(report, verbose=args.verbose),
         end="" if not args.json else "\n",
@@ -200,11 +199,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from sciplan_kg.query import run_query
     from sciplan_kg.query.output import render
 
     params = dict(args.param)
-    result = run_query(
+    result = api.run_query(
         args.query,
         args.data,
         params,
@@ -218,46 +216,28 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _queries(args: argparse.Namespace) -> int:
-    from sciplan_kg.query import catalogue
-
-    for name, q in catalogue().items():
+    for name, q in api.queries().items():
         params = ", ".join(p.name for p in q.params) or "-"
         print(f"{name:<22} {q.summary_zh}\n{'':<22} {q.summary_en}\n{'':<22} params: {params}; file: {q.path.name}")
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
-    from sciplan_kg.exporter import export
-
-    size = export(args.data, args.format, args.output, args.inferred)
+    size = api.export(args.data, args.format, args.output, args.inferred)
     if args.output:
         print(f"{size} 字节 bytes → {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sciplan_kg.report import write_report
-    from sciplan_kg.report.charts import FontMissing
-
-    try:
-        result = write_report(args.data, args.out)
-    except FontMissing as exc:
-        print(f"sciplan-kg: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    result = api.report(args.data, args.out)
     print(f"{result.plans} 个方案 plans, {result.pages} 页 pages, {len(result.charts)} 张图 charts", end="")
     print(f" → {result.out}/index.html")
     return EXIT_OK
 
 
 def _load(args: argparse.Namespace) -> int:
-    from sciplan_kg.dataset import load_dataset
-    from sciplan_kg.netguard import check_url
-    from sciplan_kg.remote import load
-
-    check_url(args.endpoint, "--endpoint")  # before the data is read
-    if args.store_endpoint is not None:
-        check_url(args.store_endpoint, "--store-endpoint")
-    uploads = load(args.endpoint, load_dataset(args.data), args.store_endpoint, args.timeout)
+    uploads = api.load(args.endpoint, args.data, args.store_endpoint, args.timeout)
     for upload in uploads:
         print(f"{upload.triples:>8} 三元组 triples → {upload.graph}")
     print(f"已核对 verified: {len(uploads)} 个图的三元组数与服务器一致 / graphs hold on the server the triples sent")
@@ -265,26 +245,18 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from sciplan_kg.serve import serve
-
-    return serve(args.data, args.port, args.location)
+    return api.serve(args.data, args.port, args.location)
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from sciplan_kg.buildfolder import BuildFolder
-    from sciplan_kg.coverage import COLUMNS
     from sciplan_kg.query.output import render
-    from sciplan_kg.query.run import QueryResult
 
-    rows = BuildFolder.open(args.data).read_json("coverage.json")
-    sys.stdout.write(render(QueryResult(list(COLUMNS), rows), args.format))
+    sys.stdout.write(render(api.coverage(args.data), args.format))
     return EXIT_OK
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from sciplan_kg import extract_file
-
-    rec = extract_file(args.file)
+    rec = api.extract_file(args.file)
     print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
     return EXIT_OK
 

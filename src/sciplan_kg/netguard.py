@@ -3,7 +3,7 @@ process-level guard that refuses every connection but those to the endpoints the
 
 The first line of defence is in the code that could reach the network: the embedded stores
 refuse ``SERVICE`` (``query/run.py``), rdflib never loads ``FROM`` graphs, RDF input never
-names a remote JSON-LD ``@context`` (``store.py``). The guard is the second: inside
+names a remote JSON-LD ``@context`` (``rdf/parse.py``). The guard is the second: inside
 ``with guard(urls):`` a Python audit hook (``sys.addaudithook``) refuses ``socket.connect``,
 ``socket.getaddrinfo`` and ``urllib.Request`` to any host and port but those of ``urls``, so a
 path nobody thought of (a parser following an IRI, a library update) fails with a message

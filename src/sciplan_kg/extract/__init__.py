@@ -1,12 +1,16 @@
-"""Plan text → extraction records. One pipeline for the whole genre:
+"""Extraction: plan text → extraction records. One pipeline for the whole genre:
 
-1. :mod:`.text` reads the file, removes its invisible characters and folds its punctuation;
-   the records' spans are mapped back to offsets into the file at the end (:func:`to_file`);
+1. ``read.text`` has read the file, removed its invisible characters and folded its
+   punctuation; the records' spans are mapped back to offsets into the file at the end
+   (:func:`to_file`);
 2. :mod:`.header` reads number, issuer, date, title, place, basis and literacy target;
 3. :mod:`.structure` finds the measures and their tasks in the body, or :mod:`.table` reads
    them from a task table when the plan has one;
-4. :mod:`.annotations` reads who leads and who supports, wherever it is written;
-5. :mod:`sciplan_kg.resolve` maps written names to registry agencies and directives.
+4. :mod:`.responsibility` reads who leads and who supports, wherever it is written;
+5. ``resolve`` (the next stage) maps written names to registry agencies and directives.
+
+In: ``read.text.PlanText``. Out: ``records.PlanRecord`` (names as written, spans).
+Imports ``read`` only; never ``resolve`` or any stage after it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from sciplan_kg.extract.records import PlanRecord, Span
 from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, read_table
 from sciplan_kg.extract.targets import MAX_PER_TASK, task_targets
-from sciplan_kg.extract.text import PlanText, read_plan_text
+from sciplan_kg.read.text import PlanText, read_plan_text
 
 __all__ = ["PlanRecord", "extract_plan", "extract_text"]
 

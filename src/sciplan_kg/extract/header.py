@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract.records import DirectiveRef, PlanRecord, Span, Target
-from sciplan_kg.extract.text import Line, PlanText, title_key
+from sciplan_kg.read.text import Line, PlanText, title_key
 
 HEADER_LINES = 40  # the header never runs longer than this many non-blank lines
 

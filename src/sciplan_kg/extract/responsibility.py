@@ -11,7 +11,7 @@ import re
 
 from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract.records import AgencyMention, Assignment, Role, Span
-from sciplan_kg.extract.text import PlanText
+from sciplan_kg.read.text import PlanText
 
 _SEPARATORS = "、,;/"
 _TRAILING = re.compile(r"(?:等(?:部门|单位|有关部门|相关部门)?|按职责分工(?:负责)?)$")

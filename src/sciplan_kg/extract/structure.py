@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract.records import Measure, MeasureKind, PlanRecord, Span, Task
-from sciplan_kg.extract.text import PlanText
+from sciplan_kg.read.text import PlanText
 
 _LEVELS = (P.SECTION_L1, P.SECTION_L2, P.SECTION_L3)
 _TITLE_END = re.compile(r"[。.!!]")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract.records import Assignment, Measure, PlanRecord, Span, Task
 from sciplan_kg.extract.structure import heading_level, measure_kind, task_title
-from sciplan_kg.extract.text import PlanText
+from sciplan_kg.read.text import PlanText
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from sciplan_kg.extract.records import Span, Target
-from sciplan_kg.extract.text import PlanText
+from sciplan_kg.read.text import PlanText
 
 UNITS = (
     "人次", "场次", "个百分点", "人", "名", "个", "家", "所", "场", "次", "项", "支", "期", "部", "篇",

@@ -1,5 +1,10 @@
-"""The SPARQL query interface: catalogue, backends (rdflib, Oxigraph embedded, a remote
-endpoint), output formats."""
+"""Querying: the SPARQL catalogue (``queries/``, one query per file), parameters bound as
+terms, backends (the embedded Oxigraph store, rdflib in memory, a remote endpoint over the
+SPARQL protocol), the answers the embedded store keeps (``kept``), output formats.
+
+In: a query name or file, parameters, a build folder (its store) or an endpoint. Out:
+``run.QueryResult`` rows. Imports ``store``, ``pipeline`` and before; never ``publish``.
+"""
 
 from __future__ import annotations
 
@@ -22,14 +27,15 @@ def backend(
 ) -> Backend:
     """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph in
     an embedded Oxigraph store (default; a build folder's store is kept on disk beside it, see
-    ``index.py``) or loaded into rdflib. A build folder's store serves the answers it keeps of
-    the catalogue queries at their default parameters (``query/views.py``) unless ``views`` is
+    ``store/sync.py``) or loaded into rdflib. A build folder's store serves the answers it keeps of
+    the catalogue queries at their default parameters (``query/kept.py``) unless ``views`` is
     false."""
     if endpoint:
         return RemoteBackend(endpoint)
     if store not in STORES:
         raise UsageError(f"未知存储 / unknown store '{store}'; use one of {', '.join(STORES)}")
-    from sciplan_kg.store import load_graphs, union
+    from sciplan_kg.pipeline.folder import load_graphs
+    from sciplan_kg.rdf.parse import union
 
     if isinstance(data, Graph):
         graph = data
@@ -40,10 +46,11 @@ def backend(
     if store == "rdflib":
         return RdflibBackend(union(load_graphs(path)))
     if path.is_dir():
-        from sciplan_kg.index import open_store, store_path
+        from sciplan_kg.query.kept import open_store
+        from sciplan_kg.store.sync import store_path
 
         return OxigraphBackend(open_store(path), kept=store_path(path) if views else None)
-    from sciplan_kg.dataset import load_dataset
+    from sciplan_kg.pipeline.dataset import load_dataset
 
     return OxigraphBackend.from_graphs(load_dataset(path))
 
@@ -63,7 +70,7 @@ def run_query(
     ``data`` is a build folder, an RDF file or an rdflib graph (default: build/); ``endpoint``
     a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("oxigraph", the
     default, or "rdflib"); ``views`` false evaluates a catalogue query even where the build's
-    store keeps its answer (``query/views.py``). Returns the rows; ``.dataframe()`` gives a
+    store keeps its answer (``query/kept.py``). Returns the rows; ``.dataframe()`` gives a
     pandas DataFrame when pandas is installed::
 
         rows = run_query("plans").rows

@@ -1,5 +1,5 @@
 """Where a query runs: Oxigraph embedded (pyoxigraph, the default, fast on large corpora),
-rdflib in memory, or any SPARQL 1.1 endpoint (the SPARQL protocol over urllib, ``remote.py``).
+rdflib in memory, or any SPARQL 1.1 endpoint (the SPARQL protocol over urllib, ``query/remote.py``).
 All three take the same catalogue query and parameters and return the same rows. The embedded
 two refuse ``SERVICE`` (``run.local_prepare``); on an endpoint the user named, it is the
 server's business.
@@ -223,8 +223,8 @@ class OxigraphBackend:
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         state = None
         if self.kept is not None:
-            from sciplan_kg.index import state_digest
-            from sciplan_kg.query import views
+            from sciplan_kg.query import kept as views
+            from sciplan_kg.store.sync import state_digest
 
             state = state_digest(self.kept)
             answer = views.read(self.kept, state, q, params)
@@ -366,7 +366,7 @@ class RemoteBackend:
     def _select(
         self, text: str, name: str, graphs: list[str] | None, timeout: float | None = None
     ) -> tuple[list[str], list[dict[str, Any]]]:
-        from sciplan_kg.remote import select
+        from sciplan_kg.query.remote import select
 
         return select(self.endpoint, text, name, timeout or self.timeout, graphs or ())
 

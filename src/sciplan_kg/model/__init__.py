@@ -1,1 +1,0 @@
-"""Records → RDF: namespaces, IRI minting, and the graph builder."""

@@ -1,0 +1,322 @@
+"""The pipeline: plan files → records → asserted RDF → inferences → validation → build folder.
+
+Plans are independent, so each goes through the whole chain on its own (``plan.py``),
+on every core (``jobs``), and what it produced is kept under a key: the plan's bytes and a
+fingerprint of the code, ontology, shapes and registries. A rebuild takes every plan whose
+key has not changed from the previous build folder as it is, so adding or replacing one
+plan in a large corpus redoes that plan's work and the corpus-wide steps only.
+
+The build folder's layout is ``folder.py``'s.
+
+The folder is written whole to a temporary sibling and swapped in by renames, so an
+interrupted build leaves the previous folder as it was; it replaces only a folder the tool
+owns (``outputs.py``), and one build at a time writes a given folder (a lock beside it).
+
+Each plan file is read once: its key, its hash, the copy the build keeps and the extraction
+all come from those bytes, so a file rewritten while it is built is never kept stale.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from rdflib import URIRef
+
+from sciplan_kg.corpus.description import Counts, describe
+from sciplan_kg.corpus.similarity import LINK_TRIPLES, similar_tasks, similarity_turtle
+from sciplan_kg.errors import InputError
+from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.pipeline import outputs as folders
+from sciplan_kg.pipeline.coverage import COLUMNS
+from sciplan_kg.pipeline.folder import DATASET, PLAN_DIRS, SIMILARITY
+from sciplan_kg.pipeline.plan import (
+    PlanOutput,
+    Workbench,
+    build_plan,
+    fingerprint,
+    plan_key,
+    registry_outputs,
+    reuse,
+)
+from sciplan_kg.rdf import iris
+from sciplan_kg.rdf.namespaces import SK
+from sciplan_kg.rdf.serialize import turtle_bytes
+from sciplan_kg.read.text import read_plan_bytes
+from sciplan_kg.validation.report import Report, format_report, merge_reports
+from sciplan_kg.workers import die_with_parent
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    plans: list[PlanOutput] = field(default_factory=list)
+    asserted: int = 0
+    inferred: int = 0
+    reused: int = 0
+    report: Report | None = None
+    # seconds: per-plan stages summed over the plans built (CPU time across workers), and the
+    # corpus steps and the whole build in wall-clock time
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return bool(self.report and self.report.conforms)
+
+
+PLAN_SUFFIXES = (".txt",)
+
+
+def _is_plan_file(path: Path) -> bool:
+    """A plan file in a folder: by its suffix, in any case (``B.TXT``), not hidden."""
+    return path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith(".") and path.is_file()
+
+
+def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
+    """The plan files to build: each file given, and the plan files of each folder given."""
+    given = list(inputs) if inputs else [PLANS_DIR]
+    files: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if _is_plan_file(p))
+            if not found:
+                raise InputError(path, "文件夹中没有 .txt 方案文件 / no .txt plan files in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(path, "找不到文件或文件夹 / no such file or folder")
+    seen: dict[str, Path] = {}
+    for p in files:
+        # a plan's outputs are named by its stem: two stems equal but for case would share files
+        # on a case-insensitive disk, and a copy of the build moved there would lose one
+        other = seen.setdefault(p.stem.casefold(), p)
+        if other is not p:
+            raise InputError(
+                p,
+                f"与 {other} 同名（不计大小写和扩展名）/ has the same name as {other} (ignoring case and "
+                "extension): rename one",
+            )
+    return files
+
+
+def _check_one_file_per_plan(plans: list[PlanOutput]) -> None:
+    """Two files that are the same plan (same place and period) would be merged into one plan
+    node and one graph: refuse, naming both."""
+    seen: dict[str, str] = {}
+    for p in plans:
+        if p.plan in seen:
+            raise InputError(
+                p.file,
+                f"与 {seen[p.plan]} 是同一方案（同一地区、同一时期）/ the same plan as {seen[p.plan]} "
+                f"(same place and period): {p.plan}",
+            )
+        seen[p.plan] = p.file
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_BENCH: Workbench | None = None
+
+
+def _init_worker() -> None:
+    """A worker inherits the parent's workbench (forked); its long-lived objects are frozen
+    out of the garbage collector, which otherwise rescans them while a plan's graphs are
+    built (10% of a plan's time)."""
+    global _BENCH
+    die_with_parent()
+    if _BENCH is None:
+        _BENCH = Workbench.load()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
+def _work(job: tuple[Path, bytes, Path, str]) -> PlanOutput:
+    path, data, tmp, key = job
+    assert _BENCH is not None
+    return build_plan(path, data, tmp, key, _BENCH)
+
+
+def build(
+    inputs: Iterable[Path] | None,
+    out: Path,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    incremental: bool = True,
+) -> BuildResult:
+    """Run the whole pipeline and write the build folder ``out`` atomically.
+
+    ``jobs`` worker processes build the plans (default: one per core); ``progress`` is
+    called with the number of plans finished (built or reused) each time one finishes;
+    ``incremental`` reuses the plans of the previous ``out`` whose key has not changed.
+    ``out`` must be new, empty or a build folder (``folders.check_output``)."""
+    started = time.perf_counter()
+    given = list(inputs) if inputs else None
+    files = plan_files(given)
+    folders.check_output(out, folders.BUILD, given or [PLANS_DIR])
+    with folders.lock(out):
+        folders.remove_stale_temporaries(out)
+        return _build_locked(files, out, jobs, progress, incremental, started)
+
+
+def _build_locked(
+    files: list[Path], out: Path, jobs: int | None, progress: Progress | None, incremental: bool, started: float
+) -> BuildResult:
+    bench = Workbench.load()
+    code = fingerprint()
+    previous = out if incremental and folders.read_marker(out) is not None else None
+    result = BuildResult(out=out)
+    tmp = folders.new_temporary(out)
+    try:
+        for sub in PLAN_DIRS:
+            (tmp / sub).mkdir(parents=True)
+        result.plans = _plans(files, code, bench, previous, tmp, jobs or default_jobs(), progress, result)
+        _check_one_file_per_plan(result.plans)
+        for p in result.plans:
+            for stage, seconds in p.timings.items():
+                result.timings[stage] = result.timings.get(stage, 0.0) + seconds
+        result.timings["plans (wall)"] = time.perf_counter() - started
+        registry = registry_outputs(tmp, bench)
+        result.asserted = registry.triples + sum(p.triples for p in result.plans)
+        result.inferred = registry.inferred + sum(p.inferred for p in result.plans)
+        result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
+        tasks = [t for p in result.plans for t in p.tasks]
+        lap = time.perf_counter()
+        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks}, jobs=jobs or default_jobs())
+        with (tmp / SIMILARITY).open("wb") as fh:
+            fh.writelines(similarity_turtle(links))
+        result.timings["similarity (wall)"] = time.perf_counter() - lap
+        counts = registry.counts
+        for p in result.plans:
+            counts = counts + p.description_counts()
+        counts = counts + Counts({str(SK.TaskSimilarity): len(links)}, len(links), {})
+        sources = sorted(iris.source(p.sha256) for p in result.plans)
+        triples = result.asserted + result.inferred + LINK_TRIPLES * len(links)
+        description = describe(counts, triples, sources, len(links))
+        (tmp / DATASET).write_bytes(turtle_bytes(description))
+        _write_summaries(result, tmp)
+        folders.swap_in(tmp, out, folders.BUILD)
+        result.timings["build (wall)"] = time.perf_counter() - started
+    except BaseException:
+        folders.discard(tmp)
+        raise
+    return result
+
+
+def _plans(
+    files: list[Path],
+    code: str,
+    bench: Workbench,
+    previous: Path | None,
+    tmp: Path,
+    cores: int,
+    progress: Progress | None,
+    result: BuildResult,
+) -> list[PlanOutput]:
+    """Each plan read once, then reused from ``previous`` (same key) or built: in this process,
+    or on ``cores`` forked workers with at most two plans' bytes queued per worker."""
+    outputs: list[PlanOutput | None] = [None] * len(files)
+    done = 0
+    pool: ProcessPoolExecutor | None = None
+    pending: dict[Future[PlanOutput], int] = {}
+
+    def collect(block_until: int) -> None:
+        nonlocal done
+        while len(pending) > block_until:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                outputs[pending.pop(fut)] = fut.result()
+                done += 1
+            if progress:
+                progress(done)
+
+    global _BENCH
+    if progress:
+        progress(0)
+    try:
+        for i, f in enumerate(files):
+            data = read_plan_bytes(f)
+            key = plan_key(f.name, data, code)
+            kept = reuse(previous, tmp, f, key) if previous is not None else None
+            if kept is not None:
+                outputs[i] = kept
+                result.reused += 1
+                done += 1
+                if progress:
+                    progress(done)
+                continue
+            if cores == 1 or len(files) == 1:
+                outputs[i] = build_plan(f, data, tmp, key, bench)
+                done += 1
+                if progress:
+                    progress(done)
+                continue
+            if pool is None:
+                _BENCH = bench
+                pool = ProcessPoolExecutor(
+                    min(cores, len(files) - i), mp_context=get_context("fork"), initializer=_init_worker
+                )
+            collect(2 * cores - 1)
+            pending[pool.submit(_work, (f, data, tmp, key))] = i
+        collect(0)
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _BENCH = None  # only the forked workers needed it
+    return [o for o in outputs if o is not None]
+
+
+def terminal_progress(total: int) -> tuple[Progress | None, Callable[[], None]]:
+    """A progress bar on standard error (plans done, rate, time left) when it is a terminal;
+    nothing in logs and CI."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="plan", desc="build", file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar.close
+
+
+def warnings_text(plans: list[PlanOutput]) -> str:
+    lines = [line for p in plans for line in p.warnings]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _dump(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _write_summaries(result: BuildResult, tmp: Path) -> None:
+    assert result.report is not None
+    (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
+    (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")
+    (tmp / "warnings.txt").write_text(warnings_text(result.plans), encoding="utf-8")
+    # in the columns' order: a reused plan's row comes back from JSON with its keys sorted
+    _dump(tmp / "coverage.json", [{c: p.coverage[c] for c in COLUMNS} for p in result.plans])
+    manifest = {
+        "plans": [p.manifest_entry() for p in result.plans],
+        "asserted_triples": result.asserted,
+        "inferred_triples": result.inferred,
+        "conforms": result.report.conforms,
+    }
+    _dump(tmp / "manifest.json", manifest)

@@ -1,0 +1,161 @@
+"""The build folder's layout, and opening one to read it.
+
+A build folder holds::
+
+    .sciplan-kg                    the marker: kind "build", the tool's version, every file written
+    manifest.json                  inputs (name, sha256, graph) and counts
+    graph/registry.ttl             the registries (areas, directives, measures, agency types)
+    graph/registry.inferred.ttl    their inferences
+    graph/similarity.ttl           similar tasks across plans
+    graph/dataset.ttl              the VoID/DCAT description
+    graph/asserted/<stem>.ttl      one plan's asserted triples (its named graph, with …)
+    graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
+    records/<stem>.json            extraction records, resolved
+    plans/<stem>.json              what the corpus steps need of a plan, with its key
+    sources/<stem>.txt             the plan's text as given
+    validation.txt, validation.json, warnings.txt, coverage.json
+
+A plan's files live in folders of their own, named by the plan file's stem (unique among the
+inputs, regardless of case), so no input name can land on another plan's files or on the
+build's own (``registry.txt``, ``x.inferred.txt`` beside ``x.txt``).
+
+Every command that reads a build folder opens it here: a folder without the marker, written
+by an older version, or missing any file the marker lists is refused with the file named.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from sciplan_kg.errors import InputError
+from sciplan_kg.pipeline.outputs import BUILD, read_marker
+from sciplan_kg.rdf.parse import parse_file, parse_files
+
+GRAPH_DIR = "graph"
+ASSERTED_DIR = "graph/asserted"
+INFERRED_DIR = "graph/inferred"
+RECORDS_DIR = "records"
+SUMMARIES_DIR = "plans"
+SOURCE_TEXT_DIR = "sources"
+MANIFEST = "manifest.json"
+REGISTRY = "graph/registry.ttl"
+REGISTRY_INFERRED = "graph/registry.inferred.ttl"
+SIMILARITY = "graph/similarity.ttl"
+DATASET = "graph/dataset.ttl"
+PLAN_DIRS = (ASSERTED_DIR, INFERRED_DIR, RECORDS_DIR, SUMMARIES_DIR, SOURCE_TEXT_DIR)
+
+
+def plan_files_of(stem: str) -> tuple[str, str, str, str, str]:
+    """A plan's files in a build folder, relative to it: asserted graph, inferred graph,
+    records, kept text, summary."""
+    return (
+        f"{ASSERTED_DIR}/{stem}.ttl",
+        f"{INFERRED_DIR}/{stem}.ttl",
+        f"{RECORDS_DIR}/{stem}.json",
+        f"{SOURCE_TEXT_DIR}/{stem}.txt",
+        f"{SUMMARIES_DIR}/{stem}.json",
+    )
+
+
+def stem_of(file_name: str) -> str:
+    return Path(file_name).stem
+
+
+@dataclass(frozen=True)
+class BuildFolder:
+    """An opened, complete build folder."""
+
+    path: Path
+    manifest: dict[str, Any]
+
+    @classmethod
+    def open(cls, path: Path) -> BuildFolder:
+        """Open ``path`` as a build folder; every way it is not one is an ``InputError``."""
+        if not path.is_dir():
+            raise InputError(path, "找不到构建目录 / no such build folder")
+        marker = read_marker(path)
+        if marker is None:
+            if (path / MANIFEST).is_file():
+                raise InputError(
+                    path,
+                    "由旧版本构建，请重新构建 / built by an older sciplan-kg: rebuild it "
+                    f"(sciplan-kg build … --out {path})",
+                )
+            raise InputError(path, "不是构建目录：缺少 .sciplan-kg 标记 / not a build folder: no .sciplan-kg marker")
+        if marker.kind != BUILD:
+            raise InputError(path, f"不是构建目录，而是 {marker.kind} / not a build folder but a {marker.kind}")
+        for rel in sorted(marker.files or ()):
+            if not os.path.lexists(path / rel):
+                raise InputError(
+                    path / rel,
+                    "构建目录不完整：缺少这个文件，请重新构建 / the build folder is incomplete: this file is "
+                    "missing (rebuild it)",
+                )
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(path / MANIFEST, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+        except ValueError as exc:
+            raise InputError(path / MANIFEST, f"JSON 格式错误 / malformed JSON: {exc}") from exc
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("plans"), list):
+            raise InputError(path / MANIFEST, "清单格式不对 / not a build manifest")
+        return cls(path, manifest)
+
+    def read_json(self, rel: str) -> Any:
+        f = self.path / rel
+        try:
+            return json.loads(f.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+        except ValueError as exc:
+            raise InputError(f, f"JSON 格式错误 / malformed JSON: {exc}") from exc
+
+    @property
+    def stems(self) -> list[str]:
+        return [stem_of(str(entry["file"])) for entry in self.manifest["plans"]]
+
+    def plan_graph_files(self) -> list[tuple[str, Path, Path]]:
+        """(graph IRI, asserted file, inferred file) of each plan, in the manifest's order."""
+        out = []
+        for entry in self.manifest["plans"]:
+            asserted, inferred, *_ = plan_files_of(stem_of(str(entry["file"])))
+            out.append((str(entry["graph"]), self.path / asserted, self.path / inferred))
+        return out
+
+    def parts(self) -> dict[str, list[Path]]:
+        """The graph files by kind: asserted, inferred, similarity, dataset (a fixed order)."""
+        plans = sorted(self.plan_graph_files(), key=lambda p: p[1].name)
+        parts: dict[str, list[Path]] = {
+            "asserted": [self.path / REGISTRY, *(a for _, a, _ in plans)],
+            "inferred": [self.path / REGISTRY_INFERRED, *(i for _, _, i in plans)],
+            "similarity": [self.path / SIMILARITY],
+            "dataset": [self.path / DATASET] if (self.path / DATASET).is_file() else [],
+        }
+        return parts
+
+    def own_files(self) -> set[Path]:
+        """The files the build wrote, resolved (an export must not overwrite them)."""
+        marker = read_marker(self.path)
+        return {(self.path / rel).resolve() for rel in (marker.files or ())} if marker else set()
+
+
+def build_parts(path: Path) -> dict[str, list[Path]]:
+    """The graph files of a build folder by kind: asserted, inferred, similarity, dataset (the
+    folder is checked whole first: ``BuildFolder.open``)."""
+    return BuildFolder.open(path).parts()
+
+
+def load_graphs(path: Path) -> dict[str, Graph]:
+    """The graphs of a build folder ({'asserted', 'inferred', 'similarity', 'dataset'}), or
+    {'asserted': …} for one RDF file."""
+    if path.is_dir():
+        return {kind: parse_files(files) for kind, files in build_parts(path).items()}
+    if not path.exists():
+        raise InputError(path, "找不到文件或文件夹 / no such file or folder")
+    return {"asserted": parse_file(path)}

@@ -1,0 +1,409 @@
+"""Folders the tool writes, and the rule that keeps a user's files safe.
+
+Every folder sciplan-kg writes (a build folder, a report, a store) carries a marker file,
+``.sciplan-kg``: the kind of folder, the tool's version and the files it wrote (or ``"all"``
+for a folder it owns whole, such as a store). A command writes its output only into
+
+* a new path, or an empty folder;
+* a folder carrying its own kind's marker;
+* a folder written by an earlier version of the tool before markers existed, recognised by
+  the files only that kind of folder holds (``_LEGACY``);
+
+and refuses anything else with exit 2 and a message: a home folder, a folder of notes, the
+input folder, another kind of output (``report --out build/``). An output inside an input, or
+an input inside the output, is refused too (``check_output``).
+
+A folder is replaced whole: written to a temporary sibling and swapped in by renames, so a
+failed or interrupted run leaves the previous folder as it was. Whatever the previous folder
+holds that the tool did not write (a notes file a user put into ``build/``, an export) is moved
+into the new folder, never deleted; the old folder is then emptied of exactly the files the
+tool wrote (``remove_owned``), and left in place, with a warning, if anything else remains.
+
+One writer at a time: ``lock`` takes an exclusive lock on ``.<name>.lock`` beside the folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sciplan_kg.errors import SciplanError
+
+MARKER = ".sciplan-kg"
+TOOL = "sciplan-kg"
+VERSION = "0.1.0"
+
+BUILD = "build"
+REPORT = "report"
+QUERY_STORE = "query-store"
+SERVE_STORE = "serve-store"
+TEMPORARY = "temporary"
+
+_KIND_NAMES = {
+    BUILD: "构建目录 / build folder",
+    REPORT: "报告目录 / report folder",
+    QUERY_STORE: "查询库 / query store",
+    SERVE_STORE: "服务库 / server store",
+    TEMPORARY: "临时目录 / temporary folder",
+}
+
+
+class OutputRefused(SciplanError):
+    """An output path the tool will not write: it would replace or delete what is not its own."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{path}: {why}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, self.why))
+
+
+@dataclass(frozen=True)
+class Marker:
+    kind: str
+    files: frozenset[str] | None  # None: the tool owns every file in the folder
+    version: str = VERSION
+    legacy: bool = False
+
+    def owns(self, relative: str) -> bool:
+        return self.files is None or relative in self.files
+
+
+# folders written before the marker existed: (files that must be there, which files are ours)
+def _legacy_build(folder: Path) -> Callable[[str], bool] | None:
+    if not ((folder / "manifest.json").is_file() and (folder / "graph" / "registry.ttl").is_file()):
+        return None
+    top = {"manifest.json", "validation.txt", "validation.json", "warnings.txt", "coverage.json"}
+    return lambda rel: rel in top or rel.split("/", 1)[0] in ("graph", "records", "plans", "sources")
+
+
+def _legacy_report(folder: Path) -> Callable[[str], bool] | None:
+    if not ((folder / "index.html").is_file() and (folder / "style.css").is_file()):
+        return None
+    return lambda rel: rel in ("index.html", "style.css") or rel.split("/", 1)[0] in ("plans", "sources", "charts")
+
+
+def _rocksdb_file(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return (
+        name in ("CURRENT", "IDENTITY", "LOCK")
+        or name.startswith(("LOG", "MANIFEST-", "OPTIONS-"))
+        or (name.endswith((".sst", ".log", ".blob")))
+    )
+
+
+def _legacy_store(folder: Path) -> Callable[[str], bool] | None:
+    if not (folder / "CURRENT").is_file():
+        return None
+    if (folder / "state.json").is_file():  # the query store: its own files beside the database's
+        return lambda rel: _rocksdb_file(rel) or rel == "state.json" or rel.split("/", 1)[0] in ("loaded", "views")
+    return lambda rel: "/" not in rel and _rocksdb_file(rel)
+
+
+_LEGACY = {BUILD: _legacy_build, REPORT: _legacy_report, QUERY_STORE: _legacy_store, SERVE_STORE: _legacy_store}
+
+
+def read_marker(folder: Path) -> Marker | None:
+    """The marker of ``folder``, or None when it has none (or one that is not the tool's)."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("tool") != TOOL or data.get("kind") not in _KIND_NAMES:
+        return None
+    files = data.get("files")
+    if files == "all":
+        return Marker(data["kind"], None, str(data.get("version", "")))
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    return Marker(data["kind"], frozenset(files), str(data.get("version", "")))
+
+
+def marker_bytes(kind: str, files: Iterable[str] | None) -> bytes:
+    data = {"tool": TOOL, "kind": kind, "version": VERSION, "files": "all" if files is None else sorted(files)}
+    return (json.dumps(data, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+
+
+def write_marker(folder: Path, kind: str, files: Iterable[str] | None = None) -> None:
+    (folder / MARKER).write_bytes(marker_bytes(kind, files))
+
+
+def _entries(folder: Path) -> list[str]:
+    try:
+        return [e.name for e in os.scandir(folder)]
+    except FileNotFoundError:
+        return []
+
+
+def ownership(folder: Path, kind: str) -> Marker | None:
+    """Who owns the existing folder ``folder`` for a command writing ``kind``: its marker (or a
+    legacy folder of that kind, read as a marker), or None if it is empty. Raises
+    ``OutputRefused`` when it is another kind's or not the tool's."""
+    marker = read_marker(folder)
+    if marker is not None:
+        if marker.kind != kind:
+            (have_zh, have_en), (want_zh, want_en) = (
+                _KIND_NAMES[marker.kind].split(" / "),
+                _KIND_NAMES[kind].split(" / "),
+            )
+            raise OutputRefused(
+                folder,
+                f"这是 sciplan-kg 的{have_zh}，不能用作{want_zh} / this is a sciplan-kg {have_en}, "
+                f"not a {want_en}: choose another path",
+            )
+        return marker
+    entries = _entries(folder)
+    if not entries:
+        return None
+    legacy = _LEGACY.get(kind)
+    ours = legacy(folder) if legacy else None
+    if ours is not None:
+        files = frozenset(rel for rel in _walk_files(folder) if ours(rel))
+        return Marker(kind, files, "", legacy=True)
+    shown = ", ".join(sorted(entries)[:3]) + (" …" if len(entries) > 3 else "")
+    raise OutputRefused(
+        folder,
+        "文件夹已存在，且包含不是 sciplan-kg 写入的文件，不会替换或删除它 / the folder exists and holds files "
+        f"sciplan-kg did not write ({shown}); it is never replaced or deleted: choose a new or empty folder",
+    )
+
+
+def _inside(a: Path, b: Path) -> bool:
+    """Is ``a`` the same as ``b`` or inside it?"""
+    return a == b or b in a.parents
+
+
+def check_output(out: Path, kind: str, inputs: Iterable[Path] = ()) -> Marker | None:
+    """May a command writing ``kind`` replace ``out``? Returns its ownership (None: new or
+    empty); raises ``OutputRefused`` with the reason otherwise."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputRefused(out, "输出位置已有同名文件或链接 / the output path is a file or a link, not a folder")
+    real = out.resolve()
+    for given in inputs:
+        inp = given.resolve()
+        if _inside(real, inp) and real != inp and inp.is_dir():
+            raise OutputRefused(out, f"输出目录在输入目录 {given} 之内 / the output is inside the input folder {given}")
+        if _inside(inp, real):
+            raise OutputRefused(
+                out, f"输入 {given} 在输出目录之内，会被替换 / the input {given} is inside the output folder"
+            )
+    return ownership(out, kind) if out.is_dir() else None
+
+
+def _walk_files(folder: Path) -> Iterator[str]:
+    """Every file (and link) under ``folder``, relative, with '/' separators."""
+    for root, dirs, files in os.walk(folder):
+        rel_root = os.path.relpath(root, folder)
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            rel = name if rel_root == "." else f"{rel_root}/{name}".replace(os.sep, "/")
+            yield rel
+
+
+def foreign_entries(folder: Path, marker: Marker) -> list[str]:
+    """What in ``folder`` the tool did not write: whole sub-folders where none of their files are
+    the tool's, single files otherwise (relative paths, sorted)."""
+    if marker.files is None:
+        return []
+    ours_dirs = {"."}
+    for rel in marker.files:
+        parts = rel.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            ours_dirs.add("/".join(parts[:i]))
+    out: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        rel_root = os.path.relpath(root, folder).replace(os.sep, "/")
+        keep = []
+        for d in dirs:
+            rel = d if rel_root == "." else f"{rel_root}/{d}"
+            if rel in ours_dirs and not os.path.islink(os.path.join(root, d)):
+                keep.append(d)
+            else:
+                out.append(rel)
+        dirs[:] = keep
+        for name in files:
+            rel = name if rel_root == "." else f"{rel_root}/{name}"
+            if rel != MARKER and rel not in marker.files:
+                out.append(rel)
+    return sorted(out)
+
+
+def new_temporary(out: Path) -> Path:
+    """A temporary sibling of ``out`` to write the new folder into (marked as the tool's, so a
+    later run may remove it if this one is killed)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; give the folder the usual mode
+    write_marker(tmp, TEMPORARY)
+    return tmp
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Temporary siblings of ``out`` left by a run that was killed (SIGKILL leaves no chance to
+    clean up); only ones that carry the tool's marker. Call with ``out``'s lock held."""
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        marker = read_marker(stale) if stale.is_dir() and not stale.is_symlink() else None
+        if marker is not None and marker.kind == TEMPORARY:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def discard(tmp: Path) -> None:
+    """Remove a temporary folder this run made (after a failure)."""
+    marker = read_marker(tmp)
+    if marker is not None and marker.files is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_owned(folder: Path, marker: Marker) -> list[str]:
+    """Delete what the tool wrote in ``folder`` and the folder if it is then empty; returns what
+    was left (files it did not write)."""
+    left = foreign_entries(folder, marker)
+    if not left:
+        shutil.rmtree(folder, ignore_errors=True)
+        return []
+    assert marker.files is not None
+    for rel in sorted(marker.files, reverse=True):
+        try:
+            os.unlink(folder / rel)
+        except OSError:
+            pass
+    for root, _dirs, _files in sorted(os.walk(folder, topdown=False), key=lambda w: -len(w[0])):
+        try:
+            os.rmdir(root)
+        except OSError:
+            pass
+    (folder / MARKER).unlink(missing_ok=True)
+    return left
+
+
+def swap_in(tmp: Path, out: Path, kind: str, whole: bool = False) -> None:
+    """Put the finished folder ``tmp`` where ``out`` is; its marker lists every file in it (or,
+    ``whole``, says the tool owns every file it will ever hold: a store). What the previous
+    ``out`` holds that the tool did not write moves into the new folder."""
+    written = None if whole else sorted(rel for rel in _walk_files(tmp) if rel != MARKER)
+    previous = check_output(out, kind) if out.exists() or out.is_symlink() else None
+    moving = foreign_entries(out, previous) if previous is not None else []
+    for rel in moving:
+        if (tmp / rel).exists() or (tmp / rel).is_symlink():
+            raise OutputRefused(
+                out / rel,
+                "这个文件不是 sciplan-kg 写入的，但新输出要写同名文件；请先移走它 / this file was not written by "
+                "sciplan-kg but the new output has a file of that name: move it away first",
+            )
+    write_marker(tmp, kind, written)
+    old = None
+    if previous is not None:
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-old-", dir=out.parent))
+        os.replace(out, old / "folder")
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old / "folder", out)
+            os.rmdir(old)
+        raise
+    if old is None or previous is None:
+        return
+    for rel in moving:  # the user's files go on living in the folder
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(old / "folder" / rel, out / rel)
+    left = remove_owned(old / "folder", previous)
+    if left:
+        print(
+            f"警告 warning: {old / 'folder'}: 旧目录中还有文件，已保留 / files left in the previous folder are kept "
+            f"here: {', '.join(left[:5])}",
+            file=sys.stderr,
+        )
+    else:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def swap_subfolder(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` inside a folder the tool owns whole (a store's own parts)."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.tmp-old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def lock(folder: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the exclusive lock of ``folder``: a file ``.<name>.lock`` beside it, holding the
+    holder's pid, removed when released. Another holder makes this wait (``wait``) or raise a
+    message naming its process."""
+    path = folder.with_name(f".{folder.name}.lock")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError as exc:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise SciplanError(
+                f"{folder}: 另一个 sciplan-kg 进程（pid {holder}）正在写入，请等它结束 / another sciplan-kg process "
+                f"(pid {holder}) is writing this folder: wait until it finishes"
+            ) from exc
+        except BaseException:
+            os.close(fd)
+            raise
+        try:  # the holder before us may have removed the file while we waited: lock the one there now
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        try:
+            os.unlink(path)  # while still holding it: whoever opened it meanwhile retries
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> int:
+    """Write ``data`` (bytes, or pieces of it) to ``path`` through a temporary file in the same
+    folder and a rename; returns the number of bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in [data] if isinstance(data, bytes) else data:
+                fh.write(chunk)
+                size += len(chunk)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return size

@@ -1,0 +1,252 @@
+"""One plan through the whole chain: text → record → asserted RDF → inferences → validation,
+written to its files in a build folder. This is the unit of work a build runs on every core
+and keeps between builds.
+
+A plan's inferences and validation need the registries (its directive chain, the national
+measures), so each worker holds a ``Workbench``: registries, ontology, shapes and the
+reasoner, loaded once. What a plan entails together with the registries, minus what the
+registries entail on their own, is the plan's; the registries' own inferences are written
+once (``registry_outputs``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from sciplan_kg.corpus.description import Counts
+from sciplan_kg.corpus.similarity import plan_tasks
+from sciplan_kg.errors import InputError
+from sciplan_kg.extract import extract_text
+from sciplan_kg.paths import ONTOLOGY_DIR, REGISTRY_DIR
+from sciplan_kg.pipeline.coverage import coverage
+from sciplan_kg.pipeline.dataset import plan_graph_iri
+from sciplan_kg.pipeline.folder import REGISTRY, REGISTRY_INFERRED, plan_files_of
+from sciplan_kg.rdf.graph import PlanGraph, registry_graph
+from sciplan_kg.rdf.parse import load_ontology
+from sciplan_kg.rdf.serialize import turtle_bytes
+from sciplan_kg.read.text import read_plan_text
+from sciplan_kg.reason.reasoner import Reasoner
+from sciplan_kg.resolve.records import resolve
+from sciplan_kg.resolve.registry import Registry, load_registry
+from sciplan_kg.validation.compiled import CompiledShapes
+from sciplan_kg.validation.report import Report, Result, load_shapes, validate_graph
+
+SOURCE_DIR = Path(__file__).resolve().parents[1]  # the package
+
+
+@dataclass
+class Workbench:
+    """What every plan is built with, loaded once per process."""
+
+    registry: Registry
+    ontology: Graph
+    shapes: CompiledShapes
+    registry_graph: Graph
+    reasoner: Reasoner
+    validation_context: Graph  # what a plan is validated with: registries, their inferences, ontology
+
+    @classmethod
+    def load(cls) -> Workbench:
+        reg = load_registry()
+        ontology = load_ontology()
+        rg = registry_graph(reg)
+        reasoner = Reasoner(ontology, rg)
+        context = Graph()
+        for triple in rg:
+            context.add(triple)
+        for triple in reasoner.registry_inferences():
+            context.add(triple)
+        for triple in ontology:  # its individuals (comparators, roles) are values shapes check
+            context.add(triple)
+        return cls(reg, ontology, CompiledShapes(load_shapes()), rg, reasoner, context)
+
+
+def fingerprint() -> str:
+    """A hash of everything besides the plan text that a plan's outputs depend on: this
+    package's code, the ontology and shapes, the registries."""
+    h = hashlib.sha256()
+    files = [*SOURCE_DIR.rglob("*.py"), *ONTOLOGY_DIR.glob("*.ttl"), *REGISTRY_DIR.glob("*.toml")]
+    for f in sorted(files):
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def plan_key(name: str, data: bytes, code: str) -> str:
+    """What a plan's outputs depend on: its file name, its bytes (as read once) and the code."""
+    h = hashlib.sha256(code.encode())
+    h.update(name.encode() + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+@dataclass
+class PlanOutput:
+    """What the corpus-wide steps need of a built plan; stored as ``plans/<file>.json``."""
+
+    file: str
+    key: str
+    sha256: str
+    plan: str
+    graph: str
+    title: str | None
+    measures: int
+    task_count: int
+    agencies: int
+    triples: int
+    inferred: int
+    conforms: bool
+    warnings: list[str] = field(default_factory=list)
+    coverage: dict[str, str | int] = field(default_factory=dict)
+    results: list[dict[str, str]] = field(default_factory=list)
+    tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (task, plan, text)
+    counts: dict[str, Any] = field(default_factory=dict)  # for the dataset description
+    # seconds per stage in this build (not stored: a reused plan took none)
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+    def report(self) -> Report:
+        return Report(self.conforms, [Result(**r) for r in self.results])
+
+    def manifest_entry(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "plan": self.plan,
+            "graph": self.graph,
+            "title": self.title,
+            "measures": self.measures,
+            "tasks": self.task_count,
+            "agencies": self.agencies,
+            "triples": self.triples,
+            "inferred": self.inferred,
+            "warnings": len(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        del data["timings"]
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> PlanOutput:
+        data = json.loads(text)
+        data["tasks"] = [tuple(t) for t in data["tasks"]]
+        return cls(**data)
+
+    def description_counts(self) -> Counts:
+        return Counts(**self.counts)
+
+
+def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -> PlanOutput:
+    """Build one plan from ``data``, the bytes of ``path`` read once, and write its files into
+    the build folder ``out``: its hash, kept copy, extraction and key all come from those bytes."""
+    clock = _Clock()
+    pt = read_plan_text(path, data)
+    rec = resolve(extract_text(pt), bench.registry)
+    clock.lap("extract")
+    if rec.title is None and not rec.measures:
+        raise InputError(
+            path,
+            "不像是科学素质实施方案：没有标题，也没有提升行动或重点工程 / "
+            "does not look like a scientific-literacy plan: no title and no actions or projects",
+        )
+    builder = PlanGraph(rec, bench.registry, pt.raw)
+    g = builder.build()
+    clock.lap("rdf")
+    inferred = bench.reasoner.infer(g)
+    clock.lap("reason")
+    graph_file, inferred_file, record_file, text_file, summary_file = plan_files_of(path.stem)
+    (out / text_file).write_bytes(data)  # the evidence travels with the graph (reports link to it)
+    (out / graph_file).write_bytes(turtle_bytes(g))
+    (out / inferred_file).write_bytes(turtle_bytes(inferred))
+    clock.lap("write")
+    asserted_count, cover, tasks = len(g), coverage(rec, g, pt.raw).row(), plan_tasks(g)
+    clock.lap("coverage")
+    # the plan with its inferences and the registries, read as one graph (merging them would
+    # cost more than the validation)
+    report = validate_graph([g, inferred, bench.validation_context], bench.shapes)
+    clock.lap("validate")
+    output = PlanOutput(
+        file=path.name,
+        key=key,
+        sha256=rec.sha256,
+        plan=str(builder.plan),
+        graph=str(plan_graph_iri(builder.plan)),
+        title=rec.title,
+        measures=len(rec.measures),
+        task_count=len(rec.tasks()),
+        agencies=len(rec.agencies),
+        triples=asserted_count,
+        inferred=len(inferred),
+        conforms=report.conforms,
+        warnings=[f"{path.name}{f':{w.line}' if w.line else ''}: [{w.code}] {w.zh} / {w.en}" for w in rec.warnings],
+        coverage=cover,
+        results=[asdict(r) for r in report.results],
+        tasks=tasks,
+        counts=asdict(Counts.of(g, inferred)),
+    )
+    record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
+    (out / record_file).write_text(record + "\n", encoding="utf-8")
+    (out / summary_file).write_text(output.to_json(), encoding="utf-8")
+    clock.lap("write")
+    output.timings = clock.laps
+    return output
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
+def reuse(previous: Path, out: Path, path: Path, key: str) -> PlanOutput | None:
+    """The plan's outputs from the previous build folder, linked into ``out``, if its key
+    is unchanged (same bytes, same name, same code, ontology, shapes and registries)."""
+    names = plan_files_of(path.stem)
+    summary = previous / names[-1]
+    try:
+        output = PlanOutput.from_json(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if output.key != key or output.file != path.name or not all((previous / n).is_file() for n in names):
+        return None
+    for name in names:
+        try:
+            os.link(previous / name, out / name)
+        except OSError:
+            shutil.copyfile(previous / name, out / name)
+    return output
+
+
+@dataclass
+class RegistryOutput:
+    triples: int
+    inferred: int
+    report: Report
+    counts: Counts
+
+
+def registry_outputs(out: Path, bench: Workbench) -> RegistryOutput:
+    """The registries' graph and their own inferences, written once, and their validation."""
+    inferred = bench.reasoner.registry_inferences()
+    (out / REGISTRY).write_bytes(turtle_bytes(bench.registry_graph))
+    (out / REGISTRY_INFERRED).write_bytes(turtle_bytes(inferred))
+    report = validate_graph(bench.validation_context, bench.shapes)
+    return RegistryOutput(len(bench.registry_graph), len(inferred), report, Counts.of(bench.registry_graph, inferred))

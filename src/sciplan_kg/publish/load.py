@@ -1,0 +1,99 @@
+"""``sciplan-kg load``: the graph uploaded to a SPARQL server with the Graph Store Protocol.
+
+``load`` replaces each named graph whole with one HTTP PUT (one plan per graph), so a failed
+upload leaves that plan's previous version on the server, and then asks the server how many
+triples each graph holds: the load is done only when every count is the number sent. Every
+request has one deadline, its retries included (``query/remote.py``).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from sciplan_kg.netguard import check_url
+from sciplan_kg.query.remote import DEFAULT_TIMEOUT, RemoteError, malformed, request, select
+
+
+def store_endpoint(query_endpoint: str) -> str:
+    """The Graph Store Protocol endpoint of a server, guessed from its query endpoint:
+    Oxigraph's /query → /store, Virtuoso's /sparql → /sparql-graph-crud, Fuseki's
+    /{ds}/query or /{ds}/sparql → /{ds}/data."""
+    parts = urllib.parse.urlsplit(query_endpoint)
+    path = parts.path.rstrip("/")
+    if path.endswith("/query") and not path.count("/") > 1:
+        path = path[: -len("/query")] + "/store"
+    elif path == "/sparql":
+        path = "/sparql-graph-crud"
+    elif path.endswith(("/query", "/sparql")):
+        path = path.rsplit("/", 1)[0] + "/data"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+@dataclass
+class Upload:
+    graph: str
+    triples: int
+    bytes: int
+
+
+def put_graph(store: str, name: URIRef, g: Graph, timeout: float = DEFAULT_TIMEOUT) -> Upload:
+    """Replace the named graph ``name`` whole with ``g`` (HTTP PUT, N-Triples); only a 2xx
+    answer is success."""
+    from sciplan_kg.rdf.serialize import nt_bytes
+
+    body = nt_bytes(g)
+    url = f"{store}?{urllib.parse.urlencode({'graph': str(name)})}"
+    headers = {"Content-Type": "application/n-triples; charset=utf-8"}
+    request(url, f"PUT {name}", seconds=timeout, data=body, method="PUT", headers=headers, endpoint=store)
+    return Upload(str(name), len(g), len(body))
+
+
+def graph_counts(endpoint: str, names: list[str], timeout: float = DEFAULT_TIMEOUT) -> dict[str, int]:
+    """The number of triples the server holds in each of the named graphs ``names`` (one
+    query; a graph the server does not hold counts 0)."""
+    values = " ".join(f"<{n}>" for n in names)
+    query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    what = "核对三元组数 / verifying the triple counts"
+    _, rows = select(endpoint, query, what, timeout)
+    counts = dict.fromkeys(names, 0)
+    for row in rows:
+        g, n = row.get("g", {}).get("value"), row.get("n", {}).get("value")
+        try:
+            counts[str(g)] = int(str(n))
+        except ValueError as exc:
+            raise malformed(endpoint, what, f"count {n!r} of {g}") from exc
+    return counts
+
+
+def verify(endpoint: str, uploads: list[Upload], timeout: float = DEFAULT_TIMEOUT) -> None:
+    """A RemoteError listing every uploaded graph whose triple count on the server is not
+    the number sent."""
+    counts = graph_counts(endpoint, [u.graph for u in uploads], timeout)
+    wrong = [
+        f"{u.graph} (sent {u.triples}, server holds {counts.get(u.graph, 0)})"
+        for u in uploads
+        if counts.get(u.graph, 0) != u.triples
+    ]
+    if wrong:
+        raise RemoteError(
+            f"{endpoint}: 上传后核对失败，服务器上的三元组数不符 / the load did not verify: the server's triple "
+            f"counts differ for {len(wrong)} graph(s): " + "; ".join(wrong)
+        )
+
+
+def load(
+    endpoint: str, graphs: dict[URIRef, Graph], store: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> list[Upload]:
+    """Upload every named graph to the server behind ``endpoint``, each replaced whole, then
+    verify the triple counts; ``timeout`` bounds each request, its retries included."""
+    check_url(endpoint, "--endpoint")
+    if store is not None:
+        check_url(store, "--store-endpoint")
+    target = store or store_endpoint(endpoint)
+    uploads = [put_graph(target, name, graphs[name], timeout) for name in sorted(graphs)]
+    if uploads:
+        verify(endpoint, uploads, timeout)
+    return uploads

@@ -1,0 +1,318 @@
+"""Kept answers: the catalogue queries' answers at their default parameters, kept beside the
+embedded store (``build.oxigraph/views/``) and served instead of evaluating the query again.
+
+Why: Oxigraph spends 3–10 µs on each row of each pattern (an index seek, a dictionary lookup
+for every long literal): on 3,000 plans a listing of 100,000–300,000 rows takes 10–20 s however
+the query is written, and counting the 310,000 similarity links alone takes 2 s. A corpus
+changes only when it is built or a plan is added, and the catalogue is fixed: so each
+catalogue query is answered once per state of the store, as a database keeps a materialised
+view, and a query is then a file read (the 310,000 similar-task rows: 0.9 s).
+
+When: after a full load of the store, every answer is made at once (``compute``: one
+read-only process per core); after a small change (one plan added or replaced) none is, so
+that the change stays a matter of seconds, and each catalogue query's first evaluation on the
+new state keeps its answer (``keep``).
+
+A kept answer is served only when it is exactly what evaluating the query would give:
+
+- the store is in the state it was computed from (``state`` is the digest of the store's
+  ``state.json``, which holds the digest of every graph's files, see ``store/sync.py``);
+- the query's text is the text it was computed from (its sha256: an edited catalogue file
+  makes its answer stale);
+- the parameters are the defaults (none given, or the given ones equal to the defaults as
+  RDF terms), except a selecting parameter (``selecting``: ``-p plan IRI``, ``-p task IRI``),
+  which is served as the rows of the whole answer that hold it.
+
+Otherwise the query is evaluated (``sciplan-kg query --evaluate`` always evaluates).
+``tests/test_views.py`` holds every kept answer, and every selection from one, equal to
+evaluation.
+
+Files: one per query, then ``index.json`` naming, for each, the state and the query text it
+was computed from: the answer is written before its entry, so an interrupted write serves
+nothing. An answer is JSON with its columns dictionary-encoded (each column's distinct values
+once, then one index per row): 310,000 similar-task rows take 18 MB instead of 106 MB and load
+in 0.9 s instead of 1.7 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Variable
+
+from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
+from sciplan_kg.query.run import QueryResult, Value, bindings
+
+if TYPE_CHECKING:
+    from sciplan_kg.store.sync import SyncResult
+
+VIEWS = "views"
+INDEX = "index.json"
+PARALLEL_FROM = 100  # graphs in the store from which answers are made in worker processes
+
+
+def text_digest(q: CatalogueQuery) -> str:
+    return hashlib.sha256(q.text.encode("utf-8")).hexdigest()
+
+
+def encode(result: QueryResult) -> bytes:
+    """A result as JSON, each column dictionary-encoded."""
+    values: list[list[Value]] = []
+    index: list[list[int]] = []
+    for c in result.columns:
+        table: dict[tuple[type, Value], int] = {}  # keyed by type too: 1, 1.0 and True are equal keys
+        index.append([table.setdefault((type(r[c]), r[c]), len(table)) for r in result.rows])
+        values.append([v for _, v in table])
+    doc = {"columns": result.columns, "rows": len(result.rows), "values": values, "index": index}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Malformed(ValueError):
+    """A kept answer that is JSON but not what ``encode`` writes: it is evaluated instead."""
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def decode(data: bytes, where: dict[str, str] | None = None, columns: list[str] | None = None) -> QueryResult:
+    """The result ``encode`` wrote; with ``where``, only its rows whose columns hold those
+    values; with ``columns``, it must have exactly those columns. A document that is not what
+    ``encode`` writes (other keys or types, codes out of range, columns of unequal length)
+    raises ``Malformed``."""
+    doc = json.loads(data)
+    if not isinstance(doc, dict) or set(doc) != {"columns", "rows", "values", "index"}:
+        raise Malformed("not a kept answer")
+    names, n, values, index = doc["columns"], doc["rows"], doc["values"], doc["index"]
+    if not isinstance(names, list) or not all(isinstance(c, str) for c in names) or len(set(names)) != len(names):
+        raise Malformed("columns")
+    if columns is not None and columns and names != columns:
+        raise Malformed("not the query's columns")
+    if type(n) is not int or n < 0:
+        raise Malformed("rows")
+    if not isinstance(values, list) or not isinstance(index, list) or not len(values) == len(index) == len(names):
+        raise Malformed("one list of values and of codes per column")
+    for distinct, codes in zip(values, index, strict=True):
+        if not isinstance(distinct, list) or not all(type(v) in _SCALARS for v in distinct):
+            raise Malformed("values")
+        if not isinstance(codes, list) or len(codes) != n:
+            raise Malformed("codes")
+        if n and not (set(map(type, codes)) == {int} and 0 <= min(codes) and max(codes) < len(distinct)):
+            raise Malformed("codes out of range")
+    if not names:
+        return QueryResult(names, [{} for _ in range(n)])
+    keep: range | list[int] = range(n)
+    for column, wanted in (where or {}).items():
+        if column not in names:
+            raise Malformed(f"no column {column}")
+        j = names.index(column)
+        found = {i for i, v in enumerate(values[j]) if v == wanted}
+        codes = index[j]
+        keep = [r for r in keep if codes[r] in found]
+    cells = [[distinct[codes[r]] for r in keep] for distinct, codes in zip(values, index, strict=True)]
+    return QueryResult(names, [dict(zip(names, row, strict=True)) for row in zip(*cells, strict=True)])
+
+
+def _views(store_dir: Path) -> Path:
+    return store_dir / VIEWS
+
+
+def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
+    """The kept answer of ``q`` with ``params``, or None when there is none that is current.
+    A parameter that selects rows (``selecting``) is applied to the kept answer."""
+    where = selecting(q, params)
+    rest = {name: value for name, value in params.items() if name not in where}
+    if not _default(q, rest, state):
+        return None
+    folder = _views(store_dir)
+    if _index(folder).get(q.name) != _entry(state, q):
+        return None
+    try:
+        return decode((folder / f"{q.name}.json").read_bytes(), where, q.columns)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+        return None  # a damaged or wrong file (Malformed is a ValueError): evaluate, and keep again
+
+
+def selecting(q: CatalogueQuery, params: dict[str, str]) -> dict[str, str]:
+    """The given parameters that select rows, by column: an IRI parameter without a default
+    that names one of the query's columns (``-p plan IRI``, ``-p task IRI``) gives exactly the
+    rows of the whole answer whose column holds that IRI (``tests/test_queries.py`` holds every
+    catalogue query to it), so such a query is served from its kept answer too."""
+    names = selecting_names(q)
+    return {name: str(bindings(q, {name: value})[Variable(name)]) for name, value in params.items() if name in names}
+
+
+def selecting_names(q: CatalogueQuery) -> set[str]:
+    return {p.name for p in q.params if p.type == "iri" and p.default is None and p.name in q.columns}
+
+
+def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str], result: QueryResult) -> bool:
+    """Keep ``result``, the evaluation of ``q`` with ``params`` on the store in state ``state``,
+    when it is the answer at the default parameters of a catalogue query; returns whether kept.
+    A store folder that cannot be written to keeps nothing."""
+    known = catalogue().get(q.name)
+    if not _default(q, params, state) or known is None or known.text != q.text:
+        return False  # not the catalogue's query (a .rq file of the same name, an edited copy)
+    from sciplan_kg.pipeline.outputs import write_atomic
+
+    folder = _views(store_dir)
+    try:
+        write_atomic(folder / f"{q.name}.json", encode(result))
+        _write_index(folder, {q.name: _entry(state, q)})
+    except OSError:
+        return False
+    return True
+
+
+def _default(q: CatalogueQuery, params: dict[str, str], state: str | None) -> bool:
+    return state is not None and bindings(q, params) == bindings(q, {})
+
+
+def _entry(state: str | None, q: CatalogueQuery) -> dict[str, str | None]:
+    return {"state": state, "query": text_digest(q)}
+
+
+def _write_index(folder: Path, entries: dict[str, dict[str, str | None]]) -> None:
+    """Add ``entries`` to the index, once their answers' files are written (another process may
+    have added entries meanwhile: the index is read again just before it is replaced)."""
+    from sciplan_kg.pipeline.outputs import write_atomic
+
+    index = _index(folder)
+    index.update(entries)
+    write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _read_only(store_dir: Path) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(store_dir))
+
+
+def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
+    """Evaluate ``q`` and write its answer's file (the index entry is the caller's); whether
+    it was written."""
+    from sciplan_kg.pipeline.outputs import write_atomic
+    from sciplan_kg.query.backends import OxigraphBackend
+
+    try:
+        data = encode(OxigraphBackend(store).run(q, {}))
+    except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
+        return False
+    write_atomic(_views(store_dir) / f"{q.name}.json", data)
+    return True
+
+
+def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
+    """A forked process's work: one answer; its exit status says whether it was written."""
+    from sciplan_kg.workers import die_with_parent
+
+    die_with_parent()
+    if not _answer(_read_only(store_dir), store_dir, q):
+        raise SystemExit(1)
+
+
+def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dict[str, bool]:
+    """Each query in a process of its own, forked by this thread, ``jobs`` at a time: the memory
+    of a 300,000-row answer goes back to the system with its process, so at most ``jobs``
+    answers are held at once, and opening the store costs milliseconds. (Not a Pool with
+    ``maxtasksperchild``: its replacement workers are forked by a helper thread, whose end
+    the parent-death signal of ``die_with_parent`` follows.)"""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    ctx = multiprocessing.get_context("fork")
+    waiting, running, done = list(todo), {}, {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs:
+                q = waiting.pop(0)
+                proc = ctx.Process(target=_answer_in_process, args=(store_dir, q), daemon=True)
+                proc.start()
+                running[proc.sentinel] = (proc, q.name)
+            for sentinel in wait(list(running)):
+                proc, name = running.pop(sentinel)  # type: ignore[call-overload]
+                proc.join()
+                done[name] = proc.exitcode == 0
+    finally:
+        for proc, _ in running.values():
+            proc.kill()
+            proc.join()
+    return done
+
+
+def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, hint: Path | None = None) -> list[str]:
+    """Evaluate the catalogue queries whose kept answer is missing or stale on the store in
+    ``store_dir`` (closed for writing) and keep the answers; returns their names. A store of
+    ``PARALLEL_FROM`` graphs or more is queried by one read-only process per core (``jobs``),
+    the largest answers first (by the size of the last ones, here or in the store ``hint``),
+    so that no worker is left alone with a long one at the end."""
+    folder = _views(store_dir)
+    queries = catalogue()
+    index = _index(folder)
+    todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
+    todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
+    jobs = jobs or len(os.sched_getaffinity(0))
+    if jobs > 1 and graphs >= PARALLEL_FROM and len(todo) > 1:
+        done = _in_processes(store_dir, todo, jobs)
+    else:
+        store = _read_only(store_dir)
+        done = {q.name: _answer(store, store_dir, q) for q in todo}
+        del store
+    made = sorted(name for name, ok in done.items() if ok)
+    if made:
+        _write_index(folder, {name: _entry(state, queries[name]) for name in made})
+    return made
+
+
+def _index(folder: Path) -> dict[str, Any]:
+    try:
+        index = json.loads((folder / INDEX).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}  # damaged: nothing is served, and the next answer kept writes it anew
+    if not isinstance(index, dict):
+        return {}
+    return {name: entry for name, entry in index.items() if isinstance(entry, dict)}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> list[str]:
+    """What a full load of the store does next (``store.sync``'s ``after_load``): keep every
+    catalogue query's answer, evaluated on the new store before it replaces the old."""
+    return compute(store_dir, state, graphs, hint=final)
+
+
+def sync_store(build: Path, views: bool = True, full_fraction: float | None = None) -> SyncResult:
+    """Bring the query store of ``build`` in step; after a full load (``views``) keep the
+    catalogue's answers."""
+    from sciplan_kg.store.sync import FULL_FRACTION, sync
+
+    fraction = FULL_FRACTION if full_fraction is None else full_fraction
+    return sync(build, full_fraction=fraction, after_load=after_load if views else None)
+
+
+def open_store(build: Path, views: bool = True) -> Any:
+    """The synced store of ``build``, opened for reading (answers kept after a full load)."""
+    from sciplan_kg.store.sync import open_store as open_synced
+
+    return open_synced(build, after_load=after_load if views else None)
+
+
+def keep_answers(build: Path) -> list[str]:
+    """Evaluate the catalogue queries whose answer the synced store of ``build`` does not keep
+    for its current state, and keep them (what a full load does; after a small change, to make
+    them all at once rather than at each query's first run). Returns their names."""
+    from sciplan_kg.store.sync import read_state, state_digest, store_path, sync
+
+    store_dir = store_path(build)
+    sync(build)
+    state = state_digest(store_dir)
+    return compute(store_dir, state, len(read_state(store_dir))) if state else []

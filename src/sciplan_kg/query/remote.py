@@ -1,0 +1,200 @@
+"""Talking to a SPARQL server: requests with one deadline, SPARQL JSON results checked, and
+telling people plainly what went wrong when the server does (uploading is
+``publish/load.py``'s, on top of this).
+
+Safe requests (PUT of a whole graph, queries) are retried with exponential backoff on connection
+errors and HTTP 5xx. Every request has one deadline (``timeout`` seconds) that its retries and
+their backoff count against: a server that never answers is given up after ``timeout``, not
+``timeout`` × tries. Only http:// and https:// URLs are requested (``netguard.check_url``);
+an answer that is not what the protocol says (not SPARQL JSON results, a binding without its
+type) is a RemoteError naming the URL, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sciplan_kg.errors import SciplanError
+from sciplan_kg.netguard import check_url
+
+RETRIES = 3
+BACKOFF = 0.5  # seconds, doubled after each try
+DEFAULT_TIMEOUT = 60.0  # seconds for each request, its retries included
+RESULTS_JSON = "application/sparql-results+json"
+_JSON_TYPES = (RESULTS_JSON, "application/json")
+_TERM_TYPES = ("uri", "literal", "typed-literal", "bnode")
+
+
+class RemoteError(SciplanError):
+    """A SPARQL server that cannot be reached, refuses a request or answers nonsense."""
+
+
+def remote_error(endpoint: str, what: str, exc: BaseException, seconds: float | None = None) -> RemoteError:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    reason = getattr(exc, "reason", None)
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            body = exc.read().decode("utf-8", "replace")[:300] if exc.fp else ""
+        except Exception:  # the connection is gone: the status says enough
+            body = ""
+        return RemoteError(f"{endpoint}: {what}: HTTP {exc.code} {exc.reason} {body}".strip())
+    if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError) or "timed out" in text.lower():
+        after = f"（{seconds:g} 秒）" if seconds else ""
+        within = f" after {seconds:g} s" if seconds else ""
+        return RemoteError(f"{endpoint}: 请求超时{after} / the request timed out{within} ({what})")
+    if isinstance(exc, ConnectionError) or isinstance(reason, (ConnectionError, OSError)):
+        return RemoteError(f"{endpoint}: 无法连接服务器 / cannot reach the server ({what}): {reason or text}")
+    return RemoteError(f"{endpoint}: {what}: {text}")
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, urllib.error.HTTPError):
+        return exc.code >= 500
+    return isinstance(exc, (urllib.error.URLError, ConnectionError, TimeoutError, OSError))
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are followed to http(s) URLs only (urllib would follow one to ftp:)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl} refused", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_Redirects)
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def _set_timeout(response: Any, seconds: float) -> None:
+    sock = getattr(getattr(response.fp, "raw", None), "_sock", None)
+    if sock is not None:
+        try:
+            sock.settimeout(max(seconds, 0.001))
+        except OSError:
+            pass
+
+
+def _once(request: urllib.request.Request, deadline: float) -> Answer:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("timed out")
+    with _OPENER.open(request, timeout=left) as response:
+        chunks = []
+        while True:  # read against the deadline: a server sending a byte a second is given up too
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("timed out")
+            _set_timeout(response, left)
+            chunk = response.read(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return Answer(response.status, response.headers.get("Content-Type", ""), b"".join(chunks))
+
+
+def request(
+    url: str,
+    what: str,
+    *,
+    seconds: float | None = None,
+    data: bytes | None = None,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    endpoint: str | None = None,
+) -> Answer:
+    """One HTTP request, retried on connection errors and 5xx with exponential backoff, the
+    tries and the waits between them within one deadline of ``seconds``; a 2xx answer or a
+    RemoteError naming ``endpoint`` (default: ``url``) and ``what``."""
+    seconds = seconds or DEFAULT_TIMEOUT
+    endpoint = endpoint or url
+    check_url(url, "URL")
+    deadline = time.monotonic() + seconds
+    delay = BACKOFF
+    attempt = 0
+    while True:
+        req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+        try:
+            answer = _once(req, deadline)
+        except SciplanError:
+            raise  # the network guard's refusal
+        except Exception as exc:
+            if attempt >= RETRIES or not _transient(exc) or delay >= deadline - time.monotonic():
+                raise remote_error(endpoint, what, exc, seconds) from exc  # no time for another try
+            time.sleep(delay)
+            delay *= 2
+            attempt += 1
+            continue
+        if not 200 <= answer.status < 300:
+            raise RemoteError(
+                f"{endpoint}: {what}: HTTP {answer.status} {answer.body[:300].decode('utf-8', 'replace')}"
+            )
+        return answer
+
+
+def malformed(endpoint: str, what: str, why: str) -> RemoteError:
+    return RemoteError(
+        f"{endpoint}: {what}: 服务器的回答不是 SPARQL JSON 结果 / "
+        f"the server's answer is not SPARQL JSON results ({why})"
+    )
+
+
+def select(
+    endpoint: str,
+    query: str,
+    what: str,
+    seconds: float | None = None,
+    default_graphs: Iterable[str] = (),
+) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
+    """Run a SELECT query on ``endpoint`` (SPARQL protocol, URL-encoded POST) and return its
+    variables and bindings, checked to be SPARQL JSON results: every binding a term with a
+    ``type`` and a ``value``."""
+    form = [("query", query)] + [("default-graph-uri", g) for g in default_graphs]
+    answer = request(
+        endpoint,
+        what,
+        seconds=seconds,
+        data=urllib.parse.urlencode(form).encode("utf-8"),
+        method="POST",
+        headers={"Accept": RESULTS_JSON, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    ctype = answer.content_type.split(";")[0].strip().lower()
+    if ctype not in _JSON_TYPES:
+        raise malformed(endpoint, what, f"Content-Type {ctype or 'missing'}")
+    try:
+        doc = json.loads(answer.body)
+    except (ValueError, RecursionError) as exc:
+        raise malformed(endpoint, what, f"JSON: {exc}") from exc
+    head = doc.get("head") if isinstance(doc, dict) else None
+    results = doc.get("results") if isinstance(doc, dict) else None
+    names = head.get("vars") if isinstance(head, dict) else None
+    rows = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(names, list) or not all(isinstance(v, str) for v in names):
+        raise malformed(endpoint, what, "no head.vars list")
+    if not isinstance(rows, list):
+        raise malformed(endpoint, what, "no results.bindings list")
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise malformed(endpoint, what, f"binding {i + 1} is not an object")
+        for name, term in row.items():
+            if (
+                not isinstance(term, dict)
+                or term.get("type") not in _TERM_TYPES
+                or not isinstance(term.get("value"), str)
+                or not all(isinstance(term.get(k, ""), str) for k in ("xml:lang", "datatype"))
+            ):
+                raise malformed(endpoint, what, f"binding {i + 1}: ?{name} is not a term with a type and a value")
+    return names, rows

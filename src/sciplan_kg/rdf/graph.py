@@ -1,0 +1,347 @@
+"""Resolved records and registries → asserted RDF triples. No blank nodes: everything a
+person may refer to has an IRI from :mod:`.iris`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+
+from sciplan_kg.extract.records import Measure, PlanRecord, Span, Target
+from sciplan_kg.rdf import iris
+from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, LEVELS, MAPPINGS, OA, SK
+from sciplan_kg.resolve.registry import Registry
+
+_BODY_EN = (
+    ("人民政府办公室", "People's Government General Office"),
+    ("人民政府办公厅", "People's Government General Office"),
+    ("政府办公室", "Government General Office"),
+    ("人民政府", "People's Government"),
+)
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(
+        Decimal(repr(value)).normalize() if value != int(value) else Decimal(int(value)), datatype=XSD.decimal
+    )
+
+
+def _year(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def _labels(g: Graph, node: URIRef, zh_text: str, en_text: str) -> None:
+    g.add((node, RDFS.label, zh(zh_text)))
+    g.add((node, RDFS.label, en(en_text)))
+
+
+# ------------------------------------------------------------------------------ registries
+
+
+def _concept(g: Graph, node: URIRef, cls: URIRef, scheme: URIRef, notation: str, zh_text: str, en_text: str) -> URIRef:
+    """A SKOS concept of one of the registries' schemes, labelled in both languages."""
+    g.add((node, RDF.type, cls))
+    g.add((node, SKOS.inScheme, scheme))
+    g.add((node, SKOS.notation, Literal(notation)))
+    g.add((node, SKOS.prefLabel, zh(zh_text)))
+    g.add((node, SKOS.prefLabel, en(en_text)))
+    _labels(g, node, zh_text, en_text)
+    return node
+
+
+def registry_graph(reg: Registry) -> Graph:
+    """The curated registries as RDF: areas, directives, national measures, target groups,
+    agency types. Each fact here is reference data, marked with its source."""
+    g = Graph()
+    for key, group in sorted(reg.groups.items()):
+        _concept(g, iris.target_group(key), SK.TargetGroup, SK.TargetGroups, key, group["zh"], group["en"])
+    for m in reg.measures:
+        node = _concept(g, iris.national_measure(m.key), SK.NationalMeasure, SK.NationalMeasures, m.key, m.zh, m.en)
+        g.add((node, SK.ordinal, Literal(m.no)))
+        g.add((node, SK.partOf, iris.directive("guofa-2021-9")))
+        if m.group:
+            g.add((node, SK.targetGroup, iris.target_group(m.group)))
+    for key, cat in sorted(reg.categories.items()):
+        node = _concept(g, iris.agency_category(key), SK.AgencyType, SK.AgencyTypes, key, cat["zh"], cat["en"])
+        g.add((node, SKOS.topConceptOf, SK.AgencyTypes))
+    for key, t in sorted(reg.types.items()):
+        node = _concept(g, iris.agency_type(key), SK.AgencyType, SK.AgencyTypes, key, t["zh"], t["en"])
+        g.add((node, SKOS.broader, iris.agency_category(t["category"])))
+    for a in reg.areas.values():
+        node = iris.area(a.slug)
+        g.add((node, RDF.type, SK.AdministrativeArea))
+        _labels(g, node, a.zh, a.en)
+        g.add((node, SK.level, LEVELS.get(a.level, SK.National) if a.level != "national" else SK.National))
+        if a.parent and a.parent in reg.areas:
+            g.add((node, SK.withinArea, iris.area(reg.areas[a.parent].slug)))
+    for d in reg.directives.values():
+        node = iris.directive(d.key)
+        g.add((node, RDF.type, SK.ParentDirective if d.is_literacy_plan else SK.PolicyDocument))
+        g.add((node, ELI.title, zh(d.titles[0])))
+        _labels(g, node, d.number or d.titles[0], d.label_en)
+        if d.number:
+            g.add((node, ELI.id_local, Literal(d.number)))
+        g.add((node, SK.level, LEVELS[d.level]))
+        area = reg.areas.get(d.area)
+        if area:
+            g.add((node, SK.area, iris.area(area.slug)))
+        body = iris.body(d.issuer)
+        g.add((node, ELI.passed_by, body))
+        g.add((body, RDF.type, SK.IssuingBody))
+        _labels(g, body, d.issuer, d.issuer_en)
+        if d.issued:
+            g.add((node, ELI.date_document, Literal(d.issued, datatype=XSD.date)))
+        if d.published:
+            g.add((node, SK.datePublished, Literal(d.published, datatype=XSD.date)))
+        for parent in d.parents:
+            g.add((node, SK.implements, iris.directive(parent)))
+        for t in d.targets:
+            target = iris.child(node, "target", str(t["year"]))
+            g.add((node, SK.literacyTarget, target))
+            _target_node(g, target, SK.LiteracyTarget, float(t["value"]), "%", t["comparator"], t["year"])
+        if d.baseline:
+            b = iris.child(node, "baseline", str(d.baseline["year"]))
+            g.add((node, SK.baseline, b))
+            _target_node(g, b, SK.Baseline, float(d.baseline["value"]), "%", "eq", d.baseline["year"])
+        g.add((node, SK.registrySource, Literal(d.source)))
+    return g
+
+
+def _target_node(
+    g: Graph, node: URIRef, cls: URIRef, value: float, unit: str, comparator: str, year: int | None
+) -> None:
+    g.add((node, RDF.type, cls))
+    g.add((node, SK.value, _decimal(value)))
+    g.add((node, SK.unit, Literal(unit)))
+    g.add((node, SK.comparator, COMPARATORS[comparator]))
+    if year:
+        g.add((node, SK.year, _year(year)))
+
+
+# ------------------------------------------------------------------------------ one plan
+
+
+class PlanGraph:
+    """Builds the triples of one resolved plan."""
+
+    def __init__(self, rec: PlanRecord, reg: Registry, text: str) -> None:
+        self.rec = rec
+        self.text = text
+        self.reg = reg
+        self.g = Graph(store="SimpleMemory")
+        area = reg.area(rec.place)
+        self.place_slug = area.slug if area else (rec.place or rec.source.rsplit(".", 1)[0])
+        self.place_en = area.en if area else (rec.place or "")
+        self.plan = iris.plan(self.place_slug, rec.period, (rec.issued or rec.source)[:10])
+        self.source = iris.source(rec.sha256)
+
+    def build(self) -> Graph:
+        self._source()
+        self._plan()
+        self._agencies()
+        for measure in self.rec.measures:
+            self._measure(measure)
+        return self.g
+
+    # -- pieces -----------------------------------------------------------------------------
+    def _span(self, item: URIRef, span: Span, quote: str) -> None:
+        g = self.g
+        node = URIRef(str(item) + "/span")
+        position = URIRef(str(node) + "/position")
+        text = URIRef(str(node) + "/quote")
+        g.add((item, PROV.wasDerivedFrom, node))
+        g.add((node, RDF.type, OA.SpecificResource))
+        g.add((node, OA.hasSource, self.source))
+        g.add((node, OA.hasSelector, position))
+        g.add((node, OA.hasSelector, text))
+        g.add((node, SK.line, Literal(span.line)))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(span.start)))
+        g.add((position, OA.end, Literal(span.end)))
+        g.add((text, RDF.type, OA.TextQuoteSelector))
+        g.add((text, OA.exact, Literal(quote)))
+
+    def _source(self) -> None:
+        g, rec = self.g, self.rec
+        g.add((self.source, RDF.type, SK.SourceFile))
+        g.add((self.source, SK.fileName, Literal(rec.source)))
+        g.add((self.source, SK.sha256, Literal(rec.sha256)))
+        g.add((self.source, SK.characters, Literal(rec.length)))
+        _labels(g, self.source, rec.source, rec.source)
+
+    def _plan(self) -> None:
+        g, rec, plan = self.g, self.rec, self.plan
+        g.add((plan, RDF.type, SK.ImplementationPlan))
+        g.add((plan, SK.sourceFile, self.source))
+        title = rec.title or rec.source
+        g.add((plan, ELI.title, zh(title)))
+        period = f" ({rec.period[0]}–{rec.period[1]})" if rec.period else ""
+        _labels(g, plan, title, f"{self.place_en or title} scientific literacy implementation plan{period}")
+        if rec.title_span:
+            self._span(plan, rec.title_span, self._quote(rec.title_span))
+        if rec.doc_number:
+            g.add((plan, ELI.id_local, Literal(rec.doc_number)))
+        if rec.issued:
+            g.add((plan, ELI.date_document, Literal(rec.issued, datatype=XSD.date)))
+        if rec.period:
+            g.add((plan, SK.periodStart, _year(rec.period[0])))
+            g.add((plan, SK.periodEnd, _year(rec.period[1])))
+        if rec.level:
+            g.add((plan, SK.level, LEVELS.get(rec.level, SK.County)))
+        self._area(plan)
+        if rec.issuer:
+            body = iris.body(rec.issuer.strip())
+            g.add((plan, ELI.passed_by, body))
+            g.add((body, RDF.type, SK.IssuingBody))
+            name = rec.issuer.strip()
+            g.add((body, RDFS.label, zh(name)))
+            g.add((body, RDFS.label, en(self._body_en(name))))
+        for ref in rec.directives:
+            d = self.reg.directives.get(ref.directive or "")
+            if d is not None:
+                node = iris.directive(d.key)
+                parent = d.is_literacy_plan
+            else:
+                node = iris.document(ref.number or ref.title or "")
+                parent = "科学素质" in (ref.title or "")
+                g.add((node, RDF.type, SK.ParentDirective if parent else SK.PolicyDocument))
+                if ref.title:
+                    g.add((node, ELI.title, zh(ref.title)))
+                    g.add((node, RDFS.label, zh(ref.number or ref.title)))
+                    g.add((node, RDFS.label, en(ref.number or ref.title)))
+                if ref.number:
+                    g.add((node, ELI.id_local, Literal(ref.number)))
+            g.add((plan, ELI.cites, node))
+            if parent:
+                g.add((plan, SK.implements, node))
+        if rec.literacy_target:
+            target = iris.child(plan, "target", "literacy")
+            g.add((plan, SK.literacyTarget, target))
+            self._target(target, SK.LiteracyTarget, rec.literacy_target)
+        if rec.baseline:
+            b = rec.baseline
+            node = iris.child(plan, "baseline", str(b.year))
+            g.add((plan, SK.baseline, node))
+            self._target(node, SK.Baseline, b)
+            if b.gain is not None and b.gain_since is not None:
+                g.add((node, SK.gain, _decimal(b.gain)))
+                g.add((node, SK.gainSince, _year(b.gain_since)))
+
+    def _body_en(self, name: str) -> str:
+        for suffix, english in _BODY_EN:
+            if name.endswith(suffix) and self.place_en:
+                return f"{self.place_en} {english}"
+        return name
+
+    def _area(self, plan: URIRef) -> None:
+        g, rec = self.g, self.rec
+        if not rec.place:
+            return
+        area = self.reg.area(rec.place)
+        node = iris.area(self.place_slug)
+        g.add((plan, SK.area, node))
+        if area is None:
+            g.add((node, RDF.type, SK.AdministrativeArea))
+            g.add((node, RDFS.label, zh(rec.place)))
+            g.add((node, RDFS.label, en(rec.place)))
+            if rec.level:
+                g.add((node, SK.level, LEVELS.get(rec.level, SK.County)))
+
+    def _target(self, node: URIRef, cls: URIRef, t: Target) -> None:
+        _target_node(self.g, node, cls, t.value, t.unit, t.comparator, t.year)
+        self.g.add((node, SK.quote, zh(t.quote)))
+        if t.period:
+            self.g.add((node, SK.periodStart, _year(t.period[0])))
+            self.g.add((node, SK.periodEnd, _year(t.period[1])))
+        if t.frequency:
+            self.g.add((node, SK.frequency, zh(t.frequency)))
+        self._span(node, t.span, self._quote(t.span))  # the file's words (t.quote: without invisible characters)
+
+    def _agencies(self) -> None:
+        g = self.g
+        area = iris.area(self.place_slug)
+        for a in self.rec.agencies:
+            node = iris.agency(self.place_slug, a.key)
+            g.add((node, RDF.type, SK.CollectiveAgency if a.collective else SK.Agency))
+            g.add((node, RDFS.label, zh(a.zh)))
+            g.add((node, SKOS.prefLabel, zh(a.zh)))
+            g.add((node, RDFS.label, en(self._agency_en(a.key, a.zh, a.type))))
+            for written in sorted(set(a.written)):
+                if written != a.zh:
+                    g.add((node, SKOS.altLabel, zh(written)))
+            g.add((node, SK.agencyType, iris.agency_type(a.type)))
+            g.add((node, SK.area, area))
+            g.add((node, SK.registered, Literal(a.registered)))
+
+    def _agency_en(self, key: str, name: str, type_key: str) -> str:
+        tpl = next((t for t in self.reg.agencies if t.key == key), None)
+        if tpl is not None:
+            return f"{self.place_en} {tpl.en}" if not tpl.collective else f"{tpl.en} ({self.place_en})"
+        pattern = next((p for p in self.reg.patterns if p.type == type_key), None)
+        return f"{name} ({pattern.en if pattern else 'unregistered agency'})"
+
+    def _measure(self, m: Measure) -> None:
+        g = self.g
+        node = iris.child(self.plan, m.kind, str(m.no))
+        g.add((node, RDF.type, SK.Action if m.kind == "action" else SK.Project))
+        g.add((node, SK.inPlan, self.plan))
+        g.add((node, SK.ordinal, Literal(m.no)))
+        g.add((node, RDFS.label, zh(m.title)))
+        if m.national:
+            g.add((node, SK.correspondsTo, iris.national_measure(m.national)))
+        if m.mapping:
+            g.add((node, SK.mappingKind, MAPPINGS[m.mapping]))
+        self._span(node, m.span, self._quote(m.span))
+        self._responsibilities(node, m.assignments)
+        for t in m.tasks:
+            task = iris.child(node, "task", str(t.no))
+            g.add((task, RDF.type, SK.Task))
+            g.add((task, SK.inMeasure, node))
+            g.add((task, SK.ordinal, Literal(t.no)))
+            g.add((task, RDFS.label, zh(t.title)))
+            g.add((task, SK.text, zh(t.text)))
+            self._span(task, t.span, self._quote(t.span))
+            self._responsibilities(task, t.assignments)
+            for n, target in enumerate(t.targets, start=1):
+                target_node = iris.child(task, "target", str(n))
+                g.add((task, SK.target, target_node))
+                self._target(target_node, SK.TaskTarget, target)
+
+    def _responsibilities(self, item: URIRef, assignments: list) -> None:
+        g = self.g
+        seen: set[tuple[str, str]] = set()
+        for a in assignments:
+            role = SK.LeadRole if a.role == "lead" else SK.SupportRole
+            prop = SK.leadAgency if a.role == "lead" else SK.supportAgency
+            for mention in a.mentions:
+                if mention.agency is None:
+                    continue
+                agency = iris.agency(self.place_slug, mention.agency)
+                node = iris.child(item, a.role, mention.agency)
+                g.add((node, SK.writtenAs, zh(mention.written)))
+                if (a.role, mention.agency) in seen:
+                    continue  # a name listed twice counts once
+                seen.add((a.role, mention.agency))
+                g.add((item, prop, agency))
+                g.add((node, RDF.type, SK.Responsibility))
+                g.add((node, SK.forItem, item))
+                g.add((node, SK.agency, agency))
+                g.add((node, SK.role, role))
+                self._span(node, mention.span, self._quote(mention.span))
+
+    def _quote(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+
+def plan_graph(rec: PlanRecord, reg: Registry, text: str) -> Graph:
+    """The asserted triples of one resolved plan; ``text`` is its decoded file text, for quotes."""
+    return PlanGraph(rec, reg, text).build()

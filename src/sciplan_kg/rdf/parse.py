@@ -1,0 +1,109 @@
+"""Reading RDF files back into graphs (a build folder is read by ``pipeline.folder``).
+
+Every parse error names the file and, where the parser says, the line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Graph
+
+from sciplan_kg.errors import InputError
+from sciplan_kg.paths import ONTOLOGY_FILE
+
+_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".nq": "nquads",
+}
+
+
+def rdf_format(path: Path) -> str:
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            path,
+            f"不认识的 RDF 文件类型 / unknown RDF file type '{path.suffix}' (use one of {sorted(_FORMATS)})",
+        )
+    return fmt
+
+
+def parse_file(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one RDF file; a syntax error becomes an InputError with the file and line."""
+    g = into if into is not None else Graph()
+    fmt = rdf_format(path)
+    if not path.is_file():
+        raise InputError(path, "找不到文件 / no such file")
+    try:
+        if fmt in ("trig", "nquads"):
+            from rdflib import Dataset
+
+            ds = Dataset()
+            ds.parse(path, format=fmt)
+            for s, p, o, _ in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
+        elif fmt == "json-ld":
+            _parse_jsonld(path, g)
+        else:
+            g.parse(path, format=fmt)
+    except InputError:
+        raise
+    except Exception as exc:  # rdflib raises many types; all mean "this file is not valid RDF"
+        message = str(exc).strip().splitlines()
+        text = " ".join(m.strip() for m in message if m.strip())[:300] or type(exc).__name__
+        m = re.search(r"line[ :]+(\d+)", str(exc), re.IGNORECASE)
+        raise InputError(path, f"RDF 语法错误 / invalid {fmt}: {text}", int(m.group(1)) if m else None) from exc
+    return g
+
+
+def _parse_jsonld(path: Path, g: Graph) -> None:
+    """A JSON-LD file, refused when it names a context by IRI (remote or relative): the parser
+    would fetch it. The bytes checked are the bytes parsed."""
+    import json
+
+    from sciplan_kg.netguard import remote_contexts
+
+    data = path.read_bytes()
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(path, f"JSON 格式错误 / malformed JSON: {getattr(exc, 'msg', exc)}", line) from exc
+    named = remote_contexts(doc)
+    if named:
+        raise InputError(
+            path,
+            f"不获取远程 JSON-LD @context（{named[0]}）：请把上下文内联到文件中 / a JSON-LD @context named by "
+            f"IRI is not fetched ({', '.join(named[:3])}): inline the context in the file",
+        )
+    g.parse(data=data, format="json-ld", publicID=path.absolute().as_uri())
+
+
+def parse_files(files: list[Path], into: Graph | None = None) -> Graph:
+    """The triples of several RDF files in one graph."""
+    g = into if into is not None else Graph()
+    for f in files:
+        parse_file(f, g)
+    return g
+
+
+def load_ontology() -> Graph:
+    return parse_file(ONTOLOGY_FILE)
+
+
+def union(graphs: dict[str, Graph], with_ontology: bool = True) -> Graph:
+    g = Graph()
+    for part in graphs.values():
+        g += part
+    if with_ontology:
+        g += load_ontology()
+    return g

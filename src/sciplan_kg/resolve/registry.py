@@ -1,0 +1,248 @@
+"""The curated registries in ``data/registry/``: agencies, directives, areas, national measures.
+
+These are reference data kept by hand (documented in each TOML file), loaded once and
+looked up by the resolve step and the RDF builder.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sciplan_kg.errors import InputError
+from sciplan_kg.paths import REGISTRY_DIR
+from sciplan_kg.read.text import fold, title_key
+
+LEVEL_CHAR = {
+    "county": "县",
+    "district": "区",
+    "city": "市",
+    "prefecture": "市",
+    "province": "省",
+}
+_PLACE_CHARS = "县区市州旗盟省"
+
+
+def level_char(place: str | None, level: str | None) -> str:
+    """The character a jurisdiction's bodies carry in front of their names: 县 in a county
+    (县科协), 区 in a district, 州 in an autonomous prefecture (州教育局)."""
+    if place and place[-1] in _PLACE_CHARS:
+        return place[-1]
+    return LEVEL_CHAR.get(level or "", "县")
+
+
+@dataclass(frozen=True)
+class AgencyTemplate:
+    key: str
+    type: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...]
+    collective: bool = False
+
+
+@dataclass(frozen=True)
+class AgencyPattern:
+    regex: re.Pattern[str]
+    type: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Directive:
+    key: str
+    number: str | None
+    titles: tuple[str, ...]
+    label_en: str
+    kind: str
+    level: str
+    area: str
+    issuer: str
+    issuer_en: str
+    parents: tuple[str, ...]
+    source: str
+    issued: str | None = None
+    published: str | None = None
+    baseline: dict[str, Any] | None = None
+    targets: tuple[dict[str, Any], ...] = ()
+    measures_replaced: tuple[dict[str, str], ...] = ()
+
+    @property
+    def is_literacy_plan(self) -> bool:
+        return self.kind.startswith("literacy")
+
+
+@dataclass(frozen=True)
+class Area:
+    zh: str
+    slug: str
+    en: str
+    level: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class NationalMeasure:
+    key: str
+    kind: str
+    no: int
+    zh: str
+    en: str
+    stems: tuple[str, ...]
+    group: str | None
+
+
+@dataclass
+class Registry:
+    categories: dict[str, dict[str, str]]
+    types: dict[str, dict[str, str]]
+    agencies: list[AgencyTemplate]
+    patterns: list[AgencyPattern]
+    directives: dict[str, Directive]
+    areas: dict[str, Area]
+    groups: dict[str, dict[str, str]]
+    measures: list[NationalMeasure]
+    _alias_cache: dict[str, dict[str, AgencyTemplate]] = field(default_factory=dict)
+
+    # -- agencies -------------------------------------------------------------------------
+    def aliases(self, level_char: str) -> dict[str, AgencyTemplate]:
+        """Every written form → template, for a jurisdiction whose level character is given."""
+        if level_char not in self._alias_cache:
+            table: dict[str, AgencyTemplate] = {}
+            for tpl in self.agencies:
+                for alias in tpl.aliases:
+                    table.setdefault(name_key(alias.replace("{L}", level_char)), tpl)
+            self._alias_cache[level_char] = table
+        return self._alias_cache[level_char]
+
+    def match_agency(self, written: str, level_char: str) -> AgencyTemplate | None:
+        """Resolve a written name in a jurisdiction: as written, with the jurisdiction's level
+        character put in front (科协 → 县科协), then without a bracketed tail."""
+        table = self.aliases(level_char)
+        name = name_key(written)
+        for candidate in name_candidates(name, level_char):
+            if candidate in table:
+                return table[candidate]
+        return None
+
+    def match_pattern(self, written: str) -> AgencyPattern | None:
+        name = name_key(written)
+        for pattern in self.patterns:
+            if pattern.regex.match(name):
+                return pattern
+        return None
+
+    # -- directives -----------------------------------------------------------------------
+    def match_directive(self, number: str | None, title: str | None) -> Directive | None:
+        if number:
+            key = number_key(number)
+            for d in self.directives.values():
+                if d.number and number_key(d.number) == key:
+                    return d
+        if title:
+            key = title_key(title)
+            for d in self.directives.values():
+                if any(title_key(t) == key for t in d.titles):
+                    return d
+        return None
+
+    def area(self, zh: str | None) -> Area | None:
+        return self.areas.get(zh) if zh else None
+
+
+def name_candidates(name: str, level_char: str) -> list[str]:
+    out = [name]
+    if not name.startswith((level_char, "各", "团")):
+        out.append(level_char + name)
+    bare = re.sub(r"\(.*?\)$", "", name)
+    if bare != name and bare:
+        out.append(bare)
+        if not bare.startswith((level_char, "各", "团")):
+            out.append(level_char + bare)
+    return out
+
+
+def name_key(name: str) -> str:
+    """An agency name folded for comparison: punctuation folded, whitespace dropped."""
+    return re.sub(r"\s+", "", fold(name))
+
+
+def number_key(number: str) -> str:
+    return re.sub(r"\s+", "", fold(number))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise InputError(path, f"无法读取登记表 / cannot read the registry: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = None
+        m = re.search(r"line (\d+)", str(exc))
+        if m:
+            line = int(m.group(1))
+        raise InputError(path, f"登记表格式错误 / malformed registry: {exc}", line) from exc
+
+
+@cache
+def load_registry(directory: Path = REGISTRY_DIR) -> Registry:
+    agencies = _read(directory / "agencies.toml")
+    directives = _read(directory / "directives.toml")
+    areas = _read(directory / "areas.toml")
+    measures = _read(directory / "measures.toml")
+    return Registry(
+        categories=agencies["categories"],
+        types=agencies["types"],
+        agencies=[
+            AgencyTemplate(
+                key=a["key"],
+                type=a["type"],
+                zh=a["zh"],
+                en=a["en"],
+                aliases=tuple(a["aliases"]),
+                collective=bool(a.get("collective", False)),
+            )
+            for a in agencies["agency"]
+        ],
+        patterns=[AgencyPattern(re.compile(p["regex"]), p["type"], p["en"]) for p in agencies.get("pattern", [])],
+        directives={
+            d["key"]: Directive(
+                key=d["key"],
+                number=d.get("number"),
+                titles=tuple(d["titles"]),
+                label_en=d["label_en"],
+                kind=d["kind"],
+                level=d["level"],
+                area=d["area"],
+                issuer=d["issuer"],
+                issuer_en=d["issuer_en"],
+                parents=tuple(d.get("parents", [])),
+                source=d["source"],
+                issued=d.get("issued"),
+                published=d.get("published"),
+                baseline=d.get("baseline"),
+                targets=tuple(d.get("targets", [])),
+                measures_replaced=tuple(d.get("measures_replaced", [])),
+            )
+            for d in directives["directive"]
+        },
+        areas={a["zh"]: Area(a["zh"], a["slug"], a["en"], a["level"], a.get("parent")) for a in areas["area"]},
+        groups=measures["groups"],
+        measures=[
+            NationalMeasure(
+                key=m["key"],
+                kind=m["kind"],
+                no=m["no"],
+                zh=m["zh"],
+                en=m["en"],
+                stems=tuple(m["stems"]),
+                group=m.get("group"),
+            )
+            for m in measures["measure"]
+        ],
+    )

@@ -1,0 +1,171 @@
+"""The remote path against a real Oxigraph server started here on 127.0.0.1: load, query with
+the same rows as locally (with and without a union default graph), replace one plan, and a
+server that is down."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from sciplan_kg.cli import main
+from sciplan_kg.errors import QueryError
+from sciplan_kg.pipeline.build import BuildResult
+from sciplan_kg.pipeline.dataset import REGISTRY_GRAPH, load_dataset
+from sciplan_kg.publish.load import load, store_endpoint
+from sciplan_kg.publish.serve import oxigraph_binary
+from sciplan_kg.query import catalogue, run_query
+from sciplan_kg.query.remote import RemoteError
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_oxigraph(*extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}/query"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{endpoint}?query=ASK%7B%7D", timeout=1).read()
+            return proc, endpoint
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("oxigraph did not start")
+
+
+@pytest.fixture(scope="module", params=["plain", "union-default-graph"])
+def server(request: pytest.FixtureRequest, five: BuildResult) -> Iterator[str]:
+    extra = ("--union-default-graph",) if request.param == "union-default-graph" else ()
+    proc, endpoint = start_oxigraph(*extra)
+    try:
+        assert main(["load", "--data", str(five.out), "--endpoint", endpoint]) == 0
+        yield endpoint
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _rows(result) -> list[str]:
+    import json
+
+    return sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in result.rows)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_remote_rows_equal_local_rows(name: str, server: str, five: BuildResult, five_graph: Graph) -> None:
+    assert _rows(run_query(name, endpoint=server)) == _rows(run_query(name, five_graph))
+
+
+def test_parameters_are_bound_remotely_as_terms(server: str, five_graph: Graph) -> None:
+    plan = run_query("plans", five_graph).rows[0]["plan"]
+    remote = run_query("tasks", params={"plan": plan}, endpoint=server).rows
+    assert remote and {r["plan"] for r in remote} == {plan}
+
+
+def test_string_values_with_sparql_syntax_stay_data(server: str, five_graph: Graph, tmp_path: Path) -> None:
+    rq = tmp_path / "needle.rq"
+    rq.write_text(
+        "#+ summary_zh: 含某字符串的任务数\n#+ summary_en: tasks containing a string\n#+ description: test\n"
+        "#+ param: needle | string | (none) | text to look for\n#+ columns: n\n"
+        "PREFIX sk: <https://w3id.org/sciplan-kg/ontology#>\n"
+        "SELECT (COUNT(?t) AS ?n) WHERE { ?t sk:text ?text . FILTER(CONTAINS(STR(?text), ?needle)) }\n",
+        encoding="utf-8",
+    )
+    evil = '科普" ) } } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o . FILTER("'
+    for kwargs in ({"endpoint": server}, {"data": five_graph}):
+        assert run_query(str(rq), params={"needle": evil}, **kwargs).rows == [{"n": 0}]
+        assert run_query(str(rq), params={"needle": "科普"}, **kwargs).rows[0]["n"] > 0
+    assert run_query("plans", endpoint=server).rows, "the server still holds the graph"
+
+
+def test_replacing_a_plan_replaces_its_graph_only(five: BuildResult) -> None:
+    proc, endpoint = start_oxigraph()
+    try:
+        named = load_dataset(five.out)
+        load(endpoint, named)
+        plan_graphs = sorted(g for g in named if "/graph/plan/" in str(g))
+        target, other = plan_graphs[0], plan_graphs[1]
+        replacement = Graph()
+        replacement.add((URIRef(str(target) + "#marker"), URIRef("urn:p"), Literal("新版本")))
+        load(endpoint, {target: replacement})
+
+        def count(graph: URIRef) -> int:
+            q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            url = endpoint + "?" + urllib.parse.urlencode({"query": q})
+            req = urllib.request.Request(url, headers={"Accept": "text/csv"})
+            return int(urllib.request.urlopen(req, timeout=10).read().decode().split()[-1])
+
+        assert count(target) == 1
+        assert count(other) == len(named[other])
+        assert count(REGISTRY_GRAPH) == len(named[REGISTRY_GRAPH])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_server_down_is_a_clear_error(capsys: pytest.CaptureFixture[str], five: BuildResult) -> None:
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    with pytest.raises((RemoteError, QueryError)):
+        run_query("plans", endpoint=endpoint)
+    assert main(["query", "plans", "--endpoint", endpoint]) == 2
+    assert main(["load", "--data", str(five.out), "--endpoint", endpoint]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach the server" in err and "Traceback" not in err
+
+
+def test_store_endpoint_guess() -> None:
+    assert store_endpoint("http://127.0.0.1:7878/query") == "http://127.0.0.1:7878/store"
+    assert store_endpoint("http://localhost:8890/sparql") == "http://localhost:8890/sparql-graph-crud"
+    assert store_endpoint("http://localhost:3030/ds/query") == "http://localhost:3030/ds/data"
+
+
+def test_serve_prepares_a_store(five: BuildResult, tmp_path: Path) -> None:
+    from sciplan_kg.publish.serve import prepare_store
+
+    location = prepare_store(five.out, tmp_path / "ox")
+    assert any(location.iterdir())
+
+
+# ---- another server (Virtuoso through `make virtuoso-test`), only when SCIPLAN_SPARQL_ENDPOINT is set
+
+EXTERNAL = os.environ.get("SCIPLAN_SPARQL_ENDPOINT")
+
+
+@pytest.fixture(scope="module")
+def external(five: BuildResult) -> str:
+    if not EXTERNAL:
+        pytest.skip("SCIPLAN_SPARQL_ENDPOINT is not set (make virtuoso-test sets it)")
+    host = urllib.parse.urlsplit(EXTERNAL).hostname
+    assert host in ("127.0.0.1", "localhost", "::1"), "tests only reach servers on this machine"
+    assert main(["load", "--data", str(five.out), "--endpoint", EXTERNAL]) == 0
+    return EXTERNAL
+
+
+# Virtuoso 7.2.5 (Debian bookworm) drops the rows of a directive reached through a title-only
+# parent in directive-chain (sk:implements+ over two named graphs); the data is there (checked
+# by hand) and Oxigraph and rdflib agree. Recorded here so the gap stays visible.
+KNOWN_EXTERNAL_GAPS = {"directive-chain": "Virtuoso 7.2.5 loses the row of a title-only parent directive"}
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_external_rows_equal_local_rows(name: str, external: str, five_graph: Graph) -> None:
+    if name in KNOWN_EXTERNAL_GAPS:
+        pytest.xfail(KNOWN_EXTERNAL_GAPS[name])
+    assert _rows(run_query(name, endpoint=external)) == _rows(run_query(name, five_graph))

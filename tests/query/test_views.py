@@ -1,0 +1,191 @@
+"""Kept answers of the catalogue queries (query/views.py): served only when they are exactly what
+evaluating the query on the store gives, and made anew whenever the store changes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sciplan_kg.cli import main
+from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.pipeline.build import BuildResult, build
+from sciplan_kg.query import backend, catalogue, find_query, kept
+from sciplan_kg.query.kept import keep_answers
+from sciplan_kg.query.kept import sync_store as sync
+from sciplan_kg.query.run import QueryResult
+from sciplan_kg.store.sync import state_digest, store_path
+
+CATALOGUE = catalogue()
+
+
+@pytest.fixture(scope="module")
+def five_store(five: BuildResult) -> Path:
+    sync(five.out)
+    return five.out
+
+
+def _served(build_dir: Path, name: str, params: dict[str, str] | None = None) -> QueryResult | None:
+    store_dir = store_path(build_dir)
+    return kept.read(store_dir, state_digest(store_dir), CATALOGUE[name], params or {})
+
+
+def _types(result: QueryResult) -> list[list[type]]:
+    return [[type(v) for v in r.values()] for r in result.rows]
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_kept_answer_equals_evaluation(name: str, five_store: Path) -> None:
+    answer = _served(five_store, name)
+    assert answer is not None, f"{name}: no current answer kept after a sync"
+    served = backend(five_store).run(CATALOGUE[name], {})
+    evaluated = backend(five_store, views=False).run(CATALOGUE[name], {})
+    assert served.columns == evaluated.columns == answer.columns
+    assert served.rows == evaluated.rows == answer.rows
+    # the same types too (1 and True, 1 and 1.0 are equal in Python)
+    assert _types(served) == _types(evaluated)
+
+
+def test_parameters_other_than_the_defaults_are_evaluated(five_store: Path) -> None:
+    assert _served(five_store, "similar-tasks", {"minScore": "0.9"}) is None
+    assert _served(five_store, "co-responsibility", {"minTasks": "2"}) is None
+    default = next(p.default for p in CATALOGUE["similar-tasks"].params if p.name == "minScore")
+    assert _served(five_store, "similar-tasks", {"minScore": str(default)}) is not None, "the defaults, given"
+
+
+SELECTING = [(n, p) for n, q in sorted(CATALOGUE.items()) for p in sorted(kept.selecting_names(q))]
+
+
+@pytest.mark.parametrize(("name", "param"), SELECTING)
+def test_a_selecting_parameter_is_served_from_the_whole_answer(name: str, param: str, five_store: Path) -> None:
+    """-p plan IRI (-p task IRI): the rows of the kept answer that hold it, as evaluation gives
+    them; with another parameter changed too, evaluated."""
+    whole = backend(five_store).run(CATALOGUE[name], {}).rows
+    value = sorted({str(r[param]) for r in whole})[-1]
+    served = _served(five_store, name, {param: value})
+    assert served is not None
+    evaluated = backend(five_store, views=False).run(CATALOGUE[name], {param: value})
+    assert served.rows == evaluated.rows and served.rows
+    assert backend(five_store).run(CATALOGUE[name], {param: value}).rows == evaluated.rows
+    assert _served(five_store, name, {param: "https://w3id.org/sciplan-kg/id/plan/none"}).rows == []  # type: ignore[union-attr]
+    other = next((p for p in CATALOGUE[name].params if p.name != param and p.default is not None), None)
+    if other is not None:
+        assert _served(five_store, name, {param: value, other.name: "7"}) is None
+
+
+def test_an_edited_query_is_evaluated(five_store: Path) -> None:
+    q = CATALOGUE["plans"]
+    edited = replace(q, text=q.text.replace("ORDER BY", "# edited\nORDER BY"))
+    store_dir = store_path(five_store)
+    assert kept.read(store_dir, state_digest(store_dir), edited, {}) is None
+    assert kept.read(store_dir, "another state", q, {}) is None
+
+
+def test_a_damaged_or_missing_answer_is_evaluated_and_kept_again(five: BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out)
+    view = store_path(out) / kept.VIEWS / "plans.json"
+    view.write_bytes(view.read_bytes()[:20])
+    assert _served(out, "plans") is None
+    evaluated = backend(out, views=False).run(CATALOGUE["plans"], {})
+    assert backend(out).run(CATALOGUE["plans"], {}).rows == evaluated.rows
+    assert _served(out, "plans") is not None, "the evaluation kept its answer again"
+    # without the index nothing is served; each query's evaluation keeps its answer again
+    (store_path(out) / kept.VIEWS / kept.INDEX).unlink()
+    assert _served(out, "tasks") is None and _served(out, "plans") is None
+    assert backend(out).run(CATALOGUE["tasks"], {}).rows == backend(out, views=False).run(CATALOGUE["tasks"], {}).rows
+    assert _served(out, "tasks") is not None and _served(out, "plans") is None
+    assert sorted(keep_answers(out)) == sorted(set(CATALOGUE) - {"tasks"})
+    assert keep_answers(out) == [], "all current: nothing made"
+
+
+def test_answers_follow_the_store_when_a_plan_is_added(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    files = sorted(PLANS_DIR.glob("*.txt"))
+    for f in files[:2]:
+        shutil.copy(f, plans / f.name)
+    out = tmp_path / "build"
+    build([plans], out)
+    first = sync(out)
+    assert first.full and sorted(first.views) == sorted(CATALOGUE), "a full load keeps every answer"
+    before = _served(out, "plans")
+    assert before is not None and len(before.rows) == 2
+    shutil.copy(files[2], plans / files[2].name)
+    build([plans], out, incremental=True)
+    second = sync(out, full_fraction=1.0)
+    assert not second.full and second.views == [], "a small change evaluates nothing by itself"
+    assert _served(out, "plans") is None, "the answers of the old state are not served"
+    for name in ("plans", "tasks", "lead-load", "similar-tasks"):
+        served = backend(out).run(CATALOGUE[name], {})  # evaluated on the new state, and kept
+        assert _served(out, name) is not None
+        assert served.rows == backend(out).run(CATALOGUE[name], {}).rows
+        assert served.rows == backend(out, views=False).run(CATALOGUE[name], {}).rows
+    after = _served(out, "plans")
+    assert after is not None and len(after.rows) == 3
+
+
+def test_only_the_catalogue_query_at_its_defaults_is_kept(five: BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out, views=False)
+    store_dir = store_path(out)
+    plan = backend(out).run(CATALOGUE["plans"], {}).rows[0]["plan"]
+    backend(out).run(CATALOGUE["tasks"], {"plan": str(plan)})
+    q = CATALOGUE["directive-chain"]
+    own = tmp_path / "directive-chain.rq"
+    own.write_text(q.text.replace("ORDER BY", "# mine\nORDER BY"), encoding="utf-8")
+    backend(out).run(find_query(str(own)), {})
+    index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
+    assert set(index) == {"plans"}, "not tasks of one plan, not a .rq file named like a catalogue query"
+
+
+def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out, views=False)
+    store_dir = store_path(out)
+    assert not (store_dir / kept.VIEWS).exists()
+    made = kept.compute(store_dir, state_digest(store_dir) or "", graphs=kept.PARALLEL_FROM, jobs=2)
+    assert sorted(made) == sorted(CATALOGUE)
+    serial = tmp_path / "serial"
+    shutil.copytree(five.out, serial)
+    sync(serial)
+    for name in CATALOGUE:
+        a = (store_dir / kept.VIEWS / f"{name}.json").read_bytes()
+        b = (store_path(serial) / kept.VIEWS / f"{name}.json").read_bytes()
+        assert a == b, f"{name}: byte-identical answers, however computed"
+    index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
+    assert set(index) == set(CATALOGUE)
+
+
+def test_evaluate_option_gives_the_same_output(five_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "tasks", "--data", str(five_store), "--format", "json"]) == 0
+    served = capsys.readouterr().out
+    assert main(["query", "tasks", "--data", str(five_store), "--format", "json", "--evaluate"]) == 0
+    assert capsys.readouterr().out == served
+    assert "巫山" in served and "\\u" not in served
+
+
+cells = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+)
+
+
+@given(st.lists(st.tuples(cells, cells), max_size=30))
+def test_encoding_keeps_values_and_types(rows: list[tuple[object, object]]) -> None:
+    result = QueryResult(["a", "b"], [{"a": a, "b": b} for a, b in rows])  # type: ignore[misc]
+    back = kept.decode(kept.encode(result))
+    assert back.columns == result.columns
+    assert back.rows == result.rows
+    assert _types(back) == _types(result)

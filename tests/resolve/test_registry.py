@@ -1,0 +1,60 @@
+"""Agency and directive resolution against the curated registries."""
+
+from __future__ import annotations
+
+from sciplan_kg.resolve.registry import level_char, load_registry, title_key
+
+
+def test_written_variants_resolve_to_one_agency() -> None:
+    reg = load_registry()
+    same = ["县人社局", "县人力社保局", "县人力资源社会保障局", "人社局"]
+    assert {reg.match_agency(name, "县").key for name in same} == {"hrss"}  # type: ignore[union-attr]
+    assert reg.match_agency("县市场监管理局", "县").key == "market-regulation"  # type: ignore[union-attr]
+
+
+def test_bare_short_forms_resolve_in_the_plans_jurisdiction() -> None:
+    reg = load_registry()
+    assert reg.match_agency("科协", "县").key == "kexie"  # type: ignore[union-attr]
+    assert reg.match_agency("团委", "区").key == "youth-league"  # type: ignore[union-attr]
+    assert reg.match_agency("区科协", "县") is None  # a district's body is not a county's
+
+
+def test_bracketed_tail_falls_back_to_the_name_before_it() -> None:
+    reg = load_registry()
+    assert reg.match_agency("县委组织部（老干部局）", "县").key == "organisation"  # type: ignore[union-attr]
+
+
+def test_collective_entries_are_marked() -> None:
+    reg = load_registry()
+    tpl = reg.match_agency("各乡镇（街道）", "县")
+    assert tpl is not None and tpl.collective
+
+
+def test_directives_match_by_number_or_title() -> None:
+    reg = load_registry()
+    assert reg.match_directive("国发〔2021〕9号", None).key == "guofa-2021-9"  # type: ignore[union-attr]
+    assert reg.match_directive("国发[2021]9号", None).key == "guofa-2021-9"  # type: ignore[union-attr]
+    by_title = reg.match_directive(None, "全民科学素质行动规划纲要（2021—2035年）")
+    assert by_title is not None and by_title.key == "guofa-2021-9"
+    assert title_key("宁夏回族自治区全民科学素质行动规划纲要实施方案（2021年—2025年）") == title_key(
+        "宁夏回族自治区全民科学素质行动规划纲要实施方案(2021—2025)"
+    )
+
+
+def test_every_directive_chain_reaches_the_national_outline() -> None:
+    reg = load_registry()
+    for d in reg.directives.values():
+        if not d.is_literacy_plan:
+            continue
+        seen, current = set(), d
+        while current.parents:
+            assert current.key not in seen
+            seen.add(current.key)
+            current = reg.directives[current.parents[0]]
+        assert current.key == "guofa-2021-9"
+
+
+def test_level_character() -> None:
+    assert level_char("恩施州", "prefecture") == "州"
+    assert level_char("梁平区", "district") == "区"
+    assert level_char(None, "county") == "县"
