@@ -50,6 +50,7 @@ from sciplan_kg.pipeline.plan import (
 from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_bytes
+from sciplan_kg.read.formats import SUFFIXES
 from sciplan_kg.read.text import read_plan_bytes
 from sciplan_kg.validation.report import Report, format_report, merge_reports
 from sciplan_kg.workers import die_with_parent
@@ -74,12 +75,11 @@ class BuildResult:
         return bool(self.report and self.report.conforms)
 
 
-PLAN_SUFFIXES = (".txt",)
-
-
 def _is_plan_file(path: Path) -> bool:
-    """A plan file in a folder: by its suffix, in any case (``B.TXT``), not hidden."""
-    return path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith(".") and path.is_file()
+    """A plan file in a folder: a suffix of the formats read (in any case: ``B.TXT``,
+    ``x.Html``) or none at all, not hidden. What it holds decides how it is read
+    (``read.formats``), not its suffix."""
+    return (path.suffix.lower() in SUFFIXES or not path.suffix) and not path.name.startswith(".") and path.is_file()
 
 
 def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
@@ -90,7 +90,11 @@ def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if _is_plan_file(p))
             if not found:
-                raise InputError(path, "文件夹中没有 .txt 方案文件 / no .txt plan files in this folder")
+                raise InputError(
+                    path,
+                    "文件夹中没有方案文件（.txt、.html、.docx、.doc、.wps、.pdf）/ no plan files in this folder "
+                    "(.txt, .html, .docx, .doc, .wps, .pdf)",
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)

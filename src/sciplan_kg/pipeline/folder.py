@@ -12,7 +12,8 @@ A build folder holds::
     graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
     records/<stem>.json            extraction records, resolved
     plans/<stem>.json              what the corpus steps need of a plan, with its key
-    sources/<stem>.txt             the plan's text as given
+    sources/<stem>.txt             the plan's text: the file as given, or the text read from it
+    originals/<file>               a plan file that is not plain text (web page, Word, PDF), as given
     validation.txt, validation.json, warnings.txt, coverage.json
 
 A plan's files live in folders of their own, named by the plan file's stem (unique among the
@@ -43,12 +44,13 @@ INFERRED_DIR = "graph/inferred"
 RECORDS_DIR = "records"
 SUMMARIES_DIR = "plans"
 SOURCE_TEXT_DIR = "sources"
+ORIGINALS_DIR = "originals"  # a plan file that is not plain text, byte for byte
 MANIFEST = "manifest.json"
 REGISTRY = "graph/registry.ttl"
 REGISTRY_INFERRED = "graph/registry.inferred.ttl"
 SIMILARITY = "graph/similarity.ttl"
 DATASET = "graph/dataset.ttl"
-PLAN_DIRS = (ASSERTED_DIR, INFERRED_DIR, RECORDS_DIR, SUMMARIES_DIR, SOURCE_TEXT_DIR)
+PLAN_DIRS = (ASSERTED_DIR, INFERRED_DIR, RECORDS_DIR, SUMMARIES_DIR, SOURCE_TEXT_DIR, ORIGINALS_DIR)
 
 
 def plan_files_of(stem: str) -> tuple[str, str, str, str, str]:

@@ -29,8 +29,8 @@ from sciplan_kg.extract import extract_text
 from sciplan_kg.paths import ONTOLOGY_DIR, REGISTRY_DIR
 from sciplan_kg.pipeline.coverage import coverage
 from sciplan_kg.pipeline.dataset import plan_graph_iri
-from sciplan_kg.pipeline.folder import REGISTRY, REGISTRY_INFERRED, plan_files_of
-from sciplan_kg.rdf.graph import PlanGraph, registry_graph
+from sciplan_kg.pipeline.folder import ORIGINALS_DIR, REGISTRY, REGISTRY_INFERRED, plan_files_of
+from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
 from sciplan_kg.rdf.parse import load_ontology
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.read.text import read_plan_text
@@ -162,13 +162,20 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
             "不像是科学素质实施方案：没有标题，也没有提升行动或重点工程 / "
             "does not look like a scientific-literacy plan: no title and no actions or projects",
         )
-    builder = PlanGraph(rec, bench.registry, pt.raw)
+    facts = SourceFacts(pt.format, len(data), pt.metadata, pt.ocr)
+    builder = PlanGraph(rec, bench.registry, pt.raw, facts)
     g = builder.build()
     clock.lap("rdf")
     inferred = bench.reasoner.infer(g)
     clock.lap("reason")
     graph_file, inferred_file, record_file, text_file, summary_file = plan_files_of(path.stem)
-    (out / text_file).write_bytes(data)  # the evidence travels with the graph (reports link to it)
+    # the evidence travels with the graph (reports link to it): the text the spans index, and a
+    # file in another format as it was given
+    if pt.format == "text":
+        (out / text_file).write_bytes(data)
+    else:
+        (out / text_file).write_bytes(pt.raw.encode("utf-8"))
+        (out / ORIGINALS_DIR / path.name).write_bytes(data)
     (out / graph_file).write_bytes(turtle_bytes(g))
     (out / inferred_file).write_bytes(turtle_bytes(inferred))
     clock.lap("write")
@@ -227,7 +234,8 @@ def reuse(previous: Path, out: Path, path: Path, key: str) -> PlanOutput | None:
         return None
     if output.key != key or output.file != path.name or not all((previous / n).is_file() for n in names):
         return None
-    for name in names:
+    original = f"{ORIGINALS_DIR}/{path.name}"
+    for name in [*names, original] if (previous / original).is_file() else names:
         try:
             os.link(previous / name, out / name)
         except OSError:

@@ -3,6 +3,7 @@ person may refer to has an IRI from :mod:`.iris`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
@@ -130,13 +131,45 @@ def _target_node(
 # ------------------------------------------------------------------------------ one plan
 
 
+MEDIA_TYPES = {
+    "text": "text/plain",
+    "html": "text/html",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "pdf": "application/pdf",
+}
+# a publishing page's metadata (``read.reading.METADATA_LABELS``) → what the graph says of the page
+PAGE_METADATA = {
+    "索引号": SK.indexNumber,
+    "发文字号": SK.pageDocumentNumber,
+    "发布机构": SK.pagePublisher,
+    "成文日期": SK.pageDateWritten,
+    "发布日期": SK.pageDatePublished,
+    "主题分类": SK.subjectCategory,
+    "有效性": SK.validity,
+    "标题": SK.pageTitle,
+}
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the graph says of a plan's file besides its name, checksum and length: its format,
+    its size in bytes, whether its text was recognised from images, the page's metadata."""
+
+    format: str
+    size: int
+    page: tuple[tuple[str, str], ...] = ()
+    ocr: bool = False
+
+
 class PlanGraph:
     """Builds the triples of one resolved plan."""
 
-    def __init__(self, rec: PlanRecord, reg: Registry, text: str) -> None:
+    def __init__(self, rec: PlanRecord, reg: Registry, text: str, file: SourceFacts | None = None) -> None:
         self.rec = rec
         self.text = text
         self.reg = reg
+        self.file = file
         self.g = Graph(store="SimpleMemory")
         area = reg.area(rec.place)
         self.place_slug = area.slug if area else (rec.place or rec.source.rsplit(".", 1)[0])
@@ -177,6 +210,17 @@ class PlanGraph:
         g.add((self.source, SK.sha256, Literal(rec.sha256)))
         g.add((self.source, SK.characters, Literal(rec.length)))
         _labels(g, self.source, rec.source, rec.source)
+        f = self.file
+        if f is None:
+            return
+        g.add((self.source, SK.mediaType, Literal(MEDIA_TYPES.get(f.format, f.format))))
+        g.add((self.source, SK.byteSize, Literal(f.size)))
+        if f.ocr:
+            g.add((self.source, SK.textRecognised, Literal(True)))
+        for label, value in f.page:
+            prop = PAGE_METADATA.get(label)
+            if prop is not None and value.strip():
+                g.add((self.source, prop, Literal(value.strip())))
 
     def _plan(self) -> None:
         g, rec, plan = self.g, self.rec, self.plan

@@ -68,6 +68,17 @@ class SK(DefinedNamespace):
     fileName: URIRef
     sha256: URIRef
     characters: URIRef
+    mediaType: URIRef
+    byteSize: URIRef
+    textRecognised: URIRef
+    indexNumber: URIRef
+    pageDocumentNumber: URIRef
+    pagePublisher: URIRef
+    pageDateWritten: URIRef
+    pageDatePublished: URIRef
+    subjectCategory: URIRef
+    validity: URIRef
+    pageTitle: URIRef
     registrySource: URIRef
     responsibleAgency: URIRef
     leadAgency: URIRef

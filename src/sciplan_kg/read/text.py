@@ -25,6 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 from sciplan_kg.errors import InputError
+from sciplan_kg.read.reading import Reading
 
 # Format characters (Unicode category Cf) that are invisible and carry no meaning in a Chinese
 # plan, only in what pasted it: web pages, word processors, files joined together. They are
@@ -139,9 +140,12 @@ class PlanText:
     raw: str
     folded: str
     lines: tuple[Line, ...]
-    sha256: str
+    sha256: str  # of the file's bytes, whatever its format
     text: str
     cuts: tuple[int, ...] = ()
+    format: str = "text"  # the file's format (``formats.sniff``): ``raw`` is the text read from it
+    metadata: tuple[tuple[str, str], ...] = ()  # page metadata (label, value as printed), HTML only
+    ocr: bool = False  # the text was recognised from images
 
     def quote(self, start: int, end: int) -> str:
         """The text between two offsets, invisible characters removed (a name, a title)."""
@@ -217,10 +221,21 @@ def _looks_chinese(text: str) -> bool:
     return common >= max(1, len(text) // 200)
 
 
-def _plan_text(path: Path, raw: str, sha256: str) -> PlanText:
+def _plan_text(path: Path, raw: str, sha256: str, reading: Reading | None = None) -> PlanText:
     text, cuts = remove_invisible(raw)
     folded = fold(text)
-    return PlanText(path=path, raw=raw, folded=folded, lines=split_lines(folded), sha256=sha256, text=text, cuts=cuts)
+    return PlanText(
+        path=path,
+        raw=raw,
+        folded=folded,
+        lines=split_lines(folded),
+        sha256=sha256,
+        text=text,
+        cuts=cuts,
+        format=reading.format if reading else "text",
+        metadata=tuple(sorted(reading.metadata.items())) if reading else (),
+        ocr=reading.ocr if reading else False,
+    )
 
 
 def plan_text(text: str, name: str = "text.txt") -> PlanText:
@@ -248,9 +263,13 @@ def read_plan_bytes(path: Path) -> bytes:
 
 
 def read_plan_text(path: Path, data: bytes | None = None) -> PlanText:
-    """Read and fold one plan file (or its ``data``, already read: the build reads each plan
-    once and takes its hash, key, kept copy and extraction from those bytes). Raises
-    :class:`InputError` naming the file."""
+    """Read and fold one plan file in any format (``formats.py``), or its ``data``, already
+    read: the build reads each plan once and takes its hash, key, kept copy and extraction
+    from those bytes. ``raw`` is the text read from the file (the file itself for plain text).
+    Raises :class:`InputError` naming the file."""
+    from sciplan_kg.read.formats import read_document
+
     if data is None:
         data = read_plan_bytes(path)
-    return _plan_text(path, decode(data, path), hashlib.sha256(data).hexdigest())
+    reading = read_document(data, path)
+    return _plan_text(path, reading.text, hashlib.sha256(data).hexdigest(), reading)
