@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test serve
+.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test serve office
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench: install ## benchmark every stage at 5, 100, 1,000 and 3,000 plans → BEN
 
 serve: install ## serve build/ with Oxigraph on http://127.0.0.1:7878/
 	$(BIN)/sciplan-kg serve --data build --port 7878
+
+office: ## optional: LibreOffice (Debian), to read .doc and .wps plans (large; .docx, .html, .pdf need nothing)
+	@command -v soffice >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libreoffice-writer-nogui; }
 
 virtuoso-test: install ## install Virtuoso (Debian), load the plans into it, run the remote tests there
 	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource curl; }
