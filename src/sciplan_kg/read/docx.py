@@ -40,9 +40,10 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from lxml import etree
 
@@ -680,7 +681,15 @@ def _parse(zf: zipfile.ZipFile, name: str, path: Path) -> etree._Element | None:
         return etree.fromstring(data, _PARSER)
     except InputError:
         raise
-    except (etree.XMLSyntaxError, zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except (
+        etree.XMLSyntaxError,
+        zlib.error,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+    ) as exc:
         raise InputError(path, f"Word 文件已损坏（{name}）/ the Word file is damaged ({name}: {exc})") from exc
     except (NotImplementedError, RuntimeError) as exc:  # unsupported compression, encrypted entry
         raise InputError(path, f"Word 文件无法读取（{name}）/ cannot read {name} in the Word file: {exc}") from exc
@@ -717,7 +726,17 @@ def _normalise(p: PurePosixPath) -> str:
 
 def read_docx(data: bytes, path: Path) -> Reading:
     """The text of a Word file in the plain-text shape (numbering rendered, tables as rows).
-    Raises :class:`InputError` naming the file when it is not a readable Word file."""
+    Raises :class:`InputError` naming the file when it is not a readable Word file (and nothing
+    else: whatever a damaged package makes go wrong is reported as damage)."""
+    try:
+        return _read_docx(data, path)
+    except InputError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError, zlib.error, OSError, EOFError) as exc:
+        raise InputError(path, f"Word 文件已损坏 / the Word file is damaged ({type(exc).__name__}: {exc})") from exc
+
+
+def _read_docx(data: bytes, path: Path) -> Reading:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -735,7 +754,8 @@ def read_docx(data: bytes, path: Path) -> Reading:
         if root is None:
             raise InputError(
                 path,
-                "Word 文件中没有正文（缺少 word/document.xml）/ no document body in the Word file (word/document.xml is missing)",
+                "Word 文件中没有正文（缺少 word/document.xml）/ "
+                "no document body in the Word file (word/document.xml is missing)",
             )
         folder = str(PurePosixPath(main).parent)
         name = PurePosixPath(main).name
@@ -804,7 +824,8 @@ def convert_with_libreoffice(path: Path, data: bytes) -> bytes | None:
         except subprocess.TimeoutExpired as exc:
             raise InputError(
                 path,
-                f"LibreOffice 转换超时（{CONVERT_TIMEOUT} 秒）/ LibreOffice took too long to convert it ({CONVERT_TIMEOUT} s)",
+                f"LibreOffice 转换超时（{CONVERT_TIMEOUT} 秒）/ "
+                f"LibreOffice took too long to convert it ({CONVERT_TIMEOUT} s)",
             ) from exc
         except OSError as exc:
             raise InputError(path, f"无法运行 LibreOffice / cannot run LibreOffice: {exc}") from exc
@@ -813,7 +834,8 @@ def convert_with_libreoffice(path: Path, data: bytes) -> bytes | None:
             detail = (proc.stderr or proc.stdout or b"").decode("utf-8", "replace").strip()[-300:]
             raise InputError(
                 path,
-                f"LibreOffice 无法转换此文件 / LibreOffice could not convert this file (exit {proc.returncode}: {detail})",
+                f"LibreOffice 无法转换此文件 / "
+                f"LibreOffice could not convert this file (exit {proc.returncode}: {detail})",
             )
         return result.read_bytes()
 
