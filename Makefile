@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test serve office
+.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test serve office bench-formats
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ test: install ## run lint, the import contract and the tests
 SCALES ?= 5,100,1000,3000
 bench: install ## benchmark every stage at 5, 100, 1,000 and 3,000 plans → BENCHMARKS.md (long; not part of test)
 	$(BIN)/python bench/run.py --scales $(SCALES)
+
+bench-formats: install ## reading speed per input format (text, HTML, DOCX, PDF, a 40-page PDF, a 1 MB page)
+	$(BIN)/python bench/formats.py
 
 serve: install ## serve build/ with Oxigraph on http://127.0.0.1:7878/
 	$(BIN)/sciplan-kg serve --data build --port 7878
