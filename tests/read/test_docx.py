@@ -346,7 +346,7 @@ def test_cell_paragraphs_join_into_one_line(tmp_path: Path) -> None:
     t.cell(0, 0).add_paragraph("第二段")
     t.cell(0, 1).text = "a"
     t.cell(0, 1).add_paragraph("b")
-    assert read_docx(save(d, tmp_path), Path("t.docx")).text == "\t第一段第二段\n\tb\n".replace("\tb", "\ta b")
+    assert read_docx(save(d, tmp_path), Path("t.docx")).text == "\t第一段第二段\n\ta b\n"
 
 
 TEXTBOX_RUN = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
