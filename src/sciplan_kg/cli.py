@@ -25,7 +25,7 @@ LIST_PLANS = 50  # a build of more plans prints the summary only
 
 EXAMPLES = {
     "build": "sciplan-kg build                         # the bundled plans → build/\n"
-    "  sciplan-kg build my-plans/ --out out/     # every plan in my-plans/ (text, web page, Word, PDF); unchanged plans reused\n"
+    "  sciplan-kg build my-plans/ --out out/     # every plan in my-plans/ (text, web, Word, PDF)\n"
     "  sciplan-kg build my-plans/ --jobs 4 --full  # four processes, rebuild everything",
     "validate": "sciplan-kg validate build/\n  sciplan-kg validate graph.ttl --verbose",
     "report": "sciplan-kg report                         # build/ → report/index.html\n"
@@ -71,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PLAN_FILE_OR_DIR",
-        help="plan files (text, saved web page, .docx, .doc/.wps with LibreOffice, PDF) or folders of them (default: the bundled plans)",
+        help="plan files (text, saved web page, .docx, .doc/.wps with LibreOffice, PDF) or folders of them "
+        "(default: the bundled plans)",
     )
     p.add_argument("--out", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
