@@ -248,3 +248,39 @@ def _rc4(key: bytes, data: bytes) -> bytes:
         s[i], s[j] = s[j], s[i]
         out.append(byte ^ s[(s[i] + s[j]) % 256])
     return bytes(out)
+
+
+@pytest.mark.parametrize(
+    "line", ["— 3 —", "—3—", "- 3 -", "-3-", "第3页", "第 3 页 共 20 页", "3/20", "3", "１２", "Page 3"]
+)
+def test_page_number_lines_are_recognised(line: str) -> None:
+    from sciplan_kg.read.pdf import _PAGE_NUMBER
+
+    assert _PAGE_NUMBER.match(line)
+
+
+@pytest.mark.parametrize("line", ["2022年10月13日", "（2021—2025年）", "一、指导思想", "3．实施", "县科协"])
+def test_body_lines_are_not_page_numbers(line: str) -> None:
+    from sciplan_kg.read.pdf import _PAGE_NUMBER
+
+    assert not _PAGE_NUMBER.match(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("一、指导思想", True),
+        ("（一）五大提升行动", True),
+        ("1．实施", True),
+        ("2、加强", True),
+        ("（1）科普", True),
+        ("——建立", True),
+        ("5年）》已经", False),
+        ("1〕60号）要求", False),
+        ("21—2025年）的通知", False),
+    ],
+)
+def test_headings_and_list_items_start_a_paragraph(line: str, item: bool) -> None:
+    from sciplan_kg.read.pdf import _STARTS_ITEM
+
+    assert bool(_STARTS_ITEM.match(line)) is item
