@@ -38,7 +38,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from sciplan_kg.errors import InputError
 from sciplan_kg.read.reading import Reading
@@ -139,6 +138,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""
 _XML_ENC = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _GB = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "ms936", "csgb2312", "euc-cn", "gb18030", "x-euc-cn"}
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 _SHANGHAI = timezone(timedelta(hours=8))
 
 _NOT_FOUND = re.compile(
@@ -343,69 +343,61 @@ def _text(el: etree._Element) -> str:
     return "".join(el.itertext())
 
 
-def _has_attr_word(attr: str, value: str) -> str:
-    if attr == "class":
-        return f"contains(concat(' ', normalize-space(@class), ' '), ' {value} ')"
-    return f"@id='{value}'"
-
-
 def _containers(root: etree._Element) -> etree._Element | None:
-    for attr, value in CONTAINERS:
-        for el in root.xpath(f"//*[{_has_attr_word(attr, value)}]"):
+    # one pass over the page for all containers, then the first of the ordered list
+    wanted = {(a, v) for a, v in CONTAINERS}
+    matches: dict[tuple[str, str], list[etree._Element]] = {}
+    for el in root.xpath("//*[@id or @class]"):
+        keys = [("class", c) for c in (el.get("class") or "").split()] + [("id", el.get("id"))]
+        for key in keys:
+            if key in wanted:
+                matches.setdefault(key, []).append(el)
+    for key in CONTAINERS:
+        for el in matches.get(key, ()):
             if _text(el).strip(_STRIP):
                 return el
     return None
 
 
-def _paragraph_like(el: etree._Element) -> bool:
-    return isinstance(el.tag, str) and el.tag.lower() in (
-        "p",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "font",
-        "span",
-        "strong",
-        "b",
-        "a",
-        "em",
-        "i",
-        "u",
-        "br",
-    )
+# elements a run of text climbs out of to reach its container (paragraphs and inline markup)
+_PARAGRAPH_LIKE = frozenset("p li h1 h2 h3 h4 h5 h6 font span strong b a em i u br sub sup small big".split())
+_MIN_RUN = re.compile(r"\S{5}")
 
 
 def _general(root: etree._Element) -> etree._Element | None:
-    """The element that holds the most Chinese text in paragraphs, with the fewest links."""
+    """The element that holds the most Chinese text in paragraphs, with the fewest links:
+    each run of text (5+ Chinese characters) credits its container (the nearest ancestor that
+    is not a paragraph or inline markup) and half of it to the container's parent; the best
+    score times (1 - link density) wins."""
     scores: dict[etree._Element, float] = {}
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    containers: dict[etree._Element, etree._Element | None] = {}
+    for s in root.xpath("//text()"):
+        if len(s) < 5 or not _MIN_RUN.search(s):
             continue
-        for s in (el.text, *(c.tail for c in el)):
-            n = _han(s or "")
-            if n < 5:
-                continue
-            block = el
-            while block is not None and _paragraph_like(block):
+        n = _han(s)
+        if n < 5:
+            continue
+        owner = s.getparent()
+        if owner is not None and s.is_tail:
+            owner = owner.getparent()
+        if owner is None:
+            continue
+        if owner not in containers:
+            block = owner
+            while block is not None and isinstance(block.tag, str) and block.tag.lower() in _PARAGRAPH_LIKE:
                 block = block.getparent()
-            if block is None:
-                continue
-            container = block
-            if container.tag.lower() in ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
-                parent = container.getparent()
-                container = container if parent is None else parent
-            scores[container] = scores.get(container, 0.0) + n
-            parent = container.getparent()
-            if parent is not None:
-                scores[parent] = scores.get(parent, 0.0) + n / 2
+            containers[owner] = block
+        container = containers[owner]
+        if container is None:
+            continue
+        scores[container] = scores.get(container, 0.0) + n
+        parent = container.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0.0) + n / 2
     best, best_score = None, 0.0
     for el, score in scores.items():
         total = len(_text(el)) or 1
-        links = sum(len(_text(a)) for a in el.xpath(".//a"))
+        links = len("".join(el.xpath(".//a//text()")))
         score *= 1 - links / total
         if score > best_score:
             best, best_score = el, score
@@ -604,23 +596,36 @@ def _refuse_attachment(body: etree._Element, lines: list[str], path: Path) -> No
     )
 
 
-def read_html(data: bytes, path: Path) -> Reading:
-    """A saved web page → the plan's text (plain-text shape) and the page's metadata."""
+def _parse(data: bytes, path: Path) -> tuple[etree._Element, etree._Element | None, dict[str, str]]:
+    """The cleaned page, its body (or None) and its metadata."""
     if not data.strip():
         raise InputError(path, "文件为空 / the file is empty")
     source, _encoding = decode_html(data)
     source = _XML_DECL.sub("", source, count=1).replace("\x00", "")
     try:
-        root = lxml_html.document_fromstring(source)
+        # plain lxml elements (lxml.html's element classes cost a lookup per element)
+        root = etree.fromstring(source, _PARSER) if source.strip() else None
     except (etree.ParserError, ValueError, TypeError) as exc:
         raise InputError(path, f"无法解析网页 / cannot parse the page: {exc}") from exc
+    if root is None:
+        raise InputError(path, "网页为空 / the page is empty")
     scripts = " ".join(s.text or "" for s in root.xpath("//script"))
     _clean(root)
     body = _containers(root)
     if body is None:
         body = _general(root)
-    meta_lines = _flat_lines(root, body)
-    metadata = _metadata(root, meta_lines, scripts)
+    metadata = _metadata(root, _flat_lines(root, body), scripts)
+    return root, body, metadata
+
+
+def read_metadata(data: bytes, path: Path = Path("page.html")) -> dict[str, str]:
+    """Only the page's metadata (also of a page that is refused as not a plan)."""
+    return _parse(data, path)[2]
+
+
+def read_html(data: bytes, path: Path) -> Reading:
+    """A saved web page → the plan's text (plain-text shape) and the page's metadata."""
+    root, body, metadata = _parse(data, path)
     if body is None:
         _refuse_not_found(root, _text(root), path)
         raise InputError(path, "网页中找不到正文 / no article body found in the page")
