@@ -76,7 +76,6 @@ _DROP_TAGS = (
     "button",
     "input",
     "textarea",
-    "form",
     "nav",
     "head",
     "title",
