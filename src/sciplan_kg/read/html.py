@@ -11,7 +11,7 @@ Parsed with lxml (BSD; libxml2's forgiving HTML parser: malformed markup still p
 2. **The body.** The first element of :data:`CONTAINERS` (common CMS article containers, most
    specific first) that holds text; else the general method: each run of text credits its
    paragraph's container (and half its parent), the highest score times (1 − link density)
-   wins. Inside the body: scripts, styles, forms, navigation, share/print/related blocks, label
+   wins. Inside the body: scripts, styles, form controls, navigation, share/print/related blocks, label
    tables (page metadata) and chrome lines (打印本页, 关闭窗口, …) are dropped.
 3. **The text.** Blocks (``<p>``, ``<div>``, headings, list items) and ``<br>`` end lines; inline
    elements are joined; whitespace runs become one space, except a line break between two
