@@ -94,6 +94,12 @@ def test_page_gives_the_records_of_its_txt(key: str) -> None:
         assert doc_number and reading.metadata["发文字号"] == doc_number
         got["warnings"] = [w for w in got["warnings"] if w["code"] != "no-doc-number"]
         assert "11500107009293065M" not in reading.text  # the metadata list is not body text
+        # read as the build reads it (with the page's metadata), the number is the page's
+        from sciplan_kg.read.text import read_plan_text
+
+        full = resolve(extract_text(read_plan_text(FORMATS / key)), _registry())
+        assert full.doc_number == doc_number
+        assert "no-doc-number" not in {w.code for w in full.warnings}
     _assert_same(got, want)
 
 

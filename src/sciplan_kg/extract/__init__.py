@@ -110,6 +110,11 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
     for code, value, zh, en in missing:
         if not value:
             rec.warn(f"no-{code}", None, zh, en)
+    page_number = dict(pt.metadata).get("发文字号", "").strip()
+    if rec.doc_number is None and page_number:
+        # the body prints none, the publishing page does: the number is the page's (no span: the
+        # graph says where it came from with sk:pageDocumentNumber on the source file)
+        rec.doc_number = page_number
     if rec.doc_number is None:
         rec.warn("no-doc-number", None, "未印发文字号", "no document number is printed")
     tasks = rec.tasks()
