@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,41 +13,14 @@ from sciplan_kg.errors import InputError
 from sciplan_kg.extract import extract_text
 from sciplan_kg.read.html import CONTAINERS, read_html, read_metadata
 from sciplan_kg.read.reading import METADATA_LABELS
-from sciplan_kg.read.text import plan_text
 from sciplan_kg.resolve.records import resolve
-from sciplan_kg.resolve.registry import load_registry
+from tests.read.records import assert_same, records, registry
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 EXPECTED = json.loads((FORMATS / "expected_metadata.json").read_text(encoding="utf-8"))
 PAGES = sorted(k for k, v in EXPECTED.items() if v["is_plan"])
 SPECIAL = sorted(k for k, v in EXPECTED.items() if not v["is_plan"])
-
-# where a record points into its text, not what it says: offsets, line numbers, checksums,
-# the text's length (a page's text and the .txt differ in blank lines and indents)
-_LOCATION_KEYS = {"span", "start", "end", "line", "lines", "sha256", "file", "length"}
-
-
-def _drop_locations(value: object) -> object:
-    if isinstance(value, dict):
-        return {
-            k: _drop_locations(v)
-            for k, v in value.items()
-            if k not in _LOCATION_KEYS and not k.endswith(("_span", "_line", "_start", "_end"))
-        }
-    if isinstance(value, list):
-        return [_drop_locations(v) for v in value]
-    return value
-
-
-@cache
-def _registry():
-    return load_registry()
-
-
-def _records(text: str, name: str) -> dict:
-    rec = resolve(extract_text(plan_text(text, name)), _registry())
-    return _drop_locations(rec.to_dict())
 
 
 def _read(key: str):
@@ -61,28 +33,13 @@ def _plan_txt(key: str) -> tuple[str, str]:
     return plan.read_text(encoding="utf-8"), plan.name
 
 
-def _assert_same(got: object, want: object, where: str = "") -> None:
-    """Field by field, so a failure names the field that differs."""
-    assert type(got) is type(want), f"{where}: {got!r} != {want!r}"
-    if isinstance(want, dict):
-        assert got.keys() == want.keys(), f"{where}: keys {sorted(got)} != {sorted(want)}"
-        for k in want:
-            _assert_same(got[k], want[k], f"{where}/{k}")
-    elif isinstance(want, list):
-        for i, (g, w) in enumerate(zip(got, want, strict=False)):
-            _assert_same(g, w, f"{where}[{i}]")
-        assert len(got) == len(want), f"{where}: {len(got)} items != {len(want)}"
-    else:
-        assert got == want, f"{where}: {got!r} != {want!r}"
-
-
 @pytest.mark.parametrize("key", PAGES)
 def test_page_gives_the_records_of_its_txt(key: str) -> None:
     reading = _read(key)
     assert reading.format == "html"
     txt, name = _plan_txt(key)
-    got = _records(reading.text, name)
-    want = _records(txt, name)
+    got = records(reading.text, name)
+    want = records(txt, name)
     assert want["measures"], "the .txt itself gives measures"
     if name.startswith("004_"):
         # 九龙坡: the .txt begins with the saved page's metadata list (索引号, 发文字号, …), which
@@ -97,10 +54,10 @@ def test_page_gives_the_records_of_its_txt(key: str) -> None:
         # read as the build reads it (with the page's metadata), the number is the page's
         from sciplan_kg.read.text import read_plan_text
 
-        full = resolve(extract_text(read_plan_text(FORMATS / key)), _registry())
+        full = resolve(extract_text(read_plan_text(FORMATS / key)), registry())
         assert full.doc_number == doc_number
         assert "no-doc-number" not in {w.code for w in full.warnings}
-    _assert_same(got, want)
+    assert_same(got, want)
 
 
 @pytest.mark.parametrize("key", [*PAGES, "html/special/attachment_only.html"])
@@ -186,7 +143,7 @@ def test_page_without_known_container_uses_the_general_method() -> None:
         assert f'{attr}="{value}"' not in plain
     reading = read_html(plain.encode("utf-8"), Path("plain.html"))
     txt, name = _plan_txt(key)
-    _assert_same(_records(reading.text, name), _records(txt, name))
+    assert_same(records(reading.text, name), records(txt, name))
     assert "打印本页" not in reading.text and "网站标识码" not in reading.text
     assert "相关链接" not in reading.text
 

@@ -12,41 +12,14 @@ import pypdfium2 as pdfium
 import pytest
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.extract import extract_text
 from sciplan_kg.read.pdf import read_pdf
 from sciplan_kg.read.reading import Reading
-from sciplan_kg.read.text import plan_text
-from sciplan_kg.resolve.records import resolve
-from sciplan_kg.resolve.registry import load_registry
+from tests.read.records import assert_same, records
 
 ROOT = Path(__file__).resolve().parents[2]
 PDFS = ROOT / "tests" / "fixtures" / "formats" / "pdf"
 PLANS = ROOT / "data" / "plans"
 STEMS = sorted(p.stem for p in PDFS.glob("*.pdf") if p.stem != "scanned")
-
-# where a record points into its text, not what it says
-_LOCATION_KEYS = {"span", "start", "end", "line", "lines", "sha256", "file", "length", "source"}
-
-
-def _drop_locations(value: object) -> object:
-    if isinstance(value, dict):
-        return {
-            k: _drop_locations(v)
-            for k, v in value.items()
-            if k not in _LOCATION_KEYS and not k.endswith(("_span", "_line", "_start", "_end"))
-        }
-    if isinstance(value, list):
-        return [_drop_locations(v) for v in value]
-    return value
-
-
-@cache
-def _registry():
-    return load_registry()
-
-
-def _records(text: str, name: str) -> dict:
-    return _drop_locations(resolve(extract_text(plan_text(text, name)), _registry()).to_dict())
 
 
 @cache
@@ -55,29 +28,14 @@ def _read(stem: str) -> Reading:
     return read_pdf(path.read_bytes(), path)
 
 
-def _assert_same(got: object, want: object, where: str = "") -> None:
-    """Field by field, so a failure names the field that differs."""
-    assert type(got) is type(want), f"{where}: {got!r} != {want!r}"
-    if isinstance(want, dict):
-        assert got.keys() == want.keys(), f"{where}: keys {sorted(got)} != {sorted(want)}"
-        for k in want:
-            _assert_same(got[k], want[k], f"{where}/{k}")
-    elif isinstance(want, list):
-        for i, (g, w) in enumerate(zip(got, want, strict=False)):
-            _assert_same(g, w, f"{where}[{i}]")
-        assert len(got) == len(want), f"{where}: {len(got)} items != {len(want)}"
-    else:
-        assert got == want, f"{where}: {got!r} != {want!r}"
-
-
 @pytest.mark.parametrize("stem", STEMS)
 def test_pdf_gives_the_records_of_its_txt(stem: str) -> None:
     reading = _read(stem)
     assert reading.format == "pdf" and not reading.ocr
     name = f"{stem}.txt"
     txt = (PLANS / name).read_text(encoding="utf-8")
-    got = _records(reading.text, name)
-    want = _records(txt, name)
+    got = records(reading.text, name)
+    want = records(txt, name)
     assert want["measures"], "the .txt itself gives measures"
     if stem.startswith("004_"):
         # 九龙坡: the .txt begins with a saved page's metadata list (15 lines); the PDF is the
@@ -86,7 +44,7 @@ def test_pdf_gives_the_records_of_its_txt(stem: str) -> None:
         assert txt.splitlines()[3] == "- 九龙坡府办发〔2022〕24号"
         assert reading.text.splitlines()[0] == "九龙坡府办发〔2022〕24号"
         assert "11500107009293065M" not in reading.text
-    _assert_same(got, want)
+    assert_same(got, want)
 
 
 def _body_lines(text: str) -> list[str]:
@@ -143,7 +101,7 @@ def test_the_task_table_is_read_in_the_plain_text_shape() -> None:
 
     got, want = rows(text), rows(txt)
     assert len(want) == 81 and all(len(r) == 5 for r in want)
-    _assert_same(got, want)
+    assert_same(got, want)
 
 
 def test_a_scanned_pdf_is_refused_saying_there_is_no_text_layer() -> None:
