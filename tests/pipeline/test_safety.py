@@ -121,7 +121,10 @@ def test_a_build_folder_keeps_the_users_files_across_rebuilds(tmp_path: Path) ->
     (out / "analysis").mkdir()
     (out / "analysis" / "fig.svg").write_text("<svg/>", encoding="utf-8")
     (out / "graph" / "mine.ttl").write_text("# mine", encoding="utf-8")
+    (out / "empty-of-mine").mkdir()
     build([ENSHI, ANPING], out)
+    build([ENSHI, ANPING], out)  # again: the folders the build made (some empty) are its own
+    assert (out / "empty-of-mine").is_dir()
     assert (out / "my-notes.md").read_text(encoding="utf-8") == "我的笔记"
     assert (out / "analysis" / "fig.svg").read_text(encoding="utf-8") == "<svg/>"
     assert (out / "graph" / "mine.ttl").read_text(encoding="utf-8") == "# mine"

@@ -168,7 +168,7 @@ def ownership(folder: Path, kind: str) -> Marker | None:
     legacy = _LEGACY.get(kind)
     ours = legacy(folder) if legacy else None
     if ours is not None:
-        files = frozenset(rel for rel in _walk_files(folder) if ours(rel))
+        files = frozenset(rel for rel in _walk_files(folder, folders=True) if ours(rel))
         return Marker(kind, files, "", legacy=True)
     shown = ", ".join(sorted(entries)[:3]) + (" …" if len(entries) > 3 else "")
     raise OutputRefused(
@@ -200,13 +200,18 @@ def check_output(out: Path, kind: str, inputs: Iterable[Path] = ()) -> Marker | 
     return ownership(out, kind) if out.is_dir() else None
 
 
-def _walk_files(folder: Path) -> Iterator[str]:
-    """Every file (and link) under ``folder``, relative, with '/' separators."""
+def _walk_files(folder: Path, folders: bool = False) -> Iterator[str]:
+    """Every file (and link) under ``folder``, relative, with '/' separators; with ``folders``,
+    every sub-folder too, as ``name/`` (an empty one is the tool's as much as a file)."""
     for root, dirs, files in os.walk(folder):
         rel_root = os.path.relpath(root, folder)
         for name in files + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
             rel = name if rel_root == "." else f"{rel_root}/{name}".replace(os.sep, "/")
             yield rel
+        if folders:
+            for d in dirs:
+                if not os.path.islink(os.path.join(root, d)):
+                    yield (d if rel_root == "." else f"{rel_root}/{d}".replace(os.sep, "/")) + "/"
 
 
 def foreign_entries(folder: Path, marker: Marker) -> list[str]:
@@ -215,7 +220,7 @@ def foreign_entries(folder: Path, marker: Marker) -> list[str]:
     if marker.files is None:
         return []
     ours_dirs = {"."}
-    for rel in marker.files:
+    for rel in marker.files:  # a folder listed as "name/" is the tool's too, even when empty
         parts = rel.split("/")[:-1]
         for i in range(1, len(parts) + 1):
             ours_dirs.add("/".join(parts[:i]))
@@ -272,6 +277,8 @@ def remove_owned(folder: Path, marker: Marker) -> list[str]:
         return []
     assert marker.files is not None
     for rel in sorted(marker.files, reverse=True):
+        if rel.endswith("/"):
+            continue  # a folder: removed below once empty
         try:
             os.unlink(folder / rel)
         except OSError:
@@ -289,7 +296,7 @@ def swap_in(tmp: Path, out: Path, kind: str, whole: bool = False) -> None:
     """Put the finished folder ``tmp`` where ``out`` is; its marker lists every file in it (or,
     ``whole``, says the tool owns every file it will ever hold: a store). What the previous
     ``out`` holds that the tool did not write moves into the new folder."""
-    written = None if whole else sorted(rel for rel in _walk_files(tmp) if rel != MARKER)
+    written = None if whole else sorted(rel for rel in _walk_files(tmp, folders=True) if rel != MARKER)
     previous = check_output(out, kind) if out.exists() or out.is_symlink() else None
     moving = foreign_entries(out, previous) if previous is not None else []
     for rel in moving:
