@@ -132,7 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     p = add("serve", "serve the graph with Oxigraph on 127.0.0.1 / 启动本地 SPARQL 服务")
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
     p.add_argument("--port", type=int, default=7878)
-    p.add_argument("--location", type=Path, help="keep the Oxigraph database here (default: build/oxigraph)")
+    p.add_argument(
+        "--location", type=Path, help="keep the Oxigraph database here (default: beside the build folder, build.serve/)"
+    )
 
     add("queries", "list the query catalogue / 列出查询目录")
 
