@@ -35,7 +35,7 @@ from typing import Any
 from rdflib import Graph
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.pipeline.outputs import BUILD, read_marker
+from sciplan_kg.pipeline.outputs import BUILD, Marker, read_marker
 from sciplan_kg.rdf.parse import parse_file, parse_files
 
 GRAPH_DIR = "graph"
@@ -75,6 +75,7 @@ class BuildFolder:
 
     path: Path
     manifest: dict[str, Any]
+    marker: Marker
 
     @classmethod
     def open(cls, path: Path) -> BuildFolder:
@@ -107,7 +108,7 @@ class BuildFolder:
             raise InputError(path / MANIFEST, f"JSON 格式错误 / malformed JSON: {exc}") from exc
         if not isinstance(manifest, dict) or not isinstance(manifest.get("plans"), list):
             raise InputError(path / MANIFEST, "清单格式不对 / not a build manifest")
-        return cls(path, manifest)
+        return cls(path, manifest, marker)
 
     def read_json(self, rel: str) -> Any:
         f = self.path / rel
@@ -117,10 +118,6 @@ class BuildFolder:
             raise InputError(f, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
         except ValueError as exc:
             raise InputError(f, f"JSON 格式错误 / malformed JSON: {exc}") from exc
-
-    @property
-    def stems(self) -> list[str]:
-        return [stem_of(str(entry["file"])) for entry in self.manifest["plans"]]
 
     def plan_graph_files(self) -> list[tuple[str, Path, Path]]:
         """(graph IRI, asserted file, inferred file) of each plan, in the manifest's order."""
@@ -141,10 +138,13 @@ class BuildFolder:
         }
         return parts
 
-    def own_files(self) -> set[Path]:
-        """The files the build wrote, resolved (an export must not overwrite them)."""
-        marker = read_marker(self.path)
-        return {(self.path / rel).resolve() for rel in (marker.files or ())} if marker else set()
+    def wrote(self, path: Path) -> bool:
+        """Is ``path`` one of the files the build wrote (an export must not overwrite them)?"""
+        try:
+            rel = path.resolve().relative_to(self.path.resolve()).as_posix()
+        except ValueError:
+            return False
+        return self.marker.owns(rel)
 
 
 def build_parts(path: Path) -> dict[str, list[Path]]:

@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Graph
 
 from sciplan_kg.errors import InputError, UsageError
-from sciplan_kg.pipeline.folder import build_parts, load_graphs
+from sciplan_kg.pipeline.folder import BuildFolder, build_parts, load_graphs
 from sciplan_kg.pipeline.outputs import write_atomic
 from sciplan_kg.rdf.namespaces import ID
 from sciplan_kg.rdf.serialize import FORMATS, PREFIXES, concat_turtle, serialize, turtle_prefixes
@@ -27,14 +27,17 @@ from sciplan_kg.rdf.serialize import FORMATS, PREFIXES, concat_turtle, serialize
 GRAPH_IRIS = {"asserted": str(ID) + "graph/asserted", "inferred": str(ID) + "graph/inferred"}
 
 
-def export_chunks(data: Path, fmt: str, inferred: bool = False) -> Iterator[bytes]:
-    """The export of ``data`` in pieces, to be written one after another."""
+def export_chunks(
+    data: Path, fmt: str, inferred: bool = False, parts: dict[str, list[Path]] | None = None
+) -> Iterator[bytes]:
+    """The export of ``data`` in pieces, to be written one after another (``parts``: the build
+    folder's graph files, when the caller has opened it already)."""
     if fmt not in FORMATS:
         raise UsageError(f"未知格式 / unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
     if not data.is_dir():
         yield export_bytes(data, fmt, inferred)
         return
-    parts = build_parts(data)
+    parts = parts or build_parts(data)
     files = [(GRAPH_IRIS["asserted"], f) for f in parts["asserted"]]
     if inferred:
         files += [(GRAPH_IRIS["inferred"], f) for f in parts["inferred"]]
@@ -84,29 +87,26 @@ def export_bytes(data: Path, fmt: str, inferred: bool = False) -> bytes:
     return serialize(fmt, chosen)
 
 
-def check_export_target(data: Path, out: Path) -> None:
+def check_export_target(data: Path, out: Path, folder: BuildFolder | None = None) -> None:
     """An export file may not be a folder, the data it is made from, or one of the build
-    folder's own files."""
+    folder's own files (``folder``: the build folder ``data``, opened)."""
     if out.is_dir():
         raise InputError(out, "这是文件夹；请给出要写的文件名 / is a folder: give the name of the file to write")
-    real = out.resolve()
-    if real == data.resolve():
+    if out.resolve() == data.resolve():
         raise InputError(out, "输出文件就是输入 / the output is the input itself")
-    if data.is_dir():
-        from sciplan_kg.pipeline.folder import BuildFolder
-
-        if real in BuildFolder.open(data).own_files():
-            raise InputError(
-                out,
-                "这是构建目录自己的文件，不能覆盖 / this is one of the build folder's own files: choose another name",
-            )
+    if folder is not None and folder.wrote(out):
+        raise InputError(
+            out,
+            "这是构建目录自己的文件，不能覆盖 / this is one of the build folder's own files: choose another name",
+        )
 
 
 def export(data: Path, fmt: str, out: Path | None = None, inferred: bool = False) -> int:
     """Export and write to ``out`` (or standard output); returns the number of bytes."""
+    folder = BuildFolder.open(data) if data.is_dir() else None
     if out is not None:
-        check_export_target(data, out)
-    chunks = export_chunks(data, fmt, inferred)
+        check_export_target(data, out, folder)
+    chunks = export_chunks(data, fmt, inferred, folder.parts() if folder else None)
     if out is not None:
         return write_atomic(out, chunks)
     size = 0

@@ -351,10 +351,3 @@ def open_store(build: Path, after_load: AfterLoad | None = None) -> Any:
 
     sync(build, after_load=after_load)
     return ox.Store.read_only(str(store_path(build)))
-
-
-def remove_store(build: Path) -> None:
-    """Remove the query store of ``build`` (only a folder that is one)."""
-    path = store_path(build)
-    if path.is_dir() and not path.is_symlink() and folders.check_output(path, folders.QUERY_STORE) is not None:
-        shutil.rmtree(path)
