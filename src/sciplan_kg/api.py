@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 
 if TYPE_CHECKING:
+    from sciplan_kg.evaluate import Evaluation
     from sciplan_kg.extract.records import PlanRecord
     from sciplan_kg.pipeline.build import BuildResult, Progress
     from sciplan_kg.publish.load import Upload
@@ -93,6 +94,14 @@ def coverage(data: Path) -> QueryResult:
     from sciplan_kg.query.run import QueryResult
 
     return QueryResult(list(COLUMNS), BuildFolder.open(data).read_json("coverage.json"))
+
+
+def evaluate(gold: str | Path, data: str | Path = DEFAULT_BUILD_DIR) -> Evaluation:
+    """Precision, recall and F1 of the build folder ``data``'s extraction against the gold
+    standard ``gold`` (a gold TOML file or a folder of them), per field; see ``evaluate``."""
+    from sciplan_kg.evaluate import evaluate as run
+
+    return run(Path(gold), Path(data))
 
 
 def extract_file(path: Path) -> PlanRecord:

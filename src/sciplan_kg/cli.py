@@ -1,8 +1,8 @@
 """The command line: a thin layer over the public API.
 
 Exit codes: 0 success (for build and validate: the graph conforms); 1 the graph was built or
-read but does not conform to the shapes; 2 an error (bad input, bad arguments, a query that
-cannot run); 130 interrupted.
+read but does not conform to the shapes (for evaluate --min: a field's F1 is under the bar); 2 an
+error (bad input, bad arguments, a query that cannot run); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ EXAMPLES = {
     "  sciplan-kg export --format trig --inferred -o sciplan.trig",
     "extract": "sciplan-kg extract data/plans/000_0c79adcaae20951d.txt",
     "coverage": "sciplan-kg coverage --data build/ --format json",
+    "evaluate": "sciplan-kg evaluate tests/gold/               # against build/\n"
+    "  sciplan-kg evaluate tests/gold/ out/ --min 0.98    # exit 1 when a field's micro F1 is under 0.98\n"
+    "  sciplan-kg evaluate tests/gold/003_120be5be3c056120.toml --format json",
     "load": "sciplan-kg load --endpoint http://127.0.0.1:7878/query",
     "serve": "sciplan-kg serve --port 7878   # then open http://127.0.0.1:7878/",
 }
@@ -152,6 +155,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
 
+    p = add("evaluate", "precision, recall, F1 of extraction against a gold standard / 对照金标准评估抽取")
+    p.add_argument("gold", type=Path, metavar="GOLD", help="a gold TOML file, or a folder of them (tests/gold/)")
+    p.add_argument(
+        "build", nargs="?", type=Path, default=DEFAULT_BUILD_DIR, metavar="BUILD", help="build folder (default: build/)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--min", type=_fraction, metavar="F", help="exit 1 when any field's micro F1 is under F (0 to 1)")
+
     p = add("extract", "print one plan's extraction records as JSON / 输出抽取记录")
     p.add_argument("file", type=Path)
     return parser
@@ -258,6 +269,24 @@ def _coverage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {text!r}")
+    return value
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from sciplan_kg.evaluate.output import format_json, format_text
+
+    evaluation = api.evaluate(args.gold, args.build)
+    sys.stdout.write((format_json if args.format == "json" else format_text)(evaluation, args.min))
+    return EXIT_NONCONFORMANT if args.min is not None and evaluation.below(args.min) else EXIT_OK
+
+
 def _extract(args: argparse.Namespace) -> int:
     rec = api.extract_file(args.file)
     print(json.dumps(rec.to_dict(), ensure_ascii=False, indent=1))
@@ -273,6 +302,7 @@ COMMANDS = {
     "report": _report,
     "extract": _extract,
     "coverage": _coverage,
+    "evaluate": _evaluate,
     "load": _load,
     "serve": _serve,
 }
