@@ -430,11 +430,12 @@ def _shown_with_keys(items: dict[Any, _Item]) -> dict[Any, _Item]:
 
 
 def _gold_task(task: GoldTask) -> str:
-    return squeeze(task.starts)[:TASK_CHARS]
+    return re.sub(r"\s+", "", task.starts)[:TASK_CHARS]
 
 
 def _build_task(task: Any) -> str:
-    return squeeze(task.get("text") or task.get("title") or "")[:TASK_CHARS]
+    """The task's first characters as printed (whitespace dropped)."""
+    return re.sub(r"\s+", "", task.get("text") or task.get("title") or "")[:TASK_CHARS]
 
 
 def _period_text(period: tuple[int, int] | None) -> str:
