@@ -32,7 +32,12 @@ from tests.extract.rewrite import REWRITES
 # Plans are named by their number in data/plans (000 巫山, 001 梁平, 002 平罗, 003 万年, 004 九龙坡).
 # Remove an entry when its cell XPASSes (the form is read now).
 _ONE_DASH = "a task bullet of one dash is not read as a bullet (tasks[0].title keeps the dash: '—将…')"
-_TASK_NUMBER = "this task number is not read as the level below （一） (tasks[0].title keeps it: '(1)弘扬…')"
+
+
+def _task_number(form: str) -> str:
+    return f"task number {form} is not read as the level below （一） (tasks[0].title keeps it: '{form}弘扬…')"
+
+
 XFAIL: dict[tuple[str, str], str] = {
     ("bullet_u2015", "001"): "― " + _ONE_DASH,
     ("bullet_u2015", "003"): "― " + _ONE_DASH,
@@ -40,10 +45,10 @@ XFAIL: dict[tuple[str, str], str] = {
     ("bullet_emdash", "003"): "— " + _ONE_DASH,
     ("bullet_box", "001"): "─ " + _ONE_DASH,
     ("bullet_box", "003"): "─ " + _ONE_DASH,
-    ("tasknum_paren_fullwidth", "002"): "（1） " + _TASK_NUMBER,
-    ("tasknum_paren_ascii", "002"): "(1) " + _TASK_NUMBER,
-    ("tasknum_circled", "002"): "① " + _TASK_NUMBER,
-    ("tasknum_digit_full_stop", "002"): "⒈ " + _TASK_NUMBER,
+    ("tasknum_paren_fullwidth", "002"): _task_number("（1）"),
+    ("tasknum_paren_ascii", "002"): _task_number("(1)"),
+    ("tasknum_circled", "002"): _task_number("①"),
+    ("tasknum_digit_full_stop", "002"): _task_number("⒈"),
 }
 
 # What a rewrite takes away on purpose: the plan without its notice has no number, issuer or
