@@ -11,19 +11,40 @@ import re
 CN_DIGITS = "〇零一二三四五六七八九十"
 CN_NUMERALS = CN_DIGITS + "百千"  # heading numbers of any size: 一百零一、 （二百五十）
 
-# 渝府办发〔2021〕138号, 国发(2021)9号, 平政办发[2022]45号
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*\[\s*(?:19|20)\d{2}\s*\]\s*\d{1,4}\s*号")
-DOC_NUMBER_LOOSE = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*[\[(]\s*(?:19|20)\d{2}\s*[\])]\s*\d{1,4}\s*号")
+# A document number: issuer's abbreviation, the year in brackets, the serial, 号. Folded text has
+# [] for 〔〕【】［］ and () for （）; web and OCR text also print the year in 「」 『』 〖〗 ﹝﹞ 〈〉 <>
+# or between quote marks („2022‟ "2022" “2022”), with spaces anywhere: 渝府办发〔2021〕138号,
+# 国发(2021)9号, 平政办发[2022]45号, 大政发 〔 2022〕 19号, 鹰府发„2022‟9号, 九府发〔2022〕第9号.
+_NUMBER_OPEN = "\\[(「『〖﹝〈<{„‟“”‘’\"'"
+_NUMBER_CLOSE = "\\])」』〗﹞〉>}„‟“”‘’\"'"
+DOC_NUMBER_TAIL = rf"\s*[{_NUMBER_OPEN}]\s*(?:19|20)\d{{2}}\s*[{_NUMBER_CLOSE}]\s*第?\s*\d{{1,4}}\s*号"  # year, serial
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}?\s*\[\s*(?:19|20)\d{2}\s*\]\s*\d{1,4}\s*号")  # folded 〔〕 only
+DOC_NUMBER_LOOSE = re.compile(r"[\u4e00-\u9fff]{1,14}?" + DOC_NUMBER_TAIL)
 
+# Dates: 2022年5月5日, 2022 年 5 月 5 日; 二〇二二年五月五日 with the zero printed 〇 ○ 零, the Greek Ο
+# (U+039F), the Latin or Cyrillic O or a digit 0 (二○二二年十二月三十一日); 2022-05-05 (folded —),
+# 2022/5/5 and 2022.05.05 in metadata blocks.
+CN_ZEROS = "〇零○ΟοOoОо0"
+_CN_DATE_DIGITS = CN_ZEROS + "一二三四五六七八九十"
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-DATE_CN = re.compile(rf"([{CN_DIGITS}]{{4}})年([{CN_DIGITS}]{{1,3}})月([{CN_DIGITS}]{{1,3}})日")
-DATE_ISO = re.compile(r"((?:19|20)\d{2})\s*[—/.]\s*(\d{1,2})\s*[—/.]\s*(\d{1,2})")
+DATE_CN = re.compile(
+    rf"([{_CN_DATE_DIGITS}]{{4}})\s*年\s*([{_CN_DATE_DIGITS}]{{1,3}})\s*月\s*([{_CN_DATE_DIGITS}]{{1,3}})\s*日"
+)
+DATE_ISO = re.compile(r"((?:19|20)\d{2})\s*[—/.]\s*(\d{1,2})\s*[—/.]\s*(\d{1,2})(?!\d)")
 
+# An issuing body as it signs: an office (…人民政府办公室/办公厅), the government itself, the State
+# Council (国务院, 国务院办公厅), a 科协 (…科学技术协会, …科协), a 纲要办 (…纲要实施工作办公室,
+# …工作领导小组办公室), a 委员会, a 党委 (中共XX县委, 中共XX县委办公室), a leading group, a bureau.
 ISSUER = re.compile(
-    r"^[\u4e00-\u9fff()]{2,40}?(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|办公厅|委员会|办公室)$"
+    r"^(?:国务院(?:办公厅)?|[\u4e00-\u9fff()]{2,40}?(?:人民政府办公室|人民政府办公厅|政府办公室|人民政府|办公厅|委员会|办公室"
+    r"|科学技术协会|科协|领导小组|[省市州县区旗盟]委|厅|局))$"
 )
 
-PERIOD = re.compile(r"\(\s*((?:19|20)\d{2})\s*年?\s*—+\s*((?:19|20)\d{2})\s*年?\s*\)")
+# The plan's period: (2021—2025年), (2021年—2025年), 〈2021-2025〉, (2022~2025年), (2021至2025年),
+# (2006—2010—2020年) (the first and last year); dashes are folded to —.
+_YEAR = r"((?:19|20)\d{2})\s*年?"
+_TO = r"\s*(?:—+|~|～|〜|至|到)\s*"
+PERIOD = re.compile(rf"[(\[〈<]\s*{_YEAR}{_TO}(?:(?:19|20)\d{{2}}\s*年?{_TO})?{_YEAR}\s*[)\]〉>]")
 
 NOTICE_START = re.compile(r"关于印发")
 NOTICE_END = re.compile(r"的通知")
@@ -63,7 +84,7 @@ def cn_number(text: str) -> int | None:
     """一 → 1, 十二 → 12, 一百零五 → 105, 二千三百 → 2300, 二〇二二 → 2022 (digit by digit when
     there is no 十, 百, 千 or 万)."""
     values = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    values["零"] = 0
+    values.update(dict.fromkeys(CN_ZEROS, 0))  # 零 ○ Ο O 0: the zero as printed in the wild
     units = {"十": 10, "百": 100, "千": 1000}
     if not text:
         return None

@@ -121,10 +121,17 @@ class PlanRecord:
     doc_number_span: Span | None
     issuer: str | None
     issuer_span: Span | None
-    issued: str | None  # YYYY-MM-DD
+    # every body that signs a jointly issued plan, in the order printed (the first is ``issuer``);
+    # empty when one body issues it alone
+    issuers: list[str] = field(default_factory=list, kw_only=True)
+    issued: str | None  # YYYY-MM-DD: the 成文日期 (the signature's date)
     issued_span: Span | None
+    published: str | None = field(default=None, kw_only=True)  # YYYY-MM-DD: the 发布日期, when stated
+    published_span: Span | None = field(default=None, kw_only=True)
     period: tuple[int, int] | None
-    level: str | None  # county, district, city, province
+    level: str | None  # county, district, city, prefecture, province, national
+    # implementation-plan | work-points (工作要点) | task-division (任务分工) | outline (规划纲要) | other
+    doc_type: str | None = None
     directives: list[DirectiveRef] = field(default_factory=list)
     literacy_target: Target | None = None
     baseline: Target | None = None
