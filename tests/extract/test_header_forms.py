@@ -13,12 +13,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from rdflib import Literal, namespace
 
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.header import doc_type, place_of
 from sciplan_kg.extract.patterns import cn_number
 from sciplan_kg.extract.records import PlanRecord, Span
+from sciplan_kg.rdf.graph import plan_graph
+from sciplan_kg.rdf.namespaces import ELI, SK
 from sciplan_kg.read.text import plan_text
+from sciplan_kg.resolve.records import resolve
+from sciplan_kg.resolve.registry import load_registry
 
 BASIS = (
     "根据《国务院关于印发全民科学素质行动规划纲要（2021—2035年）的通知》（国发〔2021〕9号），"
@@ -769,3 +774,14 @@ def test_partly_read_header_reads_the_body(head: str) -> None:
 def test_cn_number_reads_every_zero() -> None:
     zeros = ("二〇二二", "二○二二", "二零二二", "二\u039f二二", "二O二二", "二0二二")
     assert [cn_number(z) for z in zeros] == [2022] * 6
+
+
+# -- the graph --------------------------------------------------------------------------------------
+def test_published_date_is_in_the_graph_apart_from_the_issue_date() -> None:
+    text = LIST_BLOCK + NOTICE_UNSIGNED + OWN_TITLE + BASIS + BODY
+    reg = load_registry()
+    g = plan_graph(resolve(_extract(text), reg), reg, text)
+    assert set(g.objects(None, SK.datePublished)) == {Literal("2022-04-15", datatype=namespace.XSD.date)}
+    assert set(g.objects(None, ELI.date_document)) >= {Literal("2022-04-12", datatype=namespace.XSD.date)}
+    plan = next(g.subjects(SK.datePublished, None))
+    assert (plan, ELI.date_document, Literal("2022-04-12", datatype=namespace.XSD.date)) in g

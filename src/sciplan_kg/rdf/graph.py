@@ -236,6 +236,8 @@ class PlanGraph:
             g.add((plan, ELI.id_local, Literal(rec.doc_number)))
         if rec.issued:
             g.add((plan, ELI.date_document, Literal(rec.issued, datatype=XSD.date)))
+        if rec.published:  # the 发布日期, when the text (or its page) states it apart from the 成文日期
+            g.add((plan, SK.datePublished, Literal(rec.published, datatype=XSD.date)))
         if rec.period:
             g.add((plan, SK.periodStart, _year(rec.period[0])))
             g.add((plan, SK.periodEnd, _year(rec.period[1])))
