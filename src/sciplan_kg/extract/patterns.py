@@ -49,11 +49,17 @@ PERIOD = re.compile(rf"[(\[〈<]\s*{_YEAR}{_TO}(?:(?:19|20)\d{{2}}\s*年?{_TO})?
 NOTICE_START = re.compile(r"关于印发")
 NOTICE_END = re.compile(r"的通知")
 
-# 一、  (一)  1.  1、  ——   numbers of any size: a measure may list 250 tasks (一百零一、 (二百) 120.)
-SECTION_L1 = re.compile(rf"^[{CN_NUMERALS}]+\s*[、.]")
-SECTION_L2 = re.compile(rf"^\(\s*[{CN_NUMERALS}]+\s*\)")
-SECTION_L3 = re.compile(r"^\d+\s*(?:\.(?!\d)|、)")
-BULLET = re.compile(r"^(?:—{2}|[•·●▪])\s*")
+# The genre's numbering, outermost first (the order of GB/T 9704 and of most plans): 一、 > (一) > 1. >
+# (1) > ①. Numbers of any size: a measure may list 250 tasks (一百零一、 (二百) 120.). The number is
+# group ``n`` (``c`` for the one-character forms ⒈ ⑴ ①); a year (2023、 二〇二三、) is not a number.
+SECTION_L1 = re.compile(rf"^(?P<n>[{CN_NUMERALS}]+)\s*[、.]")
+SECTION_L2 = re.compile(rf"^\(\s*(?P<n>[{CN_NUMERALS}]+)\s*\)")
+SECTION_L3 = re.compile(r"^(?:(?P<n>\d+)\s*(?:\.(?!\d)|、)|(?P<c>[\u2488-\u249b]))")  # 1.  1、  1．  ⒈
+SECTION_L4 = re.compile(r"^(?:\(?\s*(?P<n>\d+)\s*\)|(?P<c>[\u2474-\u2487]))")  # (1)  1)  ⑴
+SECTION_L5 = re.compile(r"^(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u277f\u2780-\u2793])")  # ① ㉑ ❶ ➀
+# a bullet opens a line: —— or — (every dash folds to —), • ● ◆ ■ ▲ □ · and their kin; never a
+# line of dashes or a page number (— 3 —); group ``b`` is the symbol
+BULLET = re.compile(r"^(?P<b>—{1,2}(?!—)|[•·・∙●◆◇■□▲△▪►▶➢➤★☆√✓])(?!\s*\d+\s*—*\s*$)\s*(?=\S)")
 
 LITERACY_TARGET = re.compile(
     r"(?:到|至)?\s*((?:19|20)\d{2})\s*年[^。;]{0,40}?具备(?:基本)?科学素质(?:的)?(?:人口)?比例\s*(?:要|将)?\s*"
@@ -72,12 +78,19 @@ INLINE_DUTY = re.compile(
     r"[(\[]((?:[^()\[\]]|\([^()\[\]]{0,40}\)){1,600}?)按职责分工(?:负责)?(?:落实)?[)\]]"
 )  # bounded: a bracket without 按职责分工 costs at most 600 steps, never a rescan of the line
 
-ACTION_SUFFIX = re.compile(r"(?:提升行动|素质行动)$")
+# a measure's name: 青少年科学素质提升行动, 科学素质提升计划, 老年人科学素养行动; 科普信息化提升工程
+ACTION_SUFFIX = re.compile(r"(?:提升行动|素[质养][\u4e00-\u9fff]{0,4}(?:行动|计划))$")
 PROJECT_SUFFIX = re.compile(r"工程$")
-GROUP_HEADING = re.compile(rf"^(?:实施|聚焦)?[{CN_DIGITS}0-9]*[大项个]?(?:提升行动|重点工程|行动|工程)$")
-
-ATTACHMENT = re.compile(r"^附\s*件\s*[:\d]")
-END_MATTER = re.compile(r"^抄\s*送\s*:")
+# a heading naming the measures together, not one of them: 三、提升行动  (二)五项重点工程  实施五大提升行动
+# 重点人群科学素质提升行动  科普重点工程  主要行动
+GROUP_HEADING = re.compile(
+    rf"^(?:深入|大力|全面|扎实|着力)?(?:实施|聚焦|开展|推进)?"
+    rf"(?:[{CN_DIGITS}0-9]+[大项个类]|重点人群|重点|主要|专项|各项|若干|科普)*"
+    r"(?:科学素质)?(?:提升行动|重点工程|提升工程|行动|工程|计划)$"
+)
+# where the body ends: an attachment (附件1, 附件:, 附件 alone, 附表), the 抄送 or 主送 line
+ATTACHMENT = re.compile(r"^附\s*[件表]\s*(?:[:\d一二三四五六七八九十]|$)")
+END_MATTER = re.compile(r"^(?:抄\s*送|主\s*送)\s*:")
 
 
 def cn_number(text: str) -> int | None:
