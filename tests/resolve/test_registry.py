@@ -19,9 +19,17 @@ def test_bare_short_forms_resolve_in_the_plans_jurisdiction() -> None:
     assert reg.match_agency("区科协", "县") is None  # a district's body is not a county's
 
 
-def test_bracketed_tail_falls_back_to_the_name_before_it() -> None:
+def test_a_bracketed_body_is_the_one_doing_the_work() -> None:
     reg = load_registry()
-    assert reg.match_agency("县委组织部（老干部局）", "县").key == "organisation"  # type: ignore[union-attr]
+    assert reg.match_agency("县委组织部（老干部局）", "县").key == "veteran-cadres"  # type: ignore[union-attr]
+    office = reg.match_agency("县政府办公室（县大数据应用发展管理中心）", "县")
+    assert office is not None and office.key == "big-data"
+
+
+def test_a_bracket_that_is_no_body_falls_back_to_the_name_before_it() -> None:
+    reg = load_registry()
+    assert reg.match_agency("县委组织部（含下属单位）", "县").key == "organisation"  # type: ignore[union-attr]
+    assert reg.match_agency("党校（行政学院）", "县") is not None
 
 
 def test_collective_entries_are_marked() -> None:

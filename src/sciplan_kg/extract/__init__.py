@@ -21,6 +21,7 @@ from typing import Any
 
 from sciplan_kg.extract.header import read_basis, read_header, read_literacy_target
 from sciplan_kg.extract.records import PlanRecord, Span
+from sciplan_kg.extract.responsibility import ROLE_WORDS
 from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, read_table
 from sciplan_kg.extract.targets import MAX_PER_TASK, task_targets
@@ -128,6 +129,16 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
                 f"任务未写明牵头部门：{task.title[:30]}",
                 f"no lead agency is written for the task: {task.title[:30]}",
             )
+    for holder in [m for m in rec.measures] + [t for _, t in tasks]:
+        for a in holder.assignments:
+            for mention in a.mentions:
+                if any(word in mention.written for word in ROLE_WORDS):
+                    rec.warn(
+                        "role-word-in-name",
+                        mention.span.line,
+                        f"机构名称中含有职责用语，未能分开：「{mention.written}」",
+                        f"an agency name holds a role word the reader could not split off: '{mention.written}'",
+                    )
     tail = pt.text.rstrip()
     if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit():
         rec.warn(

@@ -66,17 +66,7 @@ LITERACY_TARGET = re.compile(
     r"(超过|达到|高于|不低于|不少于|力争达到|提高到|提升到|提升至)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|左右)?"
 )
 
-LEAD_LABEL = r"牵头(?:部门|单位)"
-SUPPORT_LABEL = r"(?:责任|配合|协同|参与|协办)(?:部门|单位)"
-LABEL = re.compile(rf"({LEAD_LABEL}|{SUPPORT_LABEL})\s*:\s*")
-# an annotation that is a line of its own: 牵头部门:…  (牵头部门:…;责任部门:…)  [牵头单位:…]
-ANNOTATION_LINE = re.compile(rf"^[(\[]?\s*(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:")
-# an annotation inside a line: (牵头单位:…) [牵头部门:…]
-INLINE_LABELLED = re.compile(rf"[(\[]\s*(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:")
-# [县教体局、县科协按职责分工负责]
-INLINE_DUTY = re.compile(
-    r"[(\[]((?:[^()\[\]]|\([^()\[\]]{0,40}\)){1,600}?)按职责分工(?:负责)?(?:落实)?[)\]]"
-)  # bounded: a bracket without 按职责分工 costs at most 600 steps, never a rescan of the line
+# responsibility (牵头/配合) vocabulary: extract/responsibility.py
 
 # a measure's name: 青少年科学素质提升行动, 科学素质提升计划, 老年人科学素养行动; 科普信息化提升工程
 ACTION_SUFFIX = re.compile(r"(?:提升行动|素[质养][\u4e00-\u9fff]{0,4}(?:行动|计划))$")

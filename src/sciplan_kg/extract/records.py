@@ -38,7 +38,8 @@ class Assignment:
 
     role: Role
     span: Span
-    mentions: list[AgencyMention] = field(default_factory=list)
+    mentions: list[AgencyMention] = field(default_factory=list)  # in the order written: the first is the first lead
+    open: bool = False  # the list ends in 等 (…等部门): more bodies take part than it names
 
 
 @dataclass

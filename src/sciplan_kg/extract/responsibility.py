@@ -1,30 +1,132 @@
-"""Who is responsible: lead (牵头) and support (责任/配合) annotations and their name lists.
+"""Who is responsible: lead (牵头) and support (责任/配合) statements and their name lists.
 
-The genre writes them as a line of their own (牵头部门：县教体局、科协), a bracket holding both
-roles (（牵头部门：区教委；责任部门：…）), a bracket at the end of a paragraph
-(〔牵头部门：县科协〕), a per-task bracket (〔县教体局、县科协按职责分工负责〕), or as table cells.
+The genre writes responsibility in three grammars, anywhere a measure or a task may carry it:
+
+* **labelled**: ``牵头部门：A、B`` / ``责任单位：…`` / ``配合部门：…`` (also 牵头单位, 主责单位, 配合单位,
+  参与单位, 协办单位, 协助单位, 参加单位), on a line of its own, several in one bracket
+  (``（牵头部门：区教委；责任部门：…）``), in （）〔〕【】 at the end of a task or a measure's paragraph,
+  or as a sentence closing the paragraph (``……活动。牵头单位：县科协。``);
+* **sentence**: ``A、B牵头，C、D配合`` (or 参与, 参加, 协助, 协同, 协办, 按职责分工负责), ``由A牵头，B参加``,
+  ``A为牵头单位，B为责任单位``, ``工作分工：A、B牵头，其他成员单位参与。``, ``（A、B负责）`` — plain
+  负责 names who is responsible without a split, read as lead;
+* **duty list**: ``〔A、B按职责分工负责〕`` (all share the work: supports; the lead is the measure's), and
+  ``〔A、B，C、D按职责分工负责〕`` where the group set off by the first comma leads the task (万年);
+  a bare list of bodies in brackets at a task's end (``（各成员单位）``) names who is responsible: lead.
+
+Each statement becomes an :class:`Assignment` whose mentions keep the order of the list (the first
+named is the first lead) and whose ``open`` flag says the list ended in 等 (…等部门). A sentence or
+bracket is read as responsibility only when every name in it looks like a body (ends in 局, 委, 办,
+中心, 单位, … or is a collective such as 各乡镇): ``（2021—2025年）`` or ``（含街道）`` are text, never an
+agency, and a role word (牵头, 负责, 配合) never ends up inside a name.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract.records import AgencyMention, Assignment, Role, Span
 from sciplan_kg.read.text import PlanText
 
-_SEPARATORS = "、,;/"
-_TRAILING = re.compile(r"(?:等(?:部门|单位|有关部门|相关部门)?|按职责分工(?:负责)?)$")
+# -- vocabulary -------------------------------------------------------------------------------
+
+LEAD_LABEL = r"(?:牵头|主责|主办)(?:部门|单位)|牵头"
+SUPPORT_LABEL = r"(?:责任|配合|协同|参与|协办|协助|参加|支持|相关)(?:部门|单位)"
+# a label and its colon: 牵头部门:  责任单位 :
+LABEL = re.compile(rf"({LEAD_LABEL}|{SUPPORT_LABEL})\s*:\s*")
+# a line (or bracket) introducing a sentence-form statement: 工作分工:A、B牵头,…
+_DIVISION_CUE = re.compile(r"^(?:工作分工|责任分工|职责分工|任务分工|分工|责任主体|责任单位及分工)\s*:\s*")
+# verbs closing a group of names, longest first; the role each gives
+_VERBS: tuple[tuple[str, str], ...] = (
+    ("牵头负责", "lead"),
+    ("牵头抓总", "lead"),
+    ("牵头落实", "lead"),
+    ("牵头实施", "lead"),
+    ("牵头组织", "lead"),
+    ("牵头", "lead"),
+    ("按照职责分工负责", "duty"),
+    ("按职责分工抓好落实", "duty"),
+    ("按职责分工负责", "duty"),
+    ("按职责分工落实", "duty"),
+    ("按职责分工", "duty"),
+    ("按职责负责", "duty"),
+    ("分工负责", "duty"),
+    ("各负其责", "duty"),
+    ("共同负责", "responsible"),
+    ("具体负责", "responsible"),
+    ("负责", "responsible"),
+    ("配合", "support"),
+    ("参与", "support"),
+    ("参加", "support"),
+    ("协助", "support"),
+    ("协同", "support"),
+    ("协办", "support"),
+)
+_VERB = re.compile(
+    r"(?P<verb>" + "|".join(re.escape(v) for v, _ in _VERBS) + r")(?:实施|落实|推进|完成|执行|组织实施)?$"
+)
+_ROLE_OF_VERB = dict(_VERBS)
+# A为牵头单位 / A为责任单位
+_AS_LABEL = re.compile(rf"^(?P<names>.+?)为(?P<label>{LEAD_LABEL}|{SUPPORT_LABEL})$")
+_SEPARATORS = "、,/"  # between names of one list; ';' and '。' end a list
+_TRAILING = re.compile(r"(?:等(?:[\u4e00-\u9fff]{0,4}(?:部门|单位))?|等)$")
+_TRAILING_DUTY = re.compile(r"按职责分工(?:负责)?$")
+_AGENCY_END = re.compile(
+    r"(?:局|委|办|部|会|院|站|所|中心|政府|街道|乡镇|镇|乡|单位|部门|协|联|社|馆|厅|室|处|队|司|行|署|台|"
+    r"公司|集团|学校|学院|大学|医院|园区|管委会|团委|团|组|中队|支队|大队|分局|党校|基地|机构|平台|"
+    r"科协|妇联|工会|残联|侨联|文联|总工会|人大|政协|法院|检察院|共青团|团县委|团区委|团市委)$"
+)
+_COLLECTIVE = re.compile(r"^(?:各|其他|其余|有关|相关|全体|所有)")
+# a bare list in brackets, with no verb to say it is a statement, must name bodies beyond doubt:
+# a jurisdiction or collective in front, or a body's word at the end
+_CLEAR_START = re.compile(r"^(?:县|区|市|省|州|旗|盟|镇|乡|团|共青团|中共|各|其他|有关|相关)")
+_CLEAR_END = re.compile(
+    r"(?:局|委|办|中心|政府|单位|部门|科协|妇联|工会|残联|侨联|文联|管委会|公司|集团|医院|学校|党校)$"
+)
+_NOT_A_NAME = re.compile(r"\d|年|月|日|[。!?:]|以上|以下|左右|%")
+ROLE_WORDS = ("牵头", "负责", "配合", "协助", "按职责", "分工")  # never part of a name
 
 
 def role_of(label: str) -> Role:
-    return "lead" if label.startswith("牵头") else "support"
+    return "lead" if label.startswith(("牵头", "主责", "主办")) else "support"
+
+
+def plausible_name(name: str) -> bool:
+    """A piece of a list that can be a name at all: 2–40 characters, no digits or dates, no
+    sentence punctuation, no role word (a name never contains 牵头 or 负责)."""
+    name = re.sub(r"\s+", "", name)
+    if not 2 <= len(name) <= 40 or _NOT_A_NAME.search(name):
+        return False
+    return not any(word in name for word in ROLE_WORDS)
+
+
+def looks_like_agency(name: str) -> bool:
+    """A written name that is recognisably a body: ends in a body's word (局, 委, 中心, 单位, …)
+    or a bracket after one (县委组织部（老干部局）), or is a collective (各乡镇, 其他成员单位). Used to
+    tell a bracket of bodies from a bracket of text."""
+    if not plausible_name(name):
+        return False
+    name = re.sub(r"\s+", "", name)
+    bare = re.sub(r"\([^()]*\)$", "", name)
+    if not bare:
+        return False
+    return bool(_AGENCY_END.search(bare) or (_COLLECTIVE.match(bare) and len(bare) <= 20))
+
+
+# -- names ------------------------------------------------------------------------------------
 
 
 def split_names(pt: PlanText, start: int, end: int) -> list[AgencyMention]:
-    """Split an agency list at 、，；/ outside brackets; trim 等; keep each name's span."""
+    """The names of an agency list (see :func:`split_list`)."""
+    return split_list(pt, start, end)[0]
+
+
+def split_list(pt: PlanText, start: int, end: int) -> tuple[list[AgencyMention], bool]:
+    """Split an agency list at 、 , / outside brackets; trim a trailing 等(部门) (the list is then
+    open) or 按职责分工负责; keep each name's span. Returns the mentions and whether the list was open."""
     text = pt.folded
     out: list[AgencyMention] = []
+    open_list = False
     depth = 0
     piece_start = start
     for i in range(start, end + 1):
@@ -37,19 +139,31 @@ def split_names(pt: PlanText, start: int, end: int) -> list[AgencyMention]:
             s, e = piece_start, i
             while s < e and text[s] in " \t":
                 s += 1
-            while e > s and text[e - 1] in " \t。.":
+            while e > s and text[e - 1] in " \t。.;":
                 e -= 1
+            duty = _TRAILING_DUTY.search(text, s, e)
+            if duty and duty.start() > s:
+                e = duty.start()
             trimmed = _TRAILING.search(text, s, e)
             if trimmed and trimmed.start() > s:
                 e = trimmed.start()
+                open_list = True
             if e > s:
                 out.append(AgencyMention(written=pt.quote(s, e), span=Span(s, e, pt.line_of(s))))
             piece_start = i + 1
-    return out
+    return out, open_list
+
+
+def _assignment(pt: PlanText, role: Role, start: int, end: int, names: tuple[int, int]) -> Assignment:
+    mentions, open_list = split_list(pt, *names)
+    return Assignment(role=role, span=Span(start, end, pt.line_of(start)), mentions=mentions, open=open_list)
+
+
+# -- labelled ---------------------------------------------------------------------------------
 
 
 def _list_end(text: str, start: int, end: int) -> int:
-    """Where a labelled list ends: at ';', the next label, or an unbalanced closing bracket."""
+    """Where a labelled list ends: at ';' or '。', the next label, or an unbalanced closing bracket."""
     depth = 0
     i = start
     while i < end:
@@ -60,69 +174,251 @@ def _list_end(text: str, start: int, end: int) -> int:
             if depth == 0:
                 return i
             depth -= 1
-        elif ch == ";" and depth == 0:
+        elif ch in ";。" and depth == 0:
             return i
-        elif depth == 0 and P.LABEL.match(text, i):
+        elif depth == 0 and LABEL.match(text, i):
             return i
         i += 1
     return end
 
 
 def labelled(pt: PlanText, start: int, end: int) -> list[Assignment]:
-    """Every 'label: list' inside [start, end) of the folded text."""
+    """Every statement in [start, end) of the folded text: 'label: list' pairs, or, where no label
+    is written, the sentence grammar (A、B牵头，C配合)."""
+    text = pt.folded
     out: list[Assignment] = []
-    for m in P.LABEL.finditer(pt.folded, start, end):
-        list_end = _list_end(pt.folded, m.end(), end)
-        mentions = split_names(pt, m.end(), list_end)
-        out.append(
-            Assignment(
-                role=role_of(m.group(1)),
-                span=Span(m.start(), list_end, pt.line_of(m.start())),
-                mentions=mentions,
-            )
-        )
+    for m in LABEL.finditer(text, start, end):
+        if m.start() > start and text[m.start() - 1] not in " \t([;,。:、":
+            continue  # 牵头 inside a name or a sentence (县科协牵头:), not a label
+        list_end = _list_end(text, m.end(), end)
+        out.append(_assignment(pt, role_of(m.group(1)), m.start(), list_end, (m.end(), list_end)))
+    if out:
+        return out
+    return sentence(pt, start, end, bare_is_lead=False) or []
+
+
+# -- sentences --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Segment:
+    start: int
+    end: int
+    names: tuple[int, int]
+    kind: str  # lead, support, duty, responsible, bare
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of [start, end) between depth-0 ',' ';' '。' (a sentence's clauses)."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    piece = start
+    for i in range(start, end + 1):
+        ch = text[i] if i < end else ";"
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch in ",;。" and depth == 0:
+            s, e = piece, i
+            while s < e and text[s] in " \t":
+                s += 1
+            while e > s and text[e - 1] in " \t":
+                e -= 1
+            if e > s:
+                out.append((s, e))
+            piece = i + 1
     return out
 
 
-def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
-    """Bracketed annotations inside a paragraph. Returns them and where the paragraph's own
-    text ends (before the first annotation bracket)."""
-    text = pt.folded
-    found: list[Assignment] = []
-    cut = end
-    covered = start
-    for m in P.INLINE_LABELLED.finditer(text, start, end):
-        if m.start() < covered:
-            continue  # inside the annotation just read
-        close = _closing(text, m.start(), end)
-        found.extend(labelled(pt, m.start() + 1, close))
-        cut = min(cut, m.start())
-        covered = close
-    for m in P.INLINE_DUTY.finditer(text, start, end):
-        mentions = split_names(pt, m.start(1), m.end(1))
-        found.append(Assignment("support", Span(m.start(), m.end(), pt.line_of(m.start())), mentions))
-        cut = min(cut, m.start())
-    found.sort(key=lambda a: a.span.start)
-    return found, cut
+def _names_ok(pt: PlanText, start: int, end: int, *, verb: bool) -> bool:
+    """Whether [start, end) is a list of bodies. Before a role verb (牵头, 配合, 按职责分工负责) the
+    verb is evidence enough when at least half the names are recognisably bodies (县高新区,
+    县现代农业产业园 end in words text uses too); a bare list must be bodies throughout."""
+    mentions = split_names(pt, start, end)
+    if not mentions or not all(plausible_name(m.written) for m in mentions):
+        return False
+    if not verb:
+        return all(_clear_body(m.written) for m in mentions)
+    bodies = sum(looks_like_agency(m.written) for m in mentions)
+    return bodies * 2 >= len(mentions)
 
+
+def _clear_body(name: str) -> bool:
+    bare = re.sub(r"\([^()]*\)$", "", re.sub(r"\s+", "", name))
+    return looks_like_agency(name) and bool(_CLEAR_START.match(bare) or _CLEAR_END.search(bare))
+
+
+def _segment(pt: PlanText, s: int, e: int) -> _Segment | None:
+    text = pt.folded
+    if text.startswith("由", s):
+        s += 1
+    cue = _DIVISION_CUE.match(text[s:e])
+    if cue:
+        s += cue.end()
+    clause = text[s:e]
+    as_label = _AS_LABEL.match(clause)
+    if as_label:
+        names = (s, s + as_label.end("names"))
+        if _names_ok(pt, *names, verb=True):
+            return _Segment(s, e, names, role_of(as_label.group("label")))
+        return None
+    verb = _VERB.search(clause)
+    if verb:
+        names = (s, s + verb.start())
+        if names[1] > names[0] and _names_ok(pt, *names, verb=True):
+            return _Segment(s, e, names, _ROLE_OF_VERB[verb.group("verb")])
+        return None
+    if _names_ok(pt, s, e, verb=False):
+        return _Segment(s, e, (s, e), "bare")
+    return None
+
+
+def sentence(pt: PlanText, start: int, end: int, *, bare_is_lead: bool) -> list[Assignment] | None:
+    """[start, end) read as a responsibility sentence, or None when any clause of it is not one.
+
+    Roles: 牵头 → lead; 配合/参与/参加/协助/协同/协办 → support; plain 负责 → lead; 按职责分工负责 →
+    support, except that groups of names set off before it by a comma lead (〔A、B，C按职责分工负责〕).
+    A clause of bare names with no verb at all is a lead only where ``bare_is_lead`` (a bracket at a
+    task's end: （各成员单位）)."""
+    text = pt.folded
+    if end - start > ANNOTATION_REACH:
+        return None  # a statement is a clause or two, never a page
+    cue = _DIVISION_CUE.match(text[start:end])
+    labelled_cue = bool(cue)
+    segments: list[_Segment] = []
+    for s, e in _segments(text, start, end):
+        seg = _segment(pt, s, e)
+        if seg is None:
+            return None
+        segments.append(seg)
+    if not segments:
+        return None
+    kinds = [seg.kind for seg in segments]
+    if all(k == "bare" for k in kinds) and not (bare_is_lead or labelled_cue):
+        return None
+    has_duty = "duty" in kinds
+    out: list[Assignment] = []
+    for seg in segments:
+        if seg.kind == "bare":
+            role: Role = "lead" if has_duty or bare_is_lead or labelled_cue else "support"
+        elif seg.kind in ("lead", "responsible"):
+            role = "lead"
+        else:
+            role = "support"
+        out.append(_assignment(pt, role, seg.start, seg.end, seg.names))
+    return out
+
+
+# -- inside a paragraph -----------------------------------------------------------------------
 
 ANNOTATION_REACH = 600  # an annotation bracket closes within this many characters, or is cut there
 
 
-def _closing(text: str, open_at: int, end: int) -> int:
-    """The bracket closing the one at ``open_at``; looked for within ANNOTATION_REACH only, so a
-    line of unclosed brackets costs linear time."""
-    depth = 0
-    end = min(end, open_at + ANNOTATION_REACH)
-    for i in range(open_at, end):
-        if text[i] in "([":
-            depth += 1
-        elif text[i] in ")]":
-            depth -= 1
-            if depth == 0:
-                return i
-    return end
+def _at_clause_end(text: str, at: int, end: int) -> bool:
+    """Only closing punctuation, space or another bracket between ``at`` and the end of the clause."""
+    i = at
+    while i < end and text[i] in " \t。.;,":
+        if text[i] in "。.;":
+            return True
+        i += 1
+    return i >= end or text[i] in "(["
+
+
+def _bracket_pairs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The outermost bracket pairs in [start, end) that close within ANNOTATION_REACH, in order:
+    one pass with a stack, so a line of unclosed brackets costs linear time."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "([":
+            stack.append(i)
+        elif ch in ")]" and stack:
+            open_at = stack.pop()
+            if not stack and i - open_at <= ANNOTATION_REACH:
+                pairs.append((open_at, i))
+        if len(stack) > 64:  # brackets that never close: forget the oldest
+            del stack[:32]
+    # a labelled statement whose bracket the text never closes (a typo) runs to the paragraph's end
+    if stack and LABEL.match(text, stack[0] + 1) and end - stack[0] <= ANNOTATION_REACH:
+        pairs.append((stack[0], end))
+    return pairs
+
+
+def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
+    """Responsibility statements inside a paragraph [start, end): labelled brackets anywhere, other
+    brackets at the end of a sentence, and a closing sentence of the paragraph that is a statement
+    (……活动。县科协牵头，县教体局配合。). Returns them and where the paragraph's own text ends (before
+    the first statement)."""
+    text = pt.folded
+    found: list[Assignment] = []
+    cut = end
+    for open_at, close in _bracket_pairs(text, start, end):
+        inner_start, inner_end = open_at + 1, close
+        read: list[Assignment] | None = None
+        if LABEL.match(text, inner_start) or (
+            LABEL.search(text, inner_start, inner_end) and _DIVISION_CUE.match(text[inner_start:inner_end]) is None
+        ):
+            read = labelled(pt, inner_start, inner_end)
+        elif _at_clause_end(text, close + 1, end):
+            read = sentence(pt, inner_start, inner_end, bare_is_lead=True)
+        if read:
+            found.extend(read)
+            cut = min(cut, open_at)
+    # a closing sentence that is a statement, not bracketed
+    last = _last_sentence(text, start, cut)
+    if last is not None:
+        s, e = last
+        read = labelled(pt, s, e) if LABEL.match(text, s) else sentence(pt, s, e, bare_is_lead=False)
+        if read:
+            found.extend(read)
+            cut = min(cut, s)
+    found.sort(key=lambda a: a.span.start)
+    return found, cut
+
+
+def _last_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The paragraph's last sentence when there is more than one: [after the previous 。, end)."""
+    e = end
+    while e > start and text[e - 1] in " \t。;":
+        e -= 1
+    at = text.rfind("。", start, e)
+    if at < 0 or at <= start:
+        return None
+    s = at + 1
+    while s < e and text[s] in " \t":
+        s += 1
+    return (s, e) if e > s else None
 
 
 def is_annotation_line(text: str) -> bool:
-    return bool(P.ANNOTATION_LINE.match(text))
+    """A line that is a responsibility statement and nothing else (folded, stripped text):
+    牵头部门:…  (牵头部门:…;责任部门:…)  [牵头单位:…]  县教体局、县科协牵头,各有关单位按职责分工负责。
+    工作分工:A、B牵头,其他成员单位参与。"""
+    body = text
+    if body[:1] in "([" and body.rstrip("。")[-1:] in ")]":
+        body = body[1:].rstrip("。")[:-1]
+    if re.match(rf"^(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:", body):
+        return True
+    return _statement_text(body)
+
+
+def _statement_text(text: str) -> bool:
+    """Whether a whole line's text parses as a sentence-form statement (no offsets needed)."""
+    pt = _LinePlan(text)
+    return bool(sentence(pt, 0, len(text), bare_is_lead=False))  # type: ignore[arg-type]
+
+
+class _LinePlan:
+    """Just enough of a PlanText over one line's folded text for :func:`sentence`."""
+
+    def __init__(self, text: str) -> None:
+        self.folded = text
+        self.text = text
+
+    def quote(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def line_of(self, offset: int) -> int:
+        return 1

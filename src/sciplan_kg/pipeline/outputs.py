@@ -24,6 +24,7 @@ One writer at a time: ``lock`` takes an exclusive lock on ``.<name>.lock`` besid
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -256,9 +257,17 @@ def remove_stale_temporaries(out: Path) -> None:
     """Temporary siblings of ``out`` left by a run that was killed (SIGKILL leaves no chance to
     clean up); only ones that carry the tool's marker. Call with ``out``'s lock held."""
     for stale in out.parent.glob(f".{out.name}.tmp-*"):
-        marker = read_marker(stale) if stale.is_dir() and not stale.is_symlink() else None
+        if not stale.is_dir() or stale.is_symlink():
+            continue
+        marker = read_marker(stale)
         if marker is not None and marker.kind == TEMPORARY:
             shutil.rmtree(stale, ignore_errors=True)
+        elif marker is None and set(_entries(stale)) <= {MARKER}:
+            # killed between making the folder and finishing its marker: it holds nothing else,
+            # so nothing of anyone's is lost (a folder with any other file is left alone)
+            (stale / MARKER).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                stale.rmdir()
 
 
 def discard(tmp: Path) -> None:

@@ -365,9 +365,12 @@ class PlanGraph:
     def _responsibilities(self, item: URIRef, assignments: list) -> None:
         g = self.g
         seen: set[tuple[str, str]] = set()
+        ordinals = {"lead": 0, "support": 0}
         for a in assignments:
             role = SK.LeadRole if a.role == "lead" else SK.SupportRole
             prop = SK.leadAgency if a.role == "lead" else SK.supportAgency
+            if a.open:
+                g.add((item, SK.openLeadList if a.role == "lead" else SK.openSupportList, Literal(True)))
             for mention in a.mentions:
                 if mention.agency is None:
                     continue
@@ -377,7 +380,9 @@ class PlanGraph:
                 if (a.role, mention.agency) in seen:
                     continue  # a name listed twice counts once
                 seen.add((a.role, mention.agency))
+                ordinals[a.role] += 1
                 g.add((item, prop, agency))
+                g.add((node, SK.ordinal, Literal(ordinals[a.role])))
                 g.add((node, RDF.type, SK.Responsibility))
                 g.add((node, SK.forItem, item))
                 g.add((node, SK.agency, agency))

@@ -86,6 +86,8 @@ class SK(DefinedNamespace):
     inheritedSupportAgency: URIRef
     supportAgency: URIRef
     forItem: URIRef
+    openLeadList: URIRef
+    openSupportList: URIRef
     agency: URIRef
     role: URIRef
     writtenAs: URIRef

@@ -10,17 +10,37 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from sciplan_kg.extract.records import Agency, AgencyMention, Measure, PlanRecord
+from sciplan_kg.extract.records import Agency, AgencyMention, Assignment, Measure, PlanRecord
 from sciplan_kg.resolve.registry import AgencyTemplate, Registry, name_key, title_key
 from sciplan_kg.resolve.registry import level_char as registry_level_char
 
 
 def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
     _resolve_agencies(rec, reg)
+    _leads_are_not_supports(rec)
     _resolve_directives(rec, reg)
     for measure in rec.measures:
         _map_measure(measure, rec, reg)
     return rec
+
+
+def _leads_are_not_supports(rec: PlanRecord) -> None:
+    """A body that leads a task is not also one of its supports. 万年 lists every body of a task in
+    one 〔…按职责分工负责〕 bracket, the measure's leads among them; the lead a task has (its own, or
+    its measure's when it states none) is dropped from its supports. The statement's span still
+    quotes the whole list, so the evidence is kept."""
+    for measure in rec.measures:
+        measure_leads = {m.agency for a in measure.assignments if a.role == "lead" for m in a.mentions}
+        _drop_supports(measure.assignments, measure_leads)
+        for task in measure.tasks:
+            own = {m.agency for a in task.assignments if a.role == "lead" for m in a.mentions}
+            _drop_supports(task.assignments, own or measure_leads)
+
+
+def _drop_supports(assignments: list[Assignment], leads: set[str | None]) -> None:
+    for a in assignments:
+        if a.role == "support":
+            a.mentions = [m for m in a.mentions if m.agency not in leads]
 
 
 def _mentions(rec: PlanRecord) -> list[AgencyMention]:

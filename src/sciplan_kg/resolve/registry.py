@@ -155,14 +155,20 @@ class Registry:
 
 
 def name_candidates(name: str, level_char: str) -> list[str]:
+    """The forms a written name is looked up as, in order: as written; with the jurisdiction's
+    level character in front (科协 → 县科协); for a name with a bracketed tail, the body in the
+    bracket, which is the one doing the work (县委组织部（老干部局） → 老干部局,
+    县政府办公室（县大数据应用发展管理中心） → the big-data centre), then the name before it."""
     out = [name]
     if not name.startswith((level_char, "各", "团")):
         out.append(level_char + name)
-    bare = re.sub(r"\(.*?\)$", "", name)
-    if bare != name and bare:
-        out.append(bare)
-        if not bare.startswith((level_char, "各", "团")):
-            out.append(level_char + bare)
+    tail = re.fullmatch(r"(.+?)\((.+)\)", name)
+    if tail:
+        bare, inner = tail.groups()
+        for form in (inner, bare):
+            out.append(form)
+            if not form.startswith((level_char, "各", "团")):
+                out.append(level_char + form)
     return out
 
 
