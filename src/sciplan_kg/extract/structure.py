@@ -76,7 +76,7 @@ _FRAMING = re.compile(
 # headings before or after the work in a plan that names no measure: passed over
 _PREAMBLE = re.compile(
     r"(?:指导思想|总体要求|总体思路|基本原则|工作原则|(?:工作|主要|发展|总体|预期)目标|背景|意义|"
-    r"工作要求|有关要求|保障措施|组织保障|组织实施|进度安排|时间安排|实施步骤|实施范围|适用范围)"
+    r"工作要求|有关要求|保障措施|保障条件|组织保障|进度安排|时间安排|实施步骤|实施范围|适用范围)"
 )
 # the outline's five groups of people (its 提升行动) and its five projects' themes (its 工程)
 _GROUPS_OF_PEOPLE = re.compile(r"青少年|学生|未成年人|农民|农村|乡村|产业工人|职工|老年人|老龄|领导干部|公务员")
@@ -567,7 +567,8 @@ def _task_form(
         lines = [i for i in candidates if markers[i][0] == form]
         if form[0] != "number" or not all(_is_bare_title(pt, i) for i in lines):
             return form
-        # each must have marked items below it, before the next one
+        # each must have numbered items below it, before the next one (bullets under a bare title
+        # are that task's details, not tasks)
         titles = set(lines)
         has_items = False
         for j in candidates[1:]:
@@ -575,7 +576,7 @@ def _task_form(
                 if not has_items:
                     return form
                 has_items = False
-            else:
+            elif markers[j][0][0] == "number" and int(markers[j][0][1]) > int(form[1]):
                 has_items = True
         if not has_items:
             return form
