@@ -30,20 +30,26 @@ Where that leaves a single paragraph of tasks, the paragraph is read further:
   introduction;
 * a measure written as one paragraph (the heading's line, or its one paragraph) gives one task per
   sentence (ending 。 ; ! ?). Its first sentence is the introduction when it frames the measure
-  (以…为重点 / 为主线, 围绕, 聚焦, 面向, 立足, 着眼, 按照, 到2025年, 力争 …) or when the plan's other
-  measures open with an introduction before their tasks (the measure is read like its siblings).
+  (以…为重点 / 为主线, 围绕, 聚焦, 面向, 立足, 着眼, 按照, 到2025年, 力争 …) or when most of the plan's
+  other measures are written in paragraphs, an introduction and then a paragraph per task (the measure
+  is read like its siblings: 九龙坡's 科学素质开放合作工程); every other sentence is a task.
   A sentence that only states who is responsible (（牵头单位：…）, 县科协牵头，县教体局配合。) goes with
   the task before it; a statement closing the paragraph that is its only one is the measure's.
 
 **Annual work plans and task-division plans** (工作要点, 任务分工方案) may name no measure at all: their
-items are grouped under the outermost headings. Then each such heading holding items (numbered or
-bulleted lines, 一是…) is a measure (preamble headings 指导思想, 工作目标, 工作要求 … are passed over):
-kind "action" when it names a 提升行动 or one of the outline's five groups of people, "project" when it
-names a 工程 or one of the outline's projects' themes, else "project" with a warning (records have no
-third kind).
+items are grouped under headings. Then the headings directly above the items are the measures: a
+heading with a bare title holding numbered or bulleted lines or 一是… (二、加强青少年科学教育  1.…  2.…),
+and not only other such headings (一、弘扬科学精神 > （一）深入宣传科学家精神 > 1.…: the （一） are the
+measures); preamble and closing headings (指导思想, 工作目标, 工作要求, 保障措施, 进度安排 …) and all
+under them are passed over. Kind "action" when the title names a 提升行动 or one of the outline's five
+groups of people, "project" when it names a 工程 or one of the outline's projects' themes, else
+"project" with a warning (records have no third kind). A task table whose only task column has no
+measure column beside it is read by :mod:`.table` with its group rows as measures.
 
 A block that cannot be read warns with its line and form (``measure-without-tasks``,
-``task-numbering``, ``unnamed-measure``); the rest of the plan is still read.
+``task-numbering``: a number skipped or repeated, ``unnamed-measure``; ``measures-by-group`` says the
+plan was read as a work plan); the rest of the plan is still read. Lines that are no text (a page
+number — 3 —, a rule of dashes) are passed over.
 """
 
 from __future__ import annotations
