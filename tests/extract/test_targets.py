@@ -63,3 +63,20 @@ def test_baseline_and_gain(tmp_path: Path) -> None:
     assert rec.literacy_target is not None and rec.literacy_target.year == 2025
     b = rec.baseline
     assert b is not None and (b.value, b.year, b.gain, b.gain_since) == (9.5, 2020, 3.1, 2015)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("每所学校至少配备一名科技辅导员。", [(1, "名", "ge")]),
+        ("分别举办创新方法大赛和一线工程师认证培训班各一期。", [(1, "期", "eq")]),
+        ("每年至少开展两次科普活动。", [(2, "次", "ge")]),
+        ("各乡镇每年举办不少于十场讲座。", [(10, "场", "ge")]),
+        ("每学期举办科普讲座不少于2次，每年至少开展一次科技周活动。", [(2, "次", "ge"), (1, "次", "ge")]),
+        # a count with no floor, 各 or frequency before it is no commitment of a number
+        ("打造一批科普教育基地，建设“两室一员”，推广一站式服务。", []),
+    ],
+)
+def test_counts_in_chinese_numerals(text: str, expected: list[tuple[int, str, str]]) -> None:
+    pt = plan_text(text, "t.txt")
+    assert [(t.value, t.unit, t.comparator) for t in task_targets(pt, 0, len(text))] == expected

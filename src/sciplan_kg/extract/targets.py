@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from sciplan_kg.extract.patterns import cn_number
 from sciplan_kg.extract.records import Span, Target
 from sciplan_kg.read.text import PlanText
 
@@ -22,6 +23,14 @@ _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 QUANTITY = re.compile(
     r"(?P<pre>超过|高于|不少于|不低于|至少|达到|力争达到|力争|累计|新增)?\s*"
     r"(?<![\d.第])(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|千|百)?\s*(?P<unit>" + _UNIT + r")(?P<post>以上|左右)?"
+)
+# a count in Chinese numerals (至少配备一名, 各一期, 不少于两次) is a target only after a word that
+# makes it one: a floor, 各 (each), a frequency; 打造一批 or 两室一员 count nothing
+_CN_UNITS = "名|人次|人|次|期|场|个|所|家|项|支|座|处|户|门|套|节|部|篇|件"
+CN_QUANTITY = re.compile(
+    r"(?P<cue>至少|不少于|不低于|超过|达到|各|每(?:学期|学年|年度|年|季度|季|月|周)(?:至少)?)"
+    r"(?P<verb>[\u4e00-\u9fff]{0,3}?)"
+    r"(?P<num>[一二两三四五六七八九十百千]+)(?P<unit>" + _CN_UNITS + r")(?P<post>以上|左右)?"
 )
 _NOT_A_TARGET_AFTER = re.compile(r"^(?:届|月|日|号|年|级|批次|G\b)")
 _CLAUSE_START = re.compile(r"[,;。:、!?]")
@@ -61,16 +70,31 @@ def _sentence(text: str, start: int, lo: int, hi: int) -> tuple[int, int]:
     return s, e
 
 
+def _quantities(text: str, start: int, end: int) -> list[tuple[re.Match[str], float]]:
+    """Every count in [start, end), in Arabic or Chinese numerals, in text order, with its value."""
+    found: list[tuple[re.Match[str], float]] = []
+    for m in QUANTITY.finditer(text, start, end):
+        if not _NOT_A_TARGET_AFTER.match(text, m.end()):
+            found.append((m, float(m.group("num")) * _MULTIPLIERS.get(m.group("mult") or "", 1)))
+        if len(found) > MAX_PER_TASK:
+            break
+    for m in CN_QUANTITY.finditer(text, start, end):
+        value = cn_number(m.group("num").replace("两", "二"))
+        if value:
+            found.append((m, float(value)))
+        if len(found) > 2 * MAX_PER_TASK:
+            break
+    found.sort(key=lambda f: f[0].start("num"))
+    return found
+
+
 def task_targets(pt: PlanText, start: int, end: int) -> list[Target]:
     """The numeric targets in the text between offsets ``start`` and ``end``."""
     text = pt.folded
     out: list[Target] = []
-    for m in QUANTITY.finditer(text, start, end):
+    for m, value in _quantities(text, start, end):
         if len(out) == MAX_PER_TASK:
             break
-        if _NOT_A_TARGET_AFTER.match(text, m.end()):
-            continue
-        value = float(m.group("num")) * _MULTIPLIERS.get(m.group("mult") or "", 1)
         s_start, s_end = _sentence(text, m.start("num"), start, end)
         clause = m.start()
         while clause > max(s_start, m.start() - 60) and not _CLAUSE_START.match(text, clause - 1):

@@ -104,11 +104,13 @@ def fold(text: str) -> str:
 
 def title_key(title: str) -> str:
     """A document title folded for comparison: no issuer wrapper (…关于印发 … 的通知),
-    brackets, 年 or spaces, so 《…（2021年—2025年）》 and …(2021—2025) compare equal."""
+    brackets, 年 or spaces, one dash for any run of dashes, so 《…（2021年—2025年）》,
+    …(2021——2025) and …(2021-2025) compare equal."""
     t = re.sub(r"\s+", "", fold(title))
     t = re.sub(r"^.*?关于印发", "", t)
     t = re.sub(r"的通知$", "", t)
-    return re.sub(r"[《》<>()\[\]年]", "", t)
+    t = re.sub(r"[《》<>()\[\]年]", "", t)
+    return re.sub(r"(?<=\d)(?:—+|~|至)(?=\d)", "—", t)  # 2021——2025, 2021―2025, 2021至2025: one dash
 
 
 @dataclass(frozen=True)
