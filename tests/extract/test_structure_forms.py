@@ -402,6 +402,18 @@ def test_task_division_table_without_measure_column() -> None:
     assert [(w.code, w.line) for w in rec.warnings if w.code == "unnamed-measure"] == [("unnamed-measure", 49)]
 
 
+def test_a_table_without_group_rows_is_left_to_the_body() -> None:
+    """A timetable with a 牵头单位 column (序号 / 工作内容 / 牵头单位 / 完成时限) and no group rows is no
+    task table: the measures are read from the body before it, and no row is warned about."""
+    text = (FIXTURES / "measures_at_top_level.txt").read_text(encoding="utf-8")
+    rows = [["序号", "工作内容", "牵头单位", "完成时限"], ["1", "制定年度工作计划。", "县科协"]]  # a short row
+    table = "".join("".join(f"\t{cell}\n" for cell in row) + "\n" for row in rows)
+    text = text.replace("五、保障措施\n", "五、进度安排\n" + table + "六、保障措施\n")
+    rec = extract_text(plan_text(text, "timetable.txt"))
+    assert [len(m.tasks) for m in rec.measures] == [3, 2, 3, 2]
+    assert not {"short-row", "unnamed-measure"} & _codes(rec)
+
+
 def test_text_with_headings_but_no_items_still_warns_no_measures() -> None:
     text = "关于召开会议的通知\n一、会议时间\n2023年3月1日。\n二、参会人员\n各单位负责人。\n"
     rec = extract_text(plan_text(text, "notice.txt"))

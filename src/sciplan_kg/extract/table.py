@@ -92,6 +92,8 @@ def read_table(pt: PlanText, rec: PlanRecord, begin: int) -> bool:
     grouped = not {"task", "measure"} <= cols.keys()  # one column of tasks: measures are group rows
     if grouped:
         cols["task"] = cols.pop("measure", cols.get("task", 0))
+        if not any(_group_row(pt, row) for row in rows[1:]):
+            return False  # no group rows: not a task table this reader knows
     width = len(rows[0])
     measure: Measure | None = None
     counters = {"action": 0, "project": 0}
