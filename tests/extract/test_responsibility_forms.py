@@ -203,3 +203,14 @@ def test_no_name_holds_a_role_word_in_any_plan() -> None:
                 for m in a.mentions:
                     assert not any(w in m.written for w in ROLE_WORDS), f"{path.name}:{m.span.line}: {m.written}"
         assert not [w for w in rec.warnings if w.code == "role-word-in-name"], path.name
+
+
+def test_a_statement_in_an_unknown_form_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    """The reader does not guess: a statement it cannot split is left in the task's text and named
+    in a warning with the task's line; everything else of the plan is still read."""
+    rec = _plan(tmp_path, end1="〔县科协会同2个乡镇按职责分工负责〕")
+    _, tasks = _action(rec)
+    assert tasks[0] == {}
+    unread = [w for w in rec.warnings if w.code == "unread-responsibility"]
+    assert [w.line for w in unread] == [12] and "按职责分工负责" in unread[0].zh
+    assert len(rec.measures) == 2 and rec.measures[1].assignments

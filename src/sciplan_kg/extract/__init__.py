@@ -15,6 +15,7 @@ Imports ``read`` only; never ``resolve`` or any stage after it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,13 @@ def to_file(pt: PlanText, rec: PlanRecord) -> None:
     walk(rec)
 
 
+# what is left of a responsibility statement the reader did not take out of a task's text: a label
+# and its colon, a duty formula, or a bracket naming a lead
+_UNREAD_STATEMENT = re.compile(
+    r"(?:牵头|责任|配合|参与|协办)(?:部门|单位)\s*[:：]|按职责分工(?:负责|落实)|[（(〔【\[][^（）()〔〕【】\[\]]{0,80}?牵头[^（）()〔〕【】\[\]]{0,80}?[）)〕】\]]"
+)
+
+
 def _check(pt: PlanText, rec: PlanRecord) -> None:
     """Say what could not be found, with line numbers where that helps."""
     missing = [
@@ -139,6 +147,15 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
                         f"机构名称中含有职责用语，未能分开：「{mention.written}」",
                         f"an agency name holds a role word the reader could not split off: '{mention.written}'",
                     )
+    for _, task in tasks:
+        unread = _UNREAD_STATEMENT.search(task.text)
+        if unread:
+            rec.warn(
+                "unread-responsibility",
+                task.span.line,
+                f"任务中似有职责分工陈述，但其写法未能识别：「{unread.group(0)[:40]}」",
+                f"the task seems to hold a responsibility statement in a form not recognised: '{unread.group(0)[:40]}'",
+            )
     tail = pt.text.rstrip()
     if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit():
         rec.warn(
