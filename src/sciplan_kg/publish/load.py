@@ -4,32 +4,36 @@
 upload leaves that plan's previous version on the server, and then asks the server how many
 triples each graph holds: the load is done only when every count is the number sent. Every
 request has one deadline, its retries included (``query/remote.py``).
+
+The server is named by its root address (``http://127.0.0.1:7878``, what ``sciplan-kg serve``
+prints), its query endpoint or its Graph Store endpoint: the other endpoints are found from it
+(``query/endpoints.py``), or the store endpoint is given apart (``--store-endpoint``). A server
+that refuses writes (HTTP 401, 403, 405: ``sciplan-kg serve`` without ``--writable``, a server
+needing a login) is a message saying so, naming the URL.
 """
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.parse
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
 from sciplan_kg.netguard import check_url
+from sciplan_kg.query.endpoints import by_form, discover
 from sciplan_kg.query.remote import DEFAULT_TIMEOUT, RemoteError, malformed, request, select
 
 
 def store_endpoint(query_endpoint: str) -> str:
-    """The Graph Store Protocol endpoint of a server, guessed from its query endpoint:
-    Oxigraph's /query → /store, Virtuoso's /sparql → /sparql-graph-crud, Fuseki's
-    /{ds}/query or /{ds}/sparql → /{ds}/data."""
-    parts = urllib.parse.urlsplit(query_endpoint)
-    path = parts.path.rstrip("/")
-    if path.endswith("/query") and not path.count("/") > 1:
-        path = path[: -len("/query")] + "/store"
-    elif path == "/sparql":
-        path = "/sparql-graph-crud"
-    elif path.endswith(("/query", "/sparql")):
-        path = path.rsplit("/", 1)[0] + "/data"
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    """The Graph Store Protocol endpoint of a server, from the form of its query endpoint
+    (no request sent): Oxigraph's /query → /store, Virtuoso's /sparql → /sparql-graph-crud,
+    Fuseki's /{ds}/query or /{ds}/sparql → /{ds}/data; a URL of another form is returned as it is."""
+    found = by_form(query_endpoint)
+    return found.store if found else query_endpoint
+
+
+REFUSED = (401, 403, 405)  # HTTP statuses of a server that does not take writes here
 
 
 @dataclass
@@ -47,7 +51,16 @@ def put_graph(store: str, name: URIRef, g: Graph, timeout: float = DEFAULT_TIMEO
     body = nt_bytes(g)
     url = f"{store}?{urllib.parse.urlencode({'graph': str(name)})}"
     headers = {"Content-Type": "application/n-triples; charset=utf-8"}
-    request(url, f"PUT {name}", seconds=timeout, data=body, method="PUT", headers=headers, endpoint=store)
+    try:
+        request(url, f"PUT {name}", seconds=timeout, data=body, method="PUT", headers=headers, endpoint=store)
+    except RemoteError as exc:
+        if isinstance(exc.__cause__, urllib.error.HTTPError) and exc.__cause__.code in REFUSED:
+            raise RemoteError(
+                f"{store}: PUT {name}: HTTP {exc.__cause__.code}: 服务器拒绝写入（只读，或需要登录）；"
+                "sciplan-kg serve 请加 --writable 启动 / the server refuses writes (read-only, or it needs a "
+                "login): start sciplan-kg serve with --writable"
+            ) from exc
+        raise
     return Upload(str(name), len(g), len(body))
 
 
@@ -87,13 +100,15 @@ def verify(endpoint: str, uploads: list[Upload], timeout: float = DEFAULT_TIMEOU
 def load(
     endpoint: str, graphs: dict[URIRef, Graph], store: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> list[Upload]:
-    """Upload every named graph to the server behind ``endpoint``, each replaced whole, then
-    verify the triple counts; ``timeout`` bounds each request, its retries included."""
+    """Upload every named graph to the server at ``endpoint`` (its root, query or store URL),
+    each replaced whole, then verify the triple counts; ``store`` names the Graph Store endpoint
+    when it cannot be found; ``timeout`` bounds each request, its retries included."""
     check_url(endpoint, "--endpoint")
     if store is not None:
         check_url(store, "--store-endpoint")
-    target = store or store_endpoint(endpoint)
+    found = discover(endpoint, timeout)
+    target = store or found.store
     uploads = [put_graph(target, name, graphs[name], timeout) for name in sorted(graphs)]
     if uploads:
-        verify(endpoint, uploads, timeout)
+        verify(found.query, uploads, timeout)
     return uploads
