@@ -4,8 +4,11 @@ The public API (``api.py``), one function per thing a person does::
 
     from sciplan_kg import build, extract_file, validate, run_query, export
 
-    result = build()                      # the bundled plans → build/
+    result = build()                      # the bundled plans → build/ (in the current folder)
     rows = run_query("tasks").rows        # a catalogue query on build/
+
+Every path may be a ``str`` or a ``Path``, read against the current folder; the defaults are
+the CLI's (``build/``, ``report/``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sciplan_kg.api import build, coverage, export, extract_file, load, queries, report, run_query, serve, validate
+    from sciplan_kg.api import (
+        build,
+        coverage,
+        evaluate,
+        export,
+        extract_file,
+        load,
+        queries,
+        report,
+        run_query,
+        serve,
+        validate,
+    )
     from sciplan_kg.extract.records import PlanRecord
     from sciplan_kg.pipeline.build import BuildResult
     from sciplan_kg.query.run import QueryResult
@@ -22,7 +37,19 @@ if TYPE_CHECKING:
 
 # imported when first used: a query need not load the build pipeline (pySHACL, SciPy), which
 # was half a second of every `sciplan-kg query`
-_API = ("build", "coverage", "export", "extract_file", "load", "queries", "report", "run_query", "serve", "validate")
+_API = (
+    "build",
+    "coverage",
+    "evaluate",
+    "export",
+    "extract_file",
+    "load",
+    "queries",
+    "report",
+    "run_query",
+    "serve",
+    "validate",
+)
 _LAZY = {
     **dict.fromkeys(_API, "sciplan_kg.api"),
     "PlanRecord": "sciplan_kg.extract.records",
@@ -45,6 +72,7 @@ __all__ = [
     "Report",
     "build",
     "coverage",
+    "evaluate",
     "export",
     "extract_file",
     "load",

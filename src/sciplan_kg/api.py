@@ -1,19 +1,25 @@
 """The public API: one function per thing a person does with sciplan-kg. The CLI (``cli.py``)
 parses arguments and calls exactly one of these per command; ``sciplan_kg`` re-exports them.
 
+Every path a function takes may be a ``str`` or a ``pathlib.Path`` (``~`` is expanded), and is
+read against the current folder, as the CLI reads its arguments: ``build()`` writes ``build/``
+in the current folder, ``run_query("tasks")`` reads it, ``report()`` writes ``report/`` beside
+it. The defaults are the CLI's.
+
 Each imports its stage when called, so ``sciplan-kg query`` does not load the build pipeline
 (pySHACL, SciPy).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sciplan_kg.paths import DEFAULT_BUILD_DIR
+from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
     from sciplan_kg.evaluate import Evaluation
     from sciplan_kg.extract.records import PlanRecord
     from sciplan_kg.pipeline.build import BuildResult, Progress
@@ -23,26 +29,76 @@ if TYPE_CHECKING:
     from sciplan_kg.query.run import QueryResult
     from sciplan_kg.validation.report import Report
 
+PathLike = Union[str, "os.PathLike[str]"]
+"""A path as a person writes it: ``"kg"``, ``"~/plans"``, ``Path("build")``."""
+
+DEFAULT_BUILD = Path("build")
+"""The build folder every command reads and ``build`` writes when none is given: ``build/`` in
+the current folder (relative, so it is resolved when used, against the folder you are in)."""
+
+DEFAULT_REPORT = Path("report")
+"""The folder ``report`` writes when none is given: ``report/`` in the current folder."""
+
+
+def as_path(path: PathLike) -> Path:
+    """``path`` as a ``Path``, ``~`` expanded; a relative path stays relative (to the current folder)."""
+    return Path(os.path.expanduser(os.fspath(path)))
+
 
 def build(
-    inputs: Iterable[Path] | None = None,
-    out: Path = DEFAULT_BUILD_DIR,
+    inputs: PathLike | Iterable[PathLike] | None = None,
+    out: PathLike = DEFAULT_BUILD,
     jobs: int | None = None,
     progress: Progress | None = None,
     incremental: bool = True,
 ) -> BuildResult:
-    """Build the graph of the plan files (or folders) ``inputs`` (default: the bundled plans)
-    into the build folder ``out``; see ``pipeline.build.build``."""
+    """Build the graph of the plan files or folders ``inputs`` (one path or several; default:
+    the bundled plans) into the build folder ``out`` (default ``build/``), ``jobs`` worker
+    processes (default one per core), reusing the unchanged plans of ``out`` unless
+    ``incremental`` is false; see ``pipeline.build.build``::
+
+        build()                                  # the bundled plans → build/
+        build("~/plans", out="kg")               # a folder of plans → kg/
+    """
     from sciplan_kg.pipeline.build import build as run
 
-    return run(inputs, out, jobs=jobs, progress=progress, incremental=incremental)
+    if inputs is None:
+        paths = None
+    elif isinstance(inputs, (str, os.PathLike)):
+        paths = [as_path(inputs)]
+    else:
+        paths = [as_path(p) for p in inputs] or None
+    return run(paths, as_path(out), jobs=jobs, progress=progress, incremental=incremental)
 
 
-def run_query(name_or_file: str, data: Any = None, params: dict[str, str] | None = None, **options: Any) -> QueryResult:
-    """Run a catalogue query or a ``.rq`` file; see ``query.run_query``."""
+def run_query(
+    name_or_file: PathLike,
+    data: PathLike | Graph | None = None,
+    params: dict[str, Any] | None = None,
+    **options: Any,
+) -> QueryResult:
+    """Run a catalogue query (by name) or a ``.rq`` file on the build folder or RDF file ``data``
+    (default ``build/``), an rdflib ``Graph``, or a SPARQL server (``endpoint="URL"``).
+
+    ``params`` binds the query's parameters (values may be numbers: ``{"minTasks": 5}``);
+    ``options`` are ``query.run_query``'s: ``endpoint``, ``store`` ("oxigraph" or "rdflib"),
+    ``timeout`` (seconds), ``views`` (false: evaluate even where the store keeps the answer)::
+
+        run_query("tasks").rows
+        run_query("co-responsibility", "kg", {"minTasks": 5}).dataframe()   # needs pandas
+    """
+    from rdflib import Graph
+
     from sciplan_kg.query import run_query as run
 
-    return run(name_or_file, data, params, **options)
+    if isinstance(data, Graph):
+        source: Path | Graph | None = data
+    elif data is not None:
+        source = as_path(data)
+    else:
+        source = None if options.get("endpoint") else DEFAULT_BUILD
+    values = {str(k): v if isinstance(v, str) else str(v) for k, v in (params or {}).items()}
+    return run(os.fspath(name_or_file), source, values, **options)
 
 
 def queries() -> dict[str, CatalogueQuery]:
@@ -52,23 +108,32 @@ def queries() -> dict[str, CatalogueQuery]:
     return catalogue()
 
 
-def export(data: Path, fmt: str, out: Path | None = None, inferred: bool = False) -> int:
-    """Export a build folder (or RDF file) as ``fmt`` to ``out`` or standard output; bytes written."""
+def export(
+    data: PathLike = DEFAULT_BUILD, fmt: str = "turtle", out: PathLike | None = None, inferred: bool = False
+) -> int:
+    """Export a build folder (or RDF file) ``data`` (default ``build/``) as ``fmt`` ("turtle",
+    "trig", "nt", "jsonld") to the file ``out`` or standard output; the bytes written."""
     from sciplan_kg.publish.export import export as run
 
-    return run(data, fmt, out, inferred)
+    return run(as_path(data), fmt, None if out is None else as_path(out), inferred)
 
 
-def report(data: Path, out: Path) -> ReportResult:
-    """Write the HTML report of the build folder ``data`` into ``out``."""
+def report(data: PathLike = DEFAULT_BUILD, out: PathLike = DEFAULT_REPORT) -> ReportResult:
+    """Write the HTML report of the build folder ``data`` (default ``build/``) into ``out``
+    (default ``report/``)."""
     from sciplan_kg.publish.report import write_report
 
-    return write_report(data, out)
+    return write_report(as_path(data), as_path(out))
 
 
-def load(endpoint: str, data: Path, store_endpoint: str | None = None, timeout: float | None = None) -> list[Upload]:
-    """Upload the build folder ``data`` to the SPARQL server behind ``endpoint``, one named graph
-    per plan, and verify the server's triple counts."""
+def load(
+    endpoint: str,
+    data: PathLike = DEFAULT_BUILD,
+    store_endpoint: str | None = None,
+    timeout: float | None = None,
+) -> list[Upload]:
+    """Upload the build folder ``data`` (default ``build/``) to the SPARQL server behind
+    ``endpoint``, one named graph per plan, and verify the server's triple counts."""
     from sciplan_kg.netguard import check_url
     from sciplan_kg.pipeline.dataset import load_dataset
     from sciplan_kg.publish.load import DEFAULT_TIMEOUT
@@ -77,44 +142,51 @@ def load(endpoint: str, data: Path, store_endpoint: str | None = None, timeout: 
     check_url(endpoint, "--endpoint")  # before the data is read
     if store_endpoint is not None:
         check_url(store_endpoint, "--store-endpoint")
-    return upload(endpoint, load_dataset(data), store_endpoint, timeout or DEFAULT_TIMEOUT)
+    return upload(endpoint, load_dataset(as_path(data)), store_endpoint, timeout or DEFAULT_TIMEOUT)
 
 
-def serve(data: Path, port: int = 7878, location: Path | None = None) -> int:
-    """Serve the build folder ``data`` with Oxigraph on 127.0.0.1 until interrupted; the exit code."""
+def serve(
+    data: PathLike = DEFAULT_BUILD, port: int = 7878, location: PathLike | None = None, writable: bool = False
+) -> int:
+    """Serve the build folder ``data`` (default ``build/``) with Oxigraph on 127.0.0.1 until
+    interrupted, its database in ``location`` (default: beside the build folder), read-only
+    unless ``writable`` (so that ``load`` can write to it); the exit code."""
     from sciplan_kg.publish.serve import serve as run
 
-    return run(data, port, location)
+    options = {"writable": True} if writable else {}
+    return run(as_path(data), port, None if location is None else as_path(location), **options)
 
 
-def coverage(data: Path) -> QueryResult:
-    """Per-plan extraction coverage of the build folder ``data``."""
+def coverage(data: PathLike = DEFAULT_BUILD) -> QueryResult:
+    """Per-plan extraction coverage of the build folder ``data`` (default ``build/``)."""
     from sciplan_kg.pipeline.coverage import COLUMNS
     from sciplan_kg.pipeline.folder import BuildFolder
     from sciplan_kg.query.run import QueryResult
 
-    return QueryResult(list(COLUMNS), BuildFolder.open(data).read_json("coverage.json"))
+    return QueryResult(list(COLUMNS), BuildFolder.open(as_path(data)).read_json("coverage.json"))
 
 
-def evaluate(gold: str | Path, data: str | Path = DEFAULT_BUILD_DIR) -> Evaluation:
-    """Precision, recall and F1 of the build folder ``data``'s extraction against the gold
-    standard ``gold`` (a gold TOML file or a folder of them), per field; see ``evaluate``."""
+def evaluate(gold: PathLike, data: PathLike = DEFAULT_BUILD) -> Evaluation:
+    """Precision, recall and F1 of the build folder ``data``'s extraction (default ``build/``)
+    against the gold standard ``gold`` (a gold TOML file or a folder of them), per field; see
+    ``evaluate``."""
     from sciplan_kg.evaluate import evaluate as run
 
-    return run(Path(gold), Path(data))
+    return run(as_path(gold), as_path(data))
 
 
-def extract_file(path: Path) -> PlanRecord:
+def extract_file(path: PathLike) -> PlanRecord:
     """Extract one plan file into resolved records (no RDF)."""
     from sciplan_kg.extract import extract_plan
     from sciplan_kg.resolve.records import resolve
     from sciplan_kg.resolve.registry import load_registry
 
-    return resolve(extract_plan(Path(path)), load_registry())
+    return resolve(extract_plan(as_path(path)), load_registry())
 
 
-def validate(path: Path, engine: str = "compiled") -> Report:
-    """Validate a build folder, or an RDF file (its OWL 2 RL inferences are computed first).
+def validate(path: PathLike = DEFAULT_BUILD, engine: str = "compiled") -> Report:
+    """Validate a build folder (default ``build/``), or an RDF file (its OWL 2 RL inferences are
+    computed first).
 
     A build folder is validated plan by plan, each plan's graph with the registries and the
     ontology, as the build does (memory stays that of one plan). ``engine``: "compiled" (the
@@ -125,7 +197,7 @@ def validate(path: Path, engine: str = "compiled") -> Report:
     from sciplan_kg.reason.reasoner import infer
     from sciplan_kg.validation.report import CompiledShapes, load_shapes, merge_reports, validate_graph
 
-    path = Path(path)
+    path = as_path(path)
     ontology = load_ontology()
     if not path.is_dir():
         graphs = load_graphs(path)

@@ -17,9 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg import api
-from sciplan_kg.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, describe
+from sciplan_kg.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, InputError, describe
 from sciplan_kg.netguard import guard
-from sciplan_kg.paths import DEFAULT_BUILD_DIR
+
+# Every path — an argument, an option, a default — is read against the current folder, the same
+# way for every command (``~`` expanded): ``build/`` and ``report/`` are the current folder's.
+DEFAULT_BUILD_DIR = api.DEFAULT_BUILD
+DEFAULT_REPORT_DIR = api.DEFAULT_REPORT
+PATHS_NOTE = "paths are relative to the current folder; default build folder: build/ there"
+BUILD_HELP = "build folder (default: build/ in the current folder)"
 
 LIST_PLANS = 50  # a build of more plans prints the summary only
 
@@ -53,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sciplan-kg",
         description="科学素质行动实施方案知识图谱 / knowledge graph of scientific-literacy implementation plans",
-        epilog="exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted",
+        epilog="exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted\n" + PATHS_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version="sciplan-kg 0.1.0")
@@ -72,18 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "inputs",
         nargs="*",
-        type=Path,
+        type=api.as_path,
         metavar="PLAN_FILE_OR_DIR",
         help="plan files (text, saved web page, .docx, .doc/.wps with LibreOffice, PDF) or folders of them "
         "(default: the bundled plans)",
     )
-    p.add_argument("--out", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--out", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--full", action="store_true", help="rebuild every plan (default: reuse unchanged plans from --out)")
 
     p = add("validate", "SHACL-validate a build folder or an RDF file / 校验图谱")
-    p.add_argument("path", nargs="?", type=Path, default=DEFAULT_BUILD_DIR, metavar="PATH")
+    p.add_argument("path", nargs="?", type=api.as_path, default=DEFAULT_BUILD_DIR, metavar="PATH")
     p.add_argument("--verbose", action="store_true", help="list informational results one by one")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument(
@@ -97,7 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     from sciplan_kg.netguard import timeout_seconds  # positive and finite: not nan, inf, 0, -1
 
     p.add_argument("query", metavar="NAME_OR_FILE")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder or RDF file (default: build/)")
+    p.add_argument(
+        "--data",
+        type=api.as_path,
+        default=DEFAULT_BUILD_DIR,
+        help="build folder or RDF file (default: build/ in the current folder)",
+    )
     p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL endpoint instead of --data")
@@ -121,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
     p.add_argument("--endpoint", required=True, metavar="URL", help="the server's SPARQL query endpoint")
     p.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: guessed)")
     p.add_argument(
@@ -133,38 +144,43 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = add("serve", "serve the graph with Oxigraph on 127.0.0.1 / 启动本地 SPARQL 服务")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
     p.add_argument("--port", type=int, default=7878)
     p.add_argument(
-        "--location", type=Path, help="keep the Oxigraph database here (default: beside the build folder, build.serve/)"
+        "--location",
+        type=api.as_path,
+        help="keep the Oxigraph database here (default: beside the build folder, build.serve/)",
     )
 
     add("queries", "list the query catalogue / 列出查询目录")
 
     p = add("export", "export the graph / 导出图谱")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
     p.add_argument("--format", choices=("turtle", "trig", "nt", "jsonld"), required=True)
-    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    p.add_argument("-o", "--output", type=api.as_path, help="file to write (default: standard output)")
     p.add_argument("--inferred", action="store_true", help="include the OWL 2 RL inferences")
 
     p = add("report", "HTML report: index, one page per plan, charts / 生成报告网页")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
-    p.add_argument("--out", type=Path, default=Path("report"), help="folder to write (default: report/)")
+    p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
+    p.add_argument(
+        "--out",
+        type=api.as_path,
+        default=DEFAULT_REPORT_DIR,
+        help="folder to write (default: report/ in the current folder)",
+    )
 
     p = add("coverage", "per-plan extraction coverage of a build folder / 抽取覆盖情况")
-    p.add_argument("--data", type=Path, default=DEFAULT_BUILD_DIR, help="build folder (default: build/)")
+    p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
 
     p = add("evaluate", "precision, recall, F1 of extraction against a gold standard / 对照金标准评估抽取")
-    p.add_argument("gold", type=Path, metavar="GOLD", help="a gold TOML file, or a folder of them (tests/gold/)")
-    p.add_argument(
-        "build", nargs="?", type=Path, default=DEFAULT_BUILD_DIR, metavar="BUILD", help="build folder (default: build/)"
-    )
+    p.add_argument("gold", type=api.as_path, metavar="GOLD", help="a gold TOML file, or a folder of them (tests/gold/)")
+    p.add_argument("build", nargs="?", type=api.as_path, default=DEFAULT_BUILD_DIR, metavar="BUILD", help=BUILD_HELP)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--min", type=_fraction, metavar="F", help="exit 1 when any field's micro F1 is under F (0 to 1)")
 
     p = add("extract", "print one plan's extraction records as JSON / 输出抽取记录")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=api.as_path)
     return parser
 
 
@@ -293,6 +309,21 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_default_build(args: argparse.Namespace) -> None:
+    """A command that reads the default build folder, run where there is none, names the folder it
+    looked for (absolute: the current folder's ``build/``) and how to make it or name another."""
+    if args.command == "build" or (args.command == "query" and args.endpoint):
+        return
+    for attr, how in (("data", "--data DIR"), ("path", "validate DIR"), ("build", "evaluate GOLD DIR")):
+        value = getattr(args, attr, None)
+        if value == DEFAULT_BUILD_DIR and not os.path.lexists(value):
+            raise InputError(
+                Path.cwd() / value,
+                f"此文件夹中没有构建目录：请先在此运行 sciplan-kg build，或指定构建目录（{how}）/ no build "
+                f"folder in the current folder: run `sciplan-kg build` here first, or name one ({how})",
+            )
+
+
 COMMANDS = {
     "build": _build,
     "validate": _validate,
@@ -319,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # nothing leaves the machine but requests to the servers the user named
         with guard([getattr(args, "endpoint", None), getattr(args, "store_endpoint", None)]):
+            _check_default_build(args)
             code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full device or a closed pipe is reported here, not at exit
         return code
