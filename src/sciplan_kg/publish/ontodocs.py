@@ -13,6 +13,7 @@ drawn with networkx and matplotlib in that language, as SVG and PNG beside it.
 from __future__ import annotations
 
 import html
+import logging
 import sys
 from pathlib import Path
 
@@ -95,10 +96,17 @@ def diagram(ontology: Graph, lang: str, folder: Path) -> tuple[str, str]:
     return Path(chart.png).name, Path(chart.svg).name
 
 
-def write_docs(out: Path, ontology_file: Path = ONTOLOGY_FILE) -> list[Path]:
-    """Write ``out/index.html`` and ``out/<lang>/index.html`` with their diagrams."""
-    from pylode import OntPub
+def write_docs(out: Path, ontology_file: Path = ONTOLOGY_FILE, home: str | None = None) -> list[Path]:
+    """Write ``out/index.html`` and ``out/<lang>/index.html`` with their diagrams; ``home``, a
+    link relative to ``out`` (the report's ``../index.html``), is linked from every page."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    from pylode import OntPub  # its import configures the root logger at DEBUG: undone below
 
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
     ontology = Graph().parse(ontology_file)
     written = []
     for lang, name in LANGUAGES.items():
@@ -107,6 +115,9 @@ def write_docs(out: Path, ontology_file: Path = ONTOLOGY_FILE) -> list[Path]:
         page = OntPub(ontology=language_copy(ontology, lang)).make_html()
         png, svg = diagram(ontology, lang, folder)
         others = " · ".join(f'<a href="../{x}/index.html">{n}</a>' for x, n in LANGUAGES.items() if x != lang)
+        if home:
+            others += f' · <a href="../{home}">{"报告首页" if lang == "zh" else "Report"}</a>'
+        others += ' · <a href="../index.html">本体 ontology</a>'
         figure = (
             f'<div style="margin:1em 3em"><p>{html.escape(name)} · {others}</p>'
             f'<figure><a href="{svg}"><img src="{png}" style="max-width:100%" alt="diagram"></a>'
@@ -119,7 +130,9 @@ def write_docs(out: Path, ontology_file: Path = ONTOLOGY_FILE) -> list[Path]:
     links = "".join(f'<li><a href="{x}/index.html">{n}</a></li>' for x, n in LANGUAGES.items())
     (out / "index.html").write_text(
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>sciplan-kg ontology</title></head>\n'
-        f"<body><h1>sciplan-kg 本体 / ontology</h1><ul>{links}</ul></body></html>\n",
+        f"<body><h1>sciplan-kg 本体 / ontology</h1><ul>{links}</ul>"
+        + (f'<p><a href="{home}">报告首页 / report</a></p>' if home else "")
+        + "</body></html>\n",
         encoding="utf-8",
     )
     written.append(out / "index.html")

@@ -1,14 +1,19 @@
-"""The report's charts (matplotlib, networkx), as PNG and SVG, with Chinese labels.
+"""The report's charts (matplotlib), as PNG and SVG, with Chinese labels.
+
+Every chart says what one unit is, in its axis label and in ``Chart.unit`` (the caption):
+a bar segment is a share of one plan's tasks, a matrix cell a number of tasks, a dot one plan.
+Lead load counts each task once per plan: a task with n lead agencies gives 1/n to each lead's
+agency type (co-leads split), stated leads drawn solid, inherited ones (named for the task's
+measure, not the task) hatched, tasks naming no lead grey; each plan's bar sums to 100 %.
 
 Chinese needs a CJK font: the first installed of ``CJK_FONTS`` is used (Debian's
 ``fonts-noto-cjk``, installed by ``make install``); without one the report stops with an error
-rather than drawing boxes. Output is deterministic: no dates in the files, fixed SVG ids,
-fixed layout seeds.
+rather than drawing boxes. Output is deterministic: no dates in the files, fixed SVG ids.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +22,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-import networkx as nx
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from sciplan_kg.errors import SciplanError
 
@@ -32,6 +37,8 @@ CJK_FONTS = (
     "Source Han Sans SC",
 )
 MAX_PLANS_PER_CHART = 40  # beyond, the charts show the plans with the most tasks
+NO_LEAD = "未写明牵头 no lead named"
+OTHER = "其他 other"
 
 
 class FontMissing(SciplanError):
@@ -58,6 +65,7 @@ def _setup() -> None:
             "svg.hashsalt": "sciplan-kg",
             "svg.fonttype": "path",
             "figure.dpi": 100,
+            "hatch.linewidth": 0.6,
         }
     )
 
@@ -69,41 +77,126 @@ class Chart:
     title_en: str
     png: str
     svg: str
+    unit: str = ""  # what one unit of the chart is, zh / en
+    question: str = ""  # the catalogue query it answers, when one
 
 
-def _save(fig: Figure, folder: Path, name: str, title_zh: str, title_en: str) -> Chart:
+def _save(
+    fig: Figure, folder: Path, name: str, title_zh: str, title_en: str, unit: str = "", q: str = "", svg: bool = True
+) -> Chart:
+    """Write the figure as PNG (and SVG unless ``svg`` is false: then ``Chart.svg`` is the PNG)."""
     folder.mkdir(parents=True, exist_ok=True)
     fig.savefig(folder / f"{name}.png", metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    if svg:
+        fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     plt.close(fig)
-    return Chart(name, title_zh, title_en, f"{folder.name}/{name}.png", f"{folder.name}/{name}.svg")
+    vector = f"{folder.name}/{name}.svg" if svg else f"{folder.name}/{name}.png"
+    return Chart(name, title_zh, title_en, f"{folder.name}/{name}.png", vector, unit, q)
 
 
-def lead_load(rows: list[dict[str, object]], places: dict[str, str], folder: Path) -> Chart:
-    """Share of each plan's tasks led by each agency type (stacked bars, one per plan)."""
+@dataclass
+class LeadShare:
+    """One plan's tasks split by the agency type leading them: (type, stated) → tasks (fractions)."""
+
+    plan: str
+    tasks: int
+    shares: dict[tuple[str, bool], float]
+
+
+def lead_share(rows: Sequence[LeadShare], folder: Path, name: str = "lead-load-by-type") -> Chart:
+    """Stacked bars, one per plan, each summing to 100 % of the plan's tasks."""
     _setup()
-    share: dict[str, dict[str, float]] = defaultdict(dict)
+    rows = list(rows)[:MAX_PLANS_PER_CHART]
+    totals: dict[str, float] = {}
     for r in rows:
-        share[str(r["plan"])][str(r["agencyType"])] = float(r["sharePercent"] or 0)  # type: ignore[arg-type]
-    plans = sorted(share, key=lambda p: places.get(p, p))[:MAX_PLANS_PER_CHART]
-    totals: dict[str, float] = defaultdict(float)
-    for p in plans:
-        for t, v in share[p].items():
-            totals[t] += v
+        for (t, _), v in r.shares.items():
+            if t != NO_LEAD:
+                totals[t] = totals.get(t, 0.0) + v / max(r.tasks, 1)
     types = sorted(totals, key=lambda t: (-totals[t], t))
-    shown, rest = types[:9], types[9:]
-    fig, ax = plt.subplots(figsize=(10, 0.45 * len(plans) + 2))
-    left = [0.0] * len(plans)
+    shown, rest = types[:9], set(types[9:])
+    order = [*shown, *([OTHER] if rest else []), NO_LEAD]
     colours = plt.get_cmap("tab10")
-    for i, t in enumerate([*shown, "其他 other"] if rest else shown):
-        values = [sum(share[p].get(x, 0.0) for x in rest) if t == "其他 other" else share[p].get(t, 0.0) for p in plans]
-        ax.barh([places.get(p, p) for p in plans], values, left=left, label=t, color=colours(i % 10))
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_xlabel("牵头任务占本方案任务的比例（%，一项任务可有多个牵头部门）/ share of the plan's tasks led (%)")
-    ax.set_title("各类部门的牵头负担 / Lead load per agency type")
+    colour = {t: colours(i % 10) for i, t in enumerate(shown)} | {OTHER: "#95a5a6", NO_LEAD: "#e5e7e9"}
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(rows) + 2.4))
+    labels = [f"{r.plan}（{r.tasks}项 tasks）" for r in rows]
+    left = [0.0] * len(rows)
+    for t in order:
+        for stated in (True, False):
+            values = []
+            for r in rows:
+                v = sum(x for (k, s), x in r.shares.items() if s == stated and (k == t or (t == OTHER and k in rest)))
+                values.append(100.0 * v / max(r.tasks, 1))
+            if not any(values):
+                continue
+            ax.barh(
+                labels,
+                values,
+                left=left,
+                color=colour[t],
+                hatch=None if stated or t == NO_LEAD else "///",
+                edgecolor="white" if stated else "#34495e",
+                linewidth=0.4,
+            )
+            left = [a + b for a, b in zip(left, values, strict=True)]
+    handles = [Patch(facecolor=colour[t], label=t) for t in order]
+    handles += [
+        Patch(facecolor="white", edgecolor="#34495e", label="实心：任务本身写明 solid: stated for the task"),
+        Patch(facecolor="white", edgecolor="#34495e", hatch="///", label="斜线：继承自举措 hatched: inherited"),
+    ]
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(
+        "占本方案任务的比例（%）。一个单位＝本方案的一项任务；有 n 个牵头部门的任务给每个部门的类型各计 1/n\n"
+        "share of the plan's tasks (%). One unit = one task of the plan; a task with n lead agencies gives 1/n "
+        "to each one's type"
+    )
+    ax.set_title("谁牵头：按部门类型分的任务份额 / Who leads: share of tasks by lead agency type")
     ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
-    return _save(fig, folder, "lead-load-by-type", "各类部门的牵头负担", "Lead load per agency type")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    unit = (
+        "一个单位＝一项任务，每个方案合计 100%；共同牵头按 1/n 分摊；实心为写明、斜线为继承 / one unit = one task, "
+        "each plan sums to 100 %; co-leads split 1/n; solid stated, hatched inherited from the measure"
+    )
+    return _save(fig, folder, name, "谁牵头（任务份额）", "Who leads (share of tasks)", unit, "lead-load-by-type")
+
+
+def heatmap(
+    matrix: list[list[float]],
+    rows: list[str],
+    columns: list[str],
+    folder: Path,
+    name: str,
+    title: tuple[str, str],
+    unit: str,
+    colour_label: str,
+    question: str = "",
+    cmap: str = "Blues",
+    fmt: str = "{:g}",
+    svg: bool = True,
+) -> Chart:
+    """A matrix with each cell's value written in it (blank for zero)."""
+    _setup()
+    fig, ax = plt.subplots(figsize=(max(6, 0.42 * len(columns) + 3.5), max(3.2, 0.38 * len(rows) + 2.2)))
+    if rows and columns:
+        image = ax.imshow(matrix, cmap=cmap, aspect="auto", vmin=0)
+        top = max((max(r) for r in matrix), default=0) or 1
+        for i, row in enumerate(matrix):
+            for j, v in enumerate(row):
+                if v:
+                    ax.text(
+                        j,
+                        i,
+                        fmt.format(v),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        fontfamily="DejaVu Sans",
+                        color="white" if v > 0.6 * top else "#1c2833",
+                    )
+        ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", fontsize=8)
+        ax.set_yticks(range(len(rows)), rows, fontsize=8)
+        fig.colorbar(image, ax=ax, shrink=0.7, label=colour_label)
+    ax.set_title(f"{title[0]} / {title[1]}", fontsize=10)
+    return _save(fig, folder, name, title[0], title[1], unit, question, svg)
 
 
 def literacy_targets(rows: list[dict[str, object]], places: dict[str, str], folder: Path) -> Chart:
@@ -125,30 +218,54 @@ def literacy_targets(rows: list[dict[str, object]], places: dict[str, str], fold
         ax.annotate(f"{v:g}%", (v, i), textcoords="offset points", xytext=(6, -3), fontsize=8)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel("2025年具备科学素质的公民比例目标（%）/ 2025 target share of scientifically literate citizens (%)")
+    ax.set_xlabel(
+        "2025年具备科学素质的公民比例目标（%）；一个点＝一个方案的目标 / "
+        "2025 target share of scientifically literate citizens (%); one dot = one plan's target"
+    )
     ax.set_title("科学素质目标：本方案、上级与全国 / Literacy target: plan, parents, national")
     ax.legend(loc="lower right", fontsize=8)
-    return _save(fig, folder, "literacy-targets", "科学素质目标对比", "Literacy targets against parents and national")
+    unit = "一个点＝一个方案的目标（%）/ one dot = one plan's target (%)"
+    return _save(
+        fig,
+        folder,
+        "literacy-targets",
+        "科学素质目标对比",
+        "Literacy targets against parents and national",
+        unit,
+        "literacy-ambition",
+    )
 
 
-def network(edges: list[tuple[str, str, int]], folder: Path, name: str, title: str) -> Chart:
-    """Agencies named together on tasks: nodes are agencies, edge width the tasks they share."""
+def issue_lag(rows: list[dict[str, object]], folder: Path) -> Chart:
+    """Days from the national outline (and from the parent plan) to each plan's issue."""
     _setup()
-    g = nx.Graph()
-    for a, b, w in sorted(edges):
-        g.add_edge(a, b, weight=w)
-    fig, ax = plt.subplots(figsize=(11, 9))
-    if g.number_of_nodes():
-        pos = nx.spring_layout(g, seed=7, weight="weight", k=1.6 / max(g.number_of_nodes(), 1) ** 0.5)
-        degree = dict(g.degree(weight="weight"))
-        top = max(degree.values()) or 1
-        weights = [g[a][b]["weight"] for a, b in g.edges()]
-        wmax = max(weights) or 1
-        nx.draw_networkx_edges(g, pos, ax=ax, width=[0.4 + 4 * w / wmax for w in weights], alpha=0.35)
-        nx.draw_networkx_nodes(
-            g, pos, ax=ax, node_size=[120 + 900 * degree[n] / top for n in g.nodes()], node_color="#5dade2"
+    rows = [r for r in rows if r.get("daysAfterNational") is not None][:MAX_PLANS_PER_CHART]
+    rows.sort(key=lambda r: int(r["daysAfterNational"]))  # type: ignore[call-overload]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 2))
+    y = list(range(len(rows)))
+    ax.barh(y, [int(r["daysAfterNational"]) for r in rows], color="#5dade2", label="距全国纲要 after national")  # type: ignore[call-overload]
+    parents = [
+        (i, int(r["daysAfterParent"])) for i, r in zip(y, rows, strict=True) if r.get("daysAfterParent") is not None
+    ]  # type: ignore[call-overload]
+    if parents:
+        ax.scatter(
+            [v for _, v in parents], [i for i, _ in parents], color="#1b4f72", zorder=3, label="距上级方案 after parent"
         )
-        nx.draw_networkx_labels(g, pos, ax=ax, font_size=8, font_family=plt.rcParams["font.sans-serif"][0])
-    ax.set_title(title)
-    ax.axis("off")
-    return _save(fig, folder, name, "协同网络", "Co-responsibility network")
+    for i, r in zip(y, rows, strict=True):
+        ax.annotate(
+            f"{r['daysAfterNational']}",
+            (int(r["daysAfterNational"]), i),
+            xytext=(4, -3),  # type: ignore[call-overload]
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.set_yticks(y, [str(r["place"] or r["plan"]) for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel("天数；一根条＝一个方案，从全国纲要（2021-06-03）到本方案成文 / days; one bar = one plan")
+    ax.set_title("印发时滞 / Issue lag after the national outline")
+    ax.legend(loc="lower right", fontsize=8)
+    unit = (
+        "一根条＝一个方案从全国纲要印发到本方案成文的天数 / one bar = one plan, days from the national outline "
+        "to its issue"
+    )
+    return _save(fig, folder, "issue-lag", "印发时滞", "Issue lag", unit, "issue-lag")
