@@ -50,8 +50,10 @@ EXAMPLES = {
     "evaluate": "sciplan-kg evaluate tests/gold/               # against build/\n"
     "  sciplan-kg evaluate tests/gold/ out/ --min 0.98    # exit 1 when a field's micro F1 is under 0.98\n"
     "  sciplan-kg evaluate tests/gold/003_120be5be3c056120.toml --format json",
-    "load": "sciplan-kg load --endpoint http://127.0.0.1:7878/query",
-    "serve": "sciplan-kg serve --port 7878   # then open http://127.0.0.1:7878/",
+    "load": "sciplan-kg load --endpoint http://127.0.0.1:7878   # a server started with serve --writable\n"
+    "  sciplan-kg load --endpoint http://localhost:3030/ds    # a Fuseki dataset",
+    "serve": "sciplan-kg serve --port 7878   # then open http://127.0.0.1:7878/\n"
+    "  sciplan-kg serve --writable      # so that load can write into it",
 }
 
 
@@ -133,8 +135,15 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
-    p.add_argument("--endpoint", required=True, metavar="URL", help="the server's SPARQL query endpoint")
-    p.add_argument("--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: guessed)")
+    p.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the server: its address (http://127.0.0.1:7878, as serve prints it), query or store endpoint",
+    )
+    p.add_argument(
+        "--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: found from --endpoint)"
+    )
     p.add_argument(
         "--timeout",
         type=timeout_seconds,
@@ -150,6 +159,12 @@ def _parser() -> argparse.ArgumentParser:
         "--location",
         type=api.as_path,
         help="keep the Oxigraph database here (default: beside the build folder, build.serve/)",
+    )
+    p.add_argument(
+        "--writable",
+        action="store_true",
+        help="serve read-write, so `load --endpoint http://127.0.0.1:PORT` can replace plans in it "
+        "(default: read-only; writes last until the server stops)",
     )
 
     add("queries", "list the query catalogue / 列出查询目录")
@@ -275,7 +290,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    return api.serve(args.data, args.port, args.location)
+    return api.serve(args.data, args.port, args.location, writable=args.writable)
 
 
 def _coverage(args: argparse.Namespace) -> int:

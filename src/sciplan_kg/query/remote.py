@@ -145,6 +145,17 @@ def request(
         return answer
 
 
+def query_endpoint(url: str, seconds: float | None = None) -> str:
+    """The SPARQL query endpoint of the server a user named by ``url``: ``url`` itself when its
+    form names one (``…/query``, ``…/sparql``), the query endpoint beside it for a Graph Store
+    URL (``…/store``, ``…/data``), or found by asking the server when ``url`` is its root
+    (``http://127.0.0.1:7878``, what ``sciplan-kg serve`` prints) or a Fuseki dataset
+    (``query/endpoints.py``); checked to be an http(s) URL first."""
+    from sciplan_kg.query.endpoints import discover  # it sends its requests through this module
+
+    return discover(url, seconds).query
+
+
 def malformed(endpoint: str, what: str, why: str) -> RemoteError:
     return RemoteError(
         f"{endpoint}: {what}: 服务器的回答不是 SPARQL JSON 结果 / "
@@ -162,6 +173,7 @@ def select(
     """Run a SELECT query on ``endpoint`` (SPARQL protocol, URL-encoded POST) and return its
     variables and bindings, checked to be SPARQL JSON results: every binding a term with a
     ``type`` and a ``value``."""
+    endpoint = query_endpoint(endpoint, seconds)
     form = [("query", query)] + [("default-graph-uri", g) for g in default_graphs]
     answer = request(
         endpoint,
