@@ -5,7 +5,8 @@
    (:func:`to_file`);
 2. :mod:`.header` reads number, issuer, date, title, place, basis and literacy target;
 3. :mod:`.structure` finds the measures and their tasks in the body, or :mod:`.table` reads
-   them from a task table when the plan has one;
+   them from a task table when the plan has one, and then joins the body's own statement of them to
+   it (a body sentence restating a row is recorded on the row; one no row states is a task of its own);
 4. :mod:`.responsibility` reads who leads and who supports, wherever it is written;
 5. ``resolve`` (the next stage) maps written names to registry agencies and directives.
 
@@ -24,7 +25,7 @@ from sciplan_kg.extract.header import read_basis, read_header, read_literacy_tar
 from sciplan_kg.extract.records import PlanRecord, Span
 from sciplan_kg.extract.responsibility import ROLE_WORDS
 from sciplan_kg.extract.structure import body_end, read_measures
-from sciplan_kg.extract.table import find_table, read_table
+from sciplan_kg.extract.table import find_table, link_body, read_table
 from sciplan_kg.extract.targets import MAX_PER_TASK, task_targets
 from sciplan_kg.read.text import PlanText, read_plan_text
 
@@ -58,7 +59,9 @@ def extract_text(pt: PlanText) -> PlanRecord:
     read_literacy_target(pt, rec, body_from)
     end = body_end(pt, body_from)
     table_at = find_table(pt, end)
-    if table_at is None or not read_table(pt, rec, table_at):
+    if table_at is not None and read_table(pt, rec, table_at):
+        link_body(pt, rec, body_from, min(end, table_at))
+    else:
         read_measures(pt, rec, body_from, end)
     for _, task in rec.tasks():
         task.targets = task_targets(pt, task.span.start, task.span.end)
@@ -81,6 +84,10 @@ def to_file(pt: PlanText, rec: PlanRecord) -> None:
         return
     seen: set[int] = set()
 
+    def moved(span: Span) -> Span:
+        start, end = pt.file_span(span.start, span.end)
+        return replace(span, start=start, end=end)
+
     def walk(item: Any) -> None:
         if isinstance(item, list):
             for x in item:
@@ -92,8 +99,9 @@ def to_file(pt: PlanText, rec: PlanRecord) -> None:
         for f in fields(item):
             value = getattr(item, f.name)
             if isinstance(value, Span):
-                start, end = pt.file_span(value.start, value.end)
-                setattr(item, f.name, replace(value, start=start, end=end))
+                setattr(item, f.name, moved(value))
+            elif isinstance(value, list) and value and all(isinstance(x, Span) for x in value):
+                setattr(item, f.name, [moved(x) for x in value])  # Task.restated
             else:
                 walk(value)
 
@@ -129,8 +137,18 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
     tasks = rec.tasks()
     if rec.measures and not tasks:
         rec.warn("no-tasks", None, "未找到任何任务", "no task was found")
+    tabled = {id(m) for m in rec.measures if any(t.origin == "table" for t in m.tasks)}
     for measure, task in tasks:
         if not any(a.role == "lead" for a in measure.assignments + task.assignments):
+            if task.origin == "text" and id(measure) in tabled:
+                rec.warn(
+                    "no-lead",
+                    task.span.line,
+                    f"任务只见于正文，任务分工表未列出，无牵头部门：{task.title[:30]}",
+                    f"the task is stated only in the body, not in the task table, which names the leads: "
+                    f"no lead agency for {task.title[:30]}",
+                )
+                continue
             rec.warn(
                 "no-lead",
                 task.span.line,

@@ -66,6 +66,10 @@ class Task:
     span: Span
     assignments: list[Assignment] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    # where the task is stated: "table" (a row of the task table, 重点任务分工) or "text" (the body)
+    origin: str = "text"
+    # a table task: the body's sentences stating the same commitment (extract.table.link_body)
+    restated: list[Span] = field(default_factory=list)
 
 
 @dataclass

@@ -7,16 +7,41 @@ category). The header row names the columns (类别 / 任务内容 / 具体内�
 A task-division table (任务分工方案) may have one column of tasks and no measure column (序号 / 工作任务 /
 牵头单位 / 责任单位): its measures are then the rows that only title a group (一、青少年科学素质提升行动,
 a row of one cell or one filled cell), of the kind their title names.
+
+**The body beside the table.** A plan with a table often states its measures in the body too, as
+paragraphs of sentences (巫山: 1．实施青少年科学素质提升行动。利用科普资源助推"双减"工作…。将弘扬科学精神
+贯穿于育人全链条。坚持立德树人，实施科学家精神进校园行动…), and the table's rows restate most, not all,
+of those sentences. :func:`link_body` reads the body's measures as :mod:`.structure` reads any body (a
+measure written as one paragraph gives a task per sentence) and pairs each with the table's measure of
+the same kind and title (else the same kind and number). Then:
+
+* a body task stating what a row states is a **restatement** of that row: its span goes to the row's
+  ``Task.restated`` (see :func:`similarity` and :data:`LINK_THRESHOLD` for how "states the same" is
+  measured);
+* a body task no row states is a **body-only task**, appended to the measure after the table's tasks
+  (``origin`` "text"); the table names no lead for it;
+* unless it is a **heading** of the details after it (:func:`is_heading`): the national outline and the
+  plans copying it open each group of sentences with a short one that names the line of work
+  (实施教师科学素质提升工程。将科学精神纳入…。成立…), which the table never lists as a task.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract.records import Assignment, Measure, PlanRecord, Span, Task
-from sciplan_kg.extract.structure import UNNAMED_KIND, heading_level, measure_kind, strip_prefix, task_title, theme_kind
-from sciplan_kg.read.text import PlanText
+from sciplan_kg.extract.structure import (
+    UNNAMED_KIND,
+    heading_level,
+    measure_kind,
+    read_measures,
+    strip_prefix,
+    task_title,
+    theme_kind,
+)
+from sciplan_kg.read.text import PlanText, title_key
 
 
 @dataclass
@@ -137,6 +162,7 @@ def read_table(pt: PlanText, rec: PlanRecord, begin: int) -> bool:
                 text=body,
                 span=Span(t_cell.start, t_cell.end, t_cell.line),
                 assignments=assignments,
+                origin="table",
             )
         )
     return bool(rec.measures)
@@ -192,3 +218,139 @@ def _measure(
     measure = Measure(kind, counters[kind], pt.quote(title_start, end), Span(title_start, end, m_cell.line))
     rec.measures.append(measure)
     return measure
+
+
+# -- the body beside the table ------------------------------------------------------------------
+
+# A body sentence restates a row when ``similarity`` reaches this: half the bigrams of the shorter side
+# found in the other. Chosen on 巫山 (the one bundled plan with a body and a table), where restatements
+# score 0.67 and up and the sentences no row states 0.44 and below, headings set aside (a heading scores
+# up to 0.88 against the row of its detail; see :data:`NEW_SHARE`):
+#   搭建家庭科学教育知识传播平台，加强对家庭科学教育的指导，提高家长科学教育意识和能力。 in the row
+#   搭建家庭科学教育知识传播平台，加强对家庭科学教育的指导。加强学龄前儿童…: 0.67 (the row drops a clause)
+#   组建科技志愿服务队，完善科技志愿服务管理制度。 in 完善科技志愿服务管理制度。深入实施…: 0.73
+#   推动图书馆、文化馆、博物馆等公共设施开展科普活动。 (stated only in the body), best row: 0.44
+LINK_THRESHOLD = 0.5
+# A restatement must add to what the sentences already linked to the row cover: at least this share of
+# the bigrams it has in common with the row must be ones no earlier link covers. A heading shares words
+# with the row of its detail (完善现代科技馆体系。 with the row 完善以实体科技馆为依托…的现代科技馆体系。,
+# 0.88) but adds nothing the detail does not already state (0 new); the least a real restatement adds
+# on 巫山 is 组建科技志愿服务队，完善… to a row whose second sentence another links: 6 of 11.
+NEW_SHARE = 1 / 3
+# a sentence ends at 。 ; ! ? (the text is folded: ；！？ are ; ! ?)
+_SENTENCE = re.compile(r"[^。;!?]+[。;!?]*")
+_WORD = re.compile(r"\w")
+# a heading's verb names a direction of work, not an act: 实施 (a named programme), 加强, 完善, 健全,
+# 提升, 促进, 推动, 弘扬, 树立, 贯彻, 落实, 发挥 (…作用), 探索 … after an adverb, a 将 or an 在…中 phrase
+_DIRECTION = re.compile(
+    r"^(?:在[^,;:。]{1,15}?中|将)?(?:深入|全面|大力|积极|认真|不断|切实|进一步|着力|持续)*"
+    r"(?:实施|加强|完善|健全|建全|提升|提高|促进|推动|弘扬|树立|贯彻|落实|发挥|探索|深化|强化|优化|统筹)"
+)
+_HEADING_MAX = 24  # characters before the closing 。: a heading is a short line's worth
+
+
+def bigrams(text: str) -> set[str]:
+    """The character bigrams of ``text``'s words (punctuation and spaces dropped): the unit of
+    :func:`similarity`, so that 活动 and 活动。 and the folded and unfolded forms compare equal."""
+    chars = "".join(_WORD.findall(text))
+    if len(chars) < 2:
+        return {chars} if chars else set()
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+def _contained(a: set[str], b: set[str]) -> float:
+    """The share of ``a`` found in ``b`` (0 when ``a`` is empty)."""
+    return len(a & b) / len(a) if a else 0.0
+
+
+def similarity(sentence: str, row: str) -> float:
+    """How far a body sentence and a table row state the same thing: the bigram containment of the
+    sentence in the row, or of one of the row's sentences in the body sentence, whichever is higher.
+
+    Containment, not overlap, because either side may say more: a row may join two body sentences
+    (实施科学家精神进校园行动，将科学精神融入…。开展院士专家科普校园行活动。 holds 开展院士专家科普校园行活动。:
+    1.0), or keep one clause of a longer one (利用科普资源助推"双减"工作。 in 利用科普资源助推"双减"工作，统筹
+    提供…，培育…。: 1.0); a row may also cut a body sentence and join it to others (建立全方位…数据资源库。
+    组建专家委员会。建立多元主体协同发声机制。, whose last sentence the body continues: 建立多元主体协同发声机制，
+    将应急科普与舆论引导…结合，…: 1.0)."""
+    s = bigrams(sentence)
+    score = _contained(s, bigrams(row))
+    for part in _SENTENCE.findall(row):
+        score = max(score, _contained(bigrams(part), s))
+    return score
+
+
+def is_heading(text: str) -> bool:
+    """A body sentence no row states is the heading of the details after it, not a task, when it is one
+    short clause naming a direction of work: at most :data:`_HEADING_MAX` characters, no comma, semicolon
+    or colon inside, no list of examples (…、…等), and opening with a verb of direction (:data:`_DIRECTION`)
+    — 将弘扬科学精神贯穿于育人全链条。 实施教师科学素质提升工程。 加强统筹规划和宏观指导。 在公务员考核录用中
+    落实科学素质要求。 A short sentence whose verb is an act (加快县科技馆建设。 培育打造科学家精神教育基地。
+    引导有创新潜质的学生个性化发展。) is a task of its own."""
+    core = text.strip().rstrip("。;!?.")
+    if len(core) > _HEADING_MAX or any(c in core for c in ",;:"):
+        return False
+    if "、" in core and "等" in core:
+        return False
+    return bool(_DIRECTION.match(core))
+
+
+def link_body(pt: PlanText, rec: PlanRecord, start: int, end: int) -> None:
+    """Read the body's measures in lines [start, end) and join them to the table's measures in ``rec``:
+    restatements go to the rows' ``restated``, body-only tasks are appended (see the module's docstring).
+
+    Links are chosen greedily, surest first (by :func:`similarity`, then longer sentences first); a
+    sentence is linked to a row when it reaches :data:`LINK_THRESHOLD` and adds to what the row's earlier
+    links cover (:data:`NEW_SHARE`), each row at most once per sentence. A sentence may restate several
+    rows and a row may be restated by several sentences.
+
+    A sentence that reaches the threshold with a row but adds nothing to it is a heading summing up
+    details the row states (培育科普品牌活动。 before 深入开展全国科普日等综合性科普品牌活动，…。精心打造
+    科普文化进万家等科普常规活动。, both in one row): it links to nothing and is no task of its own; so is
+    a sentence :func:`is_heading` calls one."""
+    body = replace(rec, measures=[], warnings=[])  # a scratch record: the body's own reading
+    read_measures(pt, body, start, end)
+    for bm in body.measures:
+        tm = _counterpart(rec, bm)
+        if tm is None:
+            continue
+        linked, summaries = _links(bm.tasks, tm.tasks)
+        for si, ti in sorted(linked, key=lambda p: (p[1], bm.tasks[p[0]].span.start)):
+            tm.tasks[ti].restated.append(bm.tasks[si].span)
+        stated = {si for si, _ in linked} | summaries
+        for si, t in enumerate(bm.tasks):
+            if si in stated or is_heading(t.text):
+                continue
+            tm.tasks.append(replace(t, no=len(tm.tasks) + 1, origin="text", restated=[]))
+
+
+def _counterpart(rec: PlanRecord, bm: Measure) -> Measure | None:
+    """The table's measure a body measure states: same kind and title, else same kind and number."""
+    same_kind = [m for m in rec.measures if m.kind == bm.kind]
+    key = title_key(bm.title)
+    return next((m for m in same_kind if title_key(m.title) == key), None) or next(
+        (m for m in same_kind if m.no == bm.no), None
+    )
+
+
+def _links(sentences: list[Task], rows: list[Task]) -> tuple[list[tuple[int, int]], set[int]]:
+    """(sentence, row) index pairs, and the sentences that reach the threshold with a row but are
+    linked to none (headings summing up their details): see :func:`link_body`."""
+    grams = [bigrams(s.text) for s in sentences]
+    row_grams = [bigrams(r.text) for r in rows]
+    candidates = []
+    for si, s in enumerate(sentences):
+        for ri, r in enumerate(rows):
+            score = similarity(s.text, r.text)
+            if score >= LINK_THRESHOLD:
+                candidates.append((-score, -len(grams[si]), si, ri))
+    covered: list[set[str]] = [set() for _ in rows]
+    out: list[tuple[int, int]] = []
+    for _, _, si, ri in sorted(candidates):
+        shared = grams[si] & row_grams[ri]
+        if not shared or len(shared - covered[ri]) < NEW_SHARE * len(shared):
+            continue
+        covered[ri] |= shared
+        out.append((si, ri))
+    linked = {si for si, _ in out}
+    return out, {si for _, _, si, _ in candidates if si not in linked}
