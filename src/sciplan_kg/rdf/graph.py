@@ -14,6 +14,10 @@ from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, LEVELS, MAPPINGS, OA, SK
 from sciplan_kg.resolve.registry import Registry
 
+# declared in ontology/sciplan.ttl; SK (rdf/namespaces.py) is to list them
+STATED_IN = URIRef(f"{SK._NS}statedIn")  # a task's origin: "table" (a row of the task table) or "text" (the body)
+RESTATED_AT = URIRef(f"{SK._NS}restatedAt")  # a body sentence stating the same task as its table row
+
 _BODY_EN = (
     ("人民政府办公室", "People's Government General Office"),
     ("人民政府办公厅", "People's Government General Office"),
@@ -186,12 +190,17 @@ class PlanGraph:
         return self.g
 
     # -- pieces -----------------------------------------------------------------------------
-    def _span(self, item: URIRef, span: Span, quote: str) -> None:
+    def _span(
+        self, item: URIRef, span: Span, quote: str, prop: URIRef = PROV.wasDerivedFrom, name: str = "span"
+    ) -> None:
+        """A span of the source as an oa:SpecificResource ``<item>/<name>``, linked from ``item`` by
+        ``prop``: prov:wasDerivedFrom for where the item is stated, sk:restatedAt for a task's body
+        sentences restating it (``<task>/restated/1`` …)."""
         g = self.g
-        node = URIRef(str(item) + "/span")
+        node = URIRef(str(item) + "/" + name)
         position = URIRef(str(node) + "/position")
         text = URIRef(str(node) + "/quote")
-        g.add((item, PROV.wasDerivedFrom, node))
+        g.add((item, prop, node))
         g.add((node, RDF.type, OA.SpecificResource))
         g.add((node, OA.hasSource, self.source))
         g.add((node, OA.hasSelector, position))
@@ -355,7 +364,10 @@ class PlanGraph:
             g.add((task, SK.ordinal, Literal(t.no)))
             g.add((task, RDFS.label, zh(t.title)))
             g.add((task, SK.text, zh(t.text)))
+            g.add((task, STATED_IN, Literal(t.origin)))
             self._span(task, t.span, self._quote(t.span))
+            for n, span in enumerate(t.restated, start=1):
+                self._span(task, span, self._quote(span), RESTATED_AT, f"restated/{n}")
             self._responsibilities(task, t.assignments)
             for n, target in enumerate(t.targets, start=1):
                 target_node = iris.child(task, "target", str(n))
