@@ -310,8 +310,10 @@ def link_body(pt: PlanText, rec: PlanRecord, start: int, end: int) -> None:
     a sentence :func:`is_heading` calls one."""
     body = replace(rec, measures=[], warnings=[])  # a scratch record: the body's own reading
     read_measures(pt, body, start, end)
+    # a body read as a work plan (its groups taken for measures) is paired by title only
+    by_number = not any(w.code == "measures-by-group" for w in body.warnings)
     for bm in body.measures:
-        tm = _counterpart(rec, bm)
+        tm = _counterpart(rec, bm, by_number)
         if tm is None:
             continue
         linked, summaries = _links(bm.tasks, tm.tasks)
@@ -324,13 +326,15 @@ def link_body(pt: PlanText, rec: PlanRecord, start: int, end: int) -> None:
             tm.tasks.append(replace(t, no=len(tm.tasks) + 1, origin="text", restated=[]))
 
 
-def _counterpart(rec: PlanRecord, bm: Measure) -> Measure | None:
-    """The table's measure a body measure states: same kind and title, else same kind and number."""
+def _counterpart(rec: PlanRecord, bm: Measure, by_number: bool) -> Measure | None:
+    """The table's measure a body measure states: same kind and title, else (``by_number``) same kind
+    and number (科普信息化工程 in the body, 科普信息化提升工程 in the table, both the second project)."""
     same_kind = [m for m in rec.measures if m.kind == bm.kind]
     key = title_key(bm.title)
-    return next((m for m in same_kind if title_key(m.title) == key), None) or next(
-        (m for m in same_kind if m.no == bm.no), None
-    )
+    titled = next((m for m in same_kind if title_key(m.title) == key), None)
+    if titled is not None or not by_number:
+        return titled
+    return next((m for m in same_kind if m.no == bm.no), None)
 
 
 def _links(sentences: list[Task], rows: list[Task]) -> tuple[list[tuple[int, int]], set[int]]:
