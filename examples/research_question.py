@@ -68,8 +68,9 @@ print(f"{len(result.plans)} plans, {result.asserted} asserted triples, conforms 
 # ## 2. Who leads each task
 #
 # `examples/task-leads.rq` gives one row per task and effective lead agency, with the agency's
-# type and whether the lead is stated for the task or inherited from its measure. Any `.rq` file
-# runs like a catalogue query: `run_query(path)`.
+# type and whether the lead is stated for the task or inherited from its measure (a task the plan
+# gives no lead at all is one row without an agency: it is counted as "(no lead)", so that no
+# task drops out of the count). Any `.rq` file runs like a catalogue query: `run_query(path)`.
 
 # %%
 leads = run_query(HERE / "task-leads.rq")
@@ -81,6 +82,7 @@ for row in leads.rows[:3]:
 # ## 3. Count: one task, one unit, split among its co-leads
 
 # %%
+NO_LEAD = "(no lead)"
 leads_of: dict[str, list[dict]] = defaultdict(list)  # task IRI → its lead rows
 for row in leads.rows:
     leads_of[str(row["task"])].append(row)
@@ -94,9 +96,12 @@ for rows in leads_of.values():
     tasks_of[place] += 1
     stated[place] += 1.0 if rows[0]["stated"] else 0.0
     for row in rows:
-        kind = str(row["agencyType"] or "(no type)")
+        if row["agency"] is None:  # a task the plan gives no lead (the build warns: no-lead)
+            kind = agency = NO_LEAD
+        else:
+            kind, agency = str(row["agencyType"] or "(no type)"), str(row["agencyName"] or row["agency"])
         load[place, kind] += 1 / len(rows)
-        agency_load[place, kind, str(row["agencyName"])] += 1 / len(rows)
+        agency_load[place, kind, agency] += 1 / len(rows)
 
 places = sorted(tasks_of)
 share = {(p, t): 100 * n / tasks_of[p] for (p, t), n in load.items()}
