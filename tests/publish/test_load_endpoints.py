@@ -38,7 +38,12 @@ def _fresh() -> Iterator[None]:
     ("url", "query", "store"),
     [
         (f"{ROOT}/query", f"{ROOT}/query", f"{ROOT}/store"),
-        (f"{ROOT}/query/", f"{ROOT}/query/", f"{ROOT}/store"),
+        (f"{ROOT}/query/", f"{ROOT}/query", f"{ROOT}/store"),
+        (
+            "http://localhost:8890/sparql?timeout=0",
+            "http://localhost:8890/sparql?timeout=0",
+            "http://localhost:8890/sparql-graph-crud",
+        ),
         (f"{ROOT}/store", f"{ROOT}/query", f"{ROOT}/store"),
         (f"{ROOT}/update", f"{ROOT}/query", f"{ROOT}/store"),
         ("http://h/oxigraph/store", "http://h/oxigraph/query", "http://h/oxigraph/store"),
@@ -159,6 +164,11 @@ def test_fuseki_dataset_url(imitate) -> None:  # type: ignore[no-untyped-def]
     url, handler = imitate({"/ds/query": ASK_TRUE}, FUSEKI)
     assert discover(f"{url}/ds") == Endpoints(f"{url}/ds/query", f"{url}/ds/data", f"{url}/ds/update", "fuseki")
     assert handler.requests == ["/ds/query"], "one request: the first candidate answered"
+
+
+def test_a_dataset_without_a_server_header_is_read_by_its_form(imitate) -> None:  # type: ignore[no-untyped-def]
+    url, _ = imitate({"/kg/sparql": ASK_TRUE})
+    assert discover(f"{url}/kg") == Endpoints(f"{url}/kg/sparql", f"{url}/kg/data", f"{url}/kg/update", "fuseki")
 
 
 def test_virtuoso_root(imitate) -> None:  # type: ignore[no-untyped-def]

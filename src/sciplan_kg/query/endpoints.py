@@ -78,6 +78,8 @@ def by_form(url: str) -> Endpoints | None:
     None for any other form."""
     parts = urllib.parse.urlsplit(url)
     path = parts.path.rstrip("/")
+    if path != parts.path:  # …/query/ is …/query: servers answer at the one without the slash
+        url = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
     prefix, _, last = path.rpartition("/")
     if last in ("query", "update", "store") and (prefix == "" or last == "store"):
         query = url if last == "query" else _url(parts, prefix + "/query")
@@ -182,10 +184,10 @@ def _search(url: str, deadline: float, seconds: float) -> Endpoints:
         kind = _ask(candidate, deadline, seconds)
         if kind is None:
             continue
-        if segment:
-            return _layout(parts, prefix, kind or ("virtuoso" if segment == "sparql" else "oxigraph"), candidate)
-        guess = by_form(candidate)
-        return Endpoints(candidate, guess.store if guess else candidate, guess.update if guess else None, kind)
+        if segment and kind:
+            return _layout(parts, prefix, kind, candidate)
+        guess = by_form(candidate)  # the layout its form suggests, when the Server header does not say
+        return guess if guess is not None else Endpoints(candidate, candidate, None, kind)
     if not prefix:
         datasets = _fuseki_datasets(parts, deadline)
         if len(datasets) == 1:
