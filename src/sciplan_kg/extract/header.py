@@ -23,6 +23,7 @@ cannot read: the rest of the extraction goes on.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -719,12 +720,13 @@ def _cited(pt: PlanText, rec: PlanRecord, p_start: int, p_end: int) -> list[Dire
     it in any bracket, and numbers that stand alone (the issuer's abbreviation without the words
     the sentence puts before it)."""
     raw = pt.text
+    own = title_key(rec.title) if rec.title else None
     covered: list[tuple[int, int]] = []
     refs: list[tuple[int, DirectiveRef]] = []
     for m in _BOOK_TITLE.finditer(pt.folded, p_start, p_end):
         title = _squeeze(raw[m.start(1) : m.end(1)])
         covered.append((m.start(), m.end()))
-        if rec.title and title_key(title) == title_key(rec.title):
+        if own is not None and title_key(title) == own:
             continue
         number = None
         end = m.end()
@@ -734,9 +736,11 @@ def _cited(pt: PlanText, rec: PlanRecord, p_start: int, p_end: int) -> list[Dire
             end = m.end() + num.end()
             covered.append((m.end(), end))
         refs.append((m.start(), DirectiveRef(title=title, number=number, span=_span(pt, m.start(), end))))
+    starts = [s for s, _ in covered]  # in order, not overlapping
     for n in _NUMBER_TAIL.finditer(pt.folded, p_start, p_end):
-        if any(s <= n.start() < e for s, e in covered):
-            continue
+        at = bisect_right(starts, n.start()) - 1
+        if at >= 0 and n.start() < covered[at][1]:
+            continue  # inside a title or the number printed after it
         run = re.search(r"[\u4e00-\u9fff]{1,14}$", pt.folded[max(p_start, n.start() - 14) : n.start()])
         issuer = _BEFORE_NUMBER.sub("", run.group(0)) if run else ""
         if not issuer:
