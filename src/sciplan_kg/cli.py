@@ -111,8 +111,26 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_BUILD_DIR,
         help="build folder or RDF file (default: build/ in the current folder)",
     )
-    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
-    p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    p.add_argument(
+        "-p",
+        "--param",
+        nargs="+",
+        action=_ParamAction,
+        default=[],
+        metavar="NAME VALUE",
+        help="a parameter: -p plan wushan-2021-2025 or -p plan=巫山县 (a plan, agency or area by IRI, "
+        "prefixed name, slug or Chinese name)",
+    )
+    p.add_argument(
+        "--format",
+        default="table",
+        metavar="FORMAT",
+        help="SELECT: table (default; IRIs as prefixed names), csv, tsv, json, xlsx (with -o); ASK: true/false, "
+        "json; CONSTRUCT/DESCRIBE: turtle (default), nt, xml, json-ld, trig, n3, nquads… (any rdflib writes)",
+    )
+    p.add_argument(
+        "-o", "--output", type=api.as_path, metavar="FILE", help="write to FILE (atomically) instead of standard output"
+    )
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL endpoint instead of --data")
     p.add_argument(
         "--store",
@@ -243,9 +261,26 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_NONCONFORMANT
 
 
-def _query(args: argparse.Namespace) -> int:
-    from sciplan_kg.query.output import render
+class _ParamAction(argparse.Action):
+    """``-p NAME VALUE`` or ``-p NAME=VALUE``, repeatable; a list of (name, value)."""
 
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        if len(values) == 1 and "=" in values[0]:
+            values = values[0].split("=", 1)
+        if len(values) != 2 or not values[0]:
+            parser.error(f"{option} takes NAME VALUE or NAME=VALUE, not {' '.join(values)!r}")
+        setattr(namespace, self.dest, [*getattr(namespace, self.dest, []), (values[0], values[1])])
+
+
+def _query(args: argparse.Namespace) -> int:
+    from sciplan_kg.errors import UsageError
+    from sciplan_kg.query.output import render, write
+
+    if args.format == "xlsx" and args.output is None:
+        raise UsageError(
+            "--format xlsx 需要 -o FILE.xlsx（二进制文件不写到标准输出）/ "
+            "--format xlsx needs -o FILE.xlsx (a binary file is not written to standard output)"
+        )
     params = dict(args.param)
     result = api.run_query(
         args.query,
@@ -256,7 +291,12 @@ def _query(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         views=not args.evaluate,
     )
-    sys.stdout.write(render(result, args.format))
+    if args.output is not None:
+        sheet = Path(args.query).stem if args.query.endswith(".rq") else args.query
+        size = write(result, args.format, args.output, sheet)
+        print(f"{size} 字节 bytes → {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(render(result, args.format))
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from sciplan_kg.errors import UsageError
 from sciplan_kg.paths import DEFAULT_BUILD_DIR
 from sciplan_kg.query.backends import Backend, OxigraphBackend, RdflibBackend, RemoteBackend
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue, find_query
+from sciplan_kg.query.names import resolve_params
 from sciplan_kg.query.run import QueryResult
 
 __all__ = ["CatalogueQuery", "QueryResult", "backend", "catalogue", "find_query", "run_query"]
@@ -77,4 +78,5 @@ def run_query(
         df = run_query("tasks", params={"plan": iri}).dataframe()
     """
     q = find_query(name_or_file)
-    return backend(data, endpoint, store, views).run(q, params or {}, timeout)
+    where = backend(data, endpoint, store, views)
+    return where.run(q, resolve_params(q, params or {}, where, timeout), timeout)

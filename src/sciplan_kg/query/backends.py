@@ -27,7 +27,17 @@ from rdflib.term import Node
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery
-from sciplan_kg.query.run import QueryResult, bindings, finish, local_prepare, prepare, python_value
+from sciplan_kg.query.run import (
+    QueryResult,
+    ask_result,
+    bindings,
+    finish,
+    graph_result,
+    local_prepare,
+    prepare,
+    python_value,
+    query_form,
+)
 from sciplan_kg.query.run import code_only as _code
 
 SCIPLAN_GRAPHS = "https://w3id.org/sciplan-kg/id/graph/"
@@ -65,9 +75,17 @@ class RdflibBackend:
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         prepared = local_prepare(q)
         init = bindings(q, params)
+        form = query_form(prepared)
         with deadline(timeout, q.name):
             try:
                 result = self.graph.query(prepared, initBindings=init)
+                if form == "ASK":
+                    return ask_result(bool(result.askAnswer))
+                if form in ("CONSTRUCT", "DESCRIBE"):
+                    graph = new_result_graph()
+                    for triple in result.graph or ():
+                        graph.add(triple)
+                    return graph_result(form, graph)
                 columns = [str(v) for v in result.vars or []]
                 rows = [{c: python_value(row[i]) for i, c in enumerate(columns)} for row in result]
             except QueryError:
@@ -75,6 +93,28 @@ class RdflibBackend:
             except Exception as exc:
                 raise QueryError(q.name, f"查询执行失败 / the query failed: {exc}") from exc
         return finish(q, columns, rows)
+
+
+def new_result_graph() -> Graph:
+    """An empty graph for a CONSTRUCT or DESCRIBE answer, with the project's prefixes bound
+    (``output.DISPLAY_PREFIXES``), so that its Turtle reads ``plan:…`` and ``sk:…``."""
+    from sciplan_kg.query.output import DISPLAY_PREFIXES
+
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in DISPLAY_PREFIXES.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
+def parse_graph(data: bytes, fmt: str, form: str, where: str) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer read from ``data`` in the rdflib format ``fmt``; a
+    QueryError naming ``where`` when it is not that."""
+    graph = new_result_graph()
+    try:
+        graph.parse(data=data, format=fmt)
+    except Exception as exc:
+        raise QueryError(where, f"回答不是 {fmt} RDF / the answer is not {fmt} RDF: {str(exc)[:200]}") from exc
+    return graph_result(form, graph)
 
 
 def _to_oxigraph(term: Node) -> Any:
@@ -230,10 +270,17 @@ class OxigraphBackend:
             answer = views.read(self.kept, state, q, params)
             if answer is not None:
                 return answer
-        local_prepare(q)  # the same syntax check, Update and SERVICE refusal as everywhere
+        form = query_form(local_prepare(q))  # the same syntax check, Update and SERVICE refusal as everywhere
         # parameters go in as a VALUES block: pyoxigraph's substitutions accept only projected
         # variables, and a parameter such as ?minTasks is used in a FILTER
         text = with_values(q.text, bindings(q, params))
+        if form != "SELECT":
+            answer = (
+                self._run_with_deadline(q.name, text, timeout, form) if timeout else self._other(q.name, text, form)
+            )
+            if form == "ASK":
+                return ask_result(bool(answer))
+            return parse_graph(answer, "nt", form, q.name)
         if timeout:
             columns, rows = self._run_with_deadline(q.name, text, timeout)
         else:
@@ -264,7 +311,17 @@ class OxigraphBackend:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
         return columns, rows
 
-    def _run_with_deadline(self, name: str, text: str, seconds: float) -> tuple[list[str], list[dict[str, Any]]]:
+    def _other(self, name: str, text: str, form: str) -> Any:
+        """An ASK answer (a bool) or a CONSTRUCT / DESCRIBE answer as N-Triples bytes."""
+        try:
+            answer = self.store.query(text)
+            if form == "ASK":
+                return bool(answer)
+            return answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
+
+    def _run_with_deadline(self, name: str, text: str, seconds: float, form: str = "SELECT") -> Any:
         """Oxigraph evaluates in Rust, where no Python signal reaches it: the query runs in a
         forked child, which is killed at the deadline."""
         import multiprocessing
@@ -274,7 +331,7 @@ class OxigraphBackend:
 
         def child() -> None:
             try:
-                send.send(("ok", self._rows(name, text)))
+                send.send(("ok", self._rows(name, text) if form == "SELECT" else self._other(name, text, form)))
             except QueryError as exc:
                 send.send(("error", exc.message))
 
@@ -298,7 +355,7 @@ class OxigraphBackend:
         return payload
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_WHERE = re.compile(r"\bWHERE\s*\{|\bASK\s*\{", re.IGNORECASE)  # ASK may leave out WHERE
 _SUBQUERY = re.compile(r"\bSELECT\b([^{]*?)(?:\bWHERE\s*)?\{", re.IGNORECASE)
 
 
@@ -378,13 +435,22 @@ class RemoteBackend:
         return self._graphs
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
-        prepare(q)  # syntax and Update refusal; SERVICE is the server's business
+        form = query_form(prepare(q))  # syntax and Update refusal; SERVICE is the server's business
         text = with_values(q.text, bindings(q, params))
         graphs = self.graphs(timeout)
         if not graphs:
             raise QueryError(
                 q.name, f"{self.endpoint} 中没有 sciplan-kg 图 / holds no sciplan-kg graphs (run sciplan-kg load)"
             )
+        if form == "ASK":
+            from sciplan_kg.query.remote import ask
+
+            return ask_result(ask(self.endpoint, text, q.name, timeout or self.timeout, graphs))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            from sciplan_kg.query.remote import graph_query
+
+            data, fmt = graph_query(self.endpoint, text, q.name, timeout or self.timeout, graphs)
+            return parse_graph(data, fmt, form, f"{self.endpoint}: {q.name}")
         columns, found = self._select(text, q.name, graphs, timeout)
         rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
         return finish(q, columns, rows)

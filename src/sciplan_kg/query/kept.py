@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Variable
 
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
-from sciplan_kg.query.run import QueryResult, Value, bindings
+from sciplan_kg.query.run import QueryResult, Value, bindings, text_form
 
 if TYPE_CHECKING:
     from sciplan_kg.store.sync import SyncResult
@@ -123,6 +123,8 @@ def _views(store_dir: Path) -> Path:
 def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
     """The kept answer of ``q`` with ``params``, or None when there is none that is current.
     A parameter that selects rows (``selecting``) is applied to the kept answer."""
+    if text_form(q.text) != "SELECT":
+        return None  # only rows are kept
     where = selecting(q, params)
     rest = {name: value for name, value in params.items() if name not in where}
     if not _default(q, rest, state):
@@ -154,7 +156,7 @@ def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str
     when it is the answer at the default parameters of a catalogue query; returns whether kept.
     A store folder that cannot be written to keeps nothing."""
     known = catalogue().get(q.name)
-    if not _default(q, params, state) or known is None or known.text != q.text:
+    if result.form != "SELECT" or not _default(q, params, state) or known is None or known.text != q.text:
         return False  # not the catalogue's query (a .rq file of the same name, an edited copy)
     from sciplan_kg.pipeline.outputs import write_atomic
 
@@ -198,7 +200,10 @@ def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
     from sciplan_kg.query.backends import OxigraphBackend
 
     try:
-        data = encode(OxigraphBackend(store).run(q, {}))
+        result = OxigraphBackend(store).run(q, {})
+        if result.form != "SELECT":
+            return False
+        data = encode(result)
     except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
         return False
     write_atomic(_views(store_dir) / f"{q.name}.json", data)

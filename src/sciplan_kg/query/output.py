@@ -1,17 +1,107 @@
-"""Query rows as a table, CSV, TSV or JSON. JSON is an array of objects keyed by column, with
-Chinese text unescaped; a multi-valued column is one string joined with "; "."""
+"""A query's answer as people and programs read it.
+
+SELECT rows: a table for the terminal (the default), CSV, TSV, JSON (an array of objects keyed
+by column, Chinese text unescaped) or an Excel workbook (``xlsx``). A multi-valued column is
+one string joined with "; ". In the table an IRI is shown as a prefixed name of the project's
+prefixes (``plan:wushan-2021-2025``, ``agency:pingluo/kexie``, ``sk:County``) or, outside
+them, in full: an IRI is never cut; long text is. CSV, TSV, JSON and xlsx keep full IRIs.
+
+ASK: ``true`` or ``false`` (JSON ``{"boolean": true}``, CSV/TSV a ``boolean`` column).
+CONSTRUCT and DESCRIBE: RDF, Turtle by default, or any format rdflib writes (``GRAPH_FORMATS``).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
+from rdflib import Dataset, Graph, Literal, Namespace
+
+from sciplan_kg.errors import UsageError
 from sciplan_kg.query.run import QueryResult, Value
+from sciplan_kg.rdf.namespaces import ID
+from sciplan_kg.rdf.serialize import PREFIXES
 
-FORMATS = ("table", "csv", "tsv", "json")
+ROW_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
+FORMATS = ROW_FORMATS  # the formats of rows (``coverage`` and the SELECT queries)
+# --format for a CONSTRUCT or DESCRIBE answer → rdflib's serializer; "table" (the default) is Turtle
+GRAPH_FORMATS = {
+    "table": "turtle",
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "longturtle": "longturtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "n3": "n3",
+    "xml": "xml",
+    "rdfxml": "xml",
+    "pretty-xml": "pretty-xml",
+    "json-ld": "json-ld",
+    "jsonld": "json-ld",
+    "json": "json-ld",
+    "trig": "trig",
+    "nquads": "nquads",
+    "trix": "trix",
+    "xlsx": "xlsx",
+}
+QUAD_FORMATS = ("trig", "nquads", "trix")  # written from a dataset, the answer its default graph
+ASK_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 TABLE_CELL_WIDTH = 48
+XLSX_MAX_WIDTH = 60  # characters: wider columns wrap in the cell rather than run off the screen
+XLSX_CELL_LIMIT = 32767  # Excel's limit on the characters of one cell
+
+# the instance namespaces under https://w3id.org/sciplan-kg/id/ (README, "IRIs"), each a prefix
+INSTANCE_NAMESPACES = (
+    "plan",
+    "agency",
+    "agency-type",
+    "agency-category",
+    "area",
+    "body",
+    "dataset",
+    "directive",
+    "document",
+    "graph",
+    "national-measure",
+    "source",
+    "target-group",
+)
+DISPLAY_PREFIXES: dict[str, Namespace] = {
+    **{name: Namespace(f"{ID}{name}/") for name in INSTANCE_NAMESPACES},
+    "id": ID,
+    **PREFIXES,
+}
+_BY_LENGTH = sorted(((str(ns), p) for p, ns in DISPLAY_PREFIXES.items()), key=lambda x: -len(x[0]))
+_IRI = re.compile(r"^(?:https?://|urn:)\S+$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
+def prefixed(iri: str) -> str | None:
+    """``https://w3id.org/sciplan-kg/id/plan/wushan-2021-2025`` → ``plan:wushan-2021-2025``;
+    None for an IRI outside the project's prefixes."""
+    for ns, prefix in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return None
+
+
+def expand(name: str) -> str | None:
+    """``plan:wushan-2021-2025`` → the full IRI; None when the prefix is not the project's."""
+    prefix, colon, local = name.partition(":")
+    if not colon or not local or prefix not in DISPLAY_PREFIXES or local.startswith("//"):
+        return None
+    return f"{DISPLAY_PREFIXES[prefix]}{local}"
+
+
+def is_iri(value: object) -> bool:
+    return isinstance(value, str) and bool(_IRI.match(value))
 
 
 def _text(value: Value) -> str:
@@ -45,8 +135,18 @@ def _pad(text: str, w: int) -> str:
     return text + " " * (w - width(text))
 
 
+def table_cell(value: Value) -> str:
+    """A cell as the table shows it: IRIs (one, or several joined with "; ") as prefixed names
+    and never cut; other text cut at ``TABLE_CELL_WIDTH`` columns."""
+    text = _text(value)
+    parts = text.split("; ")
+    if text and all(is_iri(p) for p in parts):
+        return "; ".join(prefixed(p) or p for p in parts)
+    return _clip(text, TABLE_CELL_WIDTH)
+
+
 def table(result: QueryResult) -> str:
-    cells = [[_clip(_text(r[c]), TABLE_CELL_WIDTH) for c in result.columns] for r in result.rows]
+    cells = [[table_cell(r[c]) for c in result.columns] for r in result.rows]
     widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
     lines = [
         "  ".join(_pad(c, widths[i]) for i, c in enumerate(result.columns)).rstrip(),
@@ -70,13 +170,152 @@ def as_json(result: QueryResult) -> str:
     return json.dumps([{c: r[c] for c in result.columns} for r in result.rows], ensure_ascii=False, indent=1) + "\n"
 
 
+def _formats(result: QueryResult) -> tuple[str, ...]:
+    if result.form == "ASK":
+        return ASK_FORMATS
+    if result.graph is not None:
+        return tuple(GRAPH_FORMATS)
+    return ROW_FORMATS
+
+
+def check_format(result: QueryResult, fmt: str) -> None:
+    """A UsageError when ``fmt`` is not a format of this answer's form, naming those that are."""
+    known = _formats(result)
+    if fmt not in known:
+        what = {"ASK": "ASK 查询 / an ASK query", "SELECT": "SELECT 查询 / a SELECT query"}.get(
+            result.form, f"{result.form} 查询的 RDF / the RDF of a {result.form} query"
+        )
+        raise UsageError(f"--format {fmt}: {what} 可用格式 / can be written as: {', '.join(known)}")
+
+
+def as_rows(result: QueryResult) -> QueryResult:
+    """An ASK or CONSTRUCT/DESCRIBE answer as rows (for CSV and xlsx): one ``boolean`` cell, or
+    one row per triple (subject, predicate, object: IRIs in full, literals as their text)."""
+    if result.form == "ASK":
+        return QueryResult(["boolean"], [{"boolean": result.boolean}])
+    if result.graph is None:
+        return result
+    rows: list[dict[str, Value]] = []
+    for s, p, o in sorted(result.graph):
+        obj: Value = str(o)
+        if isinstance(o, Literal):
+            value = o.toPython()
+            if isinstance(value, (bool, int, float)):
+                obj = value
+        rows.append({"subject": str(s), "predicate": str(p), "object": obj})
+    return QueryResult(["subject", "predicate", "object"], rows)
+
+
 def render(result: QueryResult, fmt: str) -> str:
+    """The answer as text in ``fmt`` (every format but xlsx, which is ``xlsx_bytes``)."""
+    check_format(result, fmt)
+    if fmt == "xlsx":
+        raise UsageError(
+            "--format xlsx 是二进制文件，请用 -o FILE.xlsx 写入文件 / xlsx is a binary file: write it with -o FILE.xlsx"
+        )
+    if result.form == "ASK":
+        if fmt == "json":
+            return json.dumps({"boolean": result.boolean}) + "\n"
+        if fmt in ("csv", "tsv"):
+            return delimited(as_rows(result), "," if fmt == "csv" else "\t")
+        return "true\n" if result.boolean else "false\n"
+    if result.graph is not None:
+        name = GRAPH_FORMATS[fmt]
+        text = (_as_dataset(result.graph) if name in QUAD_FORMATS else result.graph).serialize(format=name)
+        return text if text.endswith("\n") else text + "\n"
     if fmt == "table":
         return table(result)
     if fmt == "csv":
         return delimited(result, ",")
     if fmt == "tsv":
         return delimited(result, "\t")
-    if fmt == "json":
-        return as_json(result)
-    raise ValueError(fmt)
+    return as_json(result)
+
+
+def _as_dataset(graph: Graph) -> Dataset:
+    """The answer as the default graph of a dataset (TriG and N-Quads of a plain graph would
+    name it with a made-up graph IRI)."""
+    dataset = Dataset()
+    for prefix, ns in graph.namespaces():
+        dataset.bind(prefix, ns, replace=True)
+    default = dataset.default_graph
+    for triple in graph:
+        default.add(triple)
+    return dataset
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters an xlsx file cannot hold
+
+
+def xlsx_value(value: Value) -> Any:
+    """A cell's value for Excel: numbers and booleans as themselves, ISO dates as dates, the rest
+    (IRIs included) as text, without the control characters XML forbids and within Excel's limit."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    text = _ILLEGAL.sub("", str(value))
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    elif _ISO_DATETIME.match(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    if len(text) > XLSX_CELL_LIMIT:
+        text = text[: XLSX_CELL_LIMIT - 1] + "…"
+    return text
+
+
+def _sheet_title(name: str) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "-", name).strip("'") or "query"
+    return title[:31]
+
+
+def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
+    """The answer as an Excel workbook: one sheet named after the query, the header row frozen
+    and bold, typed cells (numbers, booleans, dates; IRIs and text as text, never a formula),
+    each column as wide as its longest value (up to ``XLSX_MAX_WIDTH``)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    check_format(result, "xlsx")
+    rows = as_rows(result)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(name)
+    sheet.append(rows.columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [width(c) for c in rows.columns]
+    for r in rows.rows:
+        values = [xlsx_value(r[c]) for c in rows.columns]
+        sheet.append(values)
+        for i, v in enumerate(values):
+            widths[i] = max(widths[i], width(v.isoformat() if isinstance(v, date) else _text(v)))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
+            elif isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+    for i, w in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(w + 2, XLSX_MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def write(result: QueryResult, fmt: str, out: Path, name: str = "query") -> int:
+    """Write the answer in ``fmt`` to the file ``out`` atomically (a temporary file renamed into
+    place: an interrupted write leaves the old file or none); returns the bytes written."""
+    from sciplan_kg.pipeline.outputs import write_atomic
+
+    check_format(result, fmt)
+    data = xlsx_bytes(result, name) if fmt == "xlsx" else render(result, fmt).encode("utf-8")
+    return write_atomic(out, data)

@@ -210,3 +210,63 @@ def select(
             ):
                 raise malformed(endpoint, what, f"binding {i + 1}: ?{name} is not a term with a type and a value")
     return names, rows
+
+
+def _post_query(
+    endpoint: str, query: str, what: str, seconds: float | None, default_graphs: Iterable[str], accept: str
+) -> Answer:
+    endpoint = query_endpoint(endpoint, seconds)
+    form = [("query", query)] + [("default-graph-uri", g) for g in default_graphs]
+    return request(
+        endpoint,
+        what,
+        seconds=seconds,
+        data=urllib.parse.urlencode(form).encode("utf-8"),
+        method="POST",
+        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+def ask(endpoint: str, query: str, what: str, seconds: float | None = None, default_graphs: Iterable[str] = ()) -> bool:
+    """Run an ASK query on ``endpoint``; its answer, checked to be SPARQL JSON results with a
+    ``boolean``."""
+    answer = _post_query(endpoint, query, what, seconds, default_graphs, RESULTS_JSON)
+    ctype = answer.content_type.split(";")[0].strip().lower()
+    if ctype not in _JSON_TYPES:
+        raise malformed(endpoint, what, f"Content-Type {ctype or 'missing'}")
+    try:
+        doc = json.loads(answer.body)
+    except (ValueError, RecursionError) as exc:
+        raise malformed(endpoint, what, f"JSON: {exc}") from exc
+    value = doc.get("boolean") if isinstance(doc, dict) else None
+    if not isinstance(value, bool):
+        raise malformed(endpoint, what, "no boolean")
+    return value
+
+
+# what a CONSTRUCT or DESCRIBE answer may come as, best first, and rdflib's name of each
+RDF_TYPES = {
+    "application/n-triples": "nt",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "text/plain": "nt",  # N-Triples as servers before RDF 1.1 labelled it
+}
+_RDF_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.7"
+
+
+def graph_query(
+    endpoint: str, query: str, what: str, seconds: float | None = None, default_graphs: Iterable[str] = ()
+) -> tuple[bytes, str]:
+    """Run a CONSTRUCT or DESCRIBE query on ``endpoint``; the answer's bytes and the rdflib
+    format to parse them with (by its Content-Type: N-Triples, Turtle, RDF/XML, JSON-LD…)."""
+    answer = _post_query(endpoint, query, what, seconds, default_graphs, _RDF_ACCEPT)
+    ctype = answer.content_type.split(";")[0].strip().lower()
+    if ctype not in RDF_TYPES:
+        raise RemoteError(
+            f"{endpoint}: {what}: 服务器的回答不是 RDF / the server's answer is not RDF "
+            f"(Content-Type {ctype or 'missing'})"
+        )
+    return answer.body, RDF_TYPES[ctype]

@@ -32,10 +32,26 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_ALGEBRA_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+
+
 @dataclass
 class QueryResult:
+    """What a query gives, by its form: SELECT ``columns`` and ``rows``; ASK ``boolean``;
+    CONSTRUCT and DESCRIBE ``graph`` (an rdflib Graph; no rows)."""
+
     columns: list[str]
     rows: list[dict[str, Value]]
+    form: str = "SELECT"
+    boolean: bool | None = None
+    graph: Graph | None = None
 
     def dataframe(self) -> Any:
         """The rows as a pandas DataFrame (pandas is optional: install it to use this)."""
@@ -44,6 +60,27 @@ class QueryResult:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise QueryError("dataframe", "需要 pandas / pandas is not installed") from exc
         return pd.DataFrame(self.rows, columns=self.columns)
+
+
+def query_form(prepared: Any) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, from a parsed query (``prepare``)."""
+    return _ALGEBRA_FORMS.get(getattr(prepared.algebra, "name", ""), "SELECT")
+
+
+def text_form(text: str) -> str:
+    """The query form read from the text without parsing it: the first of the four keywords
+    outside strings, IRIs and comments (the prologue before it holds only BASE and PREFIX)."""
+    m = _FORM.search(code_only(text))
+    return m.group(1).upper() if m else "SELECT"
+
+
+def graph_result(form: str, graph: Graph) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer."""
+    return QueryResult([], [], form=form, graph=graph)
+
+
+def ask_result(answer: bool) -> QueryResult:
+    return QueryResult([], [], form="ASK", boolean=bool(answer))
 
 
 def bind_param(param: Param, value: str, query: str) -> Node:
@@ -82,13 +119,30 @@ def bindings(q: CatalogueQuery, params: dict[str, str]) -> dict[Variable, Node]:
     out: dict[Variable, Node] = {}
     for name, value in params.items():
         if name not in declared:
-            known = ", ".join(declared) or "none"
-            raise QueryError(q.name, f"未声明的参数 / unknown parameter '{name}' (declared: {known})")
+            raise unknown_parameter(q, name)
         out[Variable(name)] = bind_param(declared[name], value, q.name)
     for p in q.params:
         if p.name not in params and p.default is not None:
             out[Variable(p.name)] = bind_param(p, p.default, q.name)
     return out
+
+
+def close_matches(word: str, known: list[str], n: int = 5) -> list[str]:
+    """The known words closest to ``word`` (difflib), case not counted."""
+    import difflib
+
+    lower = {k.lower(): k for k in known}
+    found = difflib.get_close_matches(word.lower(), list(lower), n=n, cutoff=0.5)
+    return [lower[f] for f in found]
+
+
+def unknown_parameter(q: CatalogueQuery, name: str) -> QueryError:
+    """The error for a parameter the query does not declare, naming the close ones."""
+    declared = [p.name for p in q.params]
+    near = close_matches(name, declared)
+    hint = f"; 是否指 / did you mean: {', '.join(near)}?" if near else ""
+    known = ", ".join(declared) or "none"
+    return QueryError(q.name, f"未声明的参数 / unknown parameter '{name}' (declared: {known}){hint}")
 
 
 def prepare(q: CatalogueQuery) -> Any:
