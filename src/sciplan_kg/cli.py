@@ -40,6 +40,8 @@ EXAMPLES = {
     "  sciplan-kg query lead-load --store rdflib --timeout 30\n"
     "  sciplan-kg query tasks --endpoint http://127.0.0.1:7878/query --format json\n"
     "  sciplan-kg query tasks -p plan https://w3id.org/sciplan-kg/id/plan/wushan-2021-2025 --format csv\n"
+    "  sciplan-kg query tasks -p plan 巫山县 --format xlsx -o wushan-tasks.xlsx\n"
+    "  sciplan-kg query my-construct.rq -p plan=wushan-2021-2025 --format json-ld\n"
     "  sciplan-kg query my-query.rq --format json\n"
     "  sciplan-kg query tasks --evaluate          # evaluate, not the answer kept since the last build",
     "queries": "sciplan-kg queries",

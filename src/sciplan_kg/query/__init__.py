@@ -2,8 +2,10 @@
 terms, backends (the embedded Oxigraph store, rdflib in memory, a remote endpoint over the
 SPARQL protocol), the answers the embedded store keeps (``kept``), output formats.
 
-In: a query name or file, parameters, a build folder (its store) or an endpoint. Out:
-``run.QueryResult`` rows. Imports ``store``, ``pipeline`` and before; never ``publish``.
+In: a query name or file, parameters (by IRI or by name, ``names``), a build folder (its
+store) or an endpoint. Out: ``run.QueryResult`` (rows, an ASK's boolean or a CONSTRUCT's
+graph), written by ``output`` as a table, CSV, TSV, JSON, xlsx or RDF. Imports ``store``,
+``pipeline`` and before; never ``publish``.
 """
 
 from __future__ import annotations
@@ -71,11 +73,13 @@ def run_query(
     ``data`` is a build folder, an RDF file or an rdflib graph (default: build/); ``endpoint``
     a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("oxigraph", the
     default, or "rdflib"); ``views`` false evaluates a catalogue query even where the build's
-    store keeps its answer (``query/kept.py``). Returns the rows; ``.dataframe()`` gives a
-    pandas DataFrame when pandas is installed::
+    store keeps its answer (``query/kept.py``). A plan, agency, area or agency type parameter
+    may be given by IRI, prefixed name, slug or name (``query/names.py``). Returns a SELECT's
+    rows (``.dataframe()`` gives a pandas DataFrame when pandas is installed), an ASK's
+    ``.boolean``, a CONSTRUCT's or DESCRIBE's ``.graph``::
 
         rows = run_query("plans").rows
-        df = run_query("tasks", params={"plan": iri}).dataframe()
+        df = run_query("tasks", params={"plan": "巫山县"}).dataframe()
     """
     q = find_query(name_or_file)
     where = backend(data, endpoint, store, views)

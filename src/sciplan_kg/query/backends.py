@@ -273,7 +273,7 @@ class OxigraphBackend:
         form = query_form(local_prepare(q))  # the same syntax check, Update and SERVICE refusal as everywhere
         # parameters go in as a VALUES block: pyoxigraph's substitutions accept only projected
         # variables, and a parameter such as ?minTasks is used in a FILTER
-        text = with_values(q.text, bindings(q, params))
+        text = with_values(q.text, bindings(q, params), q.name)
         if form != "SELECT":
             answer = (
                 self._run_with_deadline(q.name, text, timeout, form) if timeout else self._other(q.name, text, form)
@@ -359,7 +359,7 @@ _WHERE = re.compile(r"\bWHERE\s*\{|\bASK\s*\{", re.IGNORECASE)  # ASK may leave 
 _SUBQUERY = re.compile(r"\bSELECT\b([^{]*?)(?:\bWHERE\s*)?\{", re.IGNORECASE)
 
 
-def with_values(text: str, init: dict[Variable, Node]) -> str:
+def with_values(text: str, init: dict[Variable, Node], name: str = "query") -> str:
     """The query with a VALUES block for the bound parameters at the top of its outer WHERE,
     and, for each sub-query that projects a parameter as a plain variable, at the top of the
     sub-query's WHERE too.
@@ -376,7 +376,7 @@ def with_values(text: str, init: dict[Variable, Node]) -> str:
     code = _code(text)
     outer = _WHERE.search(code)
     if outer is None:
-        raise QueryError("query", "找不到 WHERE 子句 / no WHERE clause to bind parameters in")
+        raise QueryError(name, "找不到 WHERE 子句 / no WHERE clause to bind parameters in")
     inserts = [(outer.end(), list(init))]
     for sub in _SUBQUERY.finditer(code, outer.end()):
         projected = _plain_variables(sub.group(1))
@@ -436,7 +436,7 @@ class RemoteBackend:
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         form = query_form(prepare(q))  # syntax and Update refusal; SERVICE is the server's business
-        text = with_values(q.text, bindings(q, params))
+        text = with_values(q.text, bindings(q, params), q.name)
         graphs = self.graphs(timeout)
         if not graphs:
             raise QueryError(
