@@ -1,30 +1,37 @@
-"""The report in a real browser (Debian's chromium, headless): every page loads, the index
-shows every plan, every link a page makes opens a page, and the pages render (screenshots that
-are not blank). Chromium is kept off the network: every host name resolves to nothing.
+"""The report in a real browser (Debian's chromium, headless): pages load, the explorer's facets
+filter (an agency, a measure, a role, text: row counts against the ``tasks`` query), links open
+pages, nothing is requested from the network (chromium's net log: no request the page made),
+pages render (screenshots that are not blank; SCIPLAN_UPDATE_SCREENSHOTS=1 writes them to
+docs/screenshots/). Chromium is kept off the network: every host name resolves to nothing.
 
 Without chromium these tests are skipped, unless SCIPLAN_REQUIRE_BROWSER=1 (``make test`` sets
 it: ``make install`` installs chromium)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag
+from urllib.parse import quote, urldefrag
 
 import matplotlib.image as mpimg
 import pytest
 
 from sciplan_kg.pipeline.build import BuildResult
-from sciplan_kg.publish.report import write_report
+from sciplan_kg.query import run_query
+from tests.publish.test_report import built_report  # noqa: F401  (the session's report)
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 if CHROMIUM is None:
     if os.environ.get("SCIPLAN_REQUIRE_BROWSER") == "1":
         raise RuntimeError("chromium is required (SCIPLAN_REQUIRE_BROWSER=1): run make install")
     pytest.skip("chromium is not installed", allow_module_level=True)
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
 def chromium(url: str, profile: Path, *args: str) -> str:
@@ -40,11 +47,12 @@ def chromium(url: str, profile: Path, *args: str) -> str:
         "--disable-sync",
         "--no-first-run",
         "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--virtual-time-budget=20000",
         f"--user-data-dir={profile}",
         *args,
         url,
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=True)
     return done.stdout
 
 
@@ -60,10 +68,17 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "report"
-    write_report(five.out, out)
-    return out
+def report(built_report: Path) -> Path:  # noqa: F811
+    return built_report
+
+
+def explorer(report: Path, profile: Path, **state: str) -> tuple[int, int, str]:
+    """(tasks counted, rows shown, DOM) of the explorer opened at a filtered address."""
+    fragment = "&".join(f"{k}={quote(v)}" for k, v in sorted(state.items()))
+    dom = chromium((report / "explorer.html").as_uri() + "#" + fragment, profile, "--dump-dom")
+    assert 'data-state="ready"' in dom, dom[-2000:]
+    count = int(re.search(r'<strong id="count">(\d+)</strong>', dom)[1])  # type: ignore[index]
+    return count, dom.count('<tr class="task"'), dom
 
 
 def test_index_shows_every_plan(report: Path, five: BuildResult, tmp_path: Path) -> None:
@@ -74,28 +89,108 @@ def test_index_shows_every_plan(report: Path, five: BuildResult, tmp_path: Path)
         assert f'href="plans/{plan.stem}.html"' in dom
 
 
-def test_every_link_opens_a_page(report: Path, tmp_path: Path) -> None:
-    pages = {report / "index.html"}
+def test_explorer_facets_filter_as_the_tasks_query_does(report: Path, five: BuildResult, tmp_path: Path) -> None:
+    rows = run_query("tasks", five.out).rows
+    profile = tmp_path / "profile"
+    count, shown, _ = explorer(report, profile)
+    assert count == len(rows) and shown == min(100, len(rows))
+    kexie = {"县科协", "区科协"}
+    named = [r for r in rows if kexie & set(f"{r['leadAgencies']}; {r['supportAgencies']}".split("; "))]
+    assert explorer(report, profile, agency="kexie")[0] == len(named) > 0
+    led = [r for r in rows if kexie & set(str(r["leadAgencies"]).split("; "))]
+    assert explorer(report, profile, agency="kexie", role="lead")[0] == len(led) < len(named)
+    inherited = [r for r in led if not r["leadStated"]]
+    assert explorer(report, profile, agency="kexie", role="lead-inherited")[0] == len(inherited)
+    measure = "青少年科学素质提升行动"
+    youth = [r for r in rows if r["measure"] == measure]
+    count, shown, _dom = explorer(report, profile, measure=measure)
+    assert count == shown == len(youth) > 0
+    both = [r for r in youth if r in led]
+    assert explorer(report, profile, measure=measure, agency="kexie", role="lead")[0] == len(both)
+    plan = five.plans[1]
+    in_plan = [r for r in rows if r["plan"] == plan.plan]
+    assert explorer(report, profile, plan=plan.stem)[0] == len(in_plan) == plan.task_count
+
+
+def test_explorer_text_search_and_numeric_targets(report: Path, five: BuildResult, tmp_path: Path) -> None:
+    rows = run_query("tasks", five.out).rows
+    word = "科普"
+    hits = [r for r in rows if word in f"{r['text']} {r['measure']} {r['leadAgencies']} {r['supportAgencies']}"]
+    count, _, _dom = explorer(report, tmp_path / "profile", q=word)
+    assert 0 < count == len(hits) < len(rows)
+    with_target = {str(t["task"]) for t in run_query("targets", five.out).rows if t["task"]}
+    assert explorer(report, tmp_path / "profile", numeric="yes")[0] == len(with_target) > 0
+    assert explorer(report, tmp_path / "profile", numeric="no")[0] == len(rows) - len(with_target)
+
+
+def test_nothing_is_requested_from_the_network(report: Path, five: BuildResult, tmp_path: Path) -> None:
+    """Chromium's net log lists every request; the browser's own (updates, accounts) have no
+    origin, a page's come from its file:// origin ("null"): none may."""
+    pages = [
+        "index.html",
+        "explorer.html#q=%E7%A7%91%E6%99%AE",
+        f"plans/{five.plans[0].stem}.html",
+        f"sources/{five.plans[0].stem}.html",
+        "agencies/kexie.html",
+        "ontology/zh/index.html",
+    ]
+    for page in pages:
+        log = tmp_path / f"net-{len(list(tmp_path.glob('net-*')))}.json"
+        chromium((report / page).as_uri(), tmp_path / "profile", "--dump-dom", f"--log-net-log={log}")
+        events = json.loads(log.read_text(encoding="utf-8"))["events"]
+        urls: dict[int, str] = {}
+        for e in events:
+            if "url" in e.get("params", {}):
+                urls.setdefault(e["source"]["id"], e["params"]["url"])
+        made = [urls.get(e["source"]["id"], "?") for e in events if e.get("params", {}).get("initiator") == "null"]
+        assert not made, (page, made)
+
+
+def test_links_open_pages(report: Path, tmp_path: Path) -> None:
+    """Every link of every page resolves; one page of each kind opens in the browser."""
     seen: set[Path] = set()
-    while pages:
-        page = pages.pop()
+    todo = {report / "index.html"}
+    while todo:
+        page = todo.pop()
         seen.add(page)
-        dom = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
-        assert "ERR_FILE_NOT_FOUND" not in dom and "<h1>" in dom, page
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
         for link in parser.links:
             path = urldefrag(link)[0]
             target = (page.parent / path).resolve() if path else page
-            if target.suffix == ".html" and target not in seen:
-                pages.add(target)
             assert target.is_file(), (page, link)
-    assert len(seen) == 1 + 2 * len(list((report / "plans").glob("*.html")))
+            if target.suffix == ".html" and target not in seen and "ontology" not in target.parts:
+                todo.add(target)
+    kinds = {p.parent.name for p in seen}
+    assert {"plans", "sources", "agencies", report.name} <= kinds
+    for kind in sorted(kinds):
+        page = sorted(p for p in seen if p.parent.name == kind)[0]
+        dom = chromium(page.as_uri(), tmp_path / "profile", "--dump-dom")
+        assert "ERR_FILE_NOT_FOUND" not in dom and "<h1>" in dom, page
+
+
+SHOTS = {
+    "index.png": "index.html",
+    "explorer.png": "explorer.html#agency=kexie&role=lead",
+    "plan-page.png": "plans/{stem}.html",
+    "source-page.png": "sources/{stem}.html",
+    "agency-page.png": "agencies/kexie.html",
+    "lead-load-by-type.png": "charts/lead-load-by-type.png",
+    "co-responsibility.png": "charts/co-responsibility-types.png",
+}
 
 
 def test_pages_render(report: Path, five: BuildResult, tmp_path: Path) -> None:
-    for page in (report / "index.html", report / "plans" / f"{five.plans[2].stem}.html"):
-        shot = tmp_path / f"{page.stem}.png"
-        chromium(page.as_uri(), tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,1600")
+    update = os.environ.get("SCIPLAN_UPDATE_SCREENSHOTS") == "1"
+    folder = SCREENSHOTS if update else tmp_path
+    for name, page in SHOTS.items():
+        if not update and name not in ("index.png", "explorer.png", "source-page.png"):
+            continue
+        shot = folder / name
+        url = (report / page.format(stem=five.plans[3].stem)).as_uri() if "#" not in page else None
+        if url is None:
+            path, fragment = page.split("#", 1)
+            url = (report / path).as_uri() + "#" + fragment
+        chromium(url, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,1400")
         pixels = mpimg.imread(shot)
-        assert pixels.shape[0] >= 1000 and pixels.std() > 0.05, "a blank page"
+        assert pixels.shape[0] >= 1000 and pixels.std() > 0.05, f"a blank page: {page}"

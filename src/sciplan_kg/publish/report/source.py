@@ -41,26 +41,25 @@ def mention_id(iri: str) -> str:
 
 def spans(corpus: Corpus, plan: Plan) -> list[Span]:
     out: list[Span] = []
-    parity = 0
+    tasks = []
     for m in plan.measures:
         if m.start is not None and m.end is not None:
             out.append(Span(int(m.start), int(m.end), "measure", m.anchor, css="measure"))
-        for t in m.tasks:
-            if t.start is None or t.end is None:
-                continue
-            out.append(
-                Span(
-                    int(t.start),
-                    int(t.end),
-                    "task",
-                    t.anchor,
-                    label=f"{m.kind_zh}{m.no}·{t.no}",
-                    href=f"../plans/{plan.stem}.html#task-{t.anchor}",
-                    css=f"task t{parity}",
-                    title=f"{m.kind_zh} {m.no} 任务 {t.no} / {m.kind_en} {m.no} task {t.no}",
-                )
+        tasks.extend((int(t.start), m, t) for t in m.tasks if t.start is not None and t.end is not None)
+    # tints alternate in the text's order (an annex table may list a measure's tasks apart)
+    for parity, (start, m, t) in enumerate(sorted(tasks, key=lambda x: x[0])):
+        out.append(
+            Span(
+                start,
+                int(t.end),  # type: ignore[arg-type]
+                "task",
+                t.anchor,
+                label=f"{m.kind_zh}{m.no}·{t.no}",
+                href=f"../plans/{plan.stem}.html#task-{t.anchor}",
+                css=f"task t{parity % 2}",
+                title=f"{m.kind_zh} {m.no} 任务 {t.no} / {m.kind_en} {m.no} task {t.no}",
             )
-            parity ^= 1
+        )
     for s in plan.mentions:
         if s.start is None or s.end is None:
             continue

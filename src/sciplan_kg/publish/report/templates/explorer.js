@@ -184,6 +184,10 @@
     $("status").textContent = done ? "" : "载入中 loading " + order.filter(function (i) { return loaded[i]; }).length + "/" + order.length + " 个方案 plans…";
     $("more").hidden = shown >= (total === null ? count : total);
     document.body.setAttribute("data-state", done ? "ready" : "loading");
+    if (done) {  // for tests and the curious: plan files read so far, milliseconds since the page opened
+      document.body.setAttribute("data-loaded", String(Object.keys(loaded).length));
+      document.body.setAttribute("data-ms", String(Math.round(performance.now())));
+    }
   }
 
   function run() {
