@@ -23,7 +23,6 @@ import pytest
 
 from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.query import run_query
-from tests.publish.test_report import built_report  # noqa: F401  (the session's report)
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 if CHROMIUM is None:
@@ -68,7 +67,7 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def report(built_report: Path) -> Path:  # noqa: F811
+def report(built_report: Path) -> Path:
     return built_report
 
 

@@ -4,7 +4,7 @@ task linked to its words; the marked text with line numbers, every task and ever
 statement marked and linked both ways; agency pages whose rows are the tasks the ``tasks`` query
 names the agency on; charts whose lead shares sum to 100 % per plan; links and images resolve
 offline; the same build gives the same bytes; charts need a CJK font and say so when there is
-none. The report is built once per session (``built_report``, shared with test_browser.py)."""
+none. The report is built once per session (``built_report``, conftest.py)."""
 
 from __future__ import annotations
 
@@ -51,13 +51,6 @@ def parse(path: Path) -> _Page:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
     return page
-
-
-@pytest.fixture(scope="session")
-def built_report(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "report"
-    write_report(five.out, out)
-    return out
 
 
 @pytest.fixture(scope="module")

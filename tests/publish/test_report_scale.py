@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.publish.test_report import built_report  # noqa: F401  (the session's report)
-
 try:
     from tests.publish.test_browser import chromium, explorer
 except pytest.skip.Exception:  # no chromium
@@ -56,7 +54,7 @@ def grow(report: Path, out: Path, plans: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def big(built_report: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:  # noqa: F811
+def big(built_report: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("scale") / "explorer"
     return out, grow(built_report, out, 300)
 
@@ -74,7 +72,7 @@ def test_explorer_reads_only_what_it_shows(big: tuple[Path, int], tmp_path: Path
     assert count == one["tasks"] and int(dom.split('data-loaded="', 1)[1].split('"', 1)[0]) == 1
 
 
-def test_a_facet_reads_every_plan_it_may_match(big: tuple[Path, int], built_report: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_facet_reads_every_plan_it_may_match(big: tuple[Path, int], built_report: Path, tmp_path: Path) -> None:
     out, _ = big
     five, _, _ = explorer(built_report, tmp_path / "p1", agency="kexie", role="lead")
     many, _, dom = explorer(out, tmp_path / "p2", agency="kexie", role="lead")
