@@ -707,6 +707,20 @@ def test_basis_earlier_round_parents() -> None:
     assert rec.literacy_target and rec.literacy_target.year == 2020
 
 
+@pytest.mark.parametrize("other", ["结合", "参照", "衔接"])
+def test_a_document_taken_into_account_is_no_basis(other: str) -> None:
+    """万年: 根据《…》（国发〔2021〕9号）…，为实现…目标，结合《万年县“十四五”规划…》，制定本方案 — only the
+    documents after the basis cue are parents; the one after 结合 / 参照 / 衔接 is context."""
+    text = (
+        "鹰潭市全民科学素质行动规划纲要实施方案（2021—2025年）\n"
+        "根据《全民科学素质行动规划纲要（2021—2035年）》（国发〔2021〕9号）和《江西省全民科学素质行动规划纲要"
+        f"实施方案（2021—2025年）》（赣府发〔2021〕29号），为实现我市工作目标，{other}《鹰潭市“十四五”规划和"
+        "2035年远景目标纲要》，制定本方案。\n"
+    ) + BODY
+    rec = _extract(text)
+    assert [d.number for d in rec.directives] == ["国发〔2021〕9号", "赣府发〔2021〕29号"]
+
+
 def test_basis_numbers_alone_and_wrapped_paragraph() -> None:
     text = (
         OWN_TITLE

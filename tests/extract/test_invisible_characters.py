@@ -80,7 +80,7 @@ def _without_spans(value: Any) -> Any:
         return {
             k: _without_spans(v)
             for k, v in value.items()
-            if k not in {"span", "title_span", "doc_number_span", "issuer_span", "issued_span", "sha256", "length"}
+            if k not in {"span", "restated", "sha256", "length"} and not k.endswith("_span")
         }
     if isinstance(value, list):
         return [_without_spans(v) for v in value]

@@ -18,8 +18,8 @@ from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord, Span
 from sciplan_kg.extract.table import LINK_THRESHOLD, is_heading, similarity
 from sciplan_kg.paths import PLANS_DIR
-from sciplan_kg.rdf.graph import RESTATED_AT, STATED_IN, plan_graph
-from sciplan_kg.rdf.namespaces import OA
+from sciplan_kg.rdf.graph import plan_graph
+from sciplan_kg.rdf.namespaces import OA, SK
 from sciplan_kg.read.text import plan_text
 from sciplan_kg.resolve.records import resolve
 from sciplan_kg.resolve.registry import load_registry
@@ -194,10 +194,10 @@ def test_is_heading(sentence: str, heading: bool) -> None:
 def test_graph_states_origin_and_restatements(rec: PlanRecord) -> None:
     resolved = resolve(rec, load_registry())
     g = plan_graph(resolved, load_registry(), TEXT)
-    stated = {str(o) for o in g.objects(None, STATED_IN)}
+    stated = {str(o) for o in g.objects(None, SK.statedIn)}
     assert stated == {"table", "text"}
-    assert len(set(g.subjects(STATED_IN, Literal("text")))) == 2
-    spans = list(g.subject_objects(RESTATED_AT))
+    assert len(set(g.subjects(SK.statedIn, Literal("text")))) == 2
+    spans = list(g.subject_objects(SK.restatedAt))
     assert len(spans) == 6
     quotes = set()
     for task, node in spans:

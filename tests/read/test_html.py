@@ -49,6 +49,8 @@ def test_page_gives_the_records_of_its_txt(key: str) -> None:
         assert got.pop("doc_number") is None
         doc_number = want.pop("doc_number")
         assert doc_number and reading.metadata["发文字号"] == doc_number
+        # so is the 发布日期 (the list's 发布日期 line): none in the body, the page's in the build
+        assert got.pop("published") is None and want.pop("published") == "2022-02-14"
         got["warnings"] = [w for w in got["warnings"] if w["code"] != "no-doc-number"]
         assert "11500107009293065M" not in reading.text  # the metadata list is not body text
         # read as the build reads it (with the page's metadata), the number is the page's
@@ -56,6 +58,7 @@ def test_page_gives_the_records_of_its_txt(key: str) -> None:
 
         full = resolve(extract_text(read_plan_text(FORMATS / key)), registry())
         assert full.doc_number == doc_number
+        assert full.published == "2022-02-14" and full.published_span is None  # from the page, no span
         assert "no-doc-number" not in {w.code for w in full.warnings}
     assert_same(got, want)
 

@@ -64,7 +64,7 @@ def test_shape_case(case: Path, engine: str, tmp_path: Path) -> None:
 
 
 def test_report_names_the_task_and_plan_not_iris(tmp_path: Path) -> None:
-    data, _, _ = _load_case(SHAPES_CASES / "invalid" / "task-without-lead.ttl")
+    data, _, _ = _load_case(SHAPES_CASES / "valid" / "task-without-lead.ttl")
     file = tmp_path / "data.ttl"
     data.serialize(file, format="turtle")
     text = format_report(validate(file))
@@ -72,4 +72,4 @@ def test_report_names_the_task_and_plan_not_iris(tmp_path: Path) -> None:
         "任务「开展科普活动」（测试县全民科学素质行动规划纲要实施方案（2021—2025年） / 青少年科学素质提升行动）" in text
     )
     assert "任务没有牵头部门" in text and "The task has no lead agency" in text
-    assert "违规 Violation" in text
+    assert "警告 Warning" in text

@@ -748,7 +748,17 @@ def _cited(pt: PlanText, rec: PlanRecord, p_start: int, p_end: int) -> list[Dire
         start = n.start() - len(issuer)
         number = _squeeze(raw[start : n.end()])
         refs.append((start, DirectiveRef(title=None, number=number, span=_span(pt, start, n.end()))))
-    return [ref for _, ref in sorted(refs, key=lambda r: r[0])]
+    # a document is a basis when the nearest cue before it is one (根据…, 按照…); one named after
+    # 结合 / 参照 / 衔接 is taken into account, not implemented (万年: 根据《…》…，结合《万年县“十四五”规划…》)
+    return [ref for at, ref in sorted(refs, key=lambda r: r[0]) if not _after_other_cue(pt.folded, p_start, at)]
+
+
+_CUE = re.compile(r"(根据|按照|贯彻|落实|依据)|(结合|参照|参考|对照|衔接|借鉴)")
+
+
+def _after_other_cue(text: str, start: int, at: int) -> bool:
+    cues = list(_CUE.finditer(text, max(start, at - 200), at))
+    return bool(cues) and cues[-1].group(2) is not None
 
 
 # -- the literacy target -------------------------------------------------------------------------

@@ -14,10 +14,6 @@ from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, LEVELS, MAPPINGS, OA, SK
 from sciplan_kg.resolve.registry import Registry
 
-# declared in ontology/sciplan.ttl; SK (rdf/namespaces.py) is to list them
-STATED_IN = URIRef(f"{SK._NS}statedIn")  # a task's origin: "table" (a row of the task table) or "text" (the body)
-RESTATED_AT = URIRef(f"{SK._NS}restatedAt")  # a body sentence stating the same task as its table row
-
 _BODY_EN = (
     ("人民政府办公室", "People's Government General Office"),
     ("人民政府办公厅", "People's Government General Office"),
@@ -364,10 +360,10 @@ class PlanGraph:
             g.add((task, SK.ordinal, Literal(t.no)))
             g.add((task, RDFS.label, zh(t.title)))
             g.add((task, SK.text, zh(t.text)))
-            g.add((task, STATED_IN, Literal(t.origin)))
+            g.add((task, SK.statedIn, Literal(t.origin)))
             self._span(task, t.span, self._quote(t.span))
             for n, span in enumerate(t.restated, start=1):
-                self._span(task, span, self._quote(span), RESTATED_AT, f"restated/{n}")
+                self._span(task, span, self._quote(span), SK.restatedAt, f"restated/{n}")
             self._responsibilities(task, t.assignments)
             for n, target in enumerate(t.targets, start=1):
                 target_node = iris.child(task, "target", str(n))

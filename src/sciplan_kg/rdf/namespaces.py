@@ -86,6 +86,8 @@ class SK(DefinedNamespace):
     inheritedSupportAgency: URIRef
     supportAgency: URIRef
     forItem: URIRef
+    statedIn: URIRef
+    restatedAt: URIRef
     openLeadList: URIRef
     openSupportList: URIRef
     agency: URIRef
