@@ -5,7 +5,7 @@
    so a filtered view can be linked to. */
 "use strict";
 (function () {
-  var PAGE = 100, PARALLEL = 8;
+  var PAGE = 100, PARALLEL = 16;
   var index = null, loaded = {}, waiting = {}, generation = 0, limit = PAGE;
   var FACETS = ["plan", "level", "measure", "agency", "type", "role", "group", "numeric"];
   var $ = function (id) { return document.getElementById(id); };
@@ -164,31 +164,35 @@
     return tr;
   }
 
-  function render(s, order, done, total) {
-    var words = (s.q || "").toLowerCase().split(/\s+/).filter(Boolean);
-    var body = $("rows"), count = 0, shown = 0;
+  // Rows are matched plan by plan in the order of the plan list, each plan once, as its file
+  // arrives: the count grows while plans load and the work is linear in the tasks read.
+  function Run(s, order, total) {
+    this.s = s; this.order = order; this.total = total; this.pos = 0; this.count = 0; this.shown = 0;
+    this.words = (s.q || "").toLowerCase().split(/\s+/).filter(Boolean);
+    $("rows").textContent = "";
+  }
+  Run.prototype.advance = function (done) {
     var frag = document.createDocumentFragment();
-    order.forEach(function (i) {
-      var plan = loaded[i];
-      if (!plan) return;
+    while (this.pos < this.order.length && loaded[this.order[this.pos]]) {
+      var i = this.order[this.pos++], plan = loaded[i], self = this;
       plan.tasks.forEach(function (t) {
-        if (!matches(s, plan, t, words)) return;
-        count++;
-        if (shown < limit) { frag.appendChild(row(i, t)); shown++; }
+        if (!matches(self.s, plan, t, self.words)) return;
+        self.count++;
+        if (self.shown < limit) { frag.appendChild(row(i, t)); self.shown++; }
       });
-    });
-    body.textContent = "";
-    body.appendChild(frag);
-    $("count").textContent = String(total === null ? count : total);
-    $("shown").textContent = String(shown);
-    $("status").textContent = done ? "" : "载入中 loading " + order.filter(function (i) { return loaded[i]; }).length + "/" + order.length + " 个方案 plans…";
-    $("more").hidden = shown >= (total === null ? count : total);
+    }
+    $("rows").appendChild(frag);
+    var total = this.total === null ? this.count : this.total;
+    $("count").textContent = String(total);
+    $("shown").textContent = String(this.shown);
+    $("status").textContent = done ? "" : "载入中 loading " + this.pos + "/" + this.order.length + " 个方案 plans…";
+    $("more").hidden = this.shown >= total;
     document.body.setAttribute("data-state", done ? "ready" : "loading");
     if (done) {  // for tests and the curious: plan files read so far, milliseconds since the page opened
       document.body.setAttribute("data-loaded", String(Object.keys(loaded).length));
       document.body.setAttribute("data-ms", String(Math.round(performance.now())));
     }
-  }
+  };
 
   function run() {
     var s = state(), mine = ++generation;
@@ -203,22 +207,22 @@
       wanted = [];
       for (var k = 0; k < order.length && need < limit; k++) { wanted.push(order[k]); need += index.plans[order[k]].tasks; }
     }
+    var r = new Run(s, wanted, total);
     document.body.setAttribute("data-state", "loading");
-    var next = 0, active = 0;
+    var next = 0, active = 0, finished = 0;
     function pump() {
       if (mine !== generation) return;
       while (active < PARALLEL && next < wanted.length) {
         active++;
         load(wanted[next++]).then(function () {
-          active--;
+          active--; finished++;
           if (mine !== generation) return;
-          if (next >= wanted.length && active === 0) render(s, order, true, total);
-          else { if (next % 40 === 0) render(s, order, false, total); pump(); }
+          if (finished === wanted.length) r.advance(true);
+          else { if (finished % 50 === 0) r.advance(false); pump(); }
         });
       }
-      if (!wanted.length) render(s, order, true, total);
     }
-    pump();
+    if (!wanted.length) r.advance(true); else pump();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
