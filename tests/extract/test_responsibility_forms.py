@@ -214,3 +214,27 @@ def test_a_statement_in_an_unknown_form_is_a_warning_with_its_line(tmp_path: Pat
     unread = [w for w in rec.warnings if w.code == "unread-responsibility"]
     assert [w.line for w in unread] == [12] and "按职责分工负责" in unread[0].zh
     assert len(rec.measures) == 2 and rec.measures[1].assignments
+
+
+def test_statement_lines_between_tasks_belong_to_the_task_before(tmp_path: Path) -> None:
+    """1.…  牵头单位：…  2.…  牵头单位：…: each line of its own follows the task it is about."""
+    rec = _plan(
+        tmp_path,
+        end1="\n牵头单位：县科协\n配合单位：县教体局",
+        end2="\n县教体局牵头，团县委、县妇联配合。",
+    )
+    measure, tasks = _action(rec)
+    assert measure == {}
+    assert tasks == [
+        {"lead": ["县科协"], "support": ["县教体局"]},
+        {"lead": ["县教体局"], "support": ["团县委", "县妇联"]},
+    ]
+
+
+def test_statement_lines_before_the_tasks_stay_the_measures(tmp_path: Path) -> None:
+    rec = _plan(
+        tmp_path, intro="牵头部门：县教体局\n配合部门：县科协", end1="\n牵头单位：县科协", end2="\n牵头单位：团县委"
+    )
+    measure, tasks = _action(rec)
+    assert measure == {"lead": ["县教体局"], "support": ["县科协"]}
+    assert tasks == [{"lead": ["县科协"]}, {"lead": ["团县委"]}]

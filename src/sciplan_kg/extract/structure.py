@@ -606,11 +606,25 @@ def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     return items if len(items) >= 2 else []
 
 
+def _place_statement_lines(pt: PlanText, measure: Measure, b: _Block, drafts: list[_Draft]) -> None:
+    """Responsibility statements on lines of their own belong to the measure when they stand together
+    before or after its tasks (平罗: 牵头部门/配合部门 after the last task; 梁平: the bracket under the
+    heading). When they stand between tasks, each follows the task it is about (1.…  牵头单位：…
+    2.…  牵头单位：…): each goes to the task before it, and any before the first task to the measure."""
+    starts = [d.parts[0][0] for d in drafts]
+    lines = [(pt.lines[i].start, pt.lines[i]) for i in b.annotations]
+    between = any(starts and starts[0] < at < starts[-1] for at, _ in lines)
+    for at, ln in lines:
+        found = A.labelled(pt, ln.start, ln.end)
+        before = [d for d in drafts if d.parts[0][0] < at]
+        if between and before:
+            before[-1].extra.extend(found)
+        else:
+            measure.assignments.extend(found)
+
+
 def _fill(pt: PlanText, rec: PlanRecord, measure: Measure, b: _Block, siblings_intro: bool) -> None:
     """The measure's assignments and tasks from its block."""
-    for i in b.annotations:
-        ln = pt.lines[i]
-        measure.assignments.extend(A.labelled(pt, ln.start, ln.end))
     heading_line = pt.lines[b.head.index]
     drafts: list[_Draft] = []
     for p in b.pieces:
@@ -633,6 +647,7 @@ def _fill(pt: PlanText, rec: PlanRecord, measure: Measure, b: _Block, siblings_i
             f"「{measure.title}」没有分列任务，整段作为一项任务",
             f"'{measure.title}' lists no separate tasks; its paragraph is taken as one task",
         )
+    _place_statement_lines(pt, measure, b, drafts)
     for n, d in enumerate(drafts, start=1):
         task = _task(pt, n, d.parts, d.body)
         task.assignments.extend(d.extra)
