@@ -392,10 +392,15 @@ def _last_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (s, e) if e > s else None
 
 
+_ROLE_HINT = re.compile(r"牵头|主责|主办|负责|配合|协同|参与|参加|协助|协办|分工|单位|部门")
+
+
 def is_annotation_line(text: str) -> bool:
     """A line that is a responsibility statement and nothing else (folded, stripped text):
     牵头部门:…  (牵头部门:…;责任部门:…)  [牵头单位:…]  县教体局、县科协牵头,各有关单位按职责分工负责。
     工作分工:A、B牵头,其他成员单位参与。"""
+    if not _ROLE_HINT.search(text):
+        return False  # most lines: no word any statement needs (a quick test before the grammar)
     body = text
     if body[:1] in "([" and body.rstrip("。")[-1:] in ")]":
         body = body[1:].rstrip("。")[:-1]
