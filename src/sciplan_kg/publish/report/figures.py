@@ -46,7 +46,8 @@ def _named(task: Task) -> list[str]:
     return list(dict.fromkeys(r.agency for r in task.roles))
 
 
-def type_matrix(corpus: Corpus) -> tuple[list[list[float]], list[str]]:
+def type_matrix(corpus: Corpus, top: int = TOP_AGENCIES) -> tuple[list[list[float]], list[str]]:
+    """Tasks naming agencies of both types, for the ``top`` types named on the most tasks."""
     pairs: Counter[tuple[str, str]] = Counter()
     alone: Counter[str] = Counter()
     for p in corpus.plans:
@@ -54,13 +55,15 @@ def type_matrix(corpus: Corpus) -> tuple[list[list[float]], list[str]]:
             types = sorted({corpus.agencies[a].type_name for a in _named(t) if a in corpus.agencies} - {""})
             alone.update(types)
             pairs.update(combinations(types, 2))
-    names = sorted(alone, key=lambda x: (-alone[x], x))
+    names = sorted(alone, key=lambda x: (-alone[x], x))[:top]
     index = {n: i for i, n in enumerate(names)}
     m = [[0.0] * len(names) for _ in names]
     for n, c in alone.items():
-        m[index[n]][index[n]] = c
+        if n in index:
+            m[index[n]][index[n]] = c
     for (a, b), c in pairs.items():
-        m[index[a]][index[b]] = m[index[b]][index[a]] = c
+        if a in index and b in index:
+            m[index[a]][index[b]] = m[index[b]][index[a]] = c
     return m, names
 
 
@@ -109,7 +112,10 @@ def corpus_figures(corpus: Corpus, research: dict[str, list[dict[str, Any]]], fo
             names,
             folder,
             "co-responsibility-types",
-            ("部门类型协同矩阵（各方案合计）", "Agency types named together, all plans"),
+            (
+                f"前{TOP_AGENCIES}类部门协同矩阵（各方案合计）",
+                f"Top {TOP_AGENCIES} agency types named together, all plans",
+            ),
             PAIR_UNIT,
             "任务数 tasks",
             "co-responsibility",
