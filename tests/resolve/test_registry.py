@@ -59,10 +59,21 @@ def test_every_directive_chain_reaches_the_national_outline() -> None:
             assert current.key not in seen
             seen.add(current.key)
             current = reg.directives[current.parents[0]]
-        assert current.key == "guofa-2021-9"
+        assert current.key in ("guofa-2021-9", "guofa-2006-7")  # the national outline of its round
+        assert current.kind == "literacy-outline" and current.level == "national"
 
 
 def test_level_character() -> None:
     assert level_char("恩施州", "prefecture") == "州"
     assert level_char("梁平区", "district") == "区"
     assert level_char(None, "county") == "县"
+
+
+def test_the_earlier_rounds_parents_are_registered() -> None:
+    """Plans of 2016–2020 implement 国发〔2006〕7号 and 国办发〔2016〕10号; named by number (in any
+    bracket) or by title, each resolves, and the chain runs up to the 2006 outline."""
+    reg = load_registry()
+    outline = reg.match_directive("国发[2006]7号", None)
+    plan = reg.match_directive(None, "国务院办公厅关于印发全民科学素质行动计划纲要实施方案(2016-2020年)的通知")
+    assert outline is not None and plan is not None
+    assert plan.parents == (outline.key,) and outline.parents == ()
