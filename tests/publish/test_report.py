@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urldefrag
 
+import openpyxl
 import pytest
 
 from sciplan_kg.cli import main
@@ -67,10 +68,12 @@ def test_index_links_plans_explorer_agencies_ontology_and_every_query(report: Pa
     for page in ("explorer.html", "agencies/index.html", "ontology/zh/index.html", "ontology/en/index.html"):
         assert page in index.links and (report / page).is_file()
     for name in catalogue():
-        assert f"csv/{name}.csv" in index.links, name
+        assert f"csv/{name}.csv" in index.links and f"csv/{name}.xlsx" in index.links, name
     rows = list(csv.DictReader(io.StringIO((report / "csv" / "tasks.csv").read_text(encoding="utf-8"))))
     assert len(rows) == sum(p.task_count for p in five.plans)
     assert rows[0]["plan"].startswith("https://"), "full IRIs in CSV"
+    sheet = openpyxl.load_workbook(report / "csv" / "tasks.xlsx").active
+    assert sheet.max_row == len(rows) + 1 and sheet.freeze_panes == "A2"
 
 
 def test_every_chart_says_what_one_unit_is(report: Path) -> None:

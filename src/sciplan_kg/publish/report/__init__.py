@@ -19,8 +19,11 @@ are the copies the build keeps in ``sources/``.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +40,7 @@ from sciplan_kg.pipeline.folder import BuildFolder
 from sciplan_kg.publish import ontodocs
 from sciplan_kg.publish.report import agencies, charts, data, explorer, figures, source
 from sciplan_kg.query import backend, catalogue
-from sciplan_kg.query.output import delimited
+from sciplan_kg.query.output import delimited, xlsx_bytes
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.read.text import read_plan_text
 
@@ -157,7 +160,7 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
 
 
 def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], QueryFiles]]:
-    """Every catalogue query at its default parameters, written as CSV (full IRIs)."""
+    """Every catalogue query at its default parameters, written as CSV and XLSX (full IRIs)."""
     folder.mkdir(parents=True, exist_ok=True)
     b = backend(build)
     out: dict[str, tuple[list[Row], QueryFiles]] = {}
@@ -168,11 +171,23 @@ def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], Qu
             out[name] = ([], QueryFiles(name, q.summary_zh, q.summary_en, f"—（{exc}）", []))
             continue
         (folder / f"{name}.csv").write_text(delimited(result, ","), encoding="utf-8")
-        out[name] = (
-            result.rows,
-            QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), [("CSV", f"csv/{name}.csv")]),
-        )
+        (folder / f"{name}.xlsx").write_bytes(_stable_xlsx(xlsx_bytes(result, name)))
+        files = [("CSV", f"csv/{name}.csv"), ("XLSX", f"csv/{name}.xlsx")]
+        out[name] = (result.rows, QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), files))
     return out
+
+
+def _stable_xlsx(data: bytes) -> bytes:
+    """The workbook with no date in it (zip entry times, created/modified), so that the same
+    build gives the same report bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 @dataclass
