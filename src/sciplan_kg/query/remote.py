@@ -173,23 +173,8 @@ def select(
     """Run a SELECT query on ``endpoint`` (SPARQL protocol, URL-encoded POST) and return its
     variables and bindings, checked to be SPARQL JSON results: every binding a term with a
     ``type`` and a ``value``."""
-    endpoint = query_endpoint(endpoint, seconds)
-    form = [("query", query)] + [("default-graph-uri", g) for g in default_graphs]
-    answer = request(
-        endpoint,
-        what,
-        seconds=seconds,
-        data=urllib.parse.urlencode(form).encode("utf-8"),
-        method="POST",
-        headers={"Accept": RESULTS_JSON, "Content-Type": "application/x-www-form-urlencoded"},
-    )
-    ctype = answer.content_type.split(";")[0].strip().lower()
-    if ctype not in _JSON_TYPES:
-        raise malformed(endpoint, what, f"Content-Type {ctype or 'missing'}")
-    try:
-        doc = json.loads(answer.body)
-    except (ValueError, RecursionError) as exc:
-        raise malformed(endpoint, what, f"JSON: {exc}") from exc
+    answer = _post_query(endpoint, query, what, seconds, default_graphs, RESULTS_JSON)
+    doc = _json_results(answer, endpoint, what)
     head = doc.get("head") if isinstance(doc, dict) else None
     results = doc.get("results") if isinstance(doc, dict) else None
     names = head.get("vars") if isinstance(head, dict) else None
@@ -212,6 +197,17 @@ def select(
     return names, rows
 
 
+def _json_results(answer: Answer, endpoint: str, what: str) -> object:
+    """The parsed body of a SPARQL JSON results answer, or a message saying why it is not one."""
+    ctype = answer.content_type.split(";")[0].strip().lower()
+    if ctype not in _JSON_TYPES:
+        raise malformed(endpoint, what, f"Content-Type {ctype or 'missing'}")
+    try:
+        return json.loads(answer.body)
+    except (ValueError, RecursionError) as exc:
+        raise malformed(endpoint, what, f"JSON: {exc}") from exc
+
+
 def _post_query(
     endpoint: str, query: str, what: str, seconds: float | None, default_graphs: Iterable[str], accept: str
 ) -> Answer:
@@ -231,13 +227,7 @@ def ask(endpoint: str, query: str, what: str, seconds: float | None = None, defa
     """Run an ASK query on ``endpoint``; its answer, checked to be SPARQL JSON results with a
     ``boolean``."""
     answer = _post_query(endpoint, query, what, seconds, default_graphs, RESULTS_JSON)
-    ctype = answer.content_type.split(";")[0].strip().lower()
-    if ctype not in _JSON_TYPES:
-        raise malformed(endpoint, what, f"Content-Type {ctype or 'missing'}")
-    try:
-        doc = json.loads(answer.body)
-    except (ValueError, RecursionError) as exc:
-        raise malformed(endpoint, what, f"JSON: {exc}") from exc
+    doc = _json_results(answer, endpoint, what)
     value = doc.get("boolean") if isinstance(doc, dict) else None
     if not isinstance(value, bool):
         raise malformed(endpoint, what, "no boolean")
