@@ -238,3 +238,9 @@ def test_statement_lines_before_the_tasks_stay_the_measures(tmp_path: Path) -> N
     measure, tasks = _action(rec)
     assert measure == {"lead": ["县教体局"], "support": ["县科协"]}
     assert tasks == [{"lead": ["县科协"]}, {"lead": ["团县委"]}]
+
+
+def test_a_body_named_in_brackets_inside_the_text_is_no_statement(tmp_path: Path) -> None:
+    """依托科普教育基地（县科技馆）。开展…: an apposition, not who is responsible."""
+    _, tasks = _action(_plan(tmp_path, end1="依托科普教育基地（县科技馆）。开展科普讲座。"))
+    assert tasks[0] == {}

@@ -346,6 +346,21 @@ def _bracket_pairs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pairs
 
 
+def _text_end(text: str, start: int, end: int) -> int:
+    """Where the paragraph's own words end: the offset after its last character outside brackets
+    that is not closing punctuation or space (brackets after it are all that follows)."""
+    depth = 0
+    for i in range(end - 1, start - 1, -1):
+        ch = text[i]
+        if ch in ")]":
+            depth += 1
+        elif ch in "([":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch not in " \t。.;,":
+            return i + 1
+    return start
+
+
 def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     """Responsibility statements inside a paragraph [start, end): labelled brackets anywhere, other
     brackets at the end of a sentence, and a closing sentence of the paragraph that is a statement
@@ -354,6 +369,7 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     text = pt.folded
     found: list[Assignment] = []
     cut = end
+    words_end = _text_end(text, start, end)
     for open_at, close in _bracket_pairs(text, start, end):
         inner_start, inner_end = open_at + 1, close
         read: list[Assignment] | None = None
@@ -362,7 +378,9 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
         ):
             read = labelled(pt, inner_start, inner_end)
         elif _at_clause_end(text, close + 1, end):
-            read = sentence(pt, inner_start, inner_end, bare_is_lead=True)
+            # a bare list of bodies is a statement only where the paragraph ends (（各成员单位）); inside
+            # the text it is an example or an apposition (依托科普教育基地（县科技馆）。开展…)
+            read = sentence(pt, inner_start, inner_end, bare_is_lead=open_at >= words_end)
         if read:
             found.extend(read)
             cut = min(cut, open_at)
