@@ -244,3 +244,14 @@ def test_a_body_named_in_brackets_inside_the_text_is_no_statement(tmp_path: Path
     """依托科普教育基地（县科技馆）。开展…: an apposition, not who is responsible."""
     _, tasks = _action(_plan(tmp_path, end1="依托科普教育基地（县科技馆）。开展科普讲座。"))
     assert tasks[0] == {}
+
+
+@pytest.mark.parametrize("joined", ["县科协和县教体局", "县科协及县教体局", "县科协与县教体局"])
+def test_bodies_joined_by_and_are_two_names(tmp_path: Path, joined: str) -> None:
+    _, tasks = _action(_plan(tmp_path, end1=f"（由{joined}牵头，团县委配合）"))
+    assert tasks[0] == {"lead": ["县科协", "县教体局"], "support": ["团县委"]}
+
+
+def test_a_name_holding_and_stays_whole(tmp_path: Path) -> None:
+    _, tasks = _action(_plan(tmp_path, end1="（牵头单位：县民族与宗教事务局、县文化和旅游发展委员会）"))
+    assert tasks[0] == {"lead": ["县民族与宗教事务局", "县文化和旅游发展委员会"]}

@@ -148,10 +148,32 @@ def split_list(pt: PlanText, start: int, end: int) -> tuple[list[AgencyMention],
             if trimmed and trimmed.start() > s:
                 e = trimmed.start()
                 open_list = True
-            if e > s:
-                out.append(AgencyMention(written=pt.quote(s, e), span=Span(s, e, pt.line_of(s))))
+            for ps, pe in _conjoined(text, s, e):
+                out.append(AgencyMention(written=pt.quote(ps, pe), span=Span(ps, pe, pt.line_of(ps))))
             piece_start = i + 1
     return out, open_list
+
+
+_AND = re.compile(r"以及|和|及|与")
+
+
+def _conjoined(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A piece of a list that joins bodies with 和 / 及 / 与 (县科协和县教体局) is split there when every
+    part is recognisably a body; a name holding the word (县民族与宗教事务局) stays whole."""
+    if e <= s:
+        return []
+    cuts = [m for m in _AND.finditer(text, s, e) if m.start() > s and m.end() < e]
+    if not cuts:
+        return [(s, e)]
+    parts: list[tuple[int, int]] = []
+    at = s
+    for m in cuts:
+        parts.append((at, m.start()))
+        at = m.end()
+    parts.append((at, e))
+    if all(_clear_body(text[a:b]) for a, b in parts):
+        return parts
+    return [(s, e)]
 
 
 def _assignment(pt: PlanText, role: Role, start: int, end: int, names: tuple[int, int]) -> Assignment:
