@@ -33,15 +33,23 @@ def test_build_conforming_plan_exits_0(tmp_path: Path, capsys: pytest.CaptureFix
 def test_build_nonconforming_plan_exits_1_with_a_readable_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # the truncated fixture without its literacy target: a violation (a task with no lead is a warning)
+    plan = tmp_path / "in" / "anping_bullets_truncated.txt"
+    plan.parent.mkdir()
+    text = (FIXTURE_PLANS / "anping_bullets_truncated.txt").read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace("到2025年，全县公民具备科学素质的比例超过10%。", "到2025年，全县科普工作再上台阶。"), "utf-8"
+    )
     out_dir = tmp_path / "b"
-    code, out, _ = run(capsys, "build", str(FIXTURE_PLANS / "anping_bullets_truncated.txt"), "--out", str(out_dir))
+    code, out, _ = run(capsys, "build", str(plan), "--out", str(out_dir))
     assert code == 1
     assert "truncated" in out  # the extraction warning, with its line
     code, out, _ = run(capsys, "validate", str(out_dir))
     assert code == 1
+    assert "方案没有科学素质比例目标" in out or "literacy target" in out
     assert "任务「开展技能竞赛」" in out and "安平县全民科学素质行动规划纲要实施方案" in out
     assert "anping_bullets_truncated.txt:17" in out
-    assert "The task has no lead agency" in out
+    assert "The task has no lead agency" in out  # the warning, beside the violation
 
 
 def test_validate_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -153,7 +161,10 @@ def test_coverage_command(five: BuildResult, capsys: pytest.CaptureFixture[str])
     for row, plan in zip(rows, five.plans, strict=True):
         assert row["tasks"] == len(record_of(plan).tasks())
         assert row["spansVerified"] == row["spans"] > 0
-        assert row["tasksWithLead"] == row["tasks"]
+        with_lead = [
+            t for m, t in record_of(plan).tasks() if any(a.role == "lead" for a in m.assignments + t.assignments)
+        ]
+        assert row["tasksWithLead"] == len(with_lead) > 0  # all but 巫山's 13 body-only tasks
     code, _, err = run(capsys, "coverage", "--data", "/nonexistent")
     assert code == 2 and "/nonexistent" in err and "no such build folder" in err
 

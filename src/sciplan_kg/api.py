@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Union
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from sciplan_kg.evaluate import Evaluation
+    from sciplan_kg.evaluation import Evaluation
     from sciplan_kg.extract.records import PlanRecord
     from sciplan_kg.pipeline.build import BuildResult, Progress
     from sciplan_kg.publish.load import Upload
@@ -170,7 +170,7 @@ def evaluate(gold: PathLike, data: PathLike = DEFAULT_BUILD) -> Evaluation:
     """Precision, recall and F1 of the build folder ``data``'s extraction (default ``build/``)
     against the gold standard ``gold`` (a gold TOML file or a folder of them), per field; see
     ``evaluate``."""
-    from sciplan_kg.evaluate import evaluate as run
+    from sciplan_kg.evaluation import evaluate as run
 
     return run(as_path(gold), as_path(data))
 

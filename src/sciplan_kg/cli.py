@@ -353,7 +353,7 @@ def _fraction(text: str) -> float:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from sciplan_kg.evaluate.output import format_json, format_text
+    from sciplan_kg.evaluation.output import format_json, format_text
 
     evaluation = api.evaluate(args.gold, args.build)
     sys.stdout.write((format_json if args.format == "json" else format_text)(evaluation, args.min))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sciplan_kg.evaluate.gold import GoldPlan, read_gold_file
+from sciplan_kg.evaluation.gold import GoldPlan, read_gold_file
 
 SHIMEN = """石门县人民政府关于印发石门县全民科学素质行动规划纲要实施方案（2021—2025年）的通知
 石政发〔2022〕15号

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.evaluate.compare import Disagreement, PlanComparison, PlanScore
+from sciplan_kg.evaluation.compare import Disagreement, PlanComparison, PlanScore
 from sciplan_kg.resolve.registry import load_registry
 from tests.evaluate.plans import HEADERLESS_GOLD, gold, measure, mention, record, stated, target, task
 

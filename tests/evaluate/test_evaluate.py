@@ -10,8 +10,8 @@ import pytest
 
 from sciplan_kg.api import evaluate
 from sciplan_kg.errors import InputError
-from sciplan_kg.evaluate import FIELDS
-from sciplan_kg.evaluate.output import format_json, format_text
+from sciplan_kg.evaluation import FIELDS
+from sciplan_kg.evaluation.output import format_json, format_text
 from sciplan_kg.pipeline.build import BuildResult
 from tests.evaluate.plans import SHIMEN_GOLD, write
 

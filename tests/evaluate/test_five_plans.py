@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from sciplan_kg.evaluate import Evaluation, evaluate
-from sciplan_kg.evaluate.output import format_text
+from sciplan_kg.evaluation import Evaluation, evaluate
+from sciplan_kg.evaluation.output import format_text
 from sciplan_kg.paths import ROOT
 from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.pipeline.folder import stem_of

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.evaluate.compare import FIELDS, ROWS, Counts, Disagreement, PlanComparison, PlanScore
-from sciplan_kg.evaluate.gold import GoldPlan, read_gold
+from sciplan_kg.evaluation.compare import FIELDS, ROWS, Counts, Disagreement, PlanComparison, PlanScore
+from sciplan_kg.evaluation.gold import GoldPlan, read_gold
 
 __all__ = ["FIELDS", "ROWS", "Evaluation", "FieldScore", "evaluate"]
 

@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sciplan_kg.evaluate.gold import GoldPlan, GoldTask
+from sciplan_kg.evaluation.gold import GoldPlan, GoldTask
 from sciplan_kg.extract.patterns import DOC_NUMBER_LOOSE
 from sciplan_kg.read.text import fold, title_key
 from sciplan_kg.resolve.registry import Registry, level_char, name_key, number_key

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 
-from sciplan_kg.evaluate import Evaluation, FieldScore
+from sciplan_kg.evaluation import Evaluation, FieldScore
 
 COLUMNS = ("field", "gold", "build", "tp", "fp", "fn", "precision", "recall", "f1", "macro-f1", "plans")
 
