@@ -13,6 +13,11 @@ from typing import Any, Literal
 Role = Literal["lead", "support"]
 MeasureKind = Literal["action", "project"]
 Comparator = Literal["gt", "ge", "eq"]
+# what a section of the plan is, whatever its heading calls it (extract.sections)
+SectionKind = Literal[
+    "background", "guidance", "principles", "goals", "tasks", "actions", "projects", "safeguards", "schedule", "other"
+]  # fmt: skip
+GoalKind = Literal["literacy", "quantitative", "qualitative", "relative", "vision"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,23 @@ class Target:
     frequency: str | None = None  # 每学期, 每年: a recurring commitment
     gain: float | None = None  # for a baseline: 比2015年提高了6.4个百分点 → 6.4
     gain_since: int | None = None  # … and 2015
+    # what the number counts or measures, as written (科技辅导员, 社区, 科普基地, 公民具备科学素质的比例)
+    indicator: str | None = None
+    indicator_key: str | None = None  # registry key of the indicator (resolve; data/registry/indicators.toml)
+    scope: str | None = None  # where or per what it holds, as written: 全县, 每所学校, 每个乡镇
+    base_value: float | None = None  # a baseline stated with the target: 由2020年的8%提高到… → 8
+    base_year: int | None = None  # … and 2020
+    groups: list[str] = field(default_factory=list)  # population-group keys it names (resolve)
+
+
+@dataclass
+class GroupMention:
+    """A population group a task or commitment names (留守儿童, 农村妇女, 新就业形态劳动者), as
+    written, and its key in the group scheme (data/registry/groups.toml; filled by resolve)."""
+
+    written: str
+    span: Span
+    group: str | None = None
 
 
 @dataclass
@@ -70,6 +92,7 @@ class Task:
     origin: str = "text"
     # a table task: the body's sentences stating the same commitment (extract.table.link_body)
     restated: list[Span] = field(default_factory=list)
+    groups: list[GroupMention] = field(default_factory=list)  # population groups the task names (resolve)
 
 
 @dataclass
@@ -92,6 +115,67 @@ class DirectiveRef:
     number: str | None
     span: Span
     directive: str | None = None  # registry key, filled by resolve
+
+
+@dataclass
+class Section:
+    """A part of the plan by what it does (guidance, principles, goals, tasks, safeguards, schedule),
+    whatever its heading calls it. ``span`` runs from the heading to the section's end (its line is
+    the heading's); sections nest (``level`` 1 for 一、, 2 for （一）)."""
+
+    kind: SectionKind
+    title: str  # the heading as written, without its numbering
+    level: int
+    span: Span
+    heading: Span
+
+
+@dataclass
+class Principle:
+    """One principle of 基本原则: 坚持…, with its explanation."""
+
+    title: str
+    text: str
+    span: Span
+
+
+@dataclass
+class Goal:
+    """One statement of the goals section: the literacy target, another quantitative goal, a
+    qualitative or relative goal (高于全市平均水平), or the 2035 vision."""
+
+    kind: GoalKind
+    text: str
+    span: Span
+    year: int | None = None
+    targets: list[Target] = field(default_factory=list)
+
+
+@dataclass
+class Commitment:
+    """One safeguard commitment (组织实施, 保障措施, 工作要求): a sentence that says how the plan
+    will be run, paid for, checked or made known. ``kinds`` are keys of the safeguard-kind scheme
+    (data/registry/safeguards.toml), the first the main one."""
+
+    kinds: list[str]
+    text: str
+    span: Span
+    heading: str | None = None  # the heading it stands under (加强组织领导), without numbering
+    mentions: list[AgencyMention] = field(default_factory=list)  # the bodies it names
+    chair: str | None = None  # who chairs a leading group or joint conference, as written
+    targets: list[Target] = field(default_factory=list)
+    groups: list[GroupMention] = field(default_factory=list)
+
+
+@dataclass
+class Phase:
+    """One phase of the plan's timetable (进度安排, 实施步骤): 启动实施 2021年."""
+
+    name: str
+    start: int | None
+    end: int | None
+    text: str
+    span: Span
 
 
 @dataclass
@@ -141,6 +225,11 @@ class PlanRecord:
     literacy_target: Target | None = None
     baseline: Target | None = None
     measures: list[Measure] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    principles: list[Principle] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
     agencies: list[Agency] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
 

@@ -51,6 +51,8 @@ def _mentions(rec: PlanRecord) -> list[AgencyMention]:
         for task in measure.tasks:
             for a in task.assignments:
                 out.extend(a.mentions)
+    for commitment in rec.commitments:
+        out.extend(commitment.mentions)
     return out
 
 
