@@ -93,6 +93,7 @@ class Task:
     # a table task: the body's sentences stating the same commitment (extract.table.link_body)
     restated: list[Span] = field(default_factory=list)
     groups: list[GroupMention] = field(default_factory=list)  # population groups the task names (resolve)
+    instruments: list[str] = field(default_factory=list)  # policy-instrument keys (resolve; data/registry/instruments.toml)
 
 
 @dataclass
@@ -165,6 +166,7 @@ class Commitment:
     chair: str | None = None  # who chairs a leading group or joint conference, as written
     targets: list[Target] = field(default_factory=list)
     groups: list[GroupMention] = field(default_factory=list)
+    instruments: list[str] = field(default_factory=list)  # policy-instrument keys (resolve)
 
 
 @dataclass
