@@ -9,9 +9,9 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from sciplan_kg.extract.records import Measure, PlanRecord, Span, Target
+from sciplan_kg.extract.records import AgencyMention, GroupMention, Measure, PlanRecord, Span, Target
 from sciplan_kg.rdf import iris
-from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, LEVELS, MAPPINGS, OA, SK
+from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, GOAL_KINDS, LEVELS, MAPPINGS, OA, SECTION_KINDS, SK
 from sciplan_kg.resolve.registry import Registry
 
 _BODY_EN = (
@@ -176,6 +176,7 @@ class PlanGraph:
         self.place_en = area.en if area else (rec.place or "")
         self.plan = iris.plan(self.place_slug, rec.period, (rec.issued or rec.source)[:10])
         self.source = iris.source(rec.sha256)
+        self._section_nodes: list[tuple[int, int, int, URIRef]] = []  # (start, end, level, node)
 
     def build(self) -> Graph:
         self._source()
@@ -183,6 +184,11 @@ class PlanGraph:
         self._agencies()
         for measure in self.rec.measures:
             self._measure(measure)
+        self._sections()
+        self._principles()
+        self._goals()
+        self._commitments()
+        self._phases()
         return self.g
 
     # -- pieces -----------------------------------------------------------------------------
@@ -315,6 +321,18 @@ class PlanGraph:
             self.g.add((node, SK.periodEnd, _year(t.period[1])))
         if t.frequency:
             self.g.add((node, SK.frequency, zh(t.frequency)))
+        if t.indicator:
+            self.g.add((node, SK.indicatorWritten, zh(t.indicator)))
+        if t.indicator_key:
+            self.g.add((node, SK.indicator, iris.indicator(t.indicator_key)))
+        if t.scope:
+            self.g.add((node, SK.scope, zh(t.scope)))
+        if t.base_value is not None:
+            self.g.add((node, SK.baseValue, _decimal(t.base_value)))
+        if t.base_year is not None:
+            self.g.add((node, SK.baseYear, _year(t.base_year)))
+        for key in sorted(set(t.groups)):
+            self.g.add((node, SK.namesGroup, iris.population_group(key)))
         self._span(node, t.span, self._quote(t.span))  # the file's words (t.quote: without invisible characters)
 
     def _agencies(self) -> None:
@@ -365,6 +383,9 @@ class PlanGraph:
             for n, span in enumerate(t.restated, start=1):
                 self._span(task, span, self._quote(span), SK.restatedAt, f"restated/{n}")
             self._responsibilities(task, t.assignments)
+            self._groups(task, t.groups)
+            for key in t.instruments:
+                g.add((task, SK.usesInstrument, iris.instrument(key)))
             for n, target in enumerate(t.targets, start=1):
                 target_node = iris.child(task, "target", str(n))
                 g.add((task, SK.target, target_node))
@@ -396,6 +417,157 @@ class PlanGraph:
                 g.add((node, SK.agency, agency))
                 g.add((node, SK.role, role))
                 self._span(node, mention.span, self._quote(mention.span))
+
+    # -- the rest of the plan: sections, principles, goals, safeguards, phases (issue 18) --------
+    def _sections(self) -> None:
+        """Each section by what it does, in text order (``<plan>/section/3``); a level-2 section is
+        part of the level-1 section it stands in, a level-1 section part of the plan."""
+        g = self.g
+        open_sections: list[tuple[int, URIRef, int]] = []  # (level, node, end) of the sections still open
+        for n, sec in enumerate(sorted(self.rec.sections, key=lambda s: (s.span.start, s.level)), start=1):
+            node = iris.child(self.plan, "section", str(n))
+            self._section_nodes.append((sec.span.start, sec.span.end, sec.level, node))
+            g.add((node, RDF.type, SK.Section))
+            g.add((node, SK.sectionKind, SECTION_KINDS.get(sec.kind, SK.OtherSection)))
+            g.add((node, SK.depth, Literal(sec.level)))
+            g.add((node, SK.ordinal, Literal(n)))
+            g.add((node, SK.ofPlan, self.plan))
+            g.add((node, RDFS.label, zh(sec.title)))
+            while open_sections and (open_sections[-1][0] >= sec.level or open_sections[-1][2] <= sec.span.start):
+                open_sections.pop()
+            g.add((node, SK.partOf, open_sections[-1][1] if open_sections else self.plan))
+            open_sections.append((sec.level, node, sec.span.end))
+            self._span(node, sec.heading, self._quote(sec.heading))
+            self._extent(node, sec.span)
+
+    def _section_of(self, node: URIRef, span: Span) -> None:
+        """``node`` is in the innermost section holding ``span``, and of the plan."""
+        self.g.add((node, SK.ofPlan, self.plan))
+        holding = [s for s in self._section_nodes if s[0] <= span.start < s[1]]
+        if holding:
+            self.g.add((node, SK.section, max(holding, key=lambda s: (s[2], s[0]))[3]))
+
+    def _extent(self, node: URIRef, span: Span) -> None:
+        """Where a long item runs in the file, without quoting it: a position selector only."""
+        g = self.g
+        extent = URIRef(str(node) + "/extent")
+        position = URIRef(str(extent) + "/position")
+        g.add((node, SK.extent, extent))
+        g.add((extent, RDF.type, OA.SpecificResource))
+        g.add((extent, OA.hasSource, self.source))
+        g.add((extent, OA.hasSelector, position))
+        g.add((extent, SK.line, Literal(span.line)))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(span.start)))
+        g.add((position, OA.end, Literal(span.end)))
+
+    def _principles(self) -> None:
+        g = self.g
+        for n, p in enumerate(self.rec.principles, start=1):
+            node = iris.child(self.plan, "principle", str(n))
+            g.add((node, RDF.type, SK.Principle))
+            g.add((node, SK.ordinal, Literal(n)))
+            g.add((node, RDFS.label, zh(p.title)))
+            g.add((node, SK.text, zh(p.text)))
+            self._section_of(node, p.span)
+            self._span(node, p.span, self._quote(p.span))
+
+    def _goals(self) -> None:
+        g, rec = self.g, self.rec
+        for n, goal in enumerate(rec.goals, start=1):
+            node = iris.child(self.plan, "goal", str(n))
+            g.add((node, RDF.type, SK.Goal))
+            g.add((node, SK.goalKind, GOAL_KINDS[goal.kind]))
+            g.add((node, SK.ordinal, Literal(n)))
+            g.add((node, SK.text, zh(goal.text)))
+            if goal.year:
+                g.add((node, SK.goalYear, _year(goal.year)))
+            self._section_of(node, goal.span)
+            self._span(node, goal.span, self._quote(goal.span))
+            for m, t in enumerate(goal.targets, start=1):
+                if rec.literacy_target is not None and t.span == rec.literacy_target.span:
+                    g.add((node, SK.target, iris.child(self.plan, "target", "literacy")))  # the header's target
+                    continue
+                target = iris.child(node, "target", str(m))
+                g.add((node, SK.target, target))
+                self._target(target, SK.GoalTarget, t)
+
+    def _commitments(self) -> None:
+        g = self.g
+        for n, c in enumerate(self.rec.commitments, start=1):
+            node = iris.child(self.plan, "safeguard", str(n))
+            g.add((node, RDF.type, SK.SafeguardCommitment))
+            g.add((node, SK.ordinal, Literal(n)))
+            g.add((node, SK.text, zh(c.text)))
+            for i, kind in enumerate(c.kinds):
+                g.add((node, SK.safeguardKind, iris.safeguard_kind(kind)))
+                if i == 0:
+                    g.add((node, SK.mainSafeguardKind, iris.safeguard_kind(kind)))
+            if c.heading:
+                g.add((node, SK.heading, zh(c.heading)))
+            if c.chair:
+                g.add((node, SK.chair, zh(c.chair)))
+            self._section_of(node, c.span)
+            self._span(node, c.span, self._quote(c.span))
+            self._named_agencies(node, c.mentions)
+            self._groups(node, c.groups)
+            for key in c.instruments:
+                g.add((node, SK.usesInstrument, iris.instrument(key)))
+            for m, t in enumerate(c.targets, start=1):
+                target = iris.child(node, "target", str(m))
+                g.add((node, SK.target, target))
+                self._target(target, SK.CommitmentTarget, t)
+
+    def _named_agencies(self, item: URIRef, mentions: list[AgencyMention]) -> None:
+        """The bodies a safeguard commitment names: ``item sk:namesAgency agency``, and for each one
+        a mention node ``<item>/agency/<key>`` quoting the words (the first time it is named)."""
+        g = self.g
+        for mention in mentions:
+            if mention.agency is None:
+                continue
+            agency = iris.agency(self.place_slug, mention.agency)
+            node = iris.child(item, "agency", mention.agency)
+            if (item, SK.namesAgency, agency) in g:
+                continue
+            g.add((item, SK.namesAgency, agency))
+            g.add((item, SK.mention, node))
+            g.add((node, RDF.type, SK.AgencyMention))
+            g.add((node, SK.mentionOf, agency))
+            g.add((node, SK.writtenAs, zh(mention.written)))
+            self._span(node, mention.span, self._quote(mention.span))
+
+    def _groups(self, item: URIRef, groups: list[GroupMention]) -> None:
+        """The population groups a task or commitment names: ``item sk:namesGroup group``, and a
+        mention node ``<item>/group/<key>`` quoting the first words that name it."""
+        g = self.g
+        for mention in groups:
+            if mention.group is None:
+                continue
+            group = iris.population_group(mention.group)
+            if (item, SK.namesGroup, group) in g:
+                continue
+            node = iris.child(item, "group", mention.group)
+            g.add((item, SK.namesGroup, group))
+            g.add((item, SK.mention, node))
+            g.add((node, RDF.type, SK.GroupMention))
+            g.add((node, SK.mentionOf, group))
+            g.add((node, SK.writtenAs, zh(mention.written)))
+            self._span(node, mention.span, self._quote(mention.span))
+
+    def _phases(self) -> None:
+        g = self.g
+        for n, ph in enumerate(self.rec.phases, start=1):
+            node = iris.child(self.plan, "phase", str(n))
+            g.add((node, RDF.type, SK.Phase))
+            g.add((node, SK.ordinal, Literal(n)))
+            g.add((node, RDFS.label, zh(ph.name)))
+            g.add((node, SK.text, zh(ph.text)))
+            if ph.start is not None:
+                g.add((node, SK.periodStart, _year(ph.start)))
+            if ph.end is not None:
+                g.add((node, SK.periodEnd, _year(ph.end)))
+            self._section_of(node, ph.span)
+            self._span(node, ph.span, self._quote(ph.span))
 
     def _quote(self, span: Span) -> str:
         return self.text[span.start : span.end]

@@ -90,3 +90,22 @@ def agency_type(key: str) -> URIRef:
 
 def agency_category(key: str) -> URIRef:
     return iri("agency-category", key)
+
+
+def safeguard_kind(key: str) -> URIRef:
+    return iri("safeguard-kind", key)
+
+
+def indicator(key: str) -> URIRef:
+    return iri("indicator", key)
+
+
+def population_group(key: str) -> URIRef:
+    """A population group of data/registry/groups.toml; the five national groups keep the IRI
+    they have as target groups of the national measures."""
+    return target_group(key)
+
+
+def instrument(key: str) -> URIRef:
+    """A policy instrument of data/registry/instruments.toml."""
+    return iri("instrument", key)

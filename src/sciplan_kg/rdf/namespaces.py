@@ -45,6 +45,62 @@ class SK(DefinedNamespace):
     Comparator: URIRef
     Level: URIRef
     TaskSimilarity: URIRef
+    # the whole plan (issue 18): sections, principles, goals, safeguards, phases, indicators, groups
+    Section: URIRef
+    SectionKind: URIRef
+    SectionKinds: URIRef
+    Principle: URIRef
+    Goal: URIRef
+    GoalKind: URIRef
+    GoalKinds: URIRef
+    GoalTarget: URIRef
+    SafeguardCommitment: URIRef
+    SafeguardKind: URIRef
+    SafeguardKinds: URIRef
+    CommitmentTarget: URIRef
+    AgencyMention: URIRef
+    GroupMention: URIRef
+    Phase: URIRef
+    Indicator: URIRef
+    Indicators: URIRef
+    PopulationGroup: URIRef
+    PopulationGroups: URIRef
+    BackgroundSection: URIRef
+    GuidanceSection: URIRef
+    PrinciplesSection: URIRef
+    GoalsSection: URIRef
+    TasksSection: URIRef
+    ActionsSection: URIRef
+    ProjectsSection: URIRef
+    SafeguardsSection: URIRef
+    ScheduleSection: URIRef
+    OtherSection: URIRef
+    LiteracyGoal: URIRef
+    QuantitativeGoal: URIRef
+    QualitativeGoal: URIRef
+    RelativeGoal: URIRef
+    VisionGoal: URIRef
+    sectionKind: URIRef
+    depth: URIRef
+    section: URIRef
+    ofPlan: URIRef
+    extent: URIRef
+    goalKind: URIRef
+    safeguardKind: URIRef
+    mainSafeguardKind: URIRef
+    heading: URIRef
+    namesAgency: URIRef
+    namesGroup: URIRef
+    mention: URIRef
+    chair: URIRef
+    indicator: URIRef
+    indicatorWritten: URIRef
+    scope: URIRef
+    baseValue: URIRef
+    baseYear: URIRef
+    mentionOf: URIRef
+    goalYear: URIRef
+    usesInstrument: URIRef
     # properties
     partOf: URIRef
     hasPart: URIRef
@@ -146,6 +202,25 @@ LEVELS = {
     "city": SK.County,  # a county-level city; prefecture cities are listed as prefecture
     "county": SK.County,
     "district": SK.County,
+}
+SECTION_KINDS = {
+    "background": SK.BackgroundSection,
+    "guidance": SK.GuidanceSection,
+    "principles": SK.PrinciplesSection,
+    "goals": SK.GoalsSection,
+    "tasks": SK.TasksSection,
+    "actions": SK.ActionsSection,
+    "projects": SK.ProjectsSection,
+    "safeguards": SK.SafeguardsSection,
+    "schedule": SK.ScheduleSection,
+    "other": SK.OtherSection,
+}
+GOAL_KINDS = {
+    "literacy": SK.LiteracyGoal,
+    "quantitative": SK.QuantitativeGoal,
+    "qualitative": SK.QualitativeGoal,
+    "relative": SK.RelativeGoal,
+    "vision": SK.VisionGoal,
 }
 COMPARATORS = {"gt": SK.GreaterThan, "ge": SK.AtLeast, "eq": SK.EqualTo}
 MAPPINGS = {
