@@ -1,4 +1,5 @@
-"""The curated registries in ``data/registry/``: agencies, directives, areas, national measures.
+"""The curated registries in ``data/registry/``: agencies, directives, areas, national measures,
+measured literacy rates (outcomes).
 
 These are reference data kept by hand (documented in each TOML file), loaded once and
 looked up by the resolve step and the RDF builder.
@@ -86,6 +87,49 @@ class Area:
 
 
 @dataclass(frozen=True)
+class LiteracyDefinition:
+    """A way the surveys scored "basic scientific literacy"; ``first``/``last``: the first and
+    last survey years scored on it, where known."""
+
+    key: str
+    zh: str
+    en: str
+    description_zh: str
+    description_en: str
+    first: int | None = None
+    last: int | None = None
+
+    def covers(self, year: int) -> bool:
+        return (self.first is None or self.first <= year) and (self.last is None or year <= self.last)
+
+
+@dataclass(frozen=True)
+class OutcomeSource:
+    """Where measured values were published (the publisher the release names) and read."""
+
+    key: str
+    publisher: str
+    publisher_en: str
+    read_at: str
+    released: str | None = None
+    doi: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One measured literacy rate (%): an area's value in a survey year for a population group."""
+
+    area: str
+    year: int
+    group: str
+    definition: str
+    value: float
+    source: OutcomeSource
+    edition: int | None = None
+
+
+@dataclass(frozen=True)
 class NationalMeasure:
     key: str
     kind: str
@@ -106,6 +150,9 @@ class Registry:
     areas: dict[str, Area]
     groups: dict[str, dict[str, str]]
     measures: list[NationalMeasure]
+    outcomes: list[Outcome] = field(default_factory=list)
+    definitions: dict[str, LiteracyDefinition] = field(default_factory=dict)
+    population_groups: dict[str, dict[str, str]] = field(default_factory=dict)
     _alias_cache: dict[str, dict[str, AgencyTemplate]] = field(default_factory=dict)
 
     # -- agencies -------------------------------------------------------------------------
@@ -152,6 +199,24 @@ class Registry:
 
     def area(self, zh: str | None) -> Area | None:
         return self.areas.get(zh) if zh else None
+
+    # -- areas and outcomes ---------------------------------------------------------------
+    def area_chain(self, zh: str) -> list[Area]:
+        """The area and every area it lies in, nearest first (county → … → nation)."""
+        chain: list[Area] = []
+        current = self.areas.get(zh)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.areas.get(current.parent) if current.parent else None
+        return chain
+
+    def nearest_outcome(self, zh: str, group: str = "all") -> Outcome | None:
+        """The latest measured value of the nearest area, from ``zh`` itself up, that has one."""
+        for area in self.area_chain(zh):
+            found = [o for o in self.outcomes if o.area == area.zh and o.group == group]
+            if found:
+                return max(found, key=lambda o: o.year)
+        return None
 
 
 def name_candidates(name: str, level_char: str) -> list[str]:
@@ -201,6 +266,7 @@ def load_registry(directory: Path = REGISTRY_DIR) -> Registry:
     directives = _read(directory / "directives.toml")
     areas = _read(directory / "areas.toml")
     measures = _read(directory / "measures.toml")
+    outcomes = _read(directory / "outcomes.toml") if (directory / "outcomes.toml").exists() else {}
     return Registry(
         categories=agencies["categories"],
         types=agencies["types"],
@@ -251,4 +317,55 @@ def load_registry(directory: Path = REGISTRY_DIR) -> Registry:
             )
             for m in measures["measure"]
         ],
+        **_outcomes(directory / "outcomes.toml", outcomes),
     )
+
+
+def _outcomes(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """outcomes.toml: the definitions, population groups, sources and observations, each
+    observation's references checked (an unknown source, definition, group or area, or a second
+    value for one area, year and group, is an error naming the file)."""
+    definitions = {
+        key: LiteracyDefinition(
+            key, d["zh"], d["en"], d["description_zh"], d["description_en"], d.get("from"), d.get("until")
+        )
+        for key, d in data.get("definition", {}).items()
+    }
+    groups: dict[str, dict[str, str]] = data.get("group", {})
+    sources = {
+        key: OutcomeSource(
+            key, s["publisher"], s["publisher_en"], s["read_at"], s.get("released"), s.get("doi"), s.get("note")
+        )
+        for key, s in data.get("source", {}).items()
+    }
+    areas = {a["zh"] for a in _read(path.with_name("areas.toml"))["area"]} if data else set()
+    outcomes: list[Outcome] = []
+    seen: set[tuple[str, int, str]] = set()
+    for n, o in enumerate(data.get("outcome", []), start=1):
+        where = f"第{n}条观测 / observation {n} ({o.get('area')} {o.get('year')})"
+        for name, known in (
+            ("source", sources),
+            ("definition", definitions),
+            ("group", groups),
+            ("area", areas),
+        ):
+            if o.get(name) not in known:
+                raise InputError(path, f"{where}: 未知的 {name} / unknown {name}: {o.get(name)!r}")
+        key = (o["area"], int(o["year"]), o["group"])
+        if key in seen:
+            raise InputError(path, f"{where}: 同一地区、年份、人群重复 / a second value for one area, year and group")
+        seen.add(key)
+        if not definitions[o["definition"]].covers(int(o["year"])):
+            raise InputError(path, f"{where}: 口径与年份不符 / the definition does not cover that year")
+        outcomes.append(
+            Outcome(
+                area=o["area"],
+                year=int(o["year"]),
+                group=o["group"],
+                definition=o["definition"],
+                value=float(o["value"]),
+                source=sources[o["source"]],
+                edition=o.get("edition"),
+            )
+        )
+    return {"outcomes": outcomes, "definitions": definitions, "population_groups": groups}
