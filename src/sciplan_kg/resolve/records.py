@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from sciplan_kg.extract.records import Agency, AgencyMention, Assignment, Measure, PlanRecord
+from sciplan_kg.resolve.instruments import code_record
 from sciplan_kg.resolve.registry import AgencyTemplate, Registry, name_key, title_key
 from sciplan_kg.resolve.registry import level_char as registry_level_char
 
@@ -21,6 +22,7 @@ def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
     _resolve_directives(rec, reg)
     for measure in rec.measures:
         _map_measure(measure, rec, reg)
+    code_record(rec)  # policy instruments of tasks and commitments (data/registry/instruments.toml)
     return rec
 
 
