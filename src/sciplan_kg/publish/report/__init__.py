@@ -119,6 +119,11 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
                 roles=_task_roles(corpus, p),
                 measure_roles=_measure_roles(corpus, p),
                 figure=figures.plan_figure(corpus, p, tmp / "charts") if p.tasks else None,
+                principles=[r for r in corpus.outline.get(p.iri, []) if r["kind"] == "principle"],
+                goals=[r for r in corpus.outline.get(p.iri, []) if r["kind"] != "principle"],
+                safeguards=corpus.safeguards.get(p.iri, []),
+                phases=corpus.phases.get(p.iri, []),
+                kind_names=SAFEGUARD_KINDS,
             )
             (tmp / "plans" / f"{p.stem}.html").write_text(page, encoding="utf-8")
             (tmp / "sources" / f"{p.stem}.html").write_text(_source_page(build, corpus, p), encoding="utf-8")
@@ -145,6 +150,7 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
             manifest=manifest,
             validation=validation,
             dataset=_dataset_facts(build),
+            safeguard_table=safeguard_table(corpus),
             root="",
         )
         (tmp / "index.html").write_text(index, encoding="utf-8")
@@ -157,6 +163,55 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
         folders.discard(tmp)
         raise
     return ReportResult(out, len(corpus.plans), pages, figs)
+
+
+# the safeguard kinds' names for the report (data/registry/safeguards.toml holds their definitions)
+SAFEGUARD_KINDS = {
+    "leadership": ("组织领导", "leadership"),
+    "coordination": ("协调分工", "coordination"),
+    "planning": ("纳入规划", "planning"),
+    "funding": ("经费保障", "funding"),
+    "assessment": ("考核督查", "assessment"),
+    "monitoring": ("监测评估", "monitoring"),
+    "incentives": ("表彰奖励", "incentives"),
+    "regulation": ("法规政策", "regulation"),
+    "talent": ("人才队伍", "talent"),
+    "publicity": ("宣传动员", "publicity"),
+    "research": ("调查研究", "research"),
+    "other": ("其他", "other"),
+}
+
+
+@dataclass
+class SafeguardTable:
+    """Plans × safeguard kinds: how many commitments of each kind each plan states (a commitment
+    of several kinds counts under each)."""
+
+    kinds: list[tuple[str, str, str]]  # (key, zh, en) of the kinds any plan uses, in scheme order
+    rows: list[tuple[data.Plan, list[int], int]]  # plan, count per kind, commitments in all
+    totals: list[int]
+    plans_with: list[int]  # how many plans state at least one commitment of the kind
+
+
+def safeguard_table(corpus: data.Corpus) -> SafeguardTable:
+    counts: dict[str, dict[str, int]] = {}
+    for p in corpus.plans:
+        c: dict[str, int] = defaultdict(int)
+        for r in corpus.safeguards.get(p.iri, []):
+            for kind in str(r["kinds"] or "").split("; "):
+                if kind:
+                    c[kind] += 1
+        counts[p.iri] = c
+    used = {k for c in counts.values() for k in c}
+    order = [k for k in SAFEGUARD_KINDS if k in used] + sorted(used - set(SAFEGUARD_KINDS))
+    kinds = [(k, *SAFEGUARD_KINDS.get(k, (k, k))) for k in order]
+    rows = [(p, [counts[p.iri].get(k, 0) for k in order], len(corpus.safeguards.get(p.iri, []))) for p in corpus.plans]
+    return SafeguardTable(
+        kinds,
+        rows,
+        [sum(r[1][i] for r in rows) for i in range(len(order))],
+        [sum(1 for r in rows if r[1][i]) for i in range(len(order))],
+    )
 
 
 def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], QueryFiles]]:

@@ -137,6 +137,11 @@ class Corpus:
     names: dict[str, str]  # cross-plan key → name without level (科协)
     targets: list[Row]  # the catalogue's targets rows
     chains: dict[str, list[Row]]
+    # the rest of each plan (issue 18), rows by plan IRI: principles and goals (report query
+    # outline), safeguard commitments and phases (catalogue queries safeguards, phases)
+    outline: dict[str, list[Row]] = field(default_factory=dict)
+    safeguards: dict[str, list[Row]] = field(default_factory=dict)
+    phases: dict[str, list[Row]] = field(default_factory=dict)
 
     def plan_of(self, iri: str) -> Plan:
         return next(p for p in self.plans if p.iri == iri)
@@ -269,7 +274,23 @@ def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
             plan.mentions.extend(mentions.get(m.iri, []))
             for t in m.tasks:
                 plan.mentions.extend(mentions.get(t.iri, []))
-    return Corpus(list(plans.values()), agencies, names, targets, chains)
+    return Corpus(
+        list(plans.values()),
+        agencies,
+        names,
+        targets,
+        chains,
+        outline=_by_plan(_run(b, "outline")),
+        safeguards=_by_plan(_run(b, "safeguards")),
+        phases=_by_plan(_run(b, "phases")),
+    )
+
+
+def _by_plan(rows: list[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        out[str(r["plan"])].append(r)
+    return dict(out)
 
 
 def _roles(task: Task, mentions: dict[str, list[Mention]], inherited: dict[str, set[str]]) -> list[Role]:
