@@ -68,6 +68,7 @@ class Target:
     base_value: float | None = None  # a baseline stated with the target: 由2020年的8%提高到… → 8
     base_year: int | None = None  # … and 2020
     groups: list[str] = field(default_factory=list)  # population-group keys it names (resolve)
+    tier: str | None = None  # the tier of a designation counted, as written: 县级, 市级, 全国 (extract.targets)
 
 
 @dataclass
