@@ -12,6 +12,7 @@ from rdflib.namespace import PROV
 from sciplan_kg.extract.records import AgencyMention, GroupMention, Measure, PlanRecord, Span, Target
 from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, GOAL_KINDS, LEVELS, MAPPINGS, OA, SECTION_KINDS, SK
+from sciplan_kg.rdf.outcomes import outcomes_graph
 from sciplan_kg.resolve.registry import Registry
 
 _BODY_EN = (
@@ -114,6 +115,7 @@ def registry_graph(reg: Registry) -> Graph:
             g.add((node, SK.baseline, b))
             _target_node(g, b, SK.Baseline, float(d.baseline["value"]), "%", "eq", d.baseline["year"])
         g.add((node, SK.registrySource, Literal(d.source)))
+    g += outcomes_graph(reg)  # measured literacy rates as Data Cube observations (rdf/outcomes.py)
     return g
 
 

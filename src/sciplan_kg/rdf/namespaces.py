@@ -172,6 +172,17 @@ class SK(DefinedNamespace):
     method: URIRef
     gain: URIRef
     gainSince: URIRef
+    # measured outcomes (rdf/outcomes.py): Data Cube dimensions, measure, attributes
+    LiteracyDefinition: URIRef
+    LiteracyDefinitions: URIRef
+    SurveyGroups: URIRef
+    populationGroup: URIRef
+    literacyDefinition: URIRef
+    literacyRate: URIRef
+    surveyEdition: URIRef
+    readAt: URIRef
+    firstSurveyYear: URIRef
+    lastSurveyYear: URIRef
     # individuals
     Roles: URIRef
     LeadRole: URIRef
@@ -185,6 +196,8 @@ class SK(DefinedNamespace):
     Provincial: URIRef
     Prefecture: URIRef
     County: URIRef
+    Regional: URIRef
+    CityCluster: URIRef
     MappingKinds: URIRef
     SameMeasure: URIRef
     RenamedMeasure: URIRef
@@ -197,7 +210,9 @@ class SK(DefinedNamespace):
 
 LEVELS = {
     "national": SK.National,
+    "region": SK.Regional,  # 东部 / 中部 / 西部 (areas.toml)
     "province": SK.Provincial,
+    "cluster": SK.CityCluster,  # a province's grouping of its counties (重庆's 一区两群)
     "prefecture": SK.Prefecture,
     "city": SK.County,  # a county-level city; prefecture cities are listed as prefecture
     "county": SK.County,
