@@ -23,6 +23,8 @@ What an item is, per field:
   variants of one agency agree and a fake name (县科协牵头) does not. The task is the matched pair;
   the items of an unmatched task are all false negatives (gold) or false positives (build).
 * ``targets``: (task, value, unit), a multiset; 3万人次 and 30000 人次 are one item.
+* the parts of the plan beyond its measures (issue 18: ``PART_FIELDS``, judged only for a gold
+  file labelled for them, ``GoldPlan.parts``) are compared in ``evaluation.parts``.
 """
 
 from __future__ import annotations
@@ -50,9 +52,26 @@ HEADER_FIELDS = (
     "directives",
 )
 ITEM_FIELDS = ("measures", "tasks", "leads", "supports", "targets")
-FIELDS = HEADER_FIELDS + ITEM_FIELDS
+# issue 18 (evaluation.parts): the plan's sections, principles, goals, safeguard commitments and
+# phases; what targets count, where and how often; the population groups tasks name
+PART_FIELDS = (
+    "sections",
+    "principles",
+    "goals",
+    "commitments",
+    "commitment_kinds",
+    "commitment_agencies",
+    "chairs",
+    "commitment_targets",
+    "phases",
+    "indicators",
+    "scopes",
+    "frequencies",
+    "groups",
+)
+FIELDS = HEADER_FIELDS + ITEM_FIELDS + PART_FIELDS
 HEADER = "header"  # the row over every header field
-ROWS = (*HEADER_FIELDS, HEADER, *ITEM_FIELDS)
+ROWS = (*HEADER_FIELDS, HEADER, *ITEM_FIELDS, *PART_FIELDS)
 TASK_CHARS = 20  # how much of a task's text a disagreement shows
 
 Kind = Literal["missing", "extra", "wrong"]
@@ -98,14 +117,15 @@ class Disagreement:
     field: str
     kind: Kind
     what: str
-    task: str | None = None  # the first characters of the task it belongs to
+    task: str | None = None  # the first characters of the task (or the item ``of`` names) it belongs to
+    of: str = "task"  # what ``task`` is the start of: task, commitment, goal, target
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.stem, self.line or 0, FIELDS.index(self.field), self.kind, self.what, self.task or "")
 
     def text(self) -> str:
         line = "-" if self.line is None else str(self.line)
-        task = f'  (task "{self.task}")' if self.task is not None else ""
+        task = f'  ({self.of} "{self.task}")' if self.task is not None else ""
         return f"{self.stem}:{line}  {self.field}  {self.kind}  {self.what}{task}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,6 +136,7 @@ class Disagreement:
             "kind": self.kind,
             "what": self.what,
             "task": self.task,
+            "of": self.of if self.task is not None else None,
         }
 
 
@@ -209,10 +230,16 @@ class PlanComparison:
         pairs, gold_only, build_only = self.tasks()
         self.assignments(pairs, gold_only, build_only)
         self.targets(pairs, gold_only, build_only)
+        if self.gold.parts:
+            from sciplan_kg.evaluation.parts import PartsComparison  # parts builds on this module
+
+            PartsComparison(self, pairs, gold_only, build_only).run()
         return self.score
 
     # -- bookkeeping ----------------------------------------------------------------------------
-    def note(self, name: str, kind: Kind, what: str, line: int | None, task: str | None = None) -> None:
+    def note(
+        self, name: str, kind: Kind, what: str, line: int | None, task: str | None = None, of: str = "task"
+    ) -> None:
         counts = self.score.counts[name]
         if kind == "missing":
             counts.fn += 1
@@ -221,15 +248,22 @@ class PlanComparison:
         else:
             counts.fn += 1
             counts.fp += 1
-        self.score.disagreements.append(Disagreement(self.gold.stem, line, name, kind, what, task))
+        self.score.disagreements.append(Disagreement(self.gold.stem, line, name, kind, what, task, of))
 
-    def sets(self, name: str, gold: dict[Any, _Item], build: dict[Any, _Item], task: str | None = None) -> None:
+    def sets(
+        self,
+        name: str,
+        gold: dict[Any, _Item],
+        build: dict[Any, _Item],
+        task: str | None = None,
+        of: str = "task",
+    ) -> None:
         """Score two sets of items keyed alike."""
         self.score.counts[name].tp += len(gold.keys() & build.keys())
         for key in sorted(gold.keys() - build.keys(), key=repr):
-            self.note(name, "missing", gold[key].shown, gold[key].line, task)
+            self.note(name, "missing", gold[key].shown, gold[key].line, task, of)
         for key in sorted(build.keys() - gold.keys(), key=repr):
-            self.note(name, "extra", build[key].shown, build[key].line, task)
+            self.note(name, "extra", build[key].shown, build[key].line, task, of)
 
     # -- header ---------------------------------------------------------------------------------
     def header(self) -> None:

@@ -34,9 +34,47 @@ A gold file looks like this (the labellers' rules are in ``docs/annotation.md``)
     open_list = false
     targets = [ { value = 200, unit = "名", quote = "培训200名以上科技辅导员" } ]
 
+A file labelled for the whole plan (issue 18) adds tables for the parts beyond the measures, and
+``indicator`` / ``scope`` / ``frequency`` on targets (the literacy target too) and ``groups`` on
+tasks::
+
+    [[section]]                               # every section by what it does
+    kind = "safeguards"                       # SECTION_KINDS
+    level = 1                                 # 1 for 一、, 2 for （一）
+    line = 59
+    title = "工作保障"
+
+    [[principle]]                             # each principle of 基本原则
+    line = 29
+    title = "坚持党的全面领导"
+
+    [[goal]]                                  # each sentence of the goals section
+    kind = "qualitative"                      # GOAL_KINDS
+    line = 34
+    starts = "科普供给侧改革成效显著"
+
+    [[commitment]]                            # each sentence of a safeguards section
+    line = 63
+    starts = "县委、县政府分管领导每年至少听"
+    kinds = ["leadership"]                    # COMMITMENT_KINDS, the first the main one
+    agencies = ["县委", "县政府"]
+    chair = ""
+    targets = [ { value = 2, unit = "次", quote = "每年至少听取2次", frequency = "每年" } ]
+
+    [[phase]]                                 # each phase of a timetable
+    name = "启动实施"
+    start = 2021
+    end = 2021
+    line = 123
+
+A file with at least one ``[[section]]`` is labelled for the whole plan (``GoldPlan.parts``): a
+table it leaves out then means the plan has none (巫山 has no principles). A file without
+``[[section]]`` labels the header, measures and tasks only, and the new fields are not judged.
+
 ``""`` (and an empty ``period`` or ``literacy_target``) means the plan states no such thing. Every
 way a file is not this is an ``InputError`` naming the file and, where it can be told, the line:
-the line of the key, or of the ``[[task]]`` / ``[[measure]]`` table it sits in.
+the line of the key, or of the table it sits in (``[[task]] #3: …`` names the table and its
+index among the tables of that name).
 """
 
 from __future__ import annotations
@@ -52,6 +90,16 @@ from sciplan_kg.errors import InputError
 LEVELS = ("county", "district", "city", "prefecture", "province", "national")
 COMPARATORS = ("gt", "ge", "eq")
 KINDS = ("action", "project")
+# schemes of issue 18 (records.SectionKind, records.GoalKind, data/registry/safeguards.toml)
+SECTION_KINDS = (
+    "background", "guidance", "principles", "goals", "tasks", "actions", "projects", "safeguards", "schedule", "other"
+)  # fmt: skip
+GOAL_KINDS = ("literacy", "quantitative", "qualitative", "relative", "vision")
+COMMITMENT_KINDS = (
+    "leadership", "coordination", "planning", "funding", "assessment", "monitoring", "incentives", "regulation",
+    "talent", "publicity", "research", "other",
+)  # fmt: skip
+TABLES = ("measure", "task", "section", "principle", "goal", "commitment", "phase")
 HEADER_STRINGS = ("doc_number", "issuer", "issued", "published", "title", "place", "level")
 _MEASURE_REF = re.compile(r"^(action|project) ([1-9]\d*)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -62,6 +110,9 @@ class GoldTarget:
     value: float
     unit: str
     quote: str
+    indicator: str | None = None  # the thing counted, as printed (科技辅导员)
+    scope: str | None = None  # where or per what it holds (每所学校, 全县)
+    frequency: str | None = None  # 每年, 每学期
 
 
 @dataclass(frozen=True)
@@ -89,6 +140,46 @@ class GoldTask:
     support: tuple[str, ...]  # effective supports (leads removed when compared)
     open_list: bool
     targets: tuple[GoldTarget, ...]
+    groups: tuple[str, ...] = ()  # population groups the task names, as printed
+
+
+@dataclass(frozen=True)
+class GoldSection:
+    kind: str
+    level: int
+    line: int
+    title: str
+
+
+@dataclass(frozen=True)
+class GoldPrinciple:
+    line: int
+    title: str
+
+
+@dataclass(frozen=True)
+class GoldGoal:
+    kind: str
+    line: int
+    starts: str
+
+
+@dataclass(frozen=True)
+class GoldCommitment:
+    line: int
+    starts: str
+    kinds: tuple[str, ...]  # the first is the main kind
+    agencies: tuple[str, ...]  # as printed
+    chair: str  # "" when none
+    targets: tuple[GoldTarget, ...]
+
+
+@dataclass(frozen=True)
+class GoldPhase:
+    name: str
+    start: int | None
+    end: int | None
+    line: int | None
 
 
 @dataclass(frozen=True)
@@ -98,6 +189,12 @@ class GoldPlan:
     header: dict[str, Any]  # HEADER_STRINGS as str ("" = absent), period, literacy_target, directives
     measures: tuple[GoldMeasure, ...] = ()
     tasks: tuple[GoldTask, ...] = field(default=())
+    parts: bool = False  # labelled for the whole plan (has [[section]] tables): the issue-18 fields are judged
+    sections: tuple[GoldSection, ...] = ()
+    principles: tuple[GoldPrinciple, ...] = ()
+    goals: tuple[GoldGoal, ...] = ()
+    commitments: tuple[GoldCommitment, ...] = ()
+    phases: tuple[GoldPhase, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -190,7 +287,7 @@ class _Reader:
         self.lines = _Lines(text)
 
     def fail(self, kind: str | None, index: int, key: str | None, message: str) -> InputError:
-        where = f"[[{kind}]] #{index + 1}: " if kind in ("measure", "task") else ""
+        where = f"[[{kind}]] #{index + 1}: " if kind in TABLES else ""
         return InputError(self.path, where + message, self.lines.key(kind, index, key))
 
     # -- values -----------------------------------------------------------------------------
@@ -238,11 +335,13 @@ class _Reader:
         header = data.get("header")
         if not isinstance(header, dict):
             raise self.fail(None, 0, None, "缺少 [header] 表 / missing the [header] table")
-        measures = data.get("measure", [])
-        tasks = data.get("task", [])
-        for key, value in (("measure", measures), ("task", tasks)):
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for key in TABLES:
+            value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 raise self.fail(None, 0, key, f"{key} 应写作 [[{key}]] 表 / {key} must be [[{key}]] tables")
+            tables[key] = value
+        measures, tasks = tables["measure"], tables["task"]
         gold_measures = tuple(self.measure(m, i) for i, m in enumerate(measures))
         refs = [m.ref for m in gold_measures]
         for i, ref in enumerate(refs):
@@ -255,6 +354,12 @@ class _Reader:
             header=self.header(header),
             measures=gold_measures,
             tasks=tuple(self.task(t, i, inherited) for i, t in enumerate(tasks)),
+            parts=bool(tables["section"]),
+            sections=tuple(self.section(x, i) for i, x in enumerate(tables["section"])),
+            principles=tuple(self.principle(x, i) for i, x in enumerate(tables["principle"])),
+            goals=tuple(self.goal(x, i) for i, x in enumerate(tables["goal"])),
+            commitments=tuple(self.commitment(x, i) for i, x in enumerate(tables["commitment"])),
+            phases=tuple(self.phase(x, i) for i, x in enumerate(tables["phase"])),
         )
 
     def header(self, table: dict[str, Any]) -> dict[str, Any]:
@@ -281,6 +386,7 @@ class _Reader:
         target = table.get("literacy_target", "")
         if target in ("", {}):
             out["literacy_target"] = None
+            out["literacy_detail"] = None
         elif isinstance(target, dict):
             value = self.number(target, "value", "header", 0, "literacy_target")
             comparator = target.get("comparator")
@@ -290,6 +396,7 @@ class _Reader:
                 )
             year = self.integer(target, "year", "header", 0, required=False)
             out["literacy_target"] = (value, comparator, year)
+            out["literacy_detail"] = GoldTarget(value, "%", "", *self.described(target, "header", 0, "literacy_target"))
         else:
             raise self.fail("header", 0, "literacy_target", "literacy_target 应为表 / literacy_target must be a table")
         directives = table.get("directives", [])
@@ -335,16 +442,8 @@ class _Reader:
             raise self.fail(
                 "task", index, "open_list", "open_list 应为 true 或 false / open_list must be true or false"
             )
-        targets = table.get("targets", [])
-        if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
-            raise self.fail("task", index, "targets", "targets 应为表的列表 / targets must be a list of tables")
-        gold_targets = []
-        for t in targets:
-            unit = t.get("unit")
-            if not isinstance(unit, str) or not unit.strip():
-                raise self.fail("task", index, "targets", "targets.unit 应为非空字符串 / targets.unit must be a string")
-            quote = t.get("quote", "")
-            gold_targets.append(GoldTarget(self.number(t, "value", "task", index, "targets"), unit.strip(), str(quote)))
+        gold_targets = self.targets(table, "task", index)
+        groups = self.names(table, "groups", "task", index) or ()
         measure = measures[ref]
         return GoldTask(
             measure=ref,
@@ -354,5 +453,100 @@ class _Reader:
             lead=measure.lead if lead is None else lead,  # a task that leaves the key out inherits
             support=measure.support if support is None else support,
             open_list=open_list,
-            targets=tuple(gold_targets),
+            targets=gold_targets,
+            groups=groups,
         )
+
+    # -- issue 18: targets that say what they count; the parts of the plan beyond its measures ---
+    def described(self, table: dict[str, Any], kind: str, index: int, where: str) -> tuple[str | None, ...]:
+        """A target's ``indicator``, ``scope`` and ``frequency`` (``None`` when left out or "")."""
+        out: list[str | None] = []
+        for key in ("indicator", "scope", "frequency"):
+            value = table.get(key, "")
+            if not isinstance(value, str):
+                raise self.fail(kind, index, where, f"{where}.{key} 应为字符串 / {where}.{key} must be a string")
+            out.append(re.sub(r"\s+", "", value) or None)
+        return tuple(out)
+
+    def targets(self, table: dict[str, Any], kind: str, index: int) -> tuple[GoldTarget, ...]:
+        targets = table.get("targets", [])
+        if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+            raise self.fail(kind, index, "targets", "targets 应为表的列表 / targets must be a list of tables")
+        out = []
+        for t in targets:
+            unit = t.get("unit")
+            if not isinstance(unit, str) or not unit.strip():
+                raise self.fail(kind, index, "targets", "targets.unit 应为非空字符串 / targets.unit must be a string")
+            value = self.number(t, "value", kind, index, "targets")
+            out.append(
+                GoldTarget(value, unit.strip(), str(t.get("quote", "")), *self.described(t, kind, index, "targets"))
+            )
+        return tuple(out)
+
+    def line(self, table: dict[str, Any], kind: str, index: int) -> int:
+        line = self.integer(table, "line", kind, index)
+        assert line is not None
+        if line < 1:
+            raise self.fail(kind, index, "line", "line 应从 1 起 / line must be 1 or more")
+        return line
+
+    def one_of(self, table: dict[str, Any], key: str, kind: str, index: int, allowed: tuple[str, ...]) -> str:
+        value = self.string(table, key, kind, index)
+        if value not in allowed:
+            raise self.fail(
+                kind, index, key, f"{key} 应为 {' | '.join(allowed)} 之一 / {key} must be one of them, not {value!r}"
+            )
+        return value
+
+    def prefix(self, table: dict[str, Any], key: str, kind: str, index: int) -> str:
+        value = re.sub(r"\s+", "", self.string(table, key, kind, index))
+        if not value:
+            raise self.fail(kind, index, key, f"{key} 为空 / {key} is empty")
+        return value
+
+    def section(self, table: dict[str, Any], index: int) -> GoldSection:
+        kind = self.one_of(table, "kind", "section", index, SECTION_KINDS)
+        level = self.integer(table, "level", "section", index)
+        if level not in (1, 2, 3):
+            raise self.fail("section", index, "level", "level 应为 1、2 或 3 / level must be 1, 2 or 3")
+        return GoldSection(
+            kind, level, self.line(table, "section", index), self.prefix(table, "title", "section", index)
+        )
+
+    def principle(self, table: dict[str, Any], index: int) -> GoldPrinciple:
+        return GoldPrinciple(self.line(table, "principle", index), self.prefix(table, "title", "principle", index))
+
+    def goal(self, table: dict[str, Any], index: int) -> GoldGoal:
+        kind = self.one_of(table, "kind", "goal", index, GOAL_KINDS)
+        return GoldGoal(kind, self.line(table, "goal", index), self.prefix(table, "starts", "goal", index))
+
+    def commitment(self, table: dict[str, Any], index: int) -> GoldCommitment:
+        line = self.line(table, "commitment", index)
+        starts = self.prefix(table, "starts", "commitment", index)
+        kinds = self.names(table, "kinds", "commitment", index) or ()
+        if not kinds:
+            raise self.fail("commitment", index, "kinds", "kinds 为空 / kinds is empty: a commitment has a kind")
+        for k in kinds:
+            if k not in COMMITMENT_KINDS:
+                raise self.fail(
+                    "commitment",
+                    index,
+                    "kinds",
+                    f"kinds 中的 {k!r} 不是保障类别 / {k!r} in kinds is not one of {', '.join(COMMITMENT_KINDS)}",
+                )
+        return GoldCommitment(
+            line=line,
+            starts=starts,
+            kinds=kinds,
+            agencies=self.names(table, "agencies", "commitment", index) or (),
+            chair=re.sub(r"\s+", "", self.string(table, "chair", "commitment", index, required=False)),
+            targets=self.targets(table, "commitment", index),
+        )
+
+    def phase(self, table: dict[str, Any], index: int) -> GoldPhase:
+        name = self.prefix(table, "name", "phase", index)
+        start = self.integer(table, "start", "phase", index, required=False)
+        end = self.integer(table, "end", "phase", index, required=False)
+        if start is not None and end is not None and end < start:
+            raise self.fail("phase", index, "end", f"end {end} 早于 start {start} / end {end} is before start {start}")
+        return GoldPhase(name, start, end, self.integer(table, "line", "phase", index, required=False))
