@@ -11,6 +11,8 @@ import re
 from collections import Counter
 
 from sciplan_kg.extract.records import Agency, AgencyMention, Assignment, Measure, PlanRecord
+from sciplan_kg.resolve.groups import resolve_groups
+from sciplan_kg.resolve.indicators import resolve_indicators
 from sciplan_kg.resolve.instruments import code_record
 from sciplan_kg.resolve.registry import AgencyTemplate, Registry, name_key, title_key
 from sciplan_kg.resolve.registry import level_char as registry_level_char
@@ -23,6 +25,8 @@ def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
     for measure in rec.measures:
         _map_measure(measure, rec, reg)
     code_record(rec)  # policy instruments of tasks and commitments (data/registry/instruments.toml)
+    resolve_indicators(rec)  # what each target counts (data/registry/indicators.toml)
+    resolve_groups(rec)  # population groups tasks, commitments and targets name (data/registry/groups.toml)
     return rec
 
 
