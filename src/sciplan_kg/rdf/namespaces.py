@@ -206,6 +206,11 @@ class SK(DefinedNamespace):
     NationalMeasures: URIRef
     TargetGroups: URIRef
     AgencyTypes: URIRef
+    # policy instruments (rdf/instruments.py, data/registry/instruments.toml)
+    PolicyInstrument: URIRef
+    PolicyInstruments: URIRef
+    PolicyProvision: URIRef
+    usesInstrument: URIRef
 
 
 LEVELS = {
