@@ -8,7 +8,10 @@
    them from a task table when the plan has one, and then joins the body's own statement of them to
    it (a body sentence restating a row is recorded on the row; one no row states is a task of its own);
 4. :mod:`.responsibility` reads who leads and who supports, wherever it is written;
-5. ``resolve`` (the next stage) maps written names to registry agencies and directives.
+5. :mod:`.sections` finds the plan's parts by what they do (guidance, principles, goals, tasks,
+   safeguards, schedule); :mod:`.goals` reads the principles and goals, :mod:`.safeguards` the
+   safeguard commitments and the bodies they name, :mod:`.phases` the timetable;
+6. ``resolve`` (the next stage) maps written names to registry agencies and directives.
 
 In: ``read.text.PlanText``. Out: ``records.PlanRecord`` (names as written, spans).
 Imports ``read`` only; never ``resolve`` or any stage after it.
@@ -21,9 +24,12 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sciplan_kg.extract.goals import read_goals, read_principles
 from sciplan_kg.extract.header import read_basis, read_header, read_literacy_target
 from sciplan_kg.extract.records import PlanRecord, Span
 from sciplan_kg.extract.responsibility import ROLE_WORDS
+from sciplan_kg.extract.safeguards import read_safeguards
+from sciplan_kg.extract.sections import read_sections
 from sciplan_kg.extract.structure import body_end, read_measures
 from sciplan_kg.extract.table import find_table, link_body, read_table
 from sciplan_kg.extract.targets import MAX_PER_TASK, task_targets
@@ -72,6 +78,10 @@ def extract_text(pt: PlanText) -> PlanRecord:
                 f"任务中的数字过多，只取前{MAX_PER_TASK}个作为目标",
                 f"the task holds too many numbers; only the first {MAX_PER_TASK} are taken as targets",
             )
+    parts = read_sections(pt, rec, body_from, end if table_at is None else min(end, table_at))
+    read_principles(pt, rec, parts)
+    read_goals(pt, rec, parts)
+    read_safeguards(pt, rec, parts)
     _check(pt, rec)
     to_file(pt, rec)
     return rec

@@ -300,6 +300,17 @@ def body_end(pt: PlanText, start: int) -> int:
     return len(pt.lines)
 
 
+Heading = _Heading  # a numbered heading, for the readers of the plan's other parts
+
+
+def headings(pt: PlanText, start: int, end: int) -> list[tuple[_Heading, int]]:
+    """Every numbered heading in lines [start, end), with the line index where its block ends (the
+    next heading at its level or above, or ``end``): for the readers of the plan's other parts
+    (:mod:`.sections`)."""
+    found = [h for i in range(start, end) if (h := _heading(pt, i))]
+    return list(zip(found, _block_ends(found, end), strict=True))
+
+
 # -- measures -----------------------------------------------------------------------------------
 
 

@@ -1,0 +1,213 @@
+"""Safeguard commitments: how the plan will be run, paid for, checked and made known.
+
+The unit is one sentence (ending 。 ; ! ? outside brackets, or at the end of its line) of a
+safeguards section (组织实施, 保障措施, 工作保障, 组织实施和保障条件, 工作要求 … :mod:`.sections`),
+its timetable apart (those sentences are :mod:`.phases`). Headings are no commitment: a numbered
+line's title (the text before its first 。: (一)加强组织领导。 — the rest of the line is sentences),
+a short line with no stop, or a paragraph's short first sentence when more follows (保障经费投入。建立
+健全…). Each commitment keeps the innermost heading it stands under.
+
+**Bodies named.** A name opens where a clause opens (after a stop, a comma, 、, a space, or a word
+that takes a body: 由, 把, 将, 对, 会同, 成立, 发挥, 指导, 鼓励 …) with a jurisdiction or a collective
+(县, 区, 市, 乡镇, 各, 有关, 相关, 其他, 中共, 共青团) or is a leading group or office (…领导小组,
+…办公室, …纲要办); it is the longest stretch that :func:`.responsibility.looks_like_agency` takes (or
+that ends in 财政 before a verb: 区财政把科普经费…) and holds no word of a sentence (的, 将, 要, 纳入,
+负责 …). Names joined by 、 和 及 go on the list (各镇政府、街道办事处); the list is split by
+:func:`.responsibility.split_list`.
+
+**Chair.** 以县长为组长, 组长由…担任, 由…任组长, 召集人由…担任, …担任召集人, 由…牵头的联席会议: who
+chairs, as written.
+
+Kinds are left empty here; ``resolve.safeguards`` fills them from data/registry/safeguards.toml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sciplan_kg.extract import responsibility as A
+from sciplan_kg.extract.goals import marker_end, sentences
+from sciplan_kg.extract.phases import read_phases
+from sciplan_kg.extract.records import AgencyMention, Commitment, Phase, PlanRecord, Span
+from sciplan_kg.extract.sections import Part, own_pieces
+from sciplan_kg.extract.structure import heading_level
+from sciplan_kg.extract.targets import task_targets
+from sciplan_kg.read.text import PlanText
+
+_OPENER = re.compile(r"(?:中共|共青团)?[县区市省州旗盟镇乡]|各|有关|相关|其他|其余|团[县区市]")
+_GROUP_END = re.compile(r"(?:领导小组|工作办公室|纲要办|委员会|成员单位|责任单位)$")
+_FINANCE = re.compile(r"^[县区市省州旗盟](?:级)?财政$")
+_FINANCE_NEXT = re.compile(r"[把将要对和、,按应须需]|部门|局")
+# a word of a sentence, never of a body's name
+_STOP = re.compile(
+    r"[,;。:!?、]|的|将|把|(?<!纲)要|在|对|是|为|并|向|按|从|纳入|列入|加强|推进|发挥|开展|落实|统筹|经费|预算|考核|评估|"
+    r"实施(?!工作办公室)|领导(?!小组)|工作(?!办公室|领导小组)|根据|通过|积极|认真|充分|全面"
+)
+_CONNECTORS = (
+    "由", "把", "将", "对", "向", "同", "与", "和", "及", "会同", "成立", "发挥", "指导", "鼓励", "支持",
+    "督促", "要求", "推动", "争取", "组织", "协调", "的", "是", "为",
+)  # fmt: skip
+_BOUNDARY = "。;:!?,、 \t()[]《》“”\"'"
+_COLLECTIVE = re.compile(r"^(?:各|其他|其余|有关|相关|全体|所有)+")
+# a verb that takes a body opens no name itself (指导各成员单位 names 各成员单位)
+_VERB_FIRST = re.compile(r"由|把|将|对|向|会同|成立|发挥|指导|鼓励|支持|督促|要求|推动|争取|组织|协调")
+_LIST_JOIN = re.compile(r"、|和|及|以及")
+_MAX_NAME = 30
+_CHAIR = (
+    re.compile(r"以(?P<c>[^,;。]{2,24}?)为组长"),
+    re.compile(r"组长由(?P<c>[^,;。]{2,24}?)(?:担任|兼任|任)"),
+    re.compile(r"由(?P<c>[^,;。]{2,24}?)(?:担任|兼任|任)(?:组长|召集人|主任)"),
+    re.compile(r"召集人(?:由|为)(?P<c>[^,;。]{2,24}?)(?:担任|兼任)?(?=[,;。]|$)"),
+    re.compile(r"(?P<c>[^,;。由]{2,24}?)(?:担任|兼任|任)(?:组长|召集人)"),
+    re.compile(r"由(?P<c>[^,;。]{2,24}?)(?:牵头|召集|主持)的[^,;。]{0,24}?(?:联席会议|领导小组|协调机制)"),
+)
+_SHORT_HEADING = 12  # a paragraph's first sentence at most this long, with no comma, is its heading
+
+
+def read_safeguards(pt: PlanText, rec: PlanRecord, parts: list[Part]) -> None:
+    """Fill ``rec.phases`` (the schedule sections, and a timetable inside a safeguards section) and
+    ``rec.commitments`` (the other sentences of the safeguards sections)."""
+    for part in parts:
+        if part.section.kind == "schedule":
+            rec.phases.extend(read_phases(pt, part.rest, part.section.span.end))
+    for part in parts:
+        if part.section.kind != "safeguards":
+            continue
+        pieces = own_pieces(pt, part, parts)
+        inside: list[Phase] = []
+        for s, e in pieces:
+            inside.extend(read_phases(pt, s, e))
+        rec.phases.extend(inside)
+        taken = [(p.span.start, p.span.end) for p in inside]
+        _commitments(pt, rec, part, pieces, taken)
+    rec.phases.sort(key=lambda p: p.span.start)
+    rec.commitments.sort(key=lambda c: c.span.start)
+
+
+def _commitments(
+    pt: PlanText, rec: PlanRecord, part: Part, pieces: list[tuple[int, int]], taken: list[tuple[int, int]]
+) -> None:
+    text = pt.folded
+    by_level: dict[int, str] = {}
+    for s, e in pieces:
+        if s == part.rest:
+            heading_text: str | None = None  # the section heading's own line: its title heads it
+        else:
+            hl = heading_level(text[s:e])
+            if hl:
+                title_start = marker_end(pt, s, e)
+                stop = text.find("。", title_start, e)
+                title_end = e if stop < 0 else stop
+                by_level = {lv: t for lv, t in by_level.items() if lv < hl[0]}
+                by_level[hl[0]] = pt.quote(title_start, title_end).strip()
+                s = e if stop < 0 else stop + 1
+            elif e - s <= 15 and text[e - 1] not in "。;!?" and "," not in text[s:e]:
+                by_level = {lv: t for lv, t in by_level.items() if lv < 9}
+                by_level[9] = pt.quote(marker_end(pt, s, e), e).strip()  # an unnumbered heading
+                continue
+            else:
+                s = marker_end(pt, s, e)
+        found = sentences(text, s, e)
+        if len(found) > 1:
+            a, b = found[0]
+            body = text[a:b].rstrip("。;!?")
+            if len(body) <= _SHORT_HEADING and "," not in body and not _has_body(pt, a, b):
+                by_level[9] = pt.quote(a, a + len(body)).strip()
+                found = found[1:]
+        heading_text = by_level[max(by_level)] if by_level else part.section.title
+        for a, b in found:
+            if any(x < b and a < y for x, y in taken):
+                continue
+            rec.commitments.append(
+                Commitment(
+                    kinds=[],
+                    text=pt.quote(a, b).strip(),
+                    span=Span(a, b, pt.line_of(a)),
+                    heading=heading_text,
+                    mentions=bodies(pt, a, b),
+                    chair=chair(pt, a, b),
+                    targets=task_targets(pt, a, b),
+                )
+            )
+
+
+def chair(pt: PlanText, start: int, end: int) -> str | None:
+    """Who chairs the leading group or joint conference the sentence sets up, as written."""
+    for pattern in _CHAIR:
+        m = pattern.search(pt.folded, start, end)
+        if m:
+            return pt.quote(m.start("c"), m.end("c")).strip()
+    return None
+
+
+def _has_body(pt: PlanText, start: int, end: int) -> bool:
+    return bool(bodies(pt, start, end))
+
+
+def _starts(text: str, start: int, end: int) -> list[int]:
+    """Where a body's name may open in [start, end)."""
+    out = []
+    for p in range(start, end):
+        if p == start or text[p - 1] in _BOUNDARY or any(text.endswith(c, start, p) for c in _CONNECTORS):
+            out.append(p)
+    return out
+
+
+def _is_body(name: str) -> bool:
+    """A body's name: recognisably one (:func:`.responsibility.looks_like_agency`), still so without
+    its collective words (有关具体问题, 相关规定 are not: 具体问题, 规定 name no body), or a
+    jurisdiction's finance (区财政)."""
+    if _FINANCE.match(name):
+        return True
+    if not A.looks_like_agency(name):
+        return False
+    bare = _COLLECTIVE.sub("", name)
+    return bare == name or A.looks_like_agency(bare) or bare in ("单位", "部门")
+
+
+def _name_end(text: str, p: int, end: int, *, listed: bool) -> int | None:
+    """The end of the longest body name opening at ``p`` (None when none does)."""
+    if _VERB_FIRST.match(text, p):
+        return None
+    opener = _OPENER.match(text, p)
+    stop = _STOP.search(text, p, min(len(text), p + _MAX_NAME + 8))
+    limit = min(end, p + _MAX_NAME, stop.start() if stop else end)
+    best = None
+    for q in range(p + 2, limit + 1):
+        name = text[p:q]
+        if not (opener or listed or _GROUP_END.search(name)):
+            continue
+        if _is_body(name) and (not _FINANCE.match(name) or _FINANCE_NEXT.match(text, q)):
+            if q < end and text[q] == "(":
+                close = text.find(")", q, min(end, q + 12))
+                if close > 0 and A.looks_like_agency(text[p : close + 1]):
+                    q = close + 1
+            best = q
+    return best
+
+
+def bodies(pt: PlanText, start: int, end: int) -> list[AgencyMention]:
+    """The government bodies a sentence names, in order (see the module's description)."""
+    text = pt.folded
+    out: list[AgencyMention] = []
+    after = start
+    for p in _starts(text, start, end):
+        if p < after:
+            continue
+        q = _name_end(text, p, end, listed=False)
+        if q is None:
+            continue
+        last = q
+        while True:
+            join = _LIST_JOIN.match(text, last, end)
+            if not join:
+                break
+            nxt = _name_end(text, join.end(), end, listed=True)
+            if nxt is None:
+                break
+            last = nxt
+        while last < end and text[last] == "等":
+            last += 1
+        out.extend(m for m in A.split_list(pt, p, last)[0] if _is_body(m.written))
+        after = last
+    return out
