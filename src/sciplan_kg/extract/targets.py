@@ -59,8 +59,8 @@ CN_DELIVERED = re.compile(
     r"(?![一二三四五六七八九十]|方面|领域|环节|重点|层次|阶段|维度|方向|体系|机制|目标|任务|工作|行动|工程|计划|结合)"
 )
 _NOT_A_TARGET_AFTER = re.compile(r"^(?:届|月|日|号|年|级|批次|G\b)")
-_CLAUSE_START = re.compile(r"[,;。:、!?]")
-_WIDE_CLAUSE = ",;。:!?"  # a clause with its 、 lists: where a scope is looked for
+_CLAUSE_START = re.compile(r"[,;。:、!?\n]")
+_WIDE_CLAUSE = ",;。:!?\n"  # a clause with its 、 lists: where a scope is looked for
 _SENTENCE_END = "。;!?"
 _DEADLINE = re.compile(r"(?:到|至|在)\s*((?:19|20)\d{2})\s*年(?:底|末|前)?|((?:19|20)\d{2})\s*年(?:底|末)?前")
 _FIVE_YEAR = re.compile(r"[“\"]?十四五[”\"]?\s*(?:期间|时期|末)")
@@ -77,7 +77,7 @@ _PLACE = (
     r"|县(?:\((?:市|区)\))?|区(?:\(县\))?|市|州|单位|部门|企业|园区|医院|家庭|户|班级"
 )
 SCOPE = re.compile(
-    rf"全(?:县|区|市|州|省|旗|盟|镇|乡|村)|我(?:县|区|市|州|省|旗)|(?:各|每个|每所|每一个?|每)(?:{_PLACE})"
+    rf"人均|每人每年|全(?:县|区|市|州|省|旗|盟|镇|乡|村)|我(?:县|区|市|州|省|旗)|(?:各|每个|每所|每一个?|每)(?:{_PLACE})"
 )
 # the tier of a designation: 国家级, 全国, 省级, 区、市级, 县级
 TIER = re.compile(r"全国|国家级|(?:[省市州县区乡镇村](?:、|和|及))*[省市州县区乡镇村]级|自治区级")
@@ -86,12 +86,12 @@ _DEADLINE_WORDS = re.compile(
 )
 # what is said around the noun and is not it: adverbs, comparators, 分别, 力争
 _FILLER = re.compile(
-    r"(?:力争达到|力争|确保|努力|分别|累计|共计|共|新增|新|再|至少|不少于|不低于|超过|高于|达到|达|总数|总量|"
+    r"(?:力争达到|力争|确保|努力|分别|累计|共计|共|新增|再|至少|不少于|不低于|超过|高于|达到|达|总数|总量|"
     r"人数达到|各类|各种|各|全体|广大|每年度|每学期|每学年|每年|每季度|每季|每月|每周|专\(兼\)职|专兼职|的)"
 )
 # verbs that deliver what a target counts: 培训产业工人, 建设科普基地, 新注册科技志愿者
 _VERB = re.compile(
-    r"(?:培育|培训|轮训|培养|建设|建成|创建|新建|新培育|举办|开展|组织|安排|配备|注册|发展|招募|认定|评选|命名|打造|扶持|"
+    r"新?(?:培育|培训|轮训|培养|建设|建成|创建|新建|举办|开展|组织|安排|配备|注册|发展|招募|认定|评选|命名|打造|扶持|"
     r"吸纳|发放|推送|建立|创作|出版|制作|编印|印发|发行|播放|征集|选派|选聘|聘请|开设|开放|完成|实施|评定|改造|提升)"
 )
 # what follows a number and names no thing counted
@@ -99,6 +99,10 @@ _NOT_A_NOUN_AFTER = re.compile(r"(?:目标|水平|标准|规模|任务|以内|�
 # where a noun after the number ends: a verb of having or reaching, a connective before the next number
 _NOUN_END = re.compile(
     r"具有|具备|达到|实现|建有|拥有|参加|参与|接受|得到|覆盖|进行|开展|以上|等|[和及与、](?=\d|[一二两三四五六七八九十]+[个家所名])"
+)
+_STANDARD = re.compile(
+    r"的?标准(?:安排|落实|列支|拨付|足额安排|列入预算安排|纳入预算安排|核拨|保障)"
+    r"([\u4e00-\u9fff]{2,10}?)(?=[,;。:]|$|并|纳入|列入|用于)"
 )
 _NOUN_CHARS = re.compile(r"[\u4e00-\u9fff“”\"()A-Za-z]")
 _MAX_NOUN = 20
@@ -217,7 +221,11 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int, str | None]:
 
 def _noun_after(text: str, at: int, end: int) -> tuple[int, int] | None:
     """The noun right after a number (培训200名以上科技辅导员, 60%以上的社区): from ``at``, over 的, up
-    to a separator, a digit, a verb of having or a connective before the next number."""
+    to a separator, a digit, a verb of having or a connective before the next number. After a
+    rate (按人均不低于1元的标准安排科普经费) it is what the rate is for."""
+    standard = _STANDARD.match(text, at, end)
+    if standard:
+        return standard.span(1)
     s = at
     if text.startswith("的", s):
         s += 1
