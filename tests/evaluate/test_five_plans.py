@@ -1,6 +1,8 @@
 """The five bundled plans against their hand-labelled gold (``tests/gold/``, docs/annotation.md):
-every field's micro F1 at least 0.98 (``sciplan-kg evaluate tests/gold/ --min 0.98`` lists every
-disagreement), every field with items to count.
+every field of the header, measures and tasks at micro F1 0.98 or more (``sciplan-kg evaluate
+tests/gold/ --min 0.98`` lists every disagreement), every field with items to count; the parts of
+the plan (issue 18, ``PART_FIELDS``) at 0.95 or more, the issue's bar, while their extraction is
+being written (an expected failure until then).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from sciplan_kg.evaluation import Evaluation, evaluate
+from sciplan_kg.evaluation.compare import PART_FIELDS
 from sciplan_kg.evaluation.output import format_text
 from sciplan_kg.paths import ROOT
 from sciplan_kg.pipeline.build import BuildResult
@@ -15,6 +18,7 @@ from sciplan_kg.pipeline.folder import stem_of
 
 GOLD = ROOT / "tests" / "gold"
 BAR = 0.98
+PARTS_BAR = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +34,20 @@ def test_every_bundled_plan_has_a_gold_file(five: BuildResult, five_evaluated: E
 
 
 def test_five_plans_meet_the_bar(five_evaluated: Evaluation) -> None:
-    assert five_evaluated.below(BAR) == [], format_text(five_evaluated, BAR)
+    below = [r for r in five_evaluated.below(BAR) if r.field not in PART_FIELDS]
+    assert below == [], format_text(five_evaluated, BAR)
     for row in five_evaluated.rows:
-        assert row.micro.items > 0 and row.micro.f1 >= BAR, row.field
+        if row.field not in PART_FIELDS:
+            assert row.micro.items > 0 and row.micro.f1 >= BAR, row.field
+
+
+def test_every_plan_is_labelled_for_its_parts(five_evaluated: Evaluation) -> None:
+    assert [p.stem for p in five_evaluated.plans if not p.parts] == []
+
+
+@pytest.mark.xfail(
+    reason="issue 18: the extraction of sections, commitments, phases, indicators and groups", strict=False
+)
+def test_five_plans_parts_meet_the_issues_bar(five_evaluated: Evaluation) -> None:
+    below = [r.field for r in five_evaluated.below(PARTS_BAR) if r.field in PART_FIELDS]
+    assert below == [], format_text(five_evaluated, PARTS_BAR)

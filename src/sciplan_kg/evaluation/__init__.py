@@ -17,6 +17,11 @@ resolved as the build resolves them) and targets ((task, value, unit), a multise
 Micro scores sum the counts over plans; macro scores are the mean of per-plan F1 over the
 plans where the field has any gold or build item. ``header`` is the micro row over every
 header field.
+
+The parts of the plan beyond its measures (issue 18: sections, principles, goals, safeguard
+commitments, phases, what targets count, the groups tasks name; ``compare.PART_FIELDS``, compared in
+``parts``) are judged only for gold files labelled for them (``GoldPlan.parts``): their rows come
+after the task rows, so the older rows keep their place.
 """
 
 from __future__ import annotations
@@ -83,6 +88,7 @@ class Evaluation:
                 {
                     "stem": p.stem,
                     "gold": p.gold,
+                    "parts": p.parts,
                     "fields": {name: _counts(p.row(name)) for name in ROWS},
                 }
                 for p in self.plans

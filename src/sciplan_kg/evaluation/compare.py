@@ -148,6 +148,7 @@ class PlanScore:
     gold: str  # the gold file
     counts: dict[str, Counts] = field(default_factory=lambda: {f: Counts() for f in FIELDS})
     disagreements: list[Disagreement] = field(default_factory=list)
+    parts: bool = False  # the gold labels the plan's parts (issue 18): PART_FIELDS are judged
 
     def row(self, name: str) -> Counts:
         """A field's counts, or the sum over the header fields for ``header``."""
@@ -221,7 +222,7 @@ class PlanComparison:
         self.reg = registry
         self.text = text
         self.level_char = level_char(record.get("place"), record.get("level"))
-        self.score = PlanScore(gold.stem, str(gold.path))
+        self.score = PlanScore(gold.stem, str(gold.path), parts=gold.parts)
 
     def run(self) -> PlanScore:
         self.header()

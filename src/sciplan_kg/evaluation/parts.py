@@ -346,30 +346,64 @@ class PartsComparison:
 
     # -- groups named in tasks ---------------------------------------------------------------------
     def groups(self) -> None:
-        def gold_groups(g: GoldTask) -> dict[Any, _Item]:
-            out: dict[Any, _Item] = {}
-            for written in g.groups:
-                key = group_key(written)
-                out.setdefault(("group", key) if key else ("text", squeeze(written)), _Item(written, g.line))
-            return out
-
-        def build_groups(t: dict[str, Any]) -> dict[Any, _Item]:
-            out: dict[Any, _Item] = {}
-            for m in t.get("groups") or []:
-                written = _text(m.get("written")) if isinstance(m, dict) else _text(m)
-                key = (m.get("group") if isinstance(m, dict) else None) or group_key(written)
-                item = _Item(written, _line(m.get("span")) if isinstance(m, dict) else None)
-                out.setdefault(("group", key) if key else ("text", squeeze(written)), item)
-            return out
-
         for g, _, t in self.pairs:
-            self.plan.sets("groups", _with_key(gold_groups(g)), _with_key(build_groups(t)), _build_task(t))
+            self.task_groups(_gold_groups(g), _build_groups(t), _build_task(t))
         for g in self.gold_only:
-            self.plan.sets("groups", _with_key(gold_groups(g)), {}, _gold_task(g))
+            self.task_groups(_gold_groups(g), [], _gold_task(g))
         for _, t in self.build_only:
-            self.plan.sets("groups", {}, _with_key(build_groups(t)), _build_task(t))
+            self.task_groups([], _build_groups(t), _build_task(t))
+
+    def task_groups(self, gold: list[_Group], build: list[_Group], task: str) -> None:
+        """One task's groups: a gold group agrees with a build group of the same scheme key when
+        both resolve, else of the same text."""
+        left = list(build)
+        for g in gold:
+            found = next((b for b in left if g.same(b)), None)
+            if found is None:
+                self.plan.note("groups", "missing", g.shown, g.line, task)
+            else:
+                left.remove(found)
+                self.plan.score.counts["groups"].tp += 1
+        for b in left:
+            self.plan.note("groups", "extra", b.shown, b.line, task)
 
 
-def _with_key(items: dict[Any, _Item]) -> dict[Any, _Item]:
-    """A group shown as written, with its scheme key when it has one."""
-    return {k: _Item(f"{v.shown} [{k[1]}]" if k[0] == "group" else v.shown, v.line) for k, v in items.items()}
+class _Group:
+    """A group as written, its scheme key when it resolves, and the line it is about."""
+
+    def __init__(self, written: str, key: str | None, line: int | None) -> None:
+        self.written, self.key, self.line = written, key, line
+        self.text = squeeze(written)
+
+    @property
+    def shown(self) -> str:
+        return f"{self.written} [{self.key}]" if self.key else self.written
+
+    def same(self, other: _Group) -> bool:
+        if self.key and other.key:
+            return self.key == other.key
+        return self.text == other.text
+
+
+def _distinct(groups: Iterable[_Group]) -> list[_Group]:
+    """Each group once (by key, else by text), at its first mention."""
+    out: list[_Group] = []
+    for g in groups:
+        if not any(g.same(o) for o in out):
+            out.append(g)
+    return out
+
+
+def _gold_groups(task: GoldTask) -> list[_Group]:
+    return _distinct(_Group(w, group_key(w), task.line) for w in task.groups)
+
+
+def _build_groups(task: dict[str, Any]) -> list[_Group]:
+    out = []
+    for m in task.get("groups") or []:
+        if isinstance(m, dict):
+            written = _text(m.get("written"))
+            out.append(_Group(written, m.get("group") or group_key(written), _line(m.get("span"))))
+        else:
+            out.append(_Group(_text(m), group_key(_text(m)), _line(task.get("span"))))
+    return _distinct(out)
