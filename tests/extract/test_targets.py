@@ -170,6 +170,22 @@ def test_baseline_in_the_sentence(text: str, expected: list[tuple]) -> None:
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the subject a frequency counts per is the scope; a share never recurs
+        (
+            "学校每学期至少安排1次研学实践活动，每学期举办科普讲座不少于2次，学生参与率达到85%以上。",
+            [("学校", "每学期"), ("学校", "每学期"), (None, None)],
+        ),
+        ("社区每年开展科普活动，参与居民不少于500人次。", [("社区", "每年")]),
+    ],
+)
+def test_scope_and_frequency_of_the_sentence(text: str, expected: list[tuple]) -> None:
+    pt = plan_text(text, "t.txt")
+    assert [(t.scope, t.frequency) for t in task_targets(pt, 0, len(text))] == expected
+
+
 def test_frequency_from_before_the_number_only() -> None:
     text = "人均科普经费不低于1元，每年安排科普专项经费50万元。"
     pt = plan_text(text, "t.txt")

@@ -26,6 +26,8 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "targets"
         ("“科普中国”APP科普信息员注册人数", "popsci-informants"),  # quotation marks dropped
         ("县科技馆观众接待量", "science-museum-visitors"),  # the jurisdiction's character dropped
         ("科普基地", "popsci-education-bases"),
+        ("全国科普教育基地", "popsci-education-bases"),  # a tier written with it
+        ("区、市级科普基地", "popsci-education-bases"),
         ("科普教育基地", "popsci-education-bases"),
         ("社区", "communities"),
         ("科学实验展演", None),

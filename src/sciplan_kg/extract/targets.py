@@ -79,6 +79,8 @@ _PLACE = (
 SCOPE = re.compile(
     rf"人均|每人每年|全(?:县|区|市|州|省|旗|盟|镇|乡|村)|我(?:县|区|市|州|省|旗)|(?:各|每个|每所|每一个?|每)(?:{_PLACE})"
 )
+# the subject a frequency is counted per: 学校每学期至少安排1次 (each school, each term)
+_PER_SUBJECT = re.compile(rf"(?<![\u4e00-\u9fff])(?:{_PLACE})(?=每(?:学期|学年|年度|年|季度|季|月|周))")
 # the tier of a designation: 国家级, 全国, 省级, 区、市级, 县级
 TIER = re.compile(r"全国|国家级|(?:[省市州县区乡镇村](?:、|和|及))*[省市州县区乡镇村]级|自治区级")
 _DEADLINE_WORDS = re.compile(
@@ -300,8 +302,9 @@ def task_targets(pt: PlanText, start: int, end: int) -> list[Target]:
         elif _FIVE_YEAR.search(sentence):
             year, period = 2025, (2021, 2025)
         freq = _FREQUENCY.search(text, clause, m.end())
-        if freq is None:
-            freq = _FREQUENCY.search(text, s_start, m.start())  # 每学期…，参与科普活动学生人数达到85%以上
+        if freq is None and m.group("unit") != "%":
+            # 每学期至少安排1次…，举办讲座2次: the sentence's frequency; a share is a state, never recurs
+            freq = _FREQUENCY.search(text, s_start, m.start())
         quote_start = clause
         while quote_start < m.end() and text[quote_start] in " \t":
             quote_start += 1
@@ -320,6 +323,8 @@ def task_targets(pt: PlanText, start: int, end: int) -> list[Target]:
         scope_match = SCOPE.search(text, wide, m.start("num"))
         if scope_match is None and words.indicator is not None and words.indicator[0] >= m.end():
             scope_match = SCOPE.search(text, m.end(), words.indicator[0])
+        if scope_match is None and freq is not None:
+            scope_match = _PER_SUBJECT.search(text, s_start, m.start("num"))  # 学校每学期…: per school
         span = Span(quote_start, words.quote_end, pt.line_of(quote_start))
         for ind in words.parts or ([words.indicator] if words.indicator else [None]):
             out.append(

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract.records import PlanRecord, Target
-from sciplan_kg.extract.targets import scope_in
+from sciplan_kg.extract.targets import TIER, scope_in
 from sciplan_kg.paths import REGISTRY_DIR
 from sciplan_kg.read.text import fold
 from sciplan_kg.resolve.registry import _read
@@ -78,12 +78,16 @@ def load_indicators(path: Path = INDICATORS_FILE) -> IndicatorRegistry:
 def indicator_key(written: str, registry: IndicatorRegistry | None = None) -> str | None:
     """The key of the indicator a written form names (科技辅导员 → science-counsellors;
     “科普中国”APP科普信息员注册人数 → popsci-informants); None when no entry covers it. The form is
-    compared as written, then without a leading jurisdiction character (县科技馆观众接待量)."""
+    compared as written, then without a leading jurisdiction character (县科技馆观众接待量) or tier
+    (全国科普教育基地, 区、市级科普基地)."""
     registry = registry or load_indicators()
     form = normalise(written)
     key = registry.by_form.get(form)
     if key is None and len(form) > 2 and form[0] in _JURISDICTION:
         key = registry.by_form.get(form[1:])
+    tier = TIER.match(form)
+    if key is None and tier and tier.end() < len(form):
+        key = registry.by_form.get(form[tier.end() :])  # a tier written with it: 全国科普教育基地
     return key
 
 
