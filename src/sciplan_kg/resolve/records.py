@@ -16,6 +16,7 @@ from sciplan_kg.resolve.indicators import resolve_indicators
 from sciplan_kg.resolve.instruments import code_record
 from sciplan_kg.resolve.registry import AgencyTemplate, Registry, name_key, title_key
 from sciplan_kg.resolve.registry import level_char as registry_level_char
+from sciplan_kg.resolve.safeguards import classify_commitments
 
 
 def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
@@ -24,6 +25,7 @@ def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
     _resolve_directives(rec, reg)
     for measure in rec.measures:
         _map_measure(measure, rec, reg)
+    classify_commitments(rec)  # the kind of each safeguard commitment (data/registry/safeguards.toml)
     code_record(rec)  # policy instruments of tasks and commitments (data/registry/instruments.toml)
     resolve_indicators(rec)  # what each target counts (data/registry/indicators.toml)
     resolve_groups(rec)  # population groups tasks, commitments and targets name (data/registry/groups.toml)
