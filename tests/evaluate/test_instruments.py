@@ -14,6 +14,8 @@ from sciplan_kg.extract.records import Measure, PlanRecord, Span, Task
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "instruments"
 SAMPLE = FIXTURES / "sample.tsv"
 GOLD = Path(__file__).parents[1] / "gold" / "instruments.tsv"
+# per-instrument F1 a little below the measured (others: 0.70); organisation is the weakest rule
+FLOORS = {"organisation": 0.58, "goals-planning": 0.70, "publicity": 0.74, "talent": 0.85, "funding": 0.95}
 
 
 def test_the_scorer_counts_per_instrument_group_micro_and_macro() -> None:
@@ -66,7 +68,11 @@ def test_the_rules_reach_the_reported_figures_on_the_hand_coded_sample(built_pla
     assert not result.unmatched, result.unmatched
     assert result.units >= 150
     micro = result.micro
-    assert micro.precision >= 0.0 and micro.recall >= 0.0  # floors set after the measurement
+    # measured (rules as revised after the frozen run, README): micro P 0.796 R 0.893, macro F1 0.842
+    assert micro.precision >= 0.77 and micro.recall >= 0.87 and micro.f1 >= 0.82
+    assert (result.macro_f1 or 0) >= 0.82
+    for key, c in result.instruments.items():
+        assert c.f1 >= FLOORS.get(key, 0.70), (key, c.f1)
 
 
 @pytest.fixture(scope="module")
