@@ -343,6 +343,9 @@ def _outcomes(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     seen: set[tuple[str, int, str]] = set()
     for n, o in enumerate(data.get("outcome", []), start=1):
         where = f"第{n}条观测 / observation {n} ({o.get('area')} {o.get('year')})"
+        missing = [k for k in ("area", "year", "group", "definition", "value", "source") if k not in o]
+        if missing:
+            raise InputError(path, f"{where}: 缺少 / missing {', '.join(missing)}")
         for name, known in (
             ("source", sources),
             ("definition", definitions),
