@@ -191,7 +191,14 @@ def validate(path: PathLike = DEFAULT_BUILD, engine: str = "compiled") -> Report
     A build folder is validated plan by plan, each plan's graph with the registries and the
     ontology, as the build does (memory stays that of one plan). ``engine``: "compiled" (the
     shapes compiled to checks) or "pyshacl" (the reference)."""
-    from sciplan_kg.pipeline.dataset import DATASET_GRAPH, ONTOLOGY_GRAPH, REGISTRY_GRAPH, SIMILARITY_GRAPH, graph_files
+    from sciplan_kg.pipeline.dataset import (
+        DATASET_GRAPH,
+        ONTOLOGY_GRAPH,
+        PARENTS_GRAPH,
+        REGISTRY_GRAPH,
+        SIMILARITY_GRAPH,
+        graph_files,
+    )
     from sciplan_kg.pipeline.folder import load_graphs
     from sciplan_kg.rdf.parse import load_ontology, parse_files
     from sciplan_kg.reason.reasoner import infer
@@ -211,6 +218,6 @@ def validate(path: PathLike = DEFAULT_BUILD, engine: str = "compiled") -> Report
     context = parse_files(files[REGISTRY_GRAPH], into=ontology)
     reports = [validate_graph(context, checks, engine)]
     for name, plan_files in files.items():
-        if name not in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SIMILARITY_GRAPH, DATASET_GRAPH):
+        if name not in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SIMILARITY_GRAPH, PARENTS_GRAPH, DATASET_GRAPH):
             reports.append(validate_graph([parse_files(plan_files), context], checks, engine))
     return merge_reports(reports)

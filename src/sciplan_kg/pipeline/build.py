@@ -32,12 +32,13 @@ from pathlib import Path
 from rdflib import URIRef
 
 from sciplan_kg.corpus.description import Counts, describe
+from sciplan_kg.corpus.parents import link_count, parent_links, parents_turtle
 from sciplan_kg.corpus.similarity import LINK_TRIPLES, similar_tasks, similarity_turtle
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.coverage import COLUMNS
-from sciplan_kg.pipeline.folder import DATASET, PLAN_DIRS, SIMILARITY
+from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY
 from sciplan_kg.pipeline.plan import (
     PlanOutput,
     Workbench,
@@ -202,12 +203,18 @@ def _build_locked(
         with (tmp / SIMILARITY).open("wb") as fh:
             fh.writelines(similarity_turtle(links))
         result.timings["similarity (wall)"] = time.perf_counter() - lap
+        lap = time.perf_counter()
+        parents = parent_links({p.plan: p.basis for p in result.plans}, tasks)
+        with (tmp / PARENTS).open("wb") as fh:
+            fh.writelines(parents_turtle(parents))
+        result.timings["parents (wall)"] = time.perf_counter() - lap
         counts = registry.counts
         for p in result.plans:
             counts = counts + p.description_counts()
         counts = counts + Counts({str(SK.TaskSimilarity): len(links)}, len(links), {})
+        counts = counts + Counts({str(SK.ParentTaskMatch): len(parents.matches)}, len(parents.matches), {})
         sources = sorted(iris.source(p.sha256) for p in result.plans)
-        triples = result.asserted + result.inferred + LINK_TRIPLES * len(links)
+        triples = result.asserted + result.inferred + LINK_TRIPLES * len(links) + link_count(parents)
         description = describe(counts, triples, sources, len(links))
         (tmp / DATASET).write_bytes(turtle_bytes(description))
         _write_summaries(result, tmp)

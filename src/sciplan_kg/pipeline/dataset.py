@@ -19,6 +19,7 @@ from sciplan_kg.resolve.registry import load_registry
 REGISTRY_GRAPH = URIRef(str(ID) + "graph/registry")
 ONTOLOGY_GRAPH = URIRef(str(ID) + "graph/ontology")
 SIMILARITY_GRAPH = URIRef(str(ID) + "graph/similarity")
+PARENTS_GRAPH = URIRef(str(ID) + "graph/parents")  # built plans as parents, task matches (corpus/parents.py)
 DATASET_GRAPH = URIRef(str(ID) + "graph/dataset")  # the VoID/DCAT description
 _PLAN_PREFIX = str(ID) + "plan/"
 
@@ -51,10 +52,14 @@ def _owners(asserted: Graph) -> tuple[dict[str, URIRef], dict[URIRef, URIRef]]:
 
 
 def named_graphs(
-    asserted: Graph, inferred: Graph | None = None, ontology: Graph | None = None, similarity: Graph | None = None
+    asserted: Graph,
+    inferred: Graph | None = None,
+    ontology: Graph | None = None,
+    similarity: Graph | None = None,
+    parents: Graph | None = None,
 ) -> dict[URIRef, Graph]:
-    """Split the graph into one named graph per plan, the registries, the ontology, and the
-    similarity links (which span plans, so they have a graph of their own)."""
+    """Split the graph into one named graph per plan, the registries, the ontology, the
+    similarity links and the parent links (which span plans, so they have graphs of their own)."""
     prefixes, nodes = _owners(asserted)
     ordered = sorted(prefixes.items(), key=lambda kv: -len(kv[0]))
     out: dict[URIRef, Graph] = {REGISTRY_GRAPH: Graph()}
@@ -80,13 +85,15 @@ def named_graphs(
         out[ONTOLOGY_GRAPH] = ontology
     if similarity is not None:
         out[SIMILARITY_GRAPH] = similarity
+    if parents is not None:
+        out[PARENTS_GRAPH] = parents
     return out
 
 
 def graph_files(build: Path) -> dict[URIRef, list[Path]]:
     """Each named graph of a build folder and the files it is made of."""
     from sciplan_kg.paths import ONTOLOGY_FILE
-    from sciplan_kg.pipeline.folder import DATASET, REGISTRY, REGISTRY_INFERRED, SIMILARITY, BuildFolder
+    from sciplan_kg.pipeline.folder import DATASET, PARENTS, REGISTRY, REGISTRY_INFERRED, SIMILARITY, BuildFolder
 
     folder = BuildFolder.open(build)
     graphs = {
@@ -94,6 +101,8 @@ def graph_files(build: Path) -> dict[URIRef, list[Path]]:
         ONTOLOGY_GRAPH: [ONTOLOGY_FILE],
         SIMILARITY_GRAPH: [build / SIMILARITY],
     }
+    if (build / PARENTS).is_file():
+        graphs[PARENTS_GRAPH] = [build / PARENTS]
     if (build / DATASET).is_file():
         graphs[DATASET_GRAPH] = [build / DATASET]
     for graph, asserted, inferred in folder.plan_graph_files():
@@ -111,5 +120,7 @@ def load_dataset(path: Path) -> dict[URIRef, Graph]:
 
     if not path.is_dir():
         graphs = load_graphs(path)
-        return named_graphs(graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"))
+        return named_graphs(
+            graphs["asserted"], graphs.get("inferred"), load_ontology(), graphs.get("similarity"), graphs.get("parents")
+        )
     return {name: parse_files(files) for name, files in graph_files(path).items()}

@@ -7,6 +7,7 @@ A build folder holds::
     graph/registry.ttl             the registries (areas, directives, measures, agency types)
     graph/registry.inferred.ttl    their inferences
     graph/similarity.ttl           similar tasks across plans
+    graph/parents.ttl              built plans named as another's basis, task matches (corpus/parents.py)
     graph/dataset.ttl              the VoID/DCAT description
     graph/asserted/<stem>.ttl      one plan's asserted triples (its named graph, with …)
     graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
@@ -49,6 +50,7 @@ MANIFEST = "manifest.json"
 REGISTRY = "graph/registry.ttl"
 REGISTRY_INFERRED = "graph/registry.inferred.ttl"
 SIMILARITY = "graph/similarity.ttl"
+PARENTS = "graph/parents.ttl"
 DATASET = "graph/dataset.ttl"
 PLAN_DIRS = (ASSERTED_DIR, INFERRED_DIR, RECORDS_DIR, SUMMARIES_DIR, SOURCE_TEXT_DIR, ORIGINALS_DIR)
 
@@ -128,12 +130,14 @@ class BuildFolder:
         return out
 
     def parts(self) -> dict[str, list[Path]]:
-        """The graph files by kind: asserted, inferred, similarity, dataset (a fixed order)."""
+        """The graph files by kind: asserted, inferred, similarity, parents, dataset (a fixed order;
+        parents is missing from a folder built before it was written)."""
         plans = sorted(self.plan_graph_files(), key=lambda p: p[1].name)
         parts: dict[str, list[Path]] = {
             "asserted": [self.path / REGISTRY, *(a for _, a, _ in plans)],
             "inferred": [self.path / REGISTRY_INFERRED, *(i for _, _, i in plans)],
             "similarity": [self.path / SIMILARITY],
+            "parents": [self.path / PARENTS] if (self.path / PARENTS).is_file() else [],
             "dataset": [self.path / DATASET] if (self.path / DATASET).is_file() else [],
         }
         return parts

@@ -23,6 +23,7 @@ from typing import Any
 from rdflib import Graph
 
 from sciplan_kg.corpus.description import Counts
+from sciplan_kg.corpus.parents import plan_basis
 from sciplan_kg.corpus.similarity import plan_tasks
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract import extract_text
@@ -109,6 +110,7 @@ class PlanOutput:
     results: list[dict[str, str]] = field(default_factory=list)
     tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (task, plan, text)
     counts: dict[str, Any] = field(default_factory=dict)  # for the dataset description
+    basis: dict[str, Any] = field(default_factory=dict)  # number, titles, citations (corpus.parents)
     # seconds per stage in this build (not stored: a reused plan took none)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -203,6 +205,7 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
         results=[asdict(r) for r in report.results],
         tasks=tasks,
         counts=asdict(Counts.of(g, inferred)),
+        basis=plan_basis(g, builder.plan, bench.registry),
     )
     record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
     (out / record_file).write_text(record + "\n", encoding="utf-8")

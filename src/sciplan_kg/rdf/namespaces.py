@@ -211,6 +211,21 @@ class SK(DefinedNamespace):
     PolicyInstruments: URIRef
     PolicyProvision: URIRef
     usesInstrument: URIRef
+    # parent plans in the corpus (corpus/parents.py): identity, task matches, match classes
+    ParentTaskMatch: URIRef
+    MatchClass: URIRef
+    MatchClasses: URIRef
+    CopiedTask: URIRef
+    AdaptedTask: URIRef
+    NewTask: URIRef
+    publishedAs: URIRef
+    parentPlan: URIRef
+    childTask: URIRef
+    parentTask: URIRef
+    matchedPlan: URIRef
+    matchScore: URIRef
+    matchClass: URIRef
+    matchMethod: URIRef
 
 
 LEVELS = {
