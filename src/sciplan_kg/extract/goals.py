@@ -34,7 +34,8 @@ _RELATIVE = re.compile(
     r"(?:排名?|位居|位列|位于|进入)[^,;。]{0,10}?(?:第|前)[一二三四五六七八九十\d]|缩小[^,;。]{0,20}?差距|走在[^,;。]{0,10}?前"
 )
 _DEADLINE = re.compile(r"(?:到|至|在)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:底|末)?前")
-_VISION_WORDS = re.compile(r"远景|本世纪中叶|长远")
+_VISION_WORDS = re.compile(r"远景|展望|本世纪中叶|长远")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ENUM = re.compile(r"^[一二三四五六七八九十]是\s*[,:]?")
 
 
@@ -92,14 +93,30 @@ def marker_end(pt: PlanText, start: int, end: int) -> int:
 # -- principles ---------------------------------------------------------------------------------
 
 
+def _principle_pieces(pt: PlanText, parts: list[Part]) -> list[list[tuple[int, int]]]:
+    """The text of each principles section (without the heading line's own text, an introduction);
+    or else, in a section whose title names principles among other kinds (指导思想和基本原则), its
+    paragraphs after the first (the guidance) from the first that opens with 坚持 or a number."""
+    out: list[list[tuple[int, int]]] = []
+    for part in parts:
+        if part.section.kind == "principles":
+            pieces = own_pieces(pt, part, parts)
+            out.append(pieces[1:] if pieces and pieces[0][0] == part.rest else pieces)
+    if out:
+        return out
+    for part in parts:
+        if "principles" in kinds_named(part.section.title):
+            pieces = [(s, e) for s, e in own_pieces(pt, part, parts) if s != part.rest][1:]
+            for k, (s, e) in enumerate(pieces):
+                if pt.folded.startswith("坚持", marker_end(pt, s, e)):
+                    out.append(pieces[k:])
+                    break
+    return out
+
+
 def read_principles(pt: PlanText, rec: PlanRecord, parts: list[Part]) -> None:
     text = pt.folded
-    for part in parts:
-        if part.section.kind != "principles":
-            continue
-        pieces = own_pieces(pt, part, parts)
-        if pieces and pieces[0][0] == part.rest:
-            pieces = pieces[1:]  # the heading line's own text: an introduction
+    for pieces in _principle_pieces(pt, parts):
         marked = [(s, e, marker_end(pt, s, e)) for s, e in pieces]
         items: list[list[tuple[int, int]]] = []
         if any(m > s for s, _, m in marked):
@@ -127,7 +144,7 @@ def read_principles(pt: PlanText, rec: PlanRecord, parts: list[Part]) -> None:
             while title_end > first[0] and text[title_end - 1] in _SENTENCE_END:
                 title_end -= 1
             comma = text.find(",", s, title_end)
-            if title_end - s > 30 and comma > 0 and text.startswith("坚持", s):
+            if comma > 0 and text.startswith("坚持", s) and (title_end - s > 30 or first[1] >= e):
                 title_end = comma
             rec.principles.append(
                 Principle(
@@ -173,8 +190,10 @@ def read_goals(pt: PlanText, rec: PlanRecord, parts: list[Part]) -> None:
             year = int(deadline.group(1) or deadline.group(2)) if deadline else None
             if default_year is None and year is not None and year <= final:
                 default_year = year
-            if (year is not None and year > final) or _VISION_WORDS.search(text, a, b):
-                rec.goals.append(_goal(pt, "vision", a, b, year, task_targets(pt, a, b)))
+            later = [int(y) for y in _YEAR.findall(text, a, b) if int(y) > final]
+            if later or _VISION_WORDS.search(text, a, b):
+                when = year if year and year > final else (later[0] if later else year)
+                rec.goals.append(_goal(pt, "vision", a, b, when, task_targets(pt, a, b)))
                 continue
             for kind, c, d in _statements(pt, rec.literacy_target, a, b):
                 targets: list[Target]

@@ -42,13 +42,14 @@ _HEADS = (
     re.compile(rf"{_YEARS}\s*[,:]?\s*[为是]?\s*(?P<name>[\u4e00-\u9fff]{{2,10}}?阶段)\s*[:,。]?"),  # 2021年为启动阶段
 )
 # a name that is no phase's: a deadline or a clause of a sentence
-_NOT_A_NAME = re.compile(r"^(?:到|至|在|从|于|自|截至|每|各|全|和|并|及)|年|月")
+_NOT_A_NAME = re.compile(r"^(?:到|至|在|从|于|自|截至|每|各|全[县区市省州国]|和|并|及)|年|月")
 _ITEM_AFTER = "。;:!?"
 _ENUM = re.compile(r"[一二三四五六七八九十]是")
 
 
 @dataclass(frozen=True)
 class Head:
+    open: int  # where its item opens (before an enumeration's 一是)
     start: int  # where the phase's text starts (its name, or its years in the year-first form)
     head_end: int  # where its name and years end
     name: str
@@ -104,6 +105,10 @@ def phase_items(pt: PlanText, start: int, end: int) -> list[Head]:
     for at in _item_starts(pt, start, end):
         if out and at < out[-1].head_end:
             continue
+        opens = at
+        enum = _ENUM.match(text, at, end)
+        if enum:
+            at = enum.end()  # 一是动员部署阶段(…): the phase is named after its 一是
         for pattern in _HEADS:
             m = pattern.match(text, at, end)
             if not m:
@@ -112,7 +117,7 @@ def phase_items(pt: PlanText, start: int, end: int) -> list[Head]:
                 continue
             first = _year(m.group("y1"))
             last = _year(m.group("y2")) or first
-            out.append(Head(at, m.end(), pt.quote(m.start("name"), m.end("name")).strip('“”"‘’'), first, last))
+            out.append(Head(opens, at, m.end(), pt.quote(m.start("name"), m.end("name")).strip('“”"‘’'), first, last))
             break
     return out
 
@@ -125,7 +130,7 @@ def read_phases(pt: PlanText, start: int, end: int) -> list[Phase]:
     text = pt.folded
     out: list[Phase] = []
     for k, head in enumerate(heads):
-        stop = heads[k + 1].start if k + 1 < len(heads) else end
+        stop = heads[k + 1].open if k + 1 < len(heads) else end
         # the next phase's number or bullet, or the separator before it, is not this one's text
         line_start = pt.lines[pt.line_of(stop) - 1].start if k + 1 < len(heads) else stop
         if head.start < line_start < stop:

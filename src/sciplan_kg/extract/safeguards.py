@@ -35,17 +35,19 @@ from sciplan_kg.extract.targets import task_targets
 from sciplan_kg.read.text import PlanText
 
 _OPENER = re.compile(r"(?:中共|共青团)?[县区市省州旗盟镇乡]|各|有关|相关|其他|其余|团[县区市]")
-_GROUP_END = re.compile(r"(?:领导小组|工作办公室|纲要办|委员会|成员单位|责任单位)$")
+_GROUP_END = re.compile(r"(?:领导小组|办公室|纲要办|委员会|成员单位|责任单位)$")
 _FINANCE = re.compile(r"^[县区市省州旗盟](?:级)?财政$")
-_FINANCE_NEXT = re.compile(r"[把将要对和、,按应须需]|部门|局")
+_FINANCE_NOT_NEXT = re.compile(r"预算|资金|投入|支出|收入|经费|资|预|科|局|部门")
 # a word of a sentence, never of a body's name
 _STOP = re.compile(
     r"[,;。:!?、]|的|将|把|(?<!纲)要|在|对|是|为|并|向|按|从|纳入|列入|加强|推进|发挥|开展|落实|统筹|经费|预算|考核|评估|"
-    r"实施(?!工作办公室)|领导(?!小组)|工作(?!办公室|领导小组)|根据|通过|积极|认真|充分|全面"
+    r"实施(?!工作办公室)|领导(?!小组)|工作(?!办公室|领导小组)|根据|通过|积极|认真|充分|全面|"
+    r"承担|设在|开展|安排|建立|成立|召开|推动|制定|完善|确保|每|定期|设立|提供|做好|抓好|加大|强化|组成|担任|兼任|"
+    r"组长|成员(?!单位)"
 )
 _CONNECTORS = (
     "由", "把", "将", "对", "向", "同", "与", "和", "及", "会同", "成立", "发挥", "指导", "鼓励", "支持",
-    "督促", "要求", "推动", "争取", "组织", "协调", "的", "是", "为",
+    "督促", "要求", "推动", "争取", "组织", "协调", "的", "是", "为", "在", "承担",
 )  # fmt: skip
 _BOUNDARY = "。;:!?,、 \t()[]《》“”\"'"
 _COLLECTIVE = re.compile(r"^(?:各|其他|其余|有关|相关|全体|所有)+")
@@ -61,6 +63,7 @@ _CHAIR = (
     re.compile(r"(?P<c>[^,;。由]{2,24}?)(?:担任|兼任|任)(?:组长|召集人)"),
     re.compile(r"由(?P<c>[^,;。]{2,24}?)(?:牵头|召集|主持)的[^,;。]{0,24}?(?:联席会议|领导小组|协调机制)"),
 )
+_ENUM_HEAD = re.compile(r"[一二三四五六七八九十]是\s*[,:]?\s*")
 _SHORT_HEADING = 12  # a paragraph's first sentence at most this long, with no comma, is its heading
 
 
@@ -90,9 +93,7 @@ def _commitments(
     text = pt.folded
     by_level: dict[int, str] = {}
     for s, e in pieces:
-        if s == part.rest:
-            heading_text: str | None = None  # the section heading's own line: its title heads it
-        else:
+        if s != part.rest:  # (the section heading's own line: its title heads what follows)
             hl = heading_level(text[s:e])
             if hl:
                 title_start = marker_end(pt, s, e)
@@ -108,27 +109,38 @@ def _commitments(
             else:
                 s = marker_end(pt, s, e)
         found = sentences(text, s, e)
-        if len(found) > 1:
-            a, b = found[0]
-            body = text[a:b].rstrip("。;!?")
-            if len(body) <= _SHORT_HEADING and "," not in body and not _has_body(pt, a, b):
-                by_level[9] = pt.quote(a, a + len(body)).strip()
-                found = found[1:]
-        heading_text = by_level[max(by_level)] if by_level else part.section.title
-        for a, b in found:
+        for k, (a, b) in enumerate(found):
             if any(x < b and a < y for x, y in taken):
+                continue
+            title = _sentence_heading(pt, a, b) if k + 1 < len(found) else None
+            if title is not None and (k == 0 or _ENUM_HEAD.match(text, a)):
+                by_level[9] = title
                 continue
             rec.commitments.append(
                 Commitment(
                     kinds=[],
                     text=pt.quote(a, b).strip(),
                     span=Span(a, b, pt.line_of(a)),
-                    heading=heading_text,
+                    heading=by_level[max(by_level)] if by_level else part.section.title,
                     mentions=bodies(pt, a, b),
                     chair=chair(pt, a, b),
                     targets=task_targets(pt, a, b),
                 )
             )
+
+
+def _sentence_heading(pt: PlanText, start: int, end: int) -> str | None:
+    """A sentence that only heads what follows it (保障经费投入。 一是强化经费保障。): short, no comma,
+    no body named; its title without the 一是 and the stop. None for a sentence that says something."""
+    text = pt.folded
+    enum = _ENUM_HEAD.match(text, start, end)
+    a = enum.end() if enum else start
+    b = end
+    while b > a and text[b - 1] in "。;!?":
+        b -= 1
+    if not 2 <= b - a <= _SHORT_HEADING or "," in text[a:b] or bodies(pt, a, b):
+        return None
+    return pt.quote(a, b).strip()
 
 
 def chair(pt: PlanText, start: int, end: int) -> str | None:
@@ -138,10 +150,6 @@ def chair(pt: PlanText, start: int, end: int) -> str | None:
         if m:
             return pt.quote(m.start("c"), m.end("c")).strip()
     return None
-
-
-def _has_body(pt: PlanText, start: int, end: int) -> bool:
-    return bool(bodies(pt, start, end))
 
 
 def _starts(text: str, start: int, end: int) -> list[int]:
@@ -177,7 +185,7 @@ def _name_end(text: str, p: int, end: int, *, listed: bool) -> int | None:
         name = text[p:q]
         if not (opener or listed or _GROUP_END.search(name)):
             continue
-        if _is_body(name) and (not _FINANCE.match(name) or _FINANCE_NEXT.match(text, q)):
+        if _is_body(name) and (not _FINANCE.match(name) or not _FINANCE_NOT_NEXT.match(text, q)):
             if q < end and text[q] == "(":
                 close = text.find(")", q, min(end, q + 12))
                 if close > 0 and A.looks_like_agency(text[p : close + 1]):
