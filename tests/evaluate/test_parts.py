@@ -12,7 +12,7 @@ import pytest
 from sciplan_kg.errors import InputError
 from sciplan_kg.evaluation import parts
 from sciplan_kg.evaluation.compare import PART_FIELDS, Disagreement, PlanComparison, PlanScore
-from sciplan_kg.resolve.registry import load_registry
+from sciplan_kg.resolve.registry import level_char, load_registry, name_key
 from tests.evaluate.plans import HEADERLESS_GOLD, gold, measure, mention, record, span, target, task
 
 ORIGINAL_RESOLVER = parts.resolver  # before the fixture below replaces it
@@ -122,6 +122,12 @@ def detailed(value: float, unit: str, line: int, **details: Any) -> dict[str, An
     return out
 
 
+def agency(written: str, line: int = 31) -> dict[str, Any]:
+    """A mention as the build resolves it (the registry grows: no key is written into the tests)."""
+    found = load_registry().match_agency(written, level_char("石门县", "county"))
+    return mention(written, found.key if found else name_key(written), line)
+
+
 def group(written: str, key: str | None, line: int = 21) -> dict[str, Any]:
     return {"written": written, "group": key, "span": span(line)}
 
@@ -161,7 +167,7 @@ def parts_record(**changes: Any) -> dict[str, Any]:
             "text": "县人民政府成立全民科学素质工作领导小组，由县长任组长。",
             "span": span(31),
             "heading": "加强组织领导",
-            "mentions": [mention("县人民政府", "县人民政府", 31)],  # unregistered: its folded name
+            "mentions": [agency("县人民政府")],
             "chair": "县长",
             "targets": [],
         },
@@ -169,7 +175,7 @@ def parts_record(**changes: Any) -> dict[str, Any]:
             "kinds": ["assessment", "coordination"],
             "text": "各乡镇每年开展2次督查。",
             "span": span(31),
-            "mentions": [mention("各乡镇", "townships", 31)],
+            "mentions": [agency("各乡镇")],
             "chair": None,
             "targets": [detailed(2, "次", 31, indicator="督查", frequency="每年")],
         },
@@ -362,8 +368,8 @@ def test_commitment_kinds_agencies_and_chair(tmp_path: Path) -> None:
     first, second = rec["commitments"]
     first["kinds"] = ["leadership", "coordination"]
     first["chair"] = "县长任组长"
-    first["mentions"].append(mention("县科学技术协会", "kexie", 31))  # a body the gold does not name
-    second["mentions"] = [mention("乡镇", "townships", 31)]  # the gold's 各乡镇, resolved as leads are: agrees
+    first["mentions"].append(agency("县科学技术协会"))  # a body the gold does not name
+    second["mentions"] = [agency("各乡镇")]
     score = compare(tmp_path, rec)
     assert counts(score, "commitment_kinds") == (3, 1, 0)
     assert counts(score, "commitment_agencies") == (2, 1, 0)
