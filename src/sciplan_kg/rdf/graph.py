@@ -11,8 +11,11 @@ from rdflib.namespace import PROV
 
 from sciplan_kg.extract.records import AgencyMention, GroupMention, Measure, PlanRecord, Span, Target
 from sciplan_kg.rdf import iris
+from sciplan_kg.rdf.instruments import scheme_graph as instrument_scheme_graph
 from sciplan_kg.rdf.namespaces import COMPARATORS, ELI, GOAL_KINDS, LEVELS, MAPPINGS, OA, SECTION_KINDS, SK
 from sciplan_kg.rdf.outcomes import outcomes_graph
+from sciplan_kg.resolve.groups import load_groups
+from sciplan_kg.resolve.indicators import load_indicators
 from sciplan_kg.resolve.registry import Registry
 
 _BODY_EN = (
@@ -116,7 +119,29 @@ def registry_graph(reg: Registry) -> Graph:
             _target_node(g, b, SK.Baseline, float(d.baseline["value"]), "%", "eq", d.baseline["year"])
         g.add((node, SK.registrySource, Literal(d.source)))
     g += outcomes_graph(reg)  # measured literacy rates as Data Cube observations (rdf/outcomes.py)
+    _schemes(g)
     return g
+
+
+def _schemes(g: Graph) -> None:
+    """The schemes the plans' items are coded with: population groups, indicators, policy
+    instruments (each from its registry file)."""
+    groups = load_groups()
+    for key, group in sorted(groups.groups.items()):
+        node = _concept(g, iris.population_group(key), SK.PopulationGroup, SK.PopulationGroups, key, group.zh, group.en)
+        for alias in sorted(set(group.aliases) - {group.zh}):
+            g.add((node, SKOS.altLabel, zh(alias)))
+        if group.broader:
+            g.add((node, SKOS.broader, iris.population_group(group.broader)))
+        else:
+            g.add((node, SKOS.topConceptOf, SK.PopulationGroups))
+    indicators = load_indicators()
+    for key, ind in sorted(indicators.indicators.items()):
+        node = _concept(g, iris.indicator(key), SK.Indicator, SK.Indicators, key, ind.zh, ind.en)
+        for alias in sorted(set(ind.aliases) - {ind.zh}):
+            g.add((node, SKOS.altLabel, zh(alias)))
+        g.add((node, SK.indicatorKind, Literal(ind.kind)))
+    g += instrument_scheme_graph()
 
 
 def _target_node(
@@ -329,6 +354,8 @@ class PlanGraph:
             self.g.add((node, SK.indicator, iris.indicator(t.indicator_key)))
         if t.scope:
             self.g.add((node, SK.scope, zh(t.scope)))
+        if t.tier:
+            self.g.add((node, SK.tier, zh(t.tier)))
         if t.base_value is not None:
             self.g.add((node, SK.baseValue, _decimal(t.base_value)))
         if t.base_year is not None:

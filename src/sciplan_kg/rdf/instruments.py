@@ -23,9 +23,7 @@ from sciplan_kg.resolve.instruments import InstrumentScheme, load_scheme
 Triple = tuple[URIRef, URIRef, URIRef]
 
 
-def instrument(key: str) -> URIRef:
-    """The IRI of an instrument or a group of the scheme."""
-    return iris.iri("policy-instrument", iris.segment(key))
+instrument = iris.instrument  # the IRI of an instrument or a group of the scheme
 
 
 def instrument_triples(node: URIRef, keys: Iterable[str]) -> list[Triple]:

@@ -107,5 +107,5 @@ def population_group(key: str) -> URIRef:
 
 
 def instrument(key: str) -> URIRef:
-    """A policy instrument of data/registry/instruments.toml."""
-    return iri("instrument", key)
+    """A policy instrument (or its group: supply, environment, demand) of data/registry/instruments.toml."""
+    return iri("policy-instrument", segment(key))

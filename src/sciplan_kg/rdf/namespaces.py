@@ -99,6 +99,8 @@ class SK(DefinedNamespace):
     baseValue: URIRef
     baseYear: URIRef
     mentionOf: URIRef
+    indicatorKind: URIRef
+    tier: URIRef
     goalYear: URIRef
     usesInstrument: URIRef
     # properties
