@@ -43,6 +43,8 @@ from sciplan_kg.query import backend, catalogue
 from sciplan_kg.query.output import delimited, xlsx_bytes
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.read.text import read_plan_text
+from sciplan_kg.resolve.instruments import load_scheme
+from sciplan_kg.resolve.safeguards import load_kinds
 
 Row = dict[str, Any]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -108,6 +110,8 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
             if not t["task"]:
                 by_plan[str(t["plan"])].append(t)
         pages = 1
+        kind_names = safeguard_kinds()
+        instrument_names = _instrument_names()
         for p in corpus.plans:
             page = env.get_template("plan.html").render(
                 plan=p,
@@ -123,7 +127,8 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
                 goals=[r for r in corpus.outline.get(p.iri, []) if r["kind"] != "principle"],
                 safeguards=corpus.safeguards.get(p.iri, []),
                 phases=corpus.phases.get(p.iri, []),
-                kind_names=SAFEGUARD_KINDS,
+                kind_names=kind_names,
+                instrument_names=instrument_names,
             )
             (tmp / "plans" / f"{p.stem}.html").write_text(page, encoding="utf-8")
             (tmp / "sources" / f"{p.stem}.html").write_text(_source_page(build, corpus, p), encoding="utf-8")
@@ -165,21 +170,17 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
     return ReportResult(out, len(corpus.plans), pages, figs)
 
 
-# the safeguard kinds' names for the report (data/registry/safeguards.toml holds their definitions)
-SAFEGUARD_KINDS = {
-    "leadership": ("组织领导", "leadership"),
-    "coordination": ("协调分工", "coordination"),
-    "planning": ("纳入规划", "planning"),
-    "funding": ("经费保障", "funding"),
-    "assessment": ("考核督查", "assessment"),
-    "monitoring": ("监测评估", "monitoring"),
-    "incentives": ("表彰奖励", "incentives"),
-    "regulation": ("法规政策", "regulation"),
-    "talent": ("人才队伍", "talent"),
-    "publicity": ("宣传动员", "publicity"),
-    "research": ("调查研究", "research"),
-    "other": ("其他", "other"),
-}
+def safeguard_kinds() -> dict[str, tuple[str, str]]:
+    """The safeguard kinds' names (zh, en) in the order of their rule file,
+    ``data/registry/safeguards.toml`` (the kinds the graph's commitments carry)."""
+    return {k.key: (k.zh, k.en) for k in load_kinds()}
+
+
+def _instrument_names() -> dict[str, tuple[str, str, str, str, str]]:
+    """Each policy instrument's (zh, en, group zh, group en, group key), from the scheme file."""
+    scheme = load_scheme()
+    groups = {g.key: g for g in scheme.groups}
+    return {i.key: (i.zh, i.en, groups[i.group].zh, groups[i.group].en, i.group) for i in scheme.instruments}
 
 
 @dataclass
@@ -203,8 +204,9 @@ def safeguard_table(corpus: data.Corpus) -> SafeguardTable:
                     c[kind] += 1
         counts[p.iri] = c
     used = {k for c in counts.values() for k in c}
-    order = [k for k in SAFEGUARD_KINDS if k in used] + sorted(used - set(SAFEGUARD_KINDS))
-    kinds = [(k, *SAFEGUARD_KINDS.get(k, (k, k))) for k in order]
+    names = safeguard_kinds()
+    order = [k for k in names if k in used] + sorted(used - set(names))
+    kinds = [(k, *names.get(k, (k, k))) for k in order]
     rows = [(p, [counts[p.iri].get(k, 0) for k in order], len(corpus.safeguards.get(p.iri, []))) for p in corpus.plans]
     return SafeguardTable(
         kinds,

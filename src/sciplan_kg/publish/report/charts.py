@@ -269,3 +269,117 @@ def issue_lag(rows: list[dict[str, object]], folder: Path) -> Chart:
         "to its issue"
     )
     return _save(fig, folder, "issue-lag", "印发时滞", "Issue lag", unit, "issue-lag")
+
+
+def _num(v: object) -> float | None:
+    return None if v is None or v == "" else float(str(v))
+
+
+def target_attainment(rows: list[dict[str, object]], places: dict[str, str], folder: Path) -> Chart:
+    """Each plan's literacy target (and the baseline it states) beside the latest value measured
+    for its area or the nearest area containing it (catalogue query ``target-attainment``): one
+    row per plan, the measured area and year written beside its dot; a comparison that crosses the
+    change of definition (the 2024 survey's graded scoring) is drawn hollow."""
+    _setup()
+    rows = sorted(rows, key=lambda r: (places.get(str(r["plan"]), str(r.get("place") or r["plan"])), str(r["plan"])))
+    rows = rows[:MAX_PLANS_PER_CHART]
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(rows) + 2.4))
+    y = list(range(len(rows)))
+    crossing = 0
+    for i, r in zip(y, rows, strict=True):
+        target, baseline, latest = _num(r.get("target")), _num(r.get("baseline")), _num(r.get("latest"))
+        values = [v for v in (target, baseline, latest) if v is not None]
+        if len(values) > 1:
+            ax.plot([min(values), max(values)], [i, i], color="#d5d8dc", linewidth=2, zorder=1)
+        if baseline is not None:
+            ax.scatter([baseline], [i], marker="s", s=45, color="#7f8c8d", zorder=2)
+            ax.annotate(
+                f"{baseline:g}%（{r.get('baselineYear')}）",
+                (baseline, i),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color="#566573",
+            )
+        if latest is not None:
+            crosses = str(r.get("crossesDefinition")).lower() in ("true", "1")
+            crossing += crosses
+            ax.scatter(
+                [latest],
+                [i],
+                marker="D",
+                s=50,
+                zorder=3,
+                edgecolors="#c0392b",
+                linewidths=1.4,
+                color="white" if crosses else "#c0392b",
+            )
+            ax.annotate(
+                f"{latest:g}% · {r.get('measuredArea') or '?'} {r.get('latestYear') or ''}",
+                (latest, i),
+                xytext=(0, -12),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+                color="#922b21",
+            )
+        if target is not None:
+            ax.scatter([target], [i], marker="o", s=60, color="#2471a3", zorder=4)
+            shown_comparator = "" if r.get("comparator") in (None, "=") else str(r["comparator"])
+            ax.annotate(
+                f"{shown_comparator}{target:g}%（{r.get('targetYear') or ''}）",
+                (target, i),
+                xytext=(7, 3),
+                textcoords="offset points",
+                fontsize=8,
+                color="#1b4f72",
+            )
+    ax.set_yticks(y, [places.get(str(r["plan"]), str(r.get("place") or r["plan"])) for r in rows])
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_xlabel(
+        "具备科学素质的公民比例（%）；一行＝一个方案，一个点＝一个比例 / "
+        "share of scientifically literate citizens (%); one row = one plan, one dot = one rate"
+    )
+    ax.set_title("科学素质目标与实测值 / Literacy targets against measured values")
+    ax.legend(
+        handles=[
+            plt.Line2D([], [], marker="o", ls="", color="#2471a3", label="本方案目标 plan's target"),
+            plt.Line2D([], [], marker="s", ls="", color="#7f8c8d", label="方案写明的基线 baseline the plan states"),
+            plt.Line2D(
+                [], [], marker="D", ls="", color="#c0392b", label="最近地区的最新实测 latest measured, nearest area"
+            ),
+            plt.Line2D(
+                [],
+                [],
+                marker="D",
+                ls="",
+                color="white",
+                markeredgecolor="#c0392b",
+                label="空心：跨越2024年定义变化 hollow: across the 2024 change",
+            ),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=8,
+    )
+    unit = (
+        "一行＝一个方案；一个点＝一个比例（%）：目标（圆）、方案写明的基线（方块）、方案地区或包含它的最近有测值地区的"
+        "最新调查值（菱形，旁注该地区与调查年份）。2024年起公民科学素质调查改为分级评分，定义有变：目标与测值跨越这一变化的比较"
+        f"画成空心菱形（此处 {crossing} 个方案），不宜直接相减；测值地区多大于方案地区，差距只作背景 / "
+        "one row = one plan; one dot = one rate (%): the target (circle), the baseline the plan states "
+        "(square), the latest survey value of the plan's area or the nearest area containing it (diamond, "
+        "named with its survey year). The 2024 survey changed its scoring (a new definition): comparisons "
+        f"across that change are hollow ({crossing} plans here) and should not be subtracted as they stand; "
+        "the measured area is mostly larger than the plan's, so read the gap as context, not as the plan's "
+        "own attainment"
+    )
+    return _save(
+        fig,
+        folder,
+        "target-attainment",
+        "科学素质目标与实测值",
+        "Literacy targets against measured values",
+        unit,
+        "target-attainment",
+    )

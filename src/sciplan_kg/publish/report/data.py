@@ -22,6 +22,7 @@ from typing import Any
 
 from sciplan_kg.query import backend, find_query
 from sciplan_kg.query.backends import Backend
+from sciplan_kg.resolve.instruments import load_scheme
 from sciplan_kg.resolve.registry import load_registry
 
 Row = dict[str, Any]
@@ -80,6 +81,7 @@ class Task:
     roles: list[Role] = field(default_factory=list)
     targets: list[Row] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    instruments: list[str] = field(default_factory=list)  # policy-instrument keys, in scheme order
 
     def agencies(self, role: str) -> list[Role]:
         return [r for r in self.roles if r.role == role]
@@ -217,6 +219,10 @@ def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
     inherited: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in _run(b, "inherited"):
         inherited[str(r["task"])][str(r["role"])].add(str(r["agency"]))
+    instruments: dict[str, list[str]] = defaultdict(list)
+    for r in _run(b, "instruments"):
+        instruments[str(r["task"])].append(str(r["instrument"]))
+    order = {k: i for i, k in enumerate(i.key for i in load_scheme().instruments)}
     task_targets: dict[str, list[Row]] = defaultdict(list)
     for t in targets:
         if t["task"]:
@@ -264,6 +270,7 @@ def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
             anchor=anchor(tiri),
             targets=task_targets.get(tiri, []),
             groups=sorted(groups.get(tiri, [])),
+            instruments=sorted(instruments.get(tiri, []), key=lambda k: (order.get(k, len(order)), k)),
         )
         task.roles = _roles(task, mentions, inherited.get(tiri, {}))
         measures[miri].tasks.append(task)

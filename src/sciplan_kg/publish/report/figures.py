@@ -10,7 +10,8 @@
 - a plan's own matrix of its agencies, on its page;
 - one figure per research question where a picture beats a table: literacy targets, issue lag,
   measure mapping (plan × national measure), target groups (plan × group), numeric targets
-  (plan × measure kind).
+  (plan × measure kind), literacy targets against measured values (``target-attainment``), the
+  policy-instrument mix (plan × instrument group and instrument, ``instrument-mix``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from sciplan_kg.publish.report import charts
 from sciplan_kg.publish.report.data import Corpus, Plan, Task
+from sciplan_kg.resolve.instruments import load_scheme
 
 TOP_AGENCIES = 20
 PLAN_AGENCIES = 16
@@ -140,6 +142,8 @@ def corpus_figures(corpus: Corpus, research: dict[str, list[dict[str, Any]]], fo
     figures.append(_mapping(research.get("measure-mapping", []), shown, folder))
     figures.append(_groups(research.get("group-tasks", []), shown, folder))
     figures.append(_coverage(research.get("target-coverage", []), shown, folder))
+    figures.append(charts.target_attainment(research.get("target-attainment", []), places, folder))
+    figures.append(_instrument_mix(research.get("instrument-mix", []), shown, folder))
     return figures
 
 
@@ -222,6 +226,48 @@ def _coverage(rows: list[dict[str, Any]], plans: list[Plan], folder: Path) -> ch
         "target-coverage",
         cmap="Oranges",
         fmt="{:.0f}%",
+    )
+
+
+def instrument_columns() -> list[tuple[str, str, str]]:
+    """(key, zh, en) of the policy-instrument scheme (data/registry/instruments.toml): each group
+    (supply, environment, demand) followed by its instruments, in the scheme's order."""
+    scheme = load_scheme()
+    out = []
+    for g in scheme.groups:
+        out.append((g.key, g.zh, g.en))
+        out.extend((i.key, i.zh, i.en) for i in scheme.instruments if i.group == g.key)
+    return out
+
+
+def _instrument_mix(rows: list[dict[str, Any]], plans: list[Plan], folder: Path) -> charts.Chart:
+    labels, index = _plan_rows(plans)
+    groups = {g.key for g in load_scheme().groups}
+    columns = instrument_columns()
+    col = {k: j for j, (k, _, _) in enumerate(columns)}
+    m = [[0.0] * len(columns) for _ in labels]
+    for r in rows:
+        if str(r["plan"]) in index and str(r["instrument"]) in col:
+            m[index[str(r["plan"])]][col[str(r["instrument"])]] = float(r["sharePercent"] or 0)
+    names = [f"【{zh}】 {en}" if k in groups else f"{zh} {en}" for k, zh, en in columns]
+    unit = (
+        "一格＝使用该工具（或该组任一工具，【】列）的任务占本方案任务的比例（%）；一个单位＝一项任务；一项任务可使用"
+        "多种工具，故一行相加可超过 100% / one cell = share (%) of the plan's tasks that use the instrument (or any "
+        "instrument of the group, the 【】 columns); one unit = one task; a task may use several instruments, so a row "
+        "adds up to more than 100 %. Coded by the rules of data/registry/instruments.toml"
+    )
+    return charts.heatmap(
+        m,
+        labels,
+        names,
+        folder,
+        "instrument-mix",
+        ("政策工具构成（供给型、环境型、需求型）", "Policy-instrument mix (supply, environment, demand)"),
+        unit,
+        "任务占比 % of tasks",
+        "instrument-mix",
+        cmap="Purples",
+        fmt="{:.0f}",
     )
 
 
