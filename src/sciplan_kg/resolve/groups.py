@@ -2,16 +2,29 @@
 the national 提升行动, found in each task's text, each safeguard commitment's text and each
 target's quote, against the group scheme ``data/registry/groups.toml``.
 
+The rule (the lead's decision on issue 18 item 5): a group counts when the text names people of
+that group as those the task reaches or serves — directly (留守儿童, 农村妇女) or through a venue,
+event or programme named for them (青少年活动中心, 青少年科技创新大赛, 老年大学, 少年科学院).
 The longest written form wins (农村妇女 is rural-women, not women as well; 农民工 is
-migrant-workers, not farmers), and a form followed by the name of a body (县妇女联合会,
-退役军人事务局, 老干部事务中心) names the body, not the group. Each mention keeps the words as
-written and its span: offsets into the plan file, as every record's span after
+migrant-workers, not farmers). A written form is no mention
+
+* inside the name of a body: followed, directly or after a few words of the name, by a body's
+  suffix (县妇女联合会, 农民专业合作社, 青少年科技辅导员协会, 老干部局, 退役军人服务中心 — but
+  青少年活动中心 and 老年人日间照料中心 are venues and count);
+* inside a document's title 《…》 (《公务员培训规定》);
+* naming people enlisted to do the work: followed by 人才 (老年人才), or, after at most one word
+  such as 科技 or 科普, by a role that delivers (青年科技工作者, 农民科普宣传员, 青年志愿者);
+* in a clause that mobilises people to deliver (动员 / 发动 / 引领带动 … 担任 / 参与科普 …:
+  动员中小学教师担任科普辅导员).
+
+A task or commitment names each group once (rule 5): its first mention, as printed. Each mention
+keeps the words as written and its span: offsets into the plan file, as every record's span after
 ``extract.to_file`` — the text's start plus the offset inside it (a task or commitment text is
 the file's text from its span's start).
 
 Public: :func:`group_key` (the key of one written form), :func:`find_groups` (the mentions in a
-text), :func:`resolve_groups` (fills ``Task.groups``, ``Commitment.groups`` and
-``Target.groups`` of a plan), :func:`load_groups`.
+text, every one), :func:`resolve_groups` (fills ``Task.groups``, ``Commitment.groups`` and
+``Target.groups`` of a plan, each group once), :func:`load_groups`.
 """
 
 from __future__ import annotations
@@ -28,8 +41,31 @@ from sciplan_kg.read.text import fold
 from sciplan_kg.resolve.registry import _read
 
 GROUPS_FILE = REGISTRY_DIR / "groups.toml"
-# a group's name followed by one of these is a body's name: 县妇女联合会, 县残疾人联合会
-_BODY_AFTER = re.compile(r"联合会|联谊会|事务|协会|工作委员会|委员会|工作领导小组|局")
+# the suffix of a body's name: 县妇女联合会, 农民专业合作社, 老干部局, 退役军人服务中心 (a
+# 活动中心 or 日间照料中心 is a venue for the group, which counts)
+_BODY = (
+    r"(?:联合会|联谊会|协会|研究会|促进会|基金会|合作社|合作联社|委员会|工委|领导小组|办公室|事务中心|服务中心"
+    r"|(?<![格布结大全开当])局)"
+)
+# words of a body's name between the group and the suffix: 青少年「科技辅导员」协会, 农民「专业」合作社
+_BODY_AFTER = re.compile(r"([\u4e00-\u9fff]{0,6}?)" + _BODY)
+# words no body's name holds between the group and its suffix: 引导农民「加入」合作社 names farmers
+_NOT_NAME = re.compile(
+    r"[的和与及或等在到向对为把被让使将从]|加入|参与|参加|成立|组建|建立|依托|通过|推动|引导|鼓励|支持|开展|组织|"
+    r"发挥|提升|提高|培育|帮助|创办|兴办|领办|走进|进入|联系|服务"
+)
+# people enlisted to do the work: 老年人才, 青年科技工作者, 农民科普宣传员, 青年志愿者
+_ROLE_AFTER = re.compile(
+    r"人才|(?:科技|科普|科学|技术|文化|健康|应急)?(?:工作者|专家|辅导员|宣传员|讲解员|信息员|志愿者|讲师)"
+)
+# a document's title: 《公务员培训规定》
+_TITLE = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
+# a clause that mobilises people to deliver: 动员…教师…担任科普辅导员, 引领带动…教师…参与科普工作
+_CLAUSE = re.compile(r"[^。；;！!？?\n]+")
+_MOBILISE = re.compile(r"动员|发动|引领带动|招募|吸纳")
+_DELIVER = re.compile(
+    r"担任|参与科普|参加科普|投身科普|从事科普|开展科普|参与[^，,。；;]{0,8}志愿服务|充实[^，,。；;]{0,8}队伍"
+)
 
 
 @dataclass(frozen=True)
@@ -87,15 +123,17 @@ def group_key(written: str, scheme: GroupScheme | None = None) -> str | None:
 
 
 def find_groups(text: str, span: Span | None = None, scheme: GroupScheme | None = None) -> list[GroupMention]:
-    """The group mentions in ``text``, in text order, longest form first where two overlap. With
-    ``span`` (where ``text`` starts in the file), each mention's span is an offset into the file;
-    without it, into ``text``."""
+    """The group mentions in ``text``, in text order, longest form first where two overlap, but
+    none inside a body's name or a document's title, nor one naming people enlisted to do the
+    work (see the module's rule). With ``span`` (where ``text`` starts in the file), each
+    mention's span is an offset into the file; without it, into ``text``."""
     scheme = scheme or load_groups()
     folded = fold(text)
+    titles = [m.span() for m in _TITLE.finditer(folded)]
     base, line = (span.start, span.line) if span else (0, 1)
     out: list[GroupMention] = []
     for m in scheme.pattern.finditer(folded):
-        if _BODY_AFTER.match(folded, m.end()):
+        if _not_reached(folded, m.start(), m.end(), titles):
             continue
         start = base + m.start()
         out.append(
@@ -108,6 +146,29 @@ def find_groups(text: str, span: Span | None = None, scheme: GroupScheme | None 
     return out
 
 
+def _not_reached(folded: str, start: int, end: int, titles: list[tuple[int, int]]) -> bool:
+    """Whether the form at ``folded[start:end]`` names no group the text reaches: part of a
+    body's name, of a document's title, of an enlisted role, or mobilised to deliver."""
+    body = _BODY_AFTER.match(folded, end)
+    if body and not _NOT_NAME.search(body.group(1)):
+        return True
+    if any(a < start and end < b for a, b in titles):
+        return True
+    if _ROLE_AFTER.match(folded, end) or (folded[end - 1] == "人" and folded.startswith("才", end)):
+        return True
+    return _mobilised(folded, start, end)
+
+
+def _mobilised(folded: str, start: int, end: int) -> bool:
+    """Whether the clause around ``folded[start:end]`` mobilises people to deliver: a
+    mobilising verb before the form and a delivering one after it (动员…教师…担任科普辅导员)."""
+    for clause in _CLAUSE.finditer(folded):
+        if clause.start() <= start < clause.end():
+            before, after = folded[clause.start() : start], folded[end : clause.end()]
+            return bool(_MOBILISE.search(before) and _DELIVER.search(after))
+    return False
+
+
 def _keys(mentions: list[GroupMention]) -> list[str]:
     return list(dict.fromkeys(m.group for m in mentions if m.group))
 
@@ -116,16 +177,30 @@ def _target_groups(t: Target, scheme: GroupScheme) -> None:
     t.groups = _keys(find_groups(t.quote, None, scheme))
 
 
+def _first_each(mentions: list[GroupMention]) -> list[GroupMention]:
+    """Each group once, at its first mention (rule 5); a mention with no key is kept."""
+    seen: set[str] = set()
+    out: list[GroupMention] = []
+    for m in mentions:
+        if m.group is not None:
+            if m.group in seen:
+                continue
+            seen.add(m.group)
+        out.append(m)
+    return out
+
+
 def resolve_groups(rec: PlanRecord, scheme: GroupScheme | None = None) -> None:
-    """Fill ``Task.groups`` and ``Commitment.groups`` (mentions with spans) and ``Target.groups``
-    (keys) of every task, safeguard commitment and target of ``rec``."""
+    """Fill ``Task.groups`` and ``Commitment.groups`` (each group once, its first mention, with
+    its span) and ``Target.groups`` (keys) of every task, safeguard commitment and target of
+    ``rec``."""
     scheme = scheme or load_groups()
     for _, task in rec.tasks():
-        task.groups = find_groups(task.text, task.span, scheme)
+        task.groups = _first_each(find_groups(task.text, task.span, scheme))
         for t in task.targets:
             _target_groups(t, scheme)
     for commitment in rec.commitments:
-        commitment.groups = find_groups(commitment.text, commitment.span, scheme)
+        commitment.groups = _first_each(find_groups(commitment.text, commitment.span, scheme))
         for t in commitment.targets:
             _target_groups(t, scheme)
     for goal in rec.goals:
