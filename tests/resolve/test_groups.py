@@ -138,6 +138,8 @@ def test_rule_1_people_reached_venues_events(text: str, expected: list[tuple[str
         # a venue, or words no body's name holds before the suffix: the group counts
         ("引导农民加入合作社", [("农民", "farmers")]),
         ("构建青少年科技教育新格局", [("青少年", "youth")]),
+        ("打开农村妇女科普工作新局面", [("农村妇女", "rural-women")]),
+        ("设立职工书屋、青少年宫", [("职工", "workers"), ("青少年", "youth")]),
         ("帮助老年人学会使用智能手机", [("老年人", "elderly")]),
     ],
 )

@@ -45,7 +45,7 @@ GROUPS_FILE = REGISTRY_DIR / "groups.toml"
 # 活动中心 or 日间照料中心 is a venue for the group, which counts)
 _BODY = (
     r"(?:联合会|联谊会|协会|研究会|促进会|基金会|合作社|合作联社|委员会|工委|领导小组|办公室|事务中心|服务中心"
-    r"|(?<![格布结大全开当])局)"
+    r"|(?<![格布结大全开当])局(?![面势限部]))"
 )
 # words of a body's name between the group and the suffix: 青少年「科技辅导员」协会, 农民「专业」合作社
 _BODY_AFTER = re.compile(r"([\u4e00-\u9fff]{0,6}?)" + _BODY)
