@@ -6,7 +6,10 @@
   type, role, target group, numeric target) and full-text search; its data is one small script
   per plan (``data/plans/``), loaded only when needed (see ``explorer.py``);
 - ``plans/<stem>.html``: a plan's facts, chain of directives, measures and tasks with their lead
-  and supporting agencies in the text's order, stated or inherited, and a matrix of its agencies;
+  and supporting agencies in the text's order, stated or inherited, each task's policy
+  instruments, its goals, principles, safeguards and timetable, and a matrix of its agencies;
+- ``parents/<stem>.html``: for a plan whose parent plan is in the corpus, each task beside the
+  parent's closest one, copied / adapted / new, the differences marked (see ``parents.py``);
 - ``sources/<stem>.html``: the plan's text with line numbers, every task and every
   responsibility statement marked, linked both ways (see ``source.py``);
 - ``agencies/``: a page per agency and per agency type across plans (see ``agencies.py``);
@@ -38,7 +41,7 @@ from sciplan_kg.errors import QueryError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.folder import BuildFolder
 from sciplan_kg.publish import ontodocs
-from sciplan_kg.publish.report import agencies, charts, data, explorer, figures, source
+from sciplan_kg.publish.report import agencies, charts, data, explorer, figures, parents, source
 from sciplan_kg.query import backend, catalogue
 from sciplan_kg.query.output import delimited, xlsx_bytes
 from sciplan_kg.rdf.namespaces import SK
@@ -101,6 +104,12 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
         figs = figures.corpus_figures(corpus, {q: rows for q, (rows, _) in answers.items()}, tmp / "charts")
         for sub in ("plans", "sources", "agencies"):
             (tmp / sub).mkdir()
+        compared = parents.sections(
+            corpus,
+            answers.get("parent-task-match", ([], None))[0],
+            answers.get("parent-diffusion", ([], None))[0],
+        )
+        kids = parents.children(compared)
         problems: dict[str, list[Row]] = defaultdict(list)
         for r in validation["results"]:
             if r["severity"] != "Info":
@@ -129,8 +138,15 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
                 phases=corpus.phases.get(p.iri, []),
                 kind_names=kind_names,
                 instrument_names=instrument_names,
+                compared=compared.get(p.iri, []),
+                children=[corpus.plan_of(c) for c in kids.get(p.iri, [])],
             )
             (tmp / "plans" / f"{p.stem}.html").write_text(page, encoding="utf-8")
+            if p.iri in compared:
+                (tmp / "parents").mkdir(exist_ok=True)
+                html = env.get_template("parents.html").render(plan=p, sections=compared[p.iri], root="../")
+                (tmp / "parents" / f"{p.stem}.html").write_text(html, encoding="utf-8")
+                pages += 1
             (tmp / "sources" / f"{p.stem}.html").write_text(_source_page(build, corpus, p), encoding="utf-8")
             pages += 2
         agency_pages, type_pages = agencies.pages(corpus)
@@ -156,6 +172,7 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
             validation=validation,
             dataset=_dataset_facts(build),
             safeguard_table=safeguard_table(corpus),
+            compared=set(compared),
             root="",
         )
         (tmp / "index.html").write_text(index, encoding="utf-8")
