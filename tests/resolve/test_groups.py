@@ -106,7 +106,9 @@ def _found(text: str) -> list[tuple[str, str | None]]:
     [
         # rule 1: the people themselves, or a venue, event or programme named for them
         ("为社区老年人开设智能手机课堂", [("老年人", "elderly")]),
-        ("新建老年大学分校两所", [("老年大学", "elderly")]),
+        ("新建老年大学分校两所", [("老年", "elderly")]),
+        ("举办老年健康宣传周", [("老年", "elderly")]),
+        ("开展巾帼建功活动", [("巾帼", "women")]),
         ("举办全市青少年科技创新大赛", [("青少年", "youth")]),
         ("依托少年科学院开展科学实验活动", [("少年", "youth")]),
         ("在儿童公园设置科普长廊", [("儿童", "children")]),
@@ -131,6 +133,7 @@ def test_rule_1_people_reached_venues_events(text: str, expected: list[tuple[str
     ("text", "expected"),
     [
         ("由区老年人体育协会承办", []),
+        ("成立老年科技工作者协会", []),
         ("支持农民专业合作社开展技术推广", []),
         ("成立青少年科技辅导员协会", []),
         ("市老干部局、区退役军人服务中心配合", []),
@@ -164,14 +167,22 @@ def test_rule_2_no_group_in_a_document_title(text: str, expected: list[tuple[str
     ("text", "expected"),
     [
         ("建立老年人才信息库", []),
+        ("激励老年科技人才发挥余热", []),
         ("组建青年科技工作者讲师团", []),
         ("发展壮大农民科普宣传员队伍", []),
         ("招募大学生志愿者", []),
         ("动员中小学教师和科技志愿者担任科普信息员", []),
         ("引领带动教师、医务人员参与科普工作", []),
+        ("壮大老年志愿者队伍", []),
+        ("鼓励老年人参与科普知识传播", []),
+        ("充分发挥老年人在社区科普中的积极作用", []),
         # trained or served, or mobilised to use a service: the group counts
         ("开展中小学教师科学素质培训", [("中小学教师", "teachers")]),
         ("培养青少年科技创新后备人才", [("青少年", "youth")]),
+        ("鼓励青少年参与科普活动", [("青少年", "youth")]),
+        ("引导企业为职工提供科普服务", [("职工", "workers")]),
+        ("支持县科协开展培训，加大对留守儿童的科普服务力度", [("留守儿童", "left-behind-children")]),
+        ("充分发挥青少年活动中心在科学教育中的作用", [("青少年", "youth")]),
         ("发动党员、社区居民注册科普APP", [("党员", "party-members"), ("社区居民", "community-residents")]),
     ],
 )

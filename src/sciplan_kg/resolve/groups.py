@@ -14,8 +14,8 @@ migrant-workers, not farmers). A written form is no mention
 * inside a document's title 《…》 (《公务员培训规定》);
 * naming people enlisted to do the work: followed by 人才 (老年人才), or, after at most one word
   such as 科技 or 科普, by a role that delivers (青年科技工作者, 农民科普宣传员, 青年志愿者);
-* in a clause that mobilises people to deliver (动员 / 发动 / 引领带动 … 担任 / 参与科普 …:
-  动员中小学教师担任科普辅导员).
+* in a clause that mobilises people to deliver (动员 / 发动 / 鼓励 … 担任 / 科普工作 /
+  志愿服务 …: 动员中小学教师担任科普辅导员), or gives them a role (发挥老年人在社区科普中的作用).
 
 A task or commitment names each group once (rule 5): its first mention, as printed. Each mention
 keeps the words as written and its span: offsets into the plan file, as every record's span after
@@ -56,16 +56,18 @@ _NOT_NAME = re.compile(
 )
 # people enlisted to do the work: 老年人才, 青年科技工作者, 农民科普宣传员, 青年志愿者
 _ROLE_AFTER = re.compile(
-    r"人才|(?:科技|科普|科学|技术|文化|健康|应急)?(?:工作者|专家|辅导员|宣传员|讲解员|信息员|志愿者|讲师)"
+    r"(?:科技|科普|科学|技术|文化|健康|应急)?(?:人才|工作者|专家|辅导员|宣传员|讲解员|信息员|志愿者|讲师)"
 )
 # a document's title: 《公务员培训规定》
 _TITLE = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
-# a clause that mobilises people to deliver: 动员…教师…担任科普辅导员, 引领带动…教师…参与科普工作
-_CLAUSE = re.compile(r"[^。；;！!？?\n]+")
-_MOBILISE = re.compile(r"动员|发动|引领带动|招募|吸纳")
-_DELIVER = re.compile(
-    r"担任|参与科普|参加科普|投身科普|从事科普|开展科普|参与[^，,。；;]{0,8}志愿服务|充实[^，,。；;]{0,8}队伍"
-)
+# a clause (to its comma) that mobilises people to deliver: 动员…教师…担任科普辅导员, 引领带动…教师…参与科普工作
+_CLAUSE = re.compile(r"[^。；;！!？?,，\n]+")
+_MOBILISE = re.compile(r"动员|发动|引领带动|招募|吸纳|鼓励|支持|引导")
+_DELIVER = re.compile(r"担任|科普(?:工作|宣传|志愿|讲解|传播)|知识传播|志愿服务|充实[^,，。；;]{0,8}队伍")
+# a group given a role: 发挥老年人在社区科普中的作用, 发挥老年人对年轻人的传帮带作用 (but
+# 发挥青少年活动中心的作用 names a venue)
+_ROLE_CLAUSE = re.compile(r"发挥(?:[^,，。；;]{0,6}?)$")
+_ROLE_OF = re.compile(r"[在对][^。；;]*作用")
 
 
 @dataclass(frozen=True)
@@ -161,10 +163,13 @@ def _not_reached(folded: str, start: int, end: int, titles: list[tuple[int, int]
 
 def _mobilised(folded: str, start: int, end: int) -> bool:
     """Whether the clause around ``folded[start:end]`` mobilises people to deliver: a
-    mobilising verb before the form and a delivering one after it (动员…教师…担任科普辅导员)."""
+    mobilising verb before the form and a delivering one after it (动员…教师…担任科普辅导员),
+    or 发挥 before it and 在 / 对 … 作用 right after it (发挥老年人在社区科普中的作用)."""
     for clause in _CLAUSE.finditer(folded):
         if clause.start() <= start < clause.end():
             before, after = folded[clause.start() : start], folded[end : clause.end()]
+            if _ROLE_CLAUSE.search(before) and _ROLE_OF.match(after):
+                return True
             return bool(_MOBILISE.search(before) and _DELIVER.search(after))
     return False
 
