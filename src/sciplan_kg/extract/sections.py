@@ -1,4 +1,4 @@
-"""The plan's parts by what they do, whatever their headings call them; its principles and goals.
+"""The plan's parts by what they do, whatever their headings call them.
 
 **Sections.** Every heading of the body's outermost numbering (一、 in most plans) is a section of
 level 1; a heading one level down ((一)) is a section of level 2 when its title names a kind and its
@@ -9,19 +9,10 @@ siblings do not all share their parent's kind (二、指导思想和工作目标
 of them, at level 1) → actions / projects, 组织实施 / 保障… / 工作要求 → safeguards, 进度安排 /
 实施步骤 / 时间安排 → schedule. A title naming two kinds (指导思想和工作目标) takes the first one its
 own subsections have (or the first named). A section whose title names none is the schedule when it
-holds a timetable (有序推进实施: :func:`.safeguards.phase_items`); after the tasks, a top-level
-heading naming 组织领导, 经费, 督查, 考核 or 评估 is a safeguard; anything else is "other". A
-section's span runs from its heading's line to its last line of text.
-
-**Principles.** Each item of a principles section (a numbered or bulleted line, a paragraph, or a
-sentence opening with 坚持 in a single paragraph): its first sentence is the title.
-
-**Goals.** Each sentence of a goals section (a heading naming a kind is not one) is a goal statement;
-a sentence is cut at its commas around a clause holding the literacy target or a comparison with
-another area (高于全市平均水平, 位居全省前列), so each is a statement of its own. Kinds: literacy (it
-holds the target the header reader found), vision (a year after the plan's period, 2035 or
-远景), relative (the comparison), quantitative (a number :func:`.targets.task_targets` reads),
-qualitative (a state to reach).
+holds a timetable (有序推进实施: :func:`.phases.phase_items`); after the tasks, a top-level heading
+naming 组织领导, 经费, 督查, 考核 or 评估 is a safeguard; one holding a measure (a work plan's group of
+items: 一、弘扬科学精神) is "tasks"; anything else is "other". A section's span runs from its
+heading's line to its last line of text. (Principles and goals: :mod:`.goals`.)
 """
 
 from __future__ import annotations
@@ -104,6 +95,7 @@ def read_sections(pt: PlanText, rec: PlanRecord, start: int, end: int) -> list[P
     if not found:
         return []
     top = min(h.level for h, _ in found)
+    measures_at = [m.span.start for m in rec.measures]
     parts: list[Part] = []
     seen_tasks = False
     for k, (head, stop) in enumerate(found):
@@ -121,6 +113,8 @@ def read_sections(pt: PlanText, rec: PlanRecord, start: int, end: int) -> list[P
             kind = "schedule"
         elif seen_tasks and _LATE_SAFEGUARD.search(head.title):
             kind = "safeguards"
+        elif any(pt.lines[head.index].start <= at < _last_end(pt, head.index, stop) for at in measures_at):
+            kind = "tasks"  # a work plan's group of items (一、弘扬科学精神): its measures stand in it
         else:
             kind = "other"
         seen_tasks = seen_tasks or kind in _TASK_KINDS
