@@ -7,7 +7,8 @@ items and is none. The title is the item's heading, or its first sentence (its f
 that sentence runs on: 坚持党的领导，把党的领导贯穿…全过程。 → 坚持党的领导).
 
 **Goals.** Each sentence of a goals section is a statement (a heading there is one too, unless it
-names a section kind: (一)总体目标), cut at its commas around a clause holding the literacy target or
+names a section kind: (一)总体目标; a bulleted or numbered goal's short first sentence followed by
+more is the heading of the goals after it: ——公民科学素质均衡发展。各乡镇…), cut at its commas around a clause holding the literacy target or
 a comparison with another area, so that 到2025年，全区公民具备科学素质的比例超过16%，高于全市平均水平，
 农村和城市科学素质发展不均衡明显改善。 gives three: literacy, relative, qualitative. A clause that is
 neither joins the clause after it when that one is (到2025年， + …超过16%), else the clauses around it.
@@ -184,8 +185,11 @@ def read_goals(pt: PlanText, rec: PlanRecord, parts: list[Part]) -> None:
             title_end = _title_end(text, s + hl[1], e)
             if kinds_named(text[s + hl[1] : title_end]):
                 s = title_end
-        s = marker_end(pt, s, e)
-        for a, b in sentences(text, s, e):
+        marked = marker_end(pt, s, e)
+        found = sentences(text, marked, e)
+        if marked > s and len(found) > 1 and _is_heading(text, *found[0]):
+            found = found[1:]  # ——公民科学素质均衡发展。各乡镇…: the bullet's heading names the goals after it
+        for a, b in found:
             deadline = _DEADLINE.search(text, a, b)
             year = int(deadline.group(1) or deadline.group(2)) if deadline else None
             if default_year is None and year is not None and year <= final:
@@ -206,6 +210,16 @@ def read_goals(pt: PlanText, rec: PlanRecord, parts: list[Part]) -> None:
                         kind = "quantitative" if targets else "qualitative"
                     when = year or default_year
                 rec.goals.append(_goal(pt, kind, c, d, when, targets))
+
+
+_HEADING_MAX = 20  # characters: a bullet's first sentence this short, with more after it, is its heading
+
+
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """A short first sentence of a numbered or bulleted goal, with no comma or number: the heading
+    of the goals that follow (——科学教育、传播与普及长足发展。), not a goal of its own."""
+    words = text[start:end].rstrip("。.;；")
+    return len(words) <= _HEADING_MAX and not any(c in words for c in ",，:：") and not any(c.isdigit() for c in words)
 
 
 def _title_end(text: str, start: int, end: int) -> int:
