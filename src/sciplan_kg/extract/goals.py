@@ -8,10 +8,12 @@ that sentence runs on: 坚持党的领导，把党的领导贯穿…全过程。
 
 **Goals.** Each sentence of a goals section is a statement (a heading there is one too, unless it
 names a section kind: (一)总体目标; a bulleted or numbered goal's short first sentence followed by
-more is the heading of the goals after it: ——公民科学素质均衡发展。各乡镇…), cut at its commas around a clause holding the literacy target or
-a comparison with another area, so that 到2025年，全区公民具备科学素质的比例超过16%，高于全市平均水平，
-农村和城市科学素质发展不均衡明显改善。 gives three: literacy, relative, qualitative. A clause that is
-neither joins the clause after it when that one is (到2025年， + …超过16%), else the clauses around it.
+more is the heading of the goals after it: ——公民科学素质均衡发展。各乡镇…), cut at its commas
+around a clause holding the literacy target or a comparison with another area, so that
+到2025年，全区公民具备科学素质的比例超过16%，高于全市平均水平，
+农村和城市科学素质发展不均衡明显改善。 gives three: literacy, relative, qualitative.
+A clause that is neither joins the clause after it when that one is (到2025年， + …超过16%),
+else the clauses around it.
 Kinds, first that holds: vision (a deadline after the plan's period, or 远景, 本世纪中叶), literacy (the
 clause holds the target the header reader found: the goal carries that same Target), relative
 (高于…平均水平, 位居…前列, 先进水平, 缩小…差距), quantitative (:func:`.targets.task_targets` finds a
