@@ -17,6 +17,7 @@ from sciplan_kg.rdf.outcomes import outcomes_graph
 from sciplan_kg.resolve.groups import load_groups
 from sciplan_kg.resolve.indicators import load_indicators
 from sciplan_kg.resolve.registry import Registry
+from sciplan_kg.resolve.safeguards import load_kinds
 
 _BODY_EN = (
     ("人民政府办公室", "People's Government General Office"),
@@ -142,6 +143,12 @@ def _schemes(g: Graph) -> None:
             g.add((node, SKOS.altLabel, zh(alias)))
         g.add((node, SK.indicatorKind, Literal(ind.kind)))
     g += instrument_scheme_graph()
+    for kind in load_kinds():  # the safeguard kinds (data/registry/safeguards.toml), which commitments carry
+        node = iris.safeguard_kind(kind.key)
+        _concept(g, node, SK.SafeguardKind, SK.SafeguardKinds, kind.key, kind.zh, kind.en)
+        g.add((node, SKOS.topConceptOf, SK.SafeguardKinds))
+        g.add((node, SKOS.definition, zh(kind.zh_definition)))
+        g.add((node, SKOS.definition, en(kind.en_definition)))
 
 
 def _target_node(
