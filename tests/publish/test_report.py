@@ -9,6 +9,7 @@ none. The report is built once per session (``built_report``, conftest.py)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import itertools
 import re
@@ -23,13 +24,17 @@ import pytest
 from sciplan_kg.cli import main
 from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.pipeline.folder import BuildFolder
-from sciplan_kg.publish.report import _anchor, figures, write_report
+from sciplan_kg.publish.report import _anchor, figures, safeguard_kinds, write_report
 from sciplan_kg.publish.report import charts as charts_module
 from sciplan_kg.publish.report.data import read_corpus
+from sciplan_kg.publish.report.parents import diff_html
 from sciplan_kg.publish.report.source import Span, render
 from sciplan_kg.query import catalogue, run_query
 from sciplan_kg.read.text import read_plan_text
+from sciplan_kg.resolve.instruments import load_scheme
+from sciplan_kg.resolve.safeguards import load_kinds
 from tests.conftest import tree_bytes
+from tests.publish.conftest import ParentCorpus
 
 
 class _Page(HTMLParser):
@@ -241,3 +246,280 @@ def test_cli_report_and_missing_font(five: BuildResult, tmp_path: Path, monkeypa
     assert main(["report", "--data", str(five.out), "--out", str(tmp_path / "r2")]) == 2
     assert not (tmp_path / "r2").exists(), "nothing half-written"
     assert main(["report", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "r3")]) == 2
+
+
+# ------------------------------------------------------------ the rest of each plan (issue 18)
+
+
+def _table_rows(html_text: str, css: str) -> list[str]:
+    """The body rows of the first table of class ``css``."""
+    m = re.search(rf'<table class="{css}">(.*?)</table>', html_text, re.S)
+    assert m, css
+    body = m.group(1).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_plan_page_shows_goals_principles_safeguards_and_phases(report: Path, five: BuildResult) -> None:
+    """Each plan page lists every commitment of the ``safeguards`` query and every phase of the
+    ``phases`` query, each with its kinds named as the registry names them and a link to its
+    line in the marked text; and the plan's principles and goals."""
+    kinds = {k.key: k for k in load_kinds()}
+    safeguards = run_query("safeguards", five.out).rows
+    phases = run_query("phases", five.out).rows
+    corpus = read_corpus(five.out, BuildFolder.open(five.out).manifest)
+    assert safeguards and phases, "the five plans state safeguards and (three of them) a timetable"
+    for p in corpus.plans:
+        text = (report / "plans" / f"{p.stem}.html").read_text(encoding="utf-8")
+        source = parse(report / "sources" / f"{p.stem}.html")
+        mine = [r for r in safeguards if r["plan"] == p.iri]
+        if mine:
+            rows = _table_rows(text, "safeguards")
+            assert len(rows) == len(mine), p.stem
+            for row, r in zip(rows, mine, strict=True):
+                assert str(r["text"]) in _plain(row)
+                for key in str(r["kinds"]).split("; "):
+                    assert f">{kinds[key].zh}</span>" in row and f'title="{kinds[key].en}"' in row, (p.stem, key)
+                assert f'href="../sources/{p.stem}.html#L{r["line"]}"' in row and f"L{r['line']}" in source.ids
+        else:
+            assert "方案未写明保障措施" in text
+        mine = [r for r in phases if r["plan"] == p.iri]
+        if mine:
+            rows = _table_rows(text, "phases")
+            assert len(rows) == len(mine), p.stem
+            for row, r in zip(rows, mine, strict=True):
+                cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                assert cells[0] == str(r["phase"]) and cells[3] == str(r["text"])
+                assert cells[1] == str(r["start"] or "—") and cells[2] == str(r["end"] or "—")
+                assert f"#L{r['line']}" in row and f"L{r['line']}" in source.ids
+        else:
+            assert "方案未写明进度安排" in text
+        outline = corpus.outline.get(p.iri, [])
+        principles = [r for r in outline if r["kind"] == "principle"]
+        if principles:
+            listed = re.search(r'<ol class="principles">(.*?)</ol>', text, re.S)
+            assert listed and listed.group(1).count("<li>") == len(principles)
+        goals = [r for r in outline if r["kind"] != "principle"]
+        if goals:
+            assert len(_table_rows(text, "goals")) == len(goals)
+
+
+def test_index_safeguard_table_counts_are_the_safeguards_query_rows_per_kind(report: Path, five: BuildResult) -> None:
+    """The corpus table: a column per kind any plan uses, in the registry's order, named as the
+    registry names it; a cell the plan's commitments of that kind (a commitment of several kinds
+    counts under each); the total the plan's commitments; the foot the plans that state the kind."""
+    rows = run_query("safeguards", five.out).rows
+    per_plan: dict[str, Counter[str]] = {}
+    for r in rows:
+        per_plan.setdefault(str(r["plan"]), Counter()).update(str(r["kinds"]).split("; "))
+    used = {k for c in per_plan.values() for k in c}
+    order = [k for k in load_kinds() if k.key in used]
+    text = (report / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="safeguard-table">(.*?)</table>', text, re.S)
+    assert table
+    head = re.findall(r'<th title="([^"]+)">([^<]+)<br>', table.group(1))
+    assert head == [(k.en, k.zh) for k in order]
+    corpus = read_corpus(five.out, BuildFolder.open(five.out).manifest)
+    stems = {p.stem: p.iri for p in corpus.plans}
+    body = _table_rows(text, "safeguard-table")
+    assert len(body) == len(corpus.plans)
+    for row in body:
+        stem = re.search(r'href="plans/([^"]+)\.html#safeguards"', row)[1]  # type: ignore[index]
+        cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][1:]
+        counts = per_plan.get(stems[stem], Counter())
+        assert cells[:-1] == [str(counts[k.key] or "—") for k in order], stem
+        assert cells[-1] == str(sum(1 for r in rows if r["plan"] == stems[stem]))
+    foot = re.search(r"<tfoot>(.*?)</tfoot>", table.group(1), re.S)[1]  # type: ignore[index]
+    plans_with = [int(_plain(c)) for c in re.findall(r'<td class="num">(\d+)</td>', foot)]
+    assert plans_with == [sum(1 for c in per_plan.values() if c[k.key]) for k in order]
+
+
+def test_safeguard_kinds_are_the_registrys() -> None:
+    assert list(safeguard_kinds().items()) == [(k.key, (k.zh, k.en)) for k in load_kinds()]
+
+
+# ------------------------------------------------------------ outcomes and instruments (issue 19)
+
+
+def _svg_texts(path: Path) -> list[str]:
+    """The strings a chart draws (matplotlib writes each as a comment before its paths)."""
+    return [html.unescape(t) for t in re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8"))]
+
+
+def test_target_attainment_chart_shows_each_target_beside_the_measured_value(report: Path, five: BuildResult) -> None:
+    rows = run_query("target-attainment", five.out).rows
+    assert len(rows) == len(five.plans)
+    text = (report / "index.html").read_text(encoding="utf-8")
+    caption = re.search(r'<figure id="chart-target-attainment">.*?<figcaption>(.*?)</figcaption>', text, re.S)
+    assert caption, "the chart is on the index with the others"
+    for words in ("2024", "定义", "definition", "一行＝一个方案", "one dot = one rate", 'href="#q-target-attainment"'):
+        assert words in caption.group(1), words
+    drawn = _svg_texts(report / "charts" / "target-attainment.svg")
+    for r in rows:
+        assert r["place"] in drawn
+        assert f"{float(r['latest']):g}% · {r['measuredArea']} {r['latestYear']}" in drawn, r["place"]
+        assert any(t.endswith(f"{float(r['target']):g}%（{r['targetYear']}）") for t in drawn), r["place"]
+        if r["baseline"] is not None:
+            assert f"{float(r['baseline']):g}%（{r['baselineYear']}）" in drawn
+
+
+def test_target_attainment_caption_counts_the_comparisons_across_the_definition_change(tmp_path: Path) -> None:
+    """Another office's rows: one crossing the 2024 change, one not, one with no measured value."""
+    rows = [
+        {"plan": "p:a", "place": "甲县", "target": 15, "comparator": "≥", "targetYear": 2025, "baseline": 9.8,
+         "baselineYear": 2020, "measuredArea": "某省", "latestYear": 2024, "latest": 16.1, "crossesDefinition": True},
+        {"plan": "p:b", "place": "乙市", "target": 18, "comparator": ">", "targetYear": 2025, "baseline": None,
+         "baselineYear": None, "measuredArea": "某区", "latestYear": 2023, "latest": 13.0, "crossesDefinition": False},
+        {"plan": "p:c", "place": "丙区", "target": 12.5, "comparator": "=", "targetYear": 2025, "baseline": None,
+         "baselineYear": None, "measuredArea": None, "latestYear": None, "latest": None, "crossesDefinition": None},
+    ]  # fmt: skip
+    chart = charts_module.target_attainment(rows, {"p:a": "甲县", "p:b": "乙市"}, tmp_path)
+    assert "此处 1 个方案" in chart.unit and "here: 1 of the plans" in chart.unit
+    drawn = _svg_texts(tmp_path / "target-attainment.svg")
+    assert {"甲县", "乙市", "丙区", "16.1% · 某省 2024", "9.8%（2020）", "≥15%（2025）", "12.5%（2025）"} <= set(drawn)
+
+
+def test_instrument_mix_chart_is_the_querys_shares(report: Path, five: BuildResult) -> None:
+    """One cell = the share of the plan's tasks using the instrument (or any of its group); a
+    task may use several instruments, so a plan's instruments add up to more than 100 %."""
+    rows = run_query("instrument-mix", five.out).rows
+    corpus = read_corpus(five.out, BuildFolder.open(five.out).manifest)
+    m, columns = figures.instrument_matrix(rows, corpus.plans)
+    scheme = load_scheme()
+    assert len(columns) == len(scheme.groups) + len(scheme.instruments)
+    keys = [k for k, _, _ in figures.instrument_columns()]
+    over = 0
+    for i, p in enumerate(corpus.plans):
+        mine = {str(r["instrument"]): float(r["sharePercent"]) for r in rows if r["plan"] == p.iri}
+        assert m[i] == [mine.get(k, 0.0) for k in keys], p.stem
+        for g in scheme.groups:
+            members = [mine.get(x.key, 0.0) for x in scheme.instruments if x.group == g.key]
+            assert mine.get(g.key, 0.0) >= max(members, default=0.0)
+        over += sum(mine.get(x.key, 0.0) for x in scheme.instruments) > 100
+    assert over, "tasks use several instruments"
+    text = (report / "index.html").read_text(encoding="utf-8")
+    caption = re.search(r'<figure id="chart-instrument-mix">.*?<figcaption>(.*?)</figcaption>', text, re.S)
+    assert caption
+    for words in ("一个单位＝一项任务", "one unit = one task", "several instruments", 'href="#q-instrument-mix"'):
+        assert words in caption.group(1), words
+
+
+def test_each_task_shows_its_instruments_as_tags(report: Path, five: BuildResult) -> None:
+    """The tags on a plan page are the graph's sk:usesInstrument of its tasks (as many as the
+    ``instrument-mix`` query counts), named as the scheme names them."""
+    rows = run_query("instrument-mix", five.out).rows
+    names = {i.zh: i for i in load_scheme().instruments}
+    corpus = read_corpus(five.out, BuildFolder.open(five.out).manifest)
+    for p in corpus.plans:
+        text = (report / "plans" / f"{p.stem}.html").read_text(encoding="utf-8")
+        tags = re.findall(r'<span class="tag instrument (\w+)" title="[^"]+">([^<]+)</span>',
+                          "".join(re.findall(r'<div class="instruments">(.*?)</div>', text, re.S)))  # fmt: skip
+        expected = sum(int(r["tasks"]) for r in rows if r["plan"] == p.iri and r["level"] == "instrument")
+        assert len(tags) == expected > 0, p.stem
+        assert all(names[zh].group == group for group, zh in tags)
+        for t in p.tasks:
+            row = re.search(rf'<tr id="task-{t.anchor}">(.*?)</tr>', text, re.S)[1]  # type: ignore[index]
+            assert [names[zh].key for _, zh in re.findall(r'class="tag instrument (\w+)"[^>]*>([^<]+)<', row)] == (
+                t.instruments
+            )
+
+
+# ------------------------------------------------------------ a child beside its parent (issue 19)
+
+
+def test_diff_marks_what_the_child_removes_and_adds() -> None:
+    parent, child = "加强科普基地建设<2个>。", "强化科普基地建设<3个>，覆盖全县。"
+    a, b = diff_html(parent, child)
+    assert a == "<del>加</del>强科普基地建设&lt;<del>2</del>个&gt;。"  # the full stop is kept: the child's last
+    assert b == "强<ins>化</ins>科普基地建设&lt;<ins>3</ins>个&gt;<ins>，覆盖全县</ins>。"
+    assert diff_html("同一段。", "同一段。") == ("同一段。", "同一段。")
+    assert diff_html("", "新增任务。") == ("", "<ins>新增任务。</ins>")
+
+
+def _pairs(page: str) -> list[dict[str, str]]:
+    out = []
+    for cls, row in re.findall(r'<tr class="pair (\w+)" id="[^"]+">(.*?)</tr>', page, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        out.append({"class": cls, "score": _plain(cells[2]), "task": cells[0], "parent": cells[4], "child": cells[5]})
+    return out
+
+
+def test_parent_page_sets_each_child_task_beside_its_parent_task(parent_corpus: ParentCorpus) -> None:
+    """On the test corpus (two parents, four children made from them): a page per child; every
+    task of the child once, beside its parent task as ``parent-task-match`` gives it; the texts
+    are the two tasks' with the differences marked; the shares are ``parent-diffusion``'s; the
+    classes are the ones the corpus was made with."""
+    out, report = parent_corpus.build.out, parent_corpus.report
+    matches = run_query("parent-task-match", out).rows
+    diffusion = [r for r in run_query("parent-diffusion", out).rows if r["scope"] == "measure"]
+    corpus = read_corpus(out, BuildFolder.open(out).manifest)
+    children = [p for p in corpus.plans if p.stem.startswith("child_")]
+    assert len(children) == 4 and sorted((report / "parents").iterdir()) == sorted(
+        report / "parents" / f"{p.stem}.html" for p in children
+    )
+    for p in children:
+        page = (report / "parents" / f"{p.stem}.html").read_text(encoding="utf-8")
+        mine = [r for r in matches if r["plan"] == p.iri]
+        pairs = _pairs(page)
+        assert len(pairs) == len(mine) == len(p.tasks)
+        by_task = {str(r["task"]): r for r in mine}
+        for pair, t in zip(pairs, p.tasks, strict=True):
+            r = by_task[t.iri]
+            assert f'href="../plans/{p.stem}.html#task-{t.anchor}"' in pair["task"]
+            assert pair["class"] == r["matchClass"] and float(pair["score"]) == pytest.approx(
+                float(r["score"]), abs=5e-4
+            )
+            assert _plain(pair["parent"]) == str(r["parentText"] or "") and _plain(pair["child"]) == str(r["text"])
+            # what is left of each side once the marks are taken out is the same text
+            assert _plain(re.sub(r"<del>.*?</del>", "", pair["parent"])) == _plain(
+                re.sub(r"<ins>.*?</ins>", "", pair["child"])
+            )
+            if str(r["text"]) == str(r["parentText"]):
+                assert "<del>" not in pair["parent"] and "<ins>" not in pair["child"]
+        # the classes as constructed: copies and excerpts copied, localised and reworded adapted, new new
+        key = p.stem.removeprefix("child_")
+        for fate, written, _ in parent_corpus.made[key]:
+            found = [x for x in pairs if _plain(x["child"]).startswith(written[:30])]
+            assert [x["class"] for x in found] == [{"copy": "copied", "excerpt": "copied"}.get(
+                fate, "adapted" if fate in ("localise", "reword") else fate)], (key, fate, written[:30])  # fmt: skip
+        shares = _table_rows(page, "diffusion")
+        mine_d = [r for r in diffusion if r["plan"] == p.iri]
+        assert len(shares) == len(mine_d)
+        got = {_plain(re.findall(r"<td[^>]*>(.*?)</td>", s, re.S)[0]): s for s in shares}
+        for r in mine_d:
+            cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", got[str(r["title"])], re.S)]
+            assert cells[1:5] == [str(r[k]) for k in ("tasks", "copied", "adapted", "new")]
+            assert [float(c) for c in cells[5:]] == [
+                float(r[k]) for k in ("copiedPercent", "adaptedPercent", "newPercent")
+            ]
+        total = re.search(r'<tr class="total">(.*?)</tr>', page, re.S)[1]  # type: ignore[index]
+        assert [_plain(c) for c in re.findall(r'<td class="num">(.*?)</td>', total)][:4] == [
+            str(sum(int(r[k]) for r in mine_d)) for k in ("tasks", "copied", "adapted", "new")
+        ]
+        # linked from the child's page, the parent's page and the index
+        plan_page = (report / "plans" / f"{p.stem}.html").read_text(encoding="utf-8")
+        assert f'href="../parents/{p.stem}.html#parent-1"' in plan_page
+        parent = corpus.plan_of(str(mine[0]["parent"]))
+        assert f'href="../parents/{p.stem}.html"' in (report / "plans" / f"{parent.stem}.html").read_text("utf-8")
+        assert f'href="plans/{parent.stem}.html"' in page.replace("../", "")
+        assert f'href="parents/{p.stem}.html"' in (report / "index.html").read_text(encoding="utf-8")
+
+
+def test_parent_pages_links_resolve(parent_corpus: ParentCorpus) -> None:
+    for page in sorted((parent_corpus.report / "parents").glob("*.html")):
+        parsed = parse(page)
+        for link in parsed.links:
+            target, fragment = urldefrag(link)
+            resolved = (page.parent / target).resolve() if target else page
+            assert resolved.is_file(), (page, link)
+            if fragment and resolved.suffix == ".html":
+                assert fragment in parse(resolved).ids, (page, link)
+
+
+def test_no_parent_in_the_corpus_no_parent_pages(report: Path) -> None:
+    """None of the five bundled plans has its parent in the corpus."""
+    assert not (report / "parents").exists()
+    assert "对比上级 vs parent" not in (report / "index.html").read_text(encoding="utf-8")

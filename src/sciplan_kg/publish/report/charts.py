@@ -370,7 +370,7 @@ def target_attainment(rows: list[dict[str, object]], places: dict[str, str], fol
         "one row = one plan; one dot = one rate (%): the target (circle), the baseline the plan states "
         "(square), the latest survey value of the plan's area or the nearest area containing it (diamond, "
         "named with its survey year). The 2024 survey changed its scoring (a new definition): comparisons "
-        f"across that change are hollow ({crossing} plans here) and should not be subtracted as they stand; "
+        f"across that change are hollow (here: {crossing} of the plans) and should not be subtracted as they stand; "
         "the measured area is mostly larger than the plan's, so read the gap as context, not as the plan's "
         "own attainment"
     )

@@ -240,16 +240,23 @@ def instrument_columns() -> list[tuple[str, str, str]]:
     return out
 
 
-def _instrument_mix(rows: list[dict[str, Any]], plans: list[Plan], folder: Path) -> charts.Chart:
-    labels, index = _plan_rows(plans)
+def instrument_matrix(rows: list[dict[str, Any]], plans: list[Plan]) -> tuple[list[list[float]], list[str]]:
+    """Plans × (group, instruments …) of the scheme: the share (%) of the plan's tasks using each,
+    from the ``instrument-mix`` rows; the column labels, groups in 【】."""
+    _, index = _plan_rows(plans)
     groups = {g.key for g in load_scheme().groups}
     columns = instrument_columns()
     col = {k: j for j, (k, _, _) in enumerate(columns)}
-    m = [[0.0] * len(columns) for _ in labels]
+    m = [[0.0] * len(columns) for _ in plans]
     for r in rows:
         if str(r["plan"]) in index and str(r["instrument"]) in col:
             m[index[str(r["plan"])]][col[str(r["instrument"])]] = float(r["sharePercent"] or 0)
-    names = [f"【{zh}】 {en}" if k in groups else f"{zh} {en}" for k, zh, en in columns]
+    return m, [f"【{zh}】 {en}" if k in groups else f"{zh} {en}" for k, zh, en in columns]
+
+
+def _instrument_mix(rows: list[dict[str, Any]], plans: list[Plan], folder: Path) -> charts.Chart:
+    labels, _ = _plan_rows(plans)
+    m, names = instrument_matrix(rows, plans)
     unit = (
         "一格＝使用该工具（或该组任一工具，【】列）的任务占本方案任务的比例（%）；一个单位＝一项任务；一项任务可使用"
         "多种工具，故一行相加可超过 100% / one cell = share (%) of the plan's tasks that use the instrument (or any "
