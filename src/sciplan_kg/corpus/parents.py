@@ -34,10 +34,11 @@ counts ``min(count_a, count_b)`` per bigram.
 from __future__ import annotations
 
 import difflib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -177,22 +178,29 @@ def classify(score: float) -> str:
     return "copied" if score >= COPIED else "adapted" if score >= ADAPTED else "new"
 
 
-def _features(texts: list[str], vocab: dict[tuple[str, int], int]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """0/1 rows of (bigram, occurrence) features, and each text's bigram count."""
-    rows, cols = [], []
-    sizes = np.zeros(len(texts), dtype=np.float64)
-    for r, text in enumerate(texts):
-        chars = letters(text)
-        seen: Counter[str] = Counter()
-        for i in range(len(chars) - 1):
-            gram = chars[i : i + 2]
-            seen[gram] += 1
-            rows.append(r)
-            cols.append(vocab.setdefault((gram, seen[gram]), len(vocab)))
-        sizes[r] = max(len(chars) - 1, 0)
-    shape = (len(texts), max(len(vocab), 1))
-    data = np.ones(len(rows), dtype=np.float64)
-    return sparse.csr_matrix((data, (rows, cols)), shape=shape), sizes
+@lru_cache(maxsize=1 << 16)
+def _occurrences(text: str) -> np.ndarray:
+    """The text's bigrams as (bigram, occurrence) features, one int64 each (sorted): code points
+    are below 2**21, so a bigram takes 42 bits and its occurrence number the 12 above 0."""
+    chars = np.frombuffer(letters(text).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    if len(chars) < 2:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.sort((chars[:-1] << 21) | chars[1:])
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    occurrence = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    return (codes << 12) | np.minimum(occurrence, 4095)
+
+
+def _features(child: list[str], parent: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """0/1 rows of (bigram, occurrence) features of the child's and the parent's texts."""
+    parts = [_occurrences(t) for t in child + parent]
+    sizes = np.array([len(p) for p in parts], dtype=np.int64)
+    every = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    columns, inverse = np.unique(every, return_inverse=True)
+    rows = np.repeat(np.arange(len(parts)), sizes)
+    shape = (len(parts), max(len(columns), 1))
+    m = sparse.csr_matrix((np.ones(len(every)), (rows, inverse.ravel())), shape=shape)
+    return m[: len(child)], m[len(child) :]
 
 
 def match_tasks(child: list[tuple[str, str]], parent: list[tuple[str, str]], parent_plan: str) -> list[Match]:
@@ -201,12 +209,9 @@ def match_tasks(child: list[tuple[str, str]], parent: list[tuple[str, str]], par
     if not parent:
         return [Match(t, parent_plan, None, 0.0, 0.0, "new") for t, _ in child]
     parent = sorted(parent)
-    vocab: dict[tuple[str, int], int] = {}
-    pm, psize = _features([text for _, text in parent], vocab)
-    cm, csize = _features([text for _, text in child], vocab)
-    width = len(vocab) or 1
-    pm.resize((pm.shape[0], width))
-    cm.resize((cm.shape[0], width))
+    cm, pm = _features([text for _, text in child], [text for _, text in parent])
+    csize = np.asarray(cm.sum(axis=1), dtype=np.float64).ravel()
+    psize = np.asarray(pm.sum(axis=1), dtype=np.float64).ravel()
     shared = (cm @ pm.T).toarray()
     containment = np.round(shared / np.maximum(csize, 1.0)[:, None], 3)
     dice = np.round(2 * shared / np.maximum(csize[:, None] + psize[None, :], 1.0), 3)
