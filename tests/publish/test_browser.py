@@ -9,11 +9,13 @@ it: ``make install`` installs chromium)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urldefrag
@@ -23,6 +25,8 @@ import pytest
 
 from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.query import run_query
+from sciplan_kg.resolve.safeguards import load_kinds
+from tests.publish.conftest import ParentCorpus
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 if CHROMIUM is None:
@@ -177,6 +181,8 @@ SHOTS = {
     "lead-load-by-type.png": "charts/lead-load-by-type.png",
     "co-responsibility.png": "charts/co-responsibility-types.png",
     "literacy-targets.png": "charts/literacy-targets.png",
+    "target-attainment.png": "charts/target-attainment.png",
+    "instrument-mix.png": "charts/instrument-mix.png",
     "ontology-en.png": "ontology/en/index.html",
     "ontology-diagram-zh.png": "ontology/zh/diagram.png",
 }
@@ -199,3 +205,111 @@ def test_pages_render(report: Path, five: BuildResult, tmp_path: Path) -> None:
         chromium(url, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1280,1400")
         pixels = mpimg.imread(shot)
         assert pixels.shape[0] >= 1000 and pixels.std() > 0.05, f"a blank page: {page}"
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _rows(dom: str, css: str) -> list[str]:
+    m = re.search(rf'<table class="{css}">(.*?)</table>', dom, re.S)
+    assert m, css
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", m.group(1).split("<tbody>", 1)[1].split("</tbody>", 1)[0], re.S)
+
+
+def _line(dom: str, n: int) -> str:
+    """The text of line ``n`` of a source page's DOM."""
+    part = dom.split(f'id="L{n}"', 1)[1].split(f'id="L{n + 1}"', 1)[0]
+    return _plain(part.split(">", 1)[1].rsplit("<a ", 1)[0])
+
+
+def test_plan_page_safeguards_and_phases_open_the_source_at_their_line(
+    report: Path, five: BuildResult, tmp_path: Path
+) -> None:
+    """Each plan page, as the browser shows it, lists the ``safeguards`` and ``phases`` queries'
+    rows; each row's source link opens the plan's text at the line where its words start."""
+    safeguards = run_query("safeguards", five.out).rows
+    phases = run_query("phases", five.out).rows
+    assert safeguards and phases
+    profile = tmp_path / "profile"
+    for plan in five.plans:
+        dom = chromium((report / "plans" / f"{plan.stem}.html").as_uri(), profile, "--dump-dom")
+        mine = [r for r in safeguards if r["plan"] == plan.plan]
+        steps = [r for r in phases if r["plan"] == plan.plan]
+        rows = (_rows(dom, "safeguards") if mine else []) + (_rows(dom, "phases") if steps else [])
+        assert len(rows) == len(mine) + len(steps), plan.stem
+        links = [re.search(r'href="([^"]+#L\d+)"', row)[1] for row in rows]  # type: ignore[index]
+        first = links[0]
+        source = chromium(
+            (report / "plans" / first.split("#")[0]).resolve().as_uri() + "#" + first.split("#")[1],
+            profile,
+            "--dump-dom",
+        )
+        for r, link in zip([*mine, *steps], links, strict=True):
+            assert link.startswith(f"../sources/{plan.stem}.html#L"), link
+            line = _line(source, int(link.rsplit("#L", 1)[1]))
+            assert str(r["text"])[:6] in line or str(r.get("phase") or "")[:4] in line, (plan.stem, link, line)
+
+
+def test_index_safeguard_table_in_the_browser_is_the_querys_count_per_kind(
+    report: Path, five: BuildResult, tmp_path: Path
+) -> None:
+    rows = run_query("safeguards", five.out).rows
+    per_plan: dict[str, Counter[str]] = {}
+    for r in rows:
+        per_plan.setdefault(str(r["plan"]), Counter()).update(str(r["kinds"]).split("; "))
+    order = [k for k in load_kinds() if any(c[k.key] for c in per_plan.values())]
+    dom = chromium((report / "index.html").as_uri(), tmp_path / "profile", "--dump-dom")
+    head = re.search(r'<table class="safeguard-table">\s*<thead>(.*?)</thead>', dom, re.S)[1]  # type: ignore[index]
+    assert re.findall(r'<th title="([^"]+)">', head) == [k.en for k in order]
+    by_stem = {p.stem: p.plan for p in five.plans}
+    body = _rows(dom, "safeguard-table")
+    assert len(body) == len(five.plans)
+    for row in body:
+        stem = re.search(r'href="plans/([^"]+)\.html#safeguards"', row)[1]  # type: ignore[index]
+        cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][1:]
+        counts = per_plan.get(by_stem[stem], Counter())
+        assert cells == [
+            *(str(counts[k.key] or "—") for k in order),
+            str(sum(r["plan"] == by_stem[stem] for r in rows)),
+        ]
+
+
+def test_charts_of_outcomes_and_instruments_and_the_instrument_tags_render(
+    report: Path, five: BuildResult, tmp_path: Path
+) -> None:
+    dom = chromium((report / "index.html").as_uri(), tmp_path / "profile", "--dump-dom")
+    for name in ("target-attainment", "instrument-mix"):
+        assert f'<figure id="chart-{name}">' in dom and f'src="charts/{name}.png"' in dom
+        pixels = mpimg.imread(report / "charts" / f"{name}.png")
+        assert pixels.shape[0] > 300 and pixels.std() > 0.05, name
+    rows = run_query("instrument-mix", five.out).rows
+    plan = five.plans[2]
+    dom = chromium((report / "plans" / f"{plan.stem}.html").as_uri(), tmp_path / "profile", "--dump-dom")
+    tags = "".join(re.findall(r'<div class="instruments">(.*?)</div>', dom, re.S)).count('class="tag instrument ')
+    assert tags == sum(int(r["tasks"]) for r in rows if r["plan"] == plan.plan and r["level"] == "instrument") > 0
+
+
+def test_parent_page_in_the_browser(parent_corpus: ParentCorpus, tmp_path: Path) -> None:
+    """The constructed parent corpus's report: from a child's plan page to its comparison page,
+    every task beside its parent's with removed and added characters marked; the page renders."""
+    report, out = parent_corpus.report, parent_corpus.build.out
+    matches = run_query("parent-task-match", out).rows
+    child = next(p for p in parent_corpus.build.plans if p.stem == "child_chengkou")
+    profile = tmp_path / "profile"
+    plan_dom = chromium((report / "plans" / f"{child.stem}.html").as_uri(), profile, "--dump-dom")
+    link, fragment = urldefrag(re.search(r'href="(\.\./parents/[^"]+)"', plan_dom)[1])  # type: ignore[index]
+    page = (report / "plans" / link).resolve()
+    assert page == report / "parents" / f"{child.stem}.html"
+    dom = chromium(page.as_uri() + "#" + fragment, profile, "--dump-dom")
+    assert f'id="{fragment}"' in dom
+    mine = [r for r in matches if r["plan"] == child.plan]
+    pairs = re.findall(r'<tr class="pair (\w+)"', dom)
+    assert len(pairs) == len(mine) == child.task_count
+    assert Counter(pairs) == Counter(str(r["matchClass"]) for r in mine)
+    assert {"copied", "adapted", "new"} <= set(pairs)
+    assert "<del>" in dom and "<ins>" in dom
+    shot = tmp_path / "parent-page.png"
+    chromium(page.as_uri(), profile, f"--screenshot={shot}", "--window-size=1280,1400")
+    pixels = mpimg.imread(shot)
+    assert pixels.shape[0] >= 1000 and pixels.std() > 0.05
