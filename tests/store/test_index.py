@@ -53,7 +53,8 @@ def test_first_sync_loads_the_whole_folder_into_the_default_graph(plans: Path, t
     out = tmp_path / "build"
     build([plans], out)
     result = sync(out)
-    assert result.full and result.loaded == len(graph_files(out)) == 5 + 4  # + registry, ontology, similarity, dataset
+    # + registry, ontology, similarity, parents, dataset
+    assert result.full and result.loaded == len(graph_files(out)) == 5 + 5
     quads = list(ox.Store.read_only(str(store_path(out))))
     assert len(quads) > 10_000
     assert all(q.graph_name == ox.DefaultGraph() for q in quads)
@@ -64,13 +65,13 @@ def test_replacing_adding_and_removing_plans_keeps_the_store_equal_to_a_fresh_lo
     out = tmp_path / "build"
     build([plans], out)
     sync(out)
-    # replace one plan: only it, the similarity links, and the registries and the dataset
-    # description (rewritten by every build; the registries' blocks are the same) are touched
+    # replace one plan: only it, the similarity and parent links, and the registries and the
+    # dataset description (rewritten by every build; the registries' blocks are the same) are touched
     first = sorted(plans.glob("*.txt"))[0]
     first.write_text(first.read_text(encoding="utf-8").replace("科普", "科学普及", 3), encoding="utf-8")
     build([plans], out)
     result = sync(out, full_fraction=1.0)
-    assert not result.full and result.loaded == 4 and result.kept == 5
+    assert not result.full and result.loaded == 5 and result.kept == 5
     assert _quads(store_path(out)) == _fresh(out, tmp_path)
     # remove the revised plan of the same place: the agencies the other one states stay
     (plans / "enshi_revised.txt").unlink()
@@ -109,7 +110,7 @@ def test_an_interrupted_sync_is_finished_by_the_next(
     with pytest.raises(KeyboardInterrupt):
         sync(out, full_fraction=1.0)
     monkeypatch.undo()
-    assert sync(out, full_fraction=1.0).loaded == 4
+    assert sync(out, full_fraction=1.0).loaded == 5
     assert _quads(store_path(out)) == _fresh(out, tmp_path)
 
 
