@@ -34,6 +34,9 @@ PREFIXES = {
     "xsd": XSD,
     "void": Namespace("http://rdfs.org/ns/void#"),
     "dcat": DCAT,
+    "qb": Namespace("http://purl.org/linked-data/cube#"),
+    "sdmx-dimension": Namespace("http://purl.org/linked-data/sdmx/2009/dimension#"),
+    "sdmx-measure": Namespace("http://purl.org/linked-data/sdmx/2009/measure#"),
 }
 FORMATS = {"turtle": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}
 SUFFIX = {"turtle": ".ttl", "trig": ".trig", "nt": ".nt", "jsonld": ".jsonld"}
