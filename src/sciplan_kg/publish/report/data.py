@@ -1,6 +1,8 @@
 """The report's view of a build: plans, measures, tasks, responsibility statements and agencies,
 read from the graph with the report's own queries (``queries/*.rq`` beside this file) and the
-catalogue's ``plans``, ``targets`` and ``directive-chain``, on one store opened once.
+catalogue's ``plans``, ``targets`` and ``directive-chain``, on one store opened once. A task's
+policy instruments are its ``sk:usesInstrument`` (report query ``instruments``), in the order of
+the scheme file (data/registry/instruments.toml).
 
 Who leads a task: the agencies a statement names for the task itself (*stated*, in the order
 the text lists them, ``sk:ordinal``), else the ones its measure names, which it inherits
