@@ -94,7 +94,8 @@ class Task:
     # a table task: the body's sentences stating the same commitment (extract.table.link_body)
     restated: list[Span] = field(default_factory=list)
     groups: list[GroupMention] = field(default_factory=list)  # population groups the task names (resolve)
-    instruments: list[str] = field(default_factory=list)  # policy-instrument keys (resolve; data/registry/instruments.toml)
+    # policy-instrument keys (resolve; data/registry/instruments.toml)
+    instruments: list[str] = field(default_factory=list)
 
 
 @dataclass
