@@ -113,9 +113,10 @@ def _row(key: str, c: Counts) -> dict[str, Any]:
         "tp": c.tp,
         "fp": c.fp,
         "fn": c.fn,
-        "precision": round(c.precision, 3),
-        "recall": round(c.recall, 3),
-        "f1": round(c.f1, 3),
+        # nothing in the sample and nothing coded (procurement in the five plans): not measured
+        "precision": round(c.precision, 3) if c.items else None,
+        "recall": round(c.recall, 3) if c.items else None,
+        "f1": round(c.f1, 3) if c.items else None,
     }
 
 
