@@ -555,38 +555,34 @@ class PlanGraph:
                 self._target(target, SK.CommitmentTarget, t)
 
     def _named_agencies(self, item: URIRef, mentions: list[AgencyMention]) -> None:
-        """The bodies a safeguard commitment names: ``item sk:namesAgency agency``, and for each one
-        a mention node ``<item>/agency/<key>`` quoting the words (the first time it is named)."""
-        g = self.g
-        for mention in mentions:
-            if mention.agency is None:
-                continue
-            agency = iris.agency(self.place_slug, mention.agency)
-            node = iris.child(item, "agency", mention.agency)
-            if (item, SK.namesAgency, agency) in g:
-                continue
-            g.add((item, SK.namesAgency, agency))
-            g.add((item, SK.mention, node))
-            g.add((node, RDF.type, SK.AgencyMention))
-            g.add((node, SK.mentionOf, agency))
-            g.add((node, SK.writtenAs, zh(mention.written)))
-            self._span(node, mention.span, self._quote(mention.span))
+        """The bodies a safeguard commitment names: ``item sk:namesAgency agency``, and a mention
+        node ``<item>/agency/<key>`` quoting the words that first name each."""
+        named = [(m.agency, iris.agency(self.place_slug, m.agency), m) for m in mentions if m.agency is not None]
+        self._mentioned(item, "agency", SK.namesAgency, SK.AgencyMention, named)
 
     def _groups(self, item: URIRef, groups: list[GroupMention]) -> None:
         """The population groups a task or commitment names: ``item sk:namesGroup group``, and a
-        mention node ``<item>/group/<key>`` quoting the first words that name it."""
+        mention node ``<item>/group/<key>`` quoting the words that first name each."""
+        named = [(m.group, iris.population_group(m.group), m) for m in groups if m.group is not None]
+        self._mentioned(item, "group", SK.namesGroup, SK.GroupMention, named)
+
+    def _mentioned(
+        self,
+        item: URIRef,
+        segment: str,
+        prop: URIRef,
+        cls: URIRef,
+        named: list[tuple[str, URIRef, AgencyMention | GroupMention]],
+    ) -> None:
         g = self.g
-        for mention in groups:
-            if mention.group is None:
-                continue
-            group = iris.population_group(mention.group)
-            if (item, SK.namesGroup, group) in g:
-                continue
-            node = iris.child(item, "group", mention.group)
-            g.add((item, SK.namesGroup, group))
+        for key, target, mention in named:
+            if (item, prop, target) in g:
+                continue  # named again: the first mention is the evidence
+            node = iris.child(item, segment, key)
+            g.add((item, prop, target))
             g.add((item, SK.mention, node))
-            g.add((node, RDF.type, SK.GroupMention))
-            g.add((node, SK.mentionOf, group))
+            g.add((node, RDF.type, cls))
+            g.add((node, SK.mentionOf, target))
             g.add((node, SK.writtenAs, zh(mention.written)))
             self._span(node, mention.span, self._quote(mention.span))
 
