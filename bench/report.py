@@ -28,8 +28,9 @@ def main() -> None:
     lines += [
         "| plans | triples (asserted + inferred) | build s | build peak MB | export s "
         "| load into store s | kept answers s | load + answers peak MB | `oxigraph load` floor s | end to end s "
-        "| naive s | naive ÷ ours | ours ÷ floor | 1 plan changed: rebuild s + store and answers s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| naive s | naive ÷ ours | ours ÷ floor | 1 plan changed: rebuild s + store and answers s "
+        "| add one plan: rebuild s + store s | add 100 plans: rebuild s + store s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     largest_naive = max((r for r in rows if "naive_wall" in r), key=lambda r: r["plans"], default=None)
     for r in rows:
@@ -44,12 +45,16 @@ def main() -> None:
             naive, mark = float("nan"), ""
         views = _s(r["views_wall"]) if "views_wall" in r else "-"
         resync = _s(r["resync_one_wall"]) if "resync_one_wall" in r else "-"
+        grow = [
+            f"{_s(r[k + '_rebuild_wall'])} + {_s(r[k + '_sync_wall'])}" if k + "_wall" in r else "-"
+            for k in ("add_one", "add_100")
+        ]
         lines.append(
             f"| {r['plans']:,} | {r['asserted']:,} + {r['inferred']:,} "
             f"| {_s(r['build_wall'])} | {_mb(r['build_peak'])} | {_s(r['export_wall'])} "
             f"| {_s(r['load_wall'])} | {views} | {_mb(max(r['load_peak'], r.get('views_peak', 0)))} "
             f"| {_s(r['floor_wall'])} | {_s(total)} | {_s(naive)}{mark} | {naive / total:.1f}×{mark} "
-            f"| {total / r['floor_wall']:.1f}× | {_s(r['rebuild_one_wall'])} + {resync} |"
+            f"| {total / r['floor_wall']:.1f}× | {_s(r['rebuild_one_wall'])} + {resync} | {grow[0]} | {grow[1]} |"
         )
     lines += [
         "",

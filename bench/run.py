@@ -20,7 +20,9 @@ peak memory are its own:
   per-triple cost at the largest size run, and marked so;
 - extraction accuracy of generated plans against their truth files (bench/accuracy.py);
 - last, after changing one plan (the incremental path): the rebuild of the build folder, then
-  the sync of its store and kept answers.
+  the sync of its store and kept answers; then after adding one plan, and after adding 100
+  more (``add_one_wall``, ``add_100_wall``: rebuild + sync, seconds until a query can be
+  answered; docs/incremental.md).
 """
 
 from __future__ import annotations
@@ -168,6 +170,22 @@ def run_scale(n: int, naive_max: int) -> dict[str, object]:
     row.update(rebuild_one_wall=wall, rebuild_one_reused=json.loads(out)["reused"])
     wall, peak, out = timed([PY, "-c", SYNC, str(build_dir), "1"])
     row.update(resync_one_wall=wall, resync_one_peak=peak, resync_one=out.strip())
+    # a corpus that grows: the next generated plan added, then the hundred after it (the
+    # generator writes plan i the same for any count, so these are new places and periods)
+    more = WORK / f"more-{n}"
+    shutil.rmtree(more, ignore_errors=True)
+    subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(n + 101), str(more)], check=True)
+    extra = sorted(more.glob("*.txt"))[n:]
+    for label, batch in (("add_one", extra[:1]), ("add_100", extra[1:])):
+        for f in batch:
+            shutil.copy(f, changed / f"added-{f.name}")
+        wall, _, out = timed([PY, "-c", BUILD, str(changed), str(build_dir), "1"])
+        row[f"{label}_rebuild_wall"] = wall
+        row[f"{label}_reused"] = json.loads(out)["reused"]
+        wall, _, out = timed([PY, "-c", SYNC, str(build_dir), "1"])
+        row.update({f"{label}_sync_wall": wall, f"{label}_sync": out.strip()})
+        row[f"{label}_wall"] = row[f"{label}_rebuild_wall"] + wall  # seconds until a query can be answered
+    shutil.rmtree(more, ignore_errors=True)
     shutil.rmtree(changed, ignore_errors=True)
     return row
 
