@@ -97,6 +97,7 @@ def main() -> None:
         ]
         for q in sorted({q for r in per_plan for q in r["queries_plan"]}):
             lines.append(f"| {q} | " + " | ".join(_query_cell(r["queries_plan"].get(q)) for r in per_plan) + " |")
+    lines += _evaluated_table(rows)
     acc = [r for r in rows if "accuracy" in r]
     if acc:
         lines += ["", "## Extraction accuracy on generated plans (bench/accuracy.py)", ""]
@@ -117,6 +118,43 @@ def main() -> None:
     if tail.is_file():
         lines.append(tail.read_text(encoding="utf-8").rstrip())
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _evaluated(cell: list[float | int | None] | None) -> str:
+    """The seconds a query takes evaluated: the median of three (bench/queries.py since
+    2026-12-03), or the one evaluation older results hold; "-" when not run or stopped."""
+    if cell is None or len(cell) < 4:
+        return "-"
+    value = cell[4] if len(cell) > 4 and cell[4] is not None else cell[3]
+    return "-" if value is None else _s(float(value))
+
+
+def _evaluated_table(rows: list[dict[str, object]]) -> list[str]:
+    """Every catalogue query evaluated (``--evaluate``: what a query other than the kept one
+    costs), whole corpus and one plan side by side, against issue 22's goals."""
+    sizes = [r for r in rows if r.get("queries")]
+    if not sizes:
+        return []
+    lines = [
+        "",
+        "## Catalogue queries evaluated: whole corpus / one plan",
+        "",
+        "Seconds to evaluate each catalogue query (`--evaluate`, median of three runs in one fresh process;",
+        "older results: one run): over the whole corpus / for one plan (`-p plan IRI`, the first by IRI;",
+        '"-" where the query has no `plan` parameter). Goal at 3,000 plans: under 5 s / under 0.5 s.',
+        "",
+        "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    names = sorted({q for r in sizes for q in r["queries"]})  # type: ignore[attr-defined]
+    for q in names:
+        cells = []
+        for r in sizes:
+            corpus = _evaluated(r["queries"].get(q))  # type: ignore[attr-defined]
+            plan = _evaluated((r.get("queries_plan") or {}).get(q))  # type: ignore[attr-defined]
+            cells.append(f"{corpus} / {plan}")
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _query_cell(cell: list[float | int | None] | None) -> str:
