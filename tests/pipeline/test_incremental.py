@@ -106,3 +106,21 @@ def test_adding_replacing_and_removing_plans_equals_a_full_build(corpus: Path, t
     for f in sorted(more.glob("*.txt"))[10:]:
         shutil.copy(f, corpus / f"added-{f.name}")
     _check(corpus, out, tmp_path, "add-several")
+
+
+def test_only_code_a_plan_depends_on_rebuilds_every_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The query, store and publishing layers (above the pipeline) are not in the plans' key:
+    editing them keeps every plan; editing extraction rebuilds them."""
+    import sciplan_kg.pipeline.plan as plan
+
+    package = tmp_path / "sciplan_kg"
+    for rel in ("extract/rules.py", "query/engine.py", "store/sync.py", "cli.py", "publish/html.py"):
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(plan, "SOURCE_DIR", package)
+    before = plan.fingerprint()
+    for rel in ("query/engine.py", "store/sync.py", "cli.py", "publish/html.py"):
+        (package / rel).write_text("X = 2\n", encoding="utf-8")
+    assert plan.fingerprint() == before
+    (package / "extract/rules.py").write_text("X = 2\n", encoding="utf-8")
+    assert plan.fingerprint() != before
