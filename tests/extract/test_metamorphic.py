@@ -4,7 +4,9 @@
 For each plan × rewrite, the original and the rewritten text are extracted through the public
 API (``extract_file`` on a file, resolved against the registries) and a projection that must not
 change is compared field by field: the header, the measures, the tasks and, per task, who leads,
-who supports and its targets. Offsets and line numbers differ by construction and are not
+who supports, its targets (with their indicators) and the groups it names; then the plan's sections,
+principles, goals, safeguard commitments (kinds, text, bodies named, numbers) and phases.
+Offsets and line numbers differ by construction and are not
 compared; text is compared without whitespace and folded (``read.text.fold``), so a rewrite of
 punctuation width or indentation is no difference, while a word lost or gained is.
 
@@ -101,10 +103,26 @@ def projection(rec: PlanRecord) -> dict[str, Any]:
                 # a measure's annotation holds for each of its tasks, wherever it is written
                 "lead": _keys([m, t], "lead"),
                 "support": _keys([m, t], "support"),
-                "targets": [(x.value, x.unit) for x in t.targets],
+                "targets": [(x.value, x.unit, x.indicator_key) for x in t.targets],
+                "groups": [g.group for g in t.groups],
             }
             for m, t in rec.tasks()
         ],
+        # the rest of the plan (issue 18): a rewrite of punctuation, bullets, numbers or layout
+        # leaves its sections, goals, safeguard commitments and timetable as they were
+        "sections": [(s.kind, s.level, _text(s.title)) for s in rec.sections],
+        "principles": [_text(p.title) for p in rec.principles],
+        "goals": [(g.kind, _text(g.text)) for g in rec.goals],
+        "commitments": [
+            (
+                c.kinds,
+                _text(c.text),
+                sorted({m.agency or "" for m in c.mentions}),
+                [(t.value, t.unit) for t in c.targets],
+            )
+            for c in rec.commitments
+        ],
+        "phases": [(p.name, p.start, p.end) for p in rec.phases],
     }
 
 
