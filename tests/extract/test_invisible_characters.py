@@ -75,12 +75,17 @@ def _insert(text: str, points: list[int]) -> str:
     return "".join(out)
 
 
+def _is_span(value: Any) -> bool:
+    """A span by its shape, whatever the field's name (a section's ``heading``)."""
+    return isinstance(value, dict) and set(value) == {"start", "end", "line"}
+
+
 def _without_spans(value: Any) -> Any:
     if isinstance(value, dict):
         return {
             k: _without_spans(v)
             for k, v in value.items()
-            if k not in {"span", "restated", "sha256", "length"} and not k.endswith("_span")
+            if k not in {"span", "restated", "sha256", "length"} and not k.endswith("_span") and not _is_span(v)
         }
     if isinstance(value, list):
         return [_without_spans(v) for v in value]

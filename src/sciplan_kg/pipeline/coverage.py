@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from rdflib import Graph
 
 from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.rdf.namespaces import OA
+from sciplan_kg.rdf.namespaces import OA, SK
 
 COLUMNS = (
     "file",
@@ -51,11 +51,14 @@ class Coverage:
 
 
 def verify_spans(g: Graph, text: str) -> tuple[int, int]:
-    """(spans, spans whose quote is exactly the text at their offsets)."""
+    """(spans, spans whose quote is exactly the text at their offsets). A section's extent
+    (``sk:extent``: where it runs, a position without a quote) is no quoting span and not counted."""
     total = verified = 0
     for position in g.subjects(predicate=None, object=OA.TextPositionSelector):
-        total += 1
         span = g.value(predicate=OA.hasSelector, object=position)
+        if (None, SK.extent, span) in g:
+            continue
+        total += 1
         start, end = g.value(position, OA.start), g.value(position, OA.end)
         quotes = [g.value(s, OA.exact) for s in g.objects(span, OA.hasSelector) if g.value(s, OA.exact) is not None]
         if start is not None and end is not None and quotes and str(quotes[0]) == text[int(start) : int(end)]:
