@@ -497,29 +497,30 @@ class PlanGraph:
         g.add((position, OA.start, Literal(span.start)))
         g.add((position, OA.end, Literal(span.end)))
 
+    def _item(self, segment: str, n: int, cls: URIRef, text: str, span: Span) -> URIRef:
+        """A principle, goal, safeguard commitment or phase: ``<plan>/<segment>/<n>`` of ``cls``, its
+        ordinal, text, plan and section, and the span it is stated in."""
+        node = iris.child(self.plan, segment, str(n))
+        self.g.add((node, RDF.type, cls))
+        self.g.add((node, SK.ordinal, Literal(n)))
+        self.g.add((node, SK.text, zh(text)))
+        self._section_of(node, span)
+        self._span(node, span, self._quote(span))
+        return node
+
     def _principles(self) -> None:
         g = self.g
         for n, p in enumerate(self.rec.principles, start=1):
-            node = iris.child(self.plan, "principle", str(n))
-            g.add((node, RDF.type, SK.Principle))
-            g.add((node, SK.ordinal, Literal(n)))
+            node = self._item("principle", n, SK.Principle, p.text, p.span)
             g.add((node, RDFS.label, zh(p.title)))
-            g.add((node, SK.text, zh(p.text)))
-            self._section_of(node, p.span)
-            self._span(node, p.span, self._quote(p.span))
 
     def _goals(self) -> None:
         g, rec = self.g, self.rec
         for n, goal in enumerate(rec.goals, start=1):
-            node = iris.child(self.plan, "goal", str(n))
-            g.add((node, RDF.type, SK.Goal))
+            node = self._item("goal", n, SK.Goal, goal.text, goal.span)
             g.add((node, SK.goalKind, GOAL_KINDS[goal.kind]))
-            g.add((node, SK.ordinal, Literal(n)))
-            g.add((node, SK.text, zh(goal.text)))
             if goal.year:
                 g.add((node, SK.goalYear, _year(goal.year)))
-            self._section_of(node, goal.span)
-            self._span(node, goal.span, self._quote(goal.span))
             for m, t in enumerate(goal.targets, start=1):
                 if rec.literacy_target is not None and t.span == rec.literacy_target.span:
                     g.add((node, SK.target, iris.child(self.plan, "target", "literacy")))  # the header's target
@@ -531,10 +532,7 @@ class PlanGraph:
     def _commitments(self) -> None:
         g = self.g
         for n, c in enumerate(self.rec.commitments, start=1):
-            node = iris.child(self.plan, "safeguard", str(n))
-            g.add((node, RDF.type, SK.SafeguardCommitment))
-            g.add((node, SK.ordinal, Literal(n)))
-            g.add((node, SK.text, zh(c.text)))
+            node = self._item("safeguard", n, SK.SafeguardCommitment, c.text, c.span)
             for i, kind in enumerate(c.kinds):
                 g.add((node, SK.safeguardKind, iris.safeguard_kind(kind)))
                 if i == 0:
@@ -543,8 +541,6 @@ class PlanGraph:
                 g.add((node, SK.heading, zh(c.heading)))
             if c.chair:
                 g.add((node, SK.chair, zh(c.chair)))
-            self._section_of(node, c.span)
-            self._span(node, c.span, self._quote(c.span))
             self._named_agencies(node, c.mentions)
             self._groups(node, c.groups)
             for key in c.instruments:
@@ -589,17 +585,12 @@ class PlanGraph:
     def _phases(self) -> None:
         g = self.g
         for n, ph in enumerate(self.rec.phases, start=1):
-            node = iris.child(self.plan, "phase", str(n))
-            g.add((node, RDF.type, SK.Phase))
-            g.add((node, SK.ordinal, Literal(n)))
+            node = self._item("phase", n, SK.Phase, ph.text, ph.span)
             g.add((node, RDFS.label, zh(ph.name)))
-            g.add((node, SK.text, zh(ph.text)))
             if ph.start is not None:
                 g.add((node, SK.periodStart, _year(ph.start)))
             if ph.end is not None:
                 g.add((node, SK.periodEnd, _year(ph.end)))
-            self._section_of(node, ph.span)
-            self._span(node, ph.span, self._quote(ph.span))
 
     def _quote(self, span: Span) -> str:
         return self.text[span.start : span.end]
