@@ -8,7 +8,7 @@ import math
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from sciplan_kg.corpus.similarity import bigrams, similar_tasks, similarity_graph_of
+from sciplan_kg.corpus.similarity import bigrams, reference, similar_tasks, similarity_graph_of
 from sciplan_kg.pipeline.build import BuildResult
 
 A, B, C = (URIRef(f"urn:plan:{x}") for x in "abc")
@@ -57,14 +57,11 @@ def test_exact_scores_against_a_plain_python_cosine() -> None:
     vectors = {}
     for t, (_, text) in tasks.items():
         vectors[t] = bigrams(text)
-    df: dict[str, int] = {}
-    for v in vectors.values():
-        for g in v:
-            df[g] = df.get(g, 0) + 1
-    n = len(tasks)
+    ref = reference()  # idf frozen from the reference corpus, not from these five tasks
+    n, df = ref.documents, ref.df
 
     def weights(v: dict[str, int]) -> dict[str, float]:
-        w = {g: c * (math.log(n / df[g]) + 1) for g, c in v.items()}
+        w = {g: c * (math.log((n + 1) / (df.get(g, 0) + 1)) + 1) for g, c in v.items()}
         norm = math.sqrt(sum(x * x for x in w.values()))
         return {g: x / norm for g, x in w.items()}
 
