@@ -19,7 +19,6 @@ all come from those bytes, so a file rewritten while it is built is never kept s
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 import time
@@ -28,17 +27,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
 from sciplan_kg.corpus.description import Counts, describe
 from sciplan_kg.corpus.parents import link_count, parent_links, parents_turtle
-from sciplan_kg.corpus.similarity import LINK_TRIPLES, similar_tasks, similarity_turtle
+from sciplan_kg.corpus.similarity import LINK_TRIPLES, Link, link_corpus, similarity_turtle
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import outputs as folders
-from sciplan_kg.pipeline.coverage import COLUMNS
-from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY
+from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY_DIR, similarity_file_of
 from sciplan_kg.pipeline.plan import (
     PlanOutput,
     Workbench,
@@ -48,12 +47,25 @@ from sciplan_kg.pipeline.plan import (
     registry_outputs,
     reuse,
 )
+from sciplan_kg.pipeline.state import (
+    PLANS_INDEX,
+    REGISTRY_STATE,
+    SIMILARITY_STATE,
+    STATE_DIR,
+    index_of,
+    link_or_copy,
+    read_index,
+    read_similarity_state,
+    reuse_registry,
+)
+from sciplan_kg.pipeline.summaries import merged_report, write_summaries
+from sciplan_kg.pipeline.summaries import warnings_text as warnings_text  # the CLI's, from here
 from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.read.formats import SUFFIXES
 from sciplan_kg.read.text import read_plan_bytes
-from sciplan_kg.validation.report import Report, format_report, merge_reports
+from sciplan_kg.validation.report import Report
 from sciplan_kg.workers import die_with_parent
 
 Progress = Callable[[int], None]
@@ -176,38 +188,54 @@ def build(
         return _build_locked(files, out, jobs, progress, incremental, started)
 
 
+class _Bench:
+    """The Workbench, loaded the first time it is needed: a rebuild that builds no plan and
+    reuses the registries' outputs never loads it (1.7 s)."""
+
+    def __init__(self) -> None:
+        self._bench: Workbench | None = None
+
+    def __call__(self) -> Workbench:
+        if self._bench is None:
+            self._bench = Workbench.load()
+        return self._bench
+
+
 def _build_locked(
     files: list[Path], out: Path, jobs: int | None, progress: Progress | None, incremental: bool, started: float
 ) -> BuildResult:
-    bench = Workbench.load()
+    bench = _Bench()
     code = fingerprint()
     previous = out if incremental and folders.read_marker(out) is not None else None
+    cores = jobs or default_jobs()
     result = BuildResult(out=out)
     tmp = folders.new_temporary(out)
     try:
-        for sub in PLAN_DIRS:
+        for sub in (*PLAN_DIRS, SIMILARITY_DIR, STATE_DIR):
             (tmp / sub).mkdir(parents=True)
-        result.plans = _plans(files, code, bench, previous, tmp, jobs or default_jobs(), progress, result)
+        index = read_index(previous) if previous is not None else {}
+        result.plans = _plans(files, code, bench, previous, index, tmp, cores, progress, result)
         _check_one_file_per_plan(result.plans)
         for p in result.plans:
             for stage, seconds in p.timings.items():
                 result.timings[stage] = result.timings.get(stage, 0.0) + seconds
-        result.timings["plans (wall)"] = time.perf_counter() - started
-        registry = registry_outputs(tmp, bench)
+        lap = _lap(result, "plans (wall)", started)
+        registry = reuse_registry(previous, tmp, code) or registry_outputs(tmp, bench(), code)
+        (tmp / REGISTRY_STATE).write_bytes(registry.to_bytes())
+        (tmp / PLANS_INDEX).write_bytes(index_of([p.index_line() for p in result.plans]))
         result.asserted = registry.triples + sum(p.triples for p in result.plans)
         result.inferred = registry.inferred + sum(p.inferred for p in result.plans)
-        result.report = merge_reports([registry.report, *(p.report() for p in result.plans)])
+        parts = [(registry.report.conforms, [r.__dict__ for r in registry.report.results])]
+        parts += [(p.conforms, p.results) for p in result.plans]
+        result.report, report_text = merged_report(parts)
+        lap = _lap(result, "registry, index, report (wall)", lap)
+        links = _similarity(result.plans, previous, tmp, cores)
+        lap = _lap(result, "similarity (wall)", lap)
         tasks = [t for p in result.plans for t in p.tasks]
-        lap = time.perf_counter()
-        links = similar_tasks({URIRef(t): (URIRef(p), text) for t, p, text in tasks}, jobs=jobs or default_jobs())
-        with (tmp / SIMILARITY).open("wb") as fh:
-            fh.writelines(similarity_turtle(links))
-        result.timings["similarity (wall)"] = time.perf_counter() - lap
-        lap = time.perf_counter()
         parents = parent_links({p.plan: p.basis for p in result.plans}, tasks)
         with (tmp / PARENTS).open("wb") as fh:
             fh.writelines(parents_turtle(parents))
-        result.timings["parents (wall)"] = time.perf_counter() - lap
+        lap = _lap(result, "parents (wall)", lap)
         counts = registry.counts
         for p in result.plans:
             counts = counts + p.description_counts()
@@ -217,8 +245,10 @@ def _build_locked(
         triples = result.asserted + result.inferred + LINK_TRIPLES * len(links) + link_count(parents)
         description = describe(counts, triples, sources, len(links))
         (tmp / DATASET).write_bytes(turtle_bytes(description))
-        _write_summaries(result, tmp)
+        write_summaries(tmp, result.plans, result.report, report_text, result.asserted, result.inferred)
+        lap = _lap(result, "description, summaries (wall)", lap)
         folders.swap_in(tmp, out, folders.BUILD)
+        _lap(result, "swap (wall)", lap)
         result.timings["build (wall)"] = time.perf_counter() - started
     except BaseException:
         folders.discard(tmp)
@@ -226,18 +256,68 @@ def _build_locked(
     return result
 
 
+def _lap(result: BuildResult, step: str, since: float) -> float:
+    now = time.perf_counter()
+    result.timings[step] = now - since
+    return now
+
+
+def _similarity(plans: list[PlanOutput], previous: Path | None, tmp: Path, cores: int) -> list[Link]:
+    """The similarity links, updated from the previous build's state (``link_corpus``), written
+    one file per plan (the links from its tasks). A plan's file is linked from the previous
+    folder when its new bytes equal the old ones (compared, not presumed: a plan added
+    anywhere can enter an unchanged plan's top links), so the store re-reads only the files
+    that changed."""
+    tasks: dict[URIRef, tuple[URIRef, str]] = {}
+    stem_of: dict[URIRef, str] = {}
+    for p in plans:
+        plan = URIRef(p.plan)
+        for t, _, text in p.tasks:
+            task = URIRef(t)
+            tasks[task] = (plan, text)
+            stem_of[task] = p.stem
+    links, state = link_corpus(tasks, read_similarity_state(previous), jobs=cores)
+    (tmp / SIMILARITY_STATE).write_bytes(state)
+    by_plan: dict[str, list[Link]] = {p.stem: [] for p in plans}
+    for link in links:
+        by_plan[stem_of[link.task]].append(link)
+    for stem, own in by_plan.items():
+        data = b"".join(similarity_turtle(own))
+        rel = similarity_file_of(stem)
+        if previous is not None and _same_bytes(previous / rel, data):
+            try:
+                link_or_copy(previous / rel, tmp / rel)
+                continue
+            except FileNotFoundError:
+                pass
+        (tmp / rel).write_bytes(data)
+    return links
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Does the file ``path`` hold exactly ``data``? (Its size first: no read when it differs.)"""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def _plans(
     files: list[Path],
     code: str,
-    bench: Workbench,
+    bench: Callable[[], Workbench],
     previous: Path | None,
+    index: dict[str, tuple[str, dict[str, Any]]],
     tmp: Path,
     cores: int,
     progress: Progress | None,
     result: BuildResult,
 ) -> list[PlanOutput]:
-    """Each plan read once, then reused from ``previous`` (same key) or built: in this process,
-    or on ``cores`` forked workers with at most two plans' bytes queued per worker."""
+    """Each plan read once, then reused from ``previous`` (same key; its summary from the corpus
+    ``index`` when it has it) or built: in this process, or on ``cores`` forked workers with at
+    most two plans' bytes queued per worker."""
     outputs: list[PlanOutput | None] = [None] * len(files)
     done = 0
     pool: ProcessPoolExecutor | None = None
@@ -260,7 +340,7 @@ def _plans(
         for i, f in enumerate(files):
             data = read_plan_bytes(f)
             key = plan_key(f.name, data, code)
-            kept = reuse(previous, tmp, f, key) if previous is not None else None
+            kept = reuse(previous, tmp, f, key, index.get(f.name)) if previous is not None else None
             if kept is not None:
                 outputs[i] = kept
                 result.reused += 1
@@ -269,13 +349,13 @@ def _plans(
                     progress(done)
                 continue
             if cores == 1 or len(files) == 1:
-                outputs[i] = build_plan(f, data, tmp, key, bench)
+                outputs[i] = build_plan(f, data, tmp, key, bench())
                 done += 1
                 if progress:
                     progress(done)
                 continue
             if pool is None:
-                _BENCH = bench
+                _BENCH = bench()
                 pool = ProcessPoolExecutor(
                     min(cores, len(files) - i), mp_context=get_context("fork"), initializer=_init_worker
                 )
@@ -306,28 +386,3 @@ def terminal_progress(total: int) -> tuple[Progress | None, Callable[[], None]]:
         bar.update(done - bar.n)
 
     return update, bar.close
-
-
-def warnings_text(plans: list[PlanOutput]) -> str:
-    lines = [line for p in plans for line in p.warnings]
-    return "\n".join(lines) + ("\n" if lines else "")
-
-
-def _dump(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-
-
-def _write_summaries(result: BuildResult, tmp: Path) -> None:
-    assert result.report is not None
-    (tmp / "validation.txt").write_text(format_report(result.report), encoding="utf-8")
-    (tmp / "validation.json").write_text(result.report.to_json() + "\n", encoding="utf-8")
-    (tmp / "warnings.txt").write_text(warnings_text(result.plans), encoding="utf-8")
-    # in the columns' order: a reused plan's row comes back from JSON with its keys sorted
-    _dump(tmp / "coverage.json", [{c: p.coverage[c] for c in COLUMNS} for p in result.plans])
-    manifest = {
-        "plans": [p.manifest_entry() for p in result.plans],
-        "asserted_triples": result.asserted,
-        "inferred_triples": result.inferred,
-        "conforms": result.report.conforms,
-    }
-    _dump(tmp / "manifest.json", manifest)

@@ -93,13 +93,13 @@ def named_graphs(
 def graph_files(build: Path) -> dict[URIRef, list[Path]]:
     """Each named graph of a build folder and the files it is made of."""
     from sciplan_kg.paths import ONTOLOGY_FILE
-    from sciplan_kg.pipeline.folder import DATASET, PARENTS, REGISTRY, REGISTRY_INFERRED, SIMILARITY, BuildFolder
+    from sciplan_kg.pipeline.folder import DATASET, PARENTS, REGISTRY, REGISTRY_INFERRED, BuildFolder
 
     folder = BuildFolder.open(build)
     graphs = {
         REGISTRY_GRAPH: [build / REGISTRY, build / REGISTRY_INFERRED],
         ONTOLOGY_GRAPH: [ONTOLOGY_FILE],
-        SIMILARITY_GRAPH: [build / SIMILARITY],
+        SIMILARITY_GRAPH: folder.similarity_files(),  # one file per plan, sorted
     }
     if (build / PARENTS).is_file():
         graphs[PARENTS_GRAPH] = [build / PARENTS]

@@ -6,16 +6,24 @@ A build folder holds::
     manifest.json                  inputs (name, sha256, graph) and counts
     graph/registry.ttl             the registries (areas, directives, measures, agency types)
     graph/registry.inferred.ttl    their inferences
-    graph/similarity.ttl           similar tasks across plans
     graph/parents.ttl              built plans named as another's basis, task matches (corpus/parents.py)
     graph/dataset.ttl              the VoID/DCAT description
     graph/asserted/<stem>.ttl      one plan's asserted triples (its named graph, with …)
     graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
+    graph/similarity/<stem>.ttl    the similarity links from one plan's tasks (together: the
+                                   similarity graph; a file per plan, so a rebuild links the files
+                                   whose links did not change and a store re-reads only the others)
     records/<stem>.json            extraction records, resolved
     plans/<stem>.json              what the corpus steps need of a plan, with its key
     sources/<stem>.txt             the plan's text: the file as given, or the text read from it
     originals/<file>               a plan file that is not plain text (web page, Word, PDF), as given
+    state/plans.json               the corpus index: every plan's summary in one file (``state.py``)
+    state/registry.json            the registries' counts and validation, under the code fingerprint
+    state/similarity.bin           what the similarity links are updated from (``corpus.similarity``)
     validation.txt, validation.json, warnings.txt, coverage.json
+
+(A folder built before the similarity files were split has one ``graph/similarity.ttl``; it is
+still read.)
 
 A plan's files live in folders of their own, named by the plan file's stem (unique among the
 inputs, regardless of case), so no input name can land on another plan's files or on the
@@ -49,7 +57,8 @@ ORIGINALS_DIR = "originals"  # a plan file that is not plain text, byte for byte
 MANIFEST = "manifest.json"
 REGISTRY = "graph/registry.ttl"
 REGISTRY_INFERRED = "graph/registry.inferred.ttl"
-SIMILARITY = "graph/similarity.ttl"
+SIMILARITY = "graph/similarity.ttl"  # the links in one file, in folders built before issue 22
+SIMILARITY_DIR = "graph/similarity"
 PARENTS = "graph/parents.ttl"
 DATASET = "graph/dataset.ttl"
 PLAN_DIRS = (ASSERTED_DIR, INFERRED_DIR, RECORDS_DIR, SUMMARIES_DIR, SOURCE_TEXT_DIR, ORIGINALS_DIR)
@@ -65,6 +74,11 @@ def plan_files_of(stem: str) -> tuple[str, str, str, str, str]:
         f"{SOURCE_TEXT_DIR}/{stem}.txt",
         f"{SUMMARIES_DIR}/{stem}.json",
     )
+
+
+def similarity_file_of(stem: str) -> str:
+    """The file of the similarity links from a plan's tasks, relative to the build folder."""
+    return f"{SIMILARITY_DIR}/{stem}.ttl"
 
 
 def stem_of(file_name: str) -> str:
@@ -129,6 +143,14 @@ class BuildFolder:
             out.append((str(entry["graph"]), self.path / asserted, self.path / inferred))
         return out
 
+    def similarity_files(self) -> list[Path]:
+        """The files of the similarity graph: one per plan, sorted (or the one file of a folder
+        built before they were split)."""
+        if (self.path / SIMILARITY).is_file():
+            return [self.path / SIMILARITY]
+        stems = sorted(stem_of(str(entry["file"])) for entry in self.manifest["plans"])
+        return [self.path / similarity_file_of(stem) for stem in stems]
+
     def parts(self) -> dict[str, list[Path]]:
         """The graph files by kind: asserted, inferred, similarity, parents, dataset (a fixed order;
         parents is missing from a folder built before it was written)."""
@@ -136,7 +158,7 @@ class BuildFolder:
         parts: dict[str, list[Path]] = {
             "asserted": [self.path / REGISTRY, *(a for _, a, _ in plans)],
             "inferred": [self.path / REGISTRY_INFERRED, *(i for _, _, i in plans)],
-            "similarity": [self.path / SIMILARITY],
+            "similarity": self.similarity_files(),
             "parents": [self.path / PARENTS] if (self.path / PARENTS).is_file() else [],
             "dataset": [self.path / DATASET] if (self.path / DATASET).is_file() else [],
         }

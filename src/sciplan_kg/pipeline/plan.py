@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from sciplan_kg.paths import ONTOLOGY_DIR, REGISTRY_DIR
 from sciplan_kg.pipeline.coverage import coverage
 from sciplan_kg.pipeline.dataset import plan_graph_iri
 from sciplan_kg.pipeline.folder import ORIGINALS_DIR, REGISTRY, REGISTRY_INFERRED, plan_files_of
+from sciplan_kg.pipeline.state import RegistryState, compact, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
 from sciplan_kg.rdf.parse import load_ontology
 from sciplan_kg.rdf.serialize import turtle_bytes
@@ -120,6 +119,8 @@ class PlanOutput:
     basis: dict[str, Any] = field(default_factory=dict)  # number, titles, citations (corpus.parents)
     # seconds per stage in this build (not stored: a reused plan took none)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    # this summary as a line of the corpus index (``state.compact``), once made or read
+    line: str = field(default="", compare=False, repr=False)
 
     @property
     def stem(self) -> str:
@@ -143,14 +144,26 @@ class PlanOutput:
             "warnings": len(self.warnings),
         }
 
-    def to_json(self) -> str:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        del data["timings"]
-        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        del data["timings"], data["line"]
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def index_line(self) -> str:
+        if not self.line:
+            self.line = compact(self.to_dict())
+        return self.line
 
     @classmethod
     def from_json(cls, text: str) -> PlanOutput:
-        data = json.loads(text)
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlanOutput:
+        data = dict(data)
         data["tasks"] = [tuple(t) for t in data["tasks"]]
         return cls(**data)
 
@@ -233,38 +246,47 @@ class _Clock:
         self.last = now
 
 
-def reuse(previous: Path, out: Path, path: Path, key: str) -> PlanOutput | None:
+def reuse(
+    previous: Path, out: Path, path: Path, key: str, indexed: tuple[str, dict[str, Any]] | None = None
+) -> PlanOutput | None:
     """The plan's outputs from the previous build folder, linked into ``out``, if its key
-    is unchanged (same bytes, same name, same code, ontology, shapes and registries)."""
+    is unchanged (same bytes, same name, same code, ontology, shapes and registries). Its
+    summary comes from the corpus index (``indexed``: its line and parsed entry) or, without
+    one, from its own file; a plan whose files are not all there is built again."""
     names = plan_files_of(path.stem)
-    summary = previous / names[-1]
     try:
-        output = PlanOutput.from_json(summary.read_text(encoding="utf-8"))
+        if indexed is not None:
+            output = PlanOutput.from_dict(indexed[1])
+            output.line = indexed[0]
+        else:
+            output = PlanOutput.from_json((previous / names[-1]).read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    if output.key != key or output.file != path.name or not all((previous / n).is_file() for n in names):
+    if output.key != key or output.file != path.name:
+        return None
+    linked: list[str] = []
+    try:
+        for name in names:
+            link_or_copy(previous / name, out / name)
+            linked.append(name)
+    except OSError:
+        for name in linked:
+            (out / name).unlink(missing_ok=True)
         return None
     original = f"{ORIGINALS_DIR}/{path.name}"
-    for name in [*names, original] if (previous / original).is_file() else names:
-        try:
-            os.link(previous / name, out / name)
-        except OSError:
-            shutil.copyfile(previous / name, out / name)
+    try:  # a plan file that is not plain text was kept as given
+        link_or_copy(previous / original, out / original)
+    except FileNotFoundError:
+        pass
     return output
 
 
-@dataclass
-class RegistryOutput:
-    triples: int
-    inferred: int
-    report: Report
-    counts: Counts
-
-
-def registry_outputs(out: Path, bench: Workbench) -> RegistryOutput:
-    """The registries' graph and their own inferences, written once, and their validation."""
+def registry_outputs(out: Path, bench: Workbench, code: str) -> RegistryState:
+    """The registries' graph and their own inferences, written once, and their validation
+    (kept under the code fingerprint ``code``: ``state.reuse_registry``)."""
     inferred = bench.reasoner.registry_inferences()
     (out / REGISTRY).write_bytes(turtle_bytes(bench.registry_graph))
     (out / REGISTRY_INFERRED).write_bytes(turtle_bytes(inferred))
     report = validate_graph(bench.validation_context, bench.shapes)
-    return RegistryOutput(len(bench.registry_graph), len(inferred), report, Counts.of(bench.registry_graph, inferred))
+    counts = Counts.of(bench.registry_graph, inferred)
+    return RegistryState(code, len(bench.registry_graph), len(inferred), counts, report)

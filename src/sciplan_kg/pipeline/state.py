@@ -1,0 +1,146 @@
+"""What a build folder keeps for the next build, beside its outputs (``state/``), so that adding
+or replacing one plan in thousands redoes that plan's work and no more:
+
+- ``state/plans.json``, the corpus index: every plan's summary (``plans/<stem>.json``) in one
+  file, one line per plan. The corpus steps need every plan's tasks, basis, counts and
+  validation results; reading them from one file costs a third of opening and parsing
+  thousands (and the summaries stay, for a reader of one plan). A plan is still reused only
+  when its key (file name, the bytes read now, the code) equals the recorded one: the plan
+  files are read and hashed on every build (0.1 s of CPU for 3,000 plans, so no size or
+  modification time is trusted instead, and the index holds nothing but what the inputs
+  decide: a full build writes the same bytes).
+- ``state/registry.json``: the registries' triple counts, description counts and validation
+  results, under the code fingerprint; while that is unchanged the registry graphs are linked
+  from the previous folder and the Workbench (registries, ontology, shapes, reasoner: 1.7 s)
+  is not even loaded unless a plan must be built.
+- ``state/similarity.bin``: what ``corpus.similarity.link_corpus`` keeps to update the links
+  exactly (its own format; not RDF, so not under ``graph/``).
+
+Each file is read defensively: anything unreadable, malformed or of another format version is
+ignored, and the build falls back to the work it would do without it (same bytes, more time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sciplan_kg.corpus.description import Counts
+from sciplan_kg.pipeline.folder import REGISTRY, REGISTRY_INFERRED
+from sciplan_kg.validation.report import Report, Result
+
+STATE_DIR = "state"
+PLANS_INDEX = "state/plans.json"
+REGISTRY_STATE = "state/registry.json"
+SIMILARITY_STATE = "state/similarity.bin"
+FORMAT = 1
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a copy where links are not possible). Raises
+    ``FileNotFoundError`` when ``source`` is gone."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def compact(summary: dict[str, Any]) -> str:
+    """One plan's summary as a line of the index."""
+    return json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_HEAD = f'{{"format":{FORMAT},"plans":[\n'
+
+
+def index_of(lines: list[str]) -> bytes:
+    """The corpus index from its lines (``compact``), in the build's order."""
+    return (_HEAD + ",\n".join(lines) + ("\n" if lines else "") + "]}\n").encode("utf-8")
+
+
+def read_index(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The previous build's summaries by plan file name, each as its line and parsed; empty
+    when the index is missing, unreadable or not this format (the plans' own summaries are then
+    read instead). Parsed line by line, so a reused plan's line is written back as it was."""
+    try:
+        text = (folder / PLANS_INDEX).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return {}
+    if not text.startswith(_HEAD) or not text.endswith("]}\n"):
+        return {}
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    body = text[len(_HEAD) : -len("]}\n")]
+    # split on newlines only: a line may hold U+2028 and the like, which JSON leaves unescaped
+    for line in body.split("\n")[:-1] if body else []:
+        line = line.removesuffix(",")
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            return {}
+        if not (isinstance(entry, dict) and isinstance(entry.get("file"), str) and isinstance(entry.get("key"), str)):
+            return {}
+        out[entry["file"]] = (line, entry)
+    return out
+
+
+@dataclass
+class RegistryState:
+    """The registries' part of a build: counts and validation, under the code fingerprint."""
+
+    code: str
+    triples: int
+    inferred: int
+    counts: Counts
+    report: Report
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "format": FORMAT,
+            "code": self.code,
+            "triples": self.triples,
+            "inferred": self.inferred,
+            "counts": asdict(self.counts),
+            "conforms": self.report.conforms,
+            "results": [asdict(r) for r in self.report.results],
+        }
+        return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def reuse_registry(previous: Path | None, out: Path, code: str) -> RegistryState | None:
+    """The registries' outputs of ``previous``, linked into ``out``, when they were made by the
+    same code (fingerprint: code, ontology, shapes, registries); None otherwise."""
+    if previous is None:
+        return None
+    try:
+        data = json.loads((previous / REGISTRY_STATE).read_bytes())
+        if data.get("format") != FORMAT or data.get("code") != code:
+            return None
+        state = RegistryState(
+            code,
+            int(data["triples"]),
+            int(data["inferred"]),
+            Counts(**data["counts"]),
+            Report(bool(data["conforms"]), [Result(**r) for r in data["results"]]),
+        )
+        for rel in (REGISTRY, REGISTRY_INFERRED):
+            link_or_copy(previous / rel, out / rel)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        for rel in (REGISTRY, REGISTRY_INFERRED):
+            (out / rel).unlink(missing_ok=True)
+        return None
+    return state
+
+
+def read_similarity_state(previous: Path | None) -> bytes | None:
+    if previous is None:
+        return None
+    try:
+        return (previous / SIMILARITY_STATE).read_bytes()
+    except OSError:
+        return None
