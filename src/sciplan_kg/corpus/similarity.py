@@ -45,8 +45,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import repeat
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from rdflib import RDF, Graph, Literal, URIRef
@@ -69,8 +71,9 @@ REFERENCE = DATA_DIR / "reference" / "bigram-df.tsv"
 _DROP = re.compile(r"[\W_]+")  # all but letters and digits
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
+    """One chosen link (a tuple: a corpus has hundreds of thousands, made on every build)."""
+
     task: URIRef
     other: URIRef
     score: float
@@ -187,18 +190,37 @@ def _canonical(
     order: list[str], plan_of: list[str], raw_of: list[str]
 ) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
     plans = sorted(set(plan_of))
-    pid = {p: i for i, p in enumerate(plans)}
+    pid = _index(plans)
     raws = sorted(set(raw_of))
-    rid = {r: i for i, r in enumerate(raws)}
-    task_plan = np.fromiter((pid[p] for p in plan_of), dtype=np.int32, count=len(order))
-    task_raw = np.fromiter((rid[r] for r in raw_of), dtype=np.int32, count=len(order))
+    rid = _index(raws)
+    task_plan = _lookup(pid, plan_of, np.int32)
+    task_raw = _lookup(rid, raw_of, np.int32)
     return plans, task_plan, raws, task_raw
 
 
+def _index(values: list[str]) -> dict[str, int]:
+    return dict(zip(values, range(len(values)), strict=True))
+
+
+def _lookup(index: dict[str, int], keys: list[str], dtype: type) -> np.ndarray:
+    """Each key's number in ``index``, -1 if it has none."""
+    return np.array(list(map(index.get, keys, repeat(-1))), dtype=dtype)
+
+
 def _inputs(tasks: dict[URIRef, tuple[URIRef, str]]) -> tuple[list[URIRef], list[str], list[str], list[str]]:
-    keyed = sorted((str(t), t) for t in tasks)
-    uris = [t for _, t in keyed]
-    return uris, [s for s, _ in keyed], [str(tasks[t][0]) for t in uris], [tasks[t][1] for t in uris]
+    """The tasks sorted by IRI: their IRIs as given and as plain strings, plans, texts. (Plain
+    strings: an rdflib term hashes and compares in Python, a string in C.)"""
+    keys = list(tasks)
+    values = list(tasks.values())
+    strs = _plain(keys)
+    plans = _plain([v[0] for v in values])
+    by = sorted(range(len(keys)), key=strs.__getitem__)
+    return [keys[i] for i in by], [strs[i] for i in by], [plans[i] for i in by], [values[i][1] for i in by]
+
+
+def _plain(terms: list[URIRef]) -> list[str]:
+    joined = "\x00".join(terms).split("\x00") if terms else []
+    return joined if len(joined) == len(terms) else [str(t) for t in terms]
 
 
 @dataclass
@@ -323,10 +345,10 @@ def _full(
     plans, task_plan, raws, task_raw = _canonical(order, plan_of, raw_of)
     raw_letters = [letters(r) for r in raws]
     docs = sorted(set(raw_letters))
-    did = {d: i for i, d in enumerate(docs)}
-    raw_doc = np.fromiter((did[d] for d in raw_letters), dtype=np.int32, count=len(raws))
+    did = _index(docs)
+    raw_doc = _lookup(did, raw_letters, np.int32)
     vocab = sorted({g for d in docs for g in _grams(d)})
-    x = _vectors(docs, {g: i for i, g in enumerate(vocab)}, ref)
+    x = _vectors(docs, _index(vocab), ref)
     empty = np.zeros(0, dtype=np.int32)
     c = _Corpus(order, plans, task_plan, raws, task_raw, raw_doc, docs, vocab, x, empty, empty, np.zeros(0))
     c.link_task, c.link_other, c.link_score = _rank(
@@ -351,14 +373,18 @@ def similar_tasks(
 
 
 def _links(uris: list[URIRef], c: _Corpus) -> list[Link]:
-    task, other, score = c.link_task.tolist(), c.link_other.tolist(), c.link_score.tolist()
-    out = []
-    rank, last = 0, -1
-    for i, j, s in zip(task, other, score, strict=True):
-        rank = rank + 1 if i == last else 1
-        last = i
-        out.append(Link(uris[i], uris[j], s, rank))
-    return out
+    task = c.link_task
+    first = np.flatnonzero(np.r_[True, task[1:] != task[:-1]]) if len(task) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(task)) - np.repeat(first, np.diff(np.r_[first, len(task)])) + 1
+    return list(
+        map(
+            Link,
+            map(uris.__getitem__, task.tolist()),
+            map(uris.__getitem__, c.link_other.tolist()),
+            c.link_score.tolist(),
+            rank.tolist(),
+        )
+    )
 
 
 # --- the state and the update ---------------------------------------------------------------
@@ -387,13 +413,19 @@ def link_corpus(
     task set), only the texts new to the corpus are scored and only the tasks whose links they
     or the removed tasks can change are re-ranked; a state that does not validate (another
     method, table, version, damaged bytes) is ignored and every pair scored."""
-    uris, order, plan_of, raw_of = _inputs(tasks)
-    ref = reference()
-    old = _read_state(state, ref) if state else None
-    c = _update(old, order, plan_of, raw_of, ref) if old is not None and old.tasks and order else None
-    if c is None:
-        c = _full(order, plan_of, raw_of, ref, TOP, MIN_SCORE, BLOCK, jobs)
-    return _links(uris, c), _write_state(c, ref)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new tuples and strings, none cyclic: no collector passes
+    try:
+        uris, order, plan_of, raw_of = _inputs(tasks)
+        ref = reference()
+        old = _read_state(state, ref) if state else None
+        c = _update(old, order, plan_of, raw_of, ref) if old is not None and old.tasks and order else None
+        if c is None:
+            c = _full(order, plan_of, raw_of, ref, TOP, MIN_SCORE, BLOCK, jobs)
+        return _links(uris, c), _write_state(c, ref)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _header(ref: Reference) -> dict[str, object]:
@@ -484,12 +516,12 @@ def _update(old: _Corpus, order: list[str], plan_of: list[str], raw_of: list[str
     n = len(order)
     plans, task_plan, raws, task_raw = _canonical(order, plan_of, raw_of)
     # tasks kept: same IRI, plan and raw text
-    old_task = {t: i for i, t in enumerate(old.tasks)}
-    old_plan = {p: i for i, p in enumerate(old.plans)}
-    old_raw = {r: i for i, r in enumerate(old.raws)}
-    was = np.fromiter((old_task.get(t, -1) for t in order), dtype=np.int64, count=n)
-    plan_was = np.array([old_plan.get(p, -1) for p in plans], dtype=np.int64)[task_plan]
-    raw_was_of = np.array([old_raw.get(r, -1) for r in raws], dtype=np.int64)
+    old_task = _index(old.tasks)
+    old_plan = _index(old.plans)
+    old_raw = _index(old.raws)
+    was = _lookup(old_task, order, np.int64)
+    plan_was = _lookup(old_plan, plans, np.int64)[task_plan]
+    raw_was_of = _lookup(old_raw, raws, np.int64)
     raw_was = raw_was_of[task_raw]
     safe = np.maximum(was, 0)
     kept = (was >= 0) & (plan_was == old.task_plan[safe]) & (raw_was == old.task_raw[safe])
@@ -500,15 +532,15 @@ def _update(old: _Corpus, order: list[str], plan_of: list[str], raw_of: list[str
         old.docs[old.raw_doc[w]] if w >= 0 else letters(r) for r, w in zip(raws, raw_was_of.tolist(), strict=True)
     ]
     docs = sorted(set(raw_letters))
-    did = {d: i for i, d in enumerate(docs)}
-    raw_doc = np.fromiter((did[d] for d in raw_letters), dtype=np.int32, count=len(raws))
-    old_doc = {d: i for i, d in enumerate(old.docs)}
-    doc_was = np.fromiter((old_doc.get(d, -1) for d in docs), dtype=np.int64, count=len(docs))
+    did = _index(docs)
+    raw_doc = _lookup(did, raw_letters, np.int32)
+    old_doc = _index(old.docs)
+    doc_was = _lookup(old_doc, docs, np.int64)
     fresh = [d for d, w in zip(docs, doc_was.tolist(), strict=True) if w < 0]
     kept_x = old.x[doc_was[doc_was >= 0]]
     used = np.unique(kept_x.indices)
     vocab = sorted({old.vocab[i] for i in used.tolist()} | {g for d in fresh for g in _grams(d)})
-    vid = {g: i for i, g in enumerate(vocab)}
+    vid = _index(vocab)
     remap = np.zeros(len(old.vocab), dtype=np.int32)
     remap[used] = [vid[old.vocab[i]] for i in used.tolist()]
     kept_x = sparse.csr_matrix(
