@@ -1,13 +1,15 @@
 """A corpus that grows one plan at a time: an incremental rebuild (plans reused from the previous
-build folder) and an incremental store sync give what a full build and a fresh store give,
-file for file and answer for answer, when one plan is added, replaced or removed, or several
-are added."""
+build folder, the similarity links updated from its state) and an incremental store sync give
+what a full build and a fresh store give, file for file and answer for answer, when one plan is
+added, replaced or removed, several or a hundred are added, and when the state the rebuild
+keeps (similarity state, corpus index, registry state) is damaged or another corpus's."""
 
 from __future__ import annotations
 
 import importlib.util
 import shutil
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -15,6 +17,8 @@ import pytest
 
 from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import build
+from sciplan_kg.pipeline.state import PLANS_INDEX, REGISTRY_STATE, SIMILARITY_FILES, SIMILARITY_STATE
+from sciplan_kg.pipeline.summaries import report_json
 from sciplan_kg.query import run_query
 from sciplan_kg.query.catalogue import catalogue
 from sciplan_kg.store.sync import store_path, sync
@@ -27,6 +31,17 @@ def _generate() -> ModuleType:
     sys.modules["generate"] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(autouse=True)
+def _code_as_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code fingerprint as of this process's start: another edit to the working tree while
+    the test runs (other people work in it) must not make the full build's keys differ from the
+    incremental one's; the code this process runs has not changed."""
+    import sciplan_kg.pipeline.build as build_module
+
+    code = build_module.fingerprint()
+    monkeypatch.setattr(build_module, "fingerprint", lambda: code)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -61,21 +76,22 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def _check(corpus: Path, out: Path, tmp_path: Path, step: str) -> None:
+def _check(corpus: Path, out: Path, tmp_path: Path, step: str, jobs: int = 1, answers: bool = True) -> None:
     """Rebuild ``out`` incrementally and sync its store incrementally; compare with a full build
     and a fresh store of the same inputs."""
-    result = build([corpus], out, jobs=1)
+    result = build([corpus], out, jobs=jobs)
     assert result.reused > 0, step
     synced = sync(out, full_fraction=1.0)
     assert not synced.full, step
     full = tmp_path / f"full-{step}" / "build"
-    build([corpus], full, jobs=1, incremental=False)
+    build([corpus], full, jobs=jobs, incremental=False)
     inc_files, full_files = _files(out), _files(full)
     assert sorted(inc_files) == sorted(full_files), step
     differ = [name for name in inc_files if inc_files[name] != full_files[name]]
     assert not differ, (step, differ)
     assert not store_path(full).exists()
-    assert _answers(out) == _answers(full), step  # the synced store, then a fresh store loaded whole
+    if answers:
+        assert _answers(out) == _answers(full), step  # the synced store, then a fresh store loaded whole
 
 
 def test_adding_replacing_and_removing_plans_equals_a_full_build(corpus: Path, tmp_path: Path) -> None:
@@ -124,3 +140,69 @@ def test_only_code_a_plan_depends_on_rebuilds_every_plan(tmp_path: Path, monkeyp
     assert plan.fingerprint() == before
     (package / "extract/rules.py").write_text("X = 2\n", encoding="utf-8")
     assert plan.fingerprint() != before
+
+
+def test_a_hundred_plans_added_equal_a_full_build(corpus: Path, tmp_path: Path) -> None:
+    """The issue's "add 100": a hundred generated plans added to a built corpus at once."""
+    out = tmp_path / "build"
+    build([corpus], out, jobs=2)
+    sync(out)
+    more = tmp_path / "more"
+    _generate().generate(110, more, seed=11)  # the same ten as the corpus, and a hundred more
+    added = sorted(more.glob("*.txt"))[10:]
+    assert len(added) == 100
+    for f in added:
+        shutil.copy(f, corpus / f"added-{f.name}")
+    started = time.perf_counter()
+    _check(corpus, out, tmp_path, "add-100", jobs=2, answers=False)
+    print(f"add 100 plans to 15, rebuilt and compared: {time.perf_counter() - started:.1f} s")
+    synced = store_path(out)
+    assert synced.exists()
+    full = tmp_path / "full-add-100" / "build"
+    for name in ("plans", "tasks", "similar-tasks"):  # a few answers on the synced store vs a fresh one
+        if name in catalogue():
+            a = sorted(map(tuple, run_query(name, out, views=False).rows))
+            b = sorted(map(tuple, run_query(name, full, views=False).rows))
+            assert a == b, name
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign", "truncated", "missing"])
+def test_damaged_or_foreign_state_falls_back_to_the_full_computation(damage: str, corpus: Path, tmp_path: Path) -> None:
+    """The state a build keeps for the next is only ever a shortcut: damaged, cut short, gone or
+    another corpus's, the rebuild does the work itself and writes a full build's bytes."""
+    out = tmp_path / "build"
+    build([corpus], out, jobs=1)
+    if damage == "foreign":  # valid state files, of another corpus (two of its plans)
+        other = tmp_path / "other"
+        other.mkdir()
+        for f in sorted(corpus.glob("*.txt"))[:2]:
+            shutil.copy(f, other / f.name)
+        build([other], tmp_path / "other-build", jobs=1)
+    for rel in (SIMILARITY_STATE, SIMILARITY_FILES, PLANS_INDEX, REGISTRY_STATE):
+        f = out / rel
+        if damage == "garbage":
+            f.write_bytes(b"\x00not a state\xff" * 7)
+        elif damage == "foreign":
+            f.write_bytes((tmp_path / "other-build" / rel).read_bytes())
+        elif damage == "truncated":
+            f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+        else:
+            f.unlink()
+    text = sorted(corpus.glob("plan-*.txt"))[0].read_text(encoding="utf-8")
+    (corpus / "plan-new-one.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")
+    result = build([corpus], out, jobs=1)
+    full = tmp_path / "full" / "build"
+    build([corpus], full, jobs=1, incremental=False)
+    inc_files, full_files = _files(out), _files(full)
+    assert sorted(inc_files) == sorted(full_files)
+    assert [n for n in inc_files if inc_files[n] != full_files[n]] == []
+    assert result.reused > 0 or damage != "missing"
+
+
+def test_validation_json_is_report_to_json(corpus: Path, tmp_path: Path) -> None:
+    """validation.json, made from each result's fields, is the bytes ``Report.to_json`` gives."""
+    result = build([corpus], tmp_path / "build", jobs=1)
+    assert result.report is not None and result.report.results
+    assert report_json(result.report) == result.report.to_json()
+    written = (tmp_path / "build" / "validation.json").read_text(encoding="utf-8")
+    assert written == result.report.to_json() + "\n"

@@ -50,13 +50,17 @@ from sciplan_kg.pipeline.plan import (
 from sciplan_kg.pipeline.state import (
     PLANS_INDEX,
     REGISTRY_STATE,
+    SIMILARITY_FILES,
     SIMILARITY_STATE,
     STATE_DIR,
     index_of,
     link_or_copy,
+    links_digest,
     read_index,
+    read_similarity_files,
     read_similarity_state,
     reuse_registry,
+    similarity_files_bytes,
 )
 from sciplan_kg.pipeline.summaries import merged_report, write_summaries
 from sciplan_kg.pipeline.summaries import warnings_text as warnings_text  # the CLI's, from here
@@ -79,8 +83,9 @@ class BuildResult:
     inferred: int = 0
     reused: int = 0
     report: Report | None = None
-    # seconds: per-plan stages summed over the plans built (CPU time across workers), and the
-    # corpus steps and the whole build in wall-clock time
+    # seconds: per-plan stages summed over the plans built (across workers), and each step of
+    # the build and the whole build in wall-clock time ("… (wall)") and this process's CPU
+    # time ("… (cpu)")
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -179,7 +184,7 @@ def build(
     called with the number of plans finished (built or reused) each time one finishes;
     ``incremental`` reuses the plans of the previous ``out`` whose key has not changed.
     ``out`` must be new, empty or a build folder (``folders.check_output``)."""
-    started = time.perf_counter()
+    started = (time.perf_counter(), time.process_time())
     given = list(inputs) if inputs else None
     files = plan_files(given)
     folders.check_output(out, folders.BUILD, given or [PLANS_DIR])
@@ -202,7 +207,12 @@ class _Bench:
 
 
 def _build_locked(
-    files: list[Path], out: Path, jobs: int | None, progress: Progress | None, incremental: bool, started: float
+    files: list[Path],
+    out: Path,
+    jobs: int | None,
+    progress: Progress | None,
+    incremental: bool,
+    started: tuple[float, float],
 ) -> BuildResult:
     bench = _Bench()
     code = fingerprint()
@@ -219,7 +229,7 @@ def _build_locked(
         for p in result.plans:
             for stage, seconds in p.timings.items():
                 result.timings[stage] = result.timings.get(stage, 0.0) + seconds
-        lap = _lap(result, "plans (wall)", started)
+        lap = _lap(result, "plans", started)
         registry = reuse_registry(previous, tmp, code) or registry_outputs(tmp, bench(), code)
         (tmp / REGISTRY_STATE).write_bytes(registry.to_bytes())
         (tmp / PLANS_INDEX).write_bytes(index_of([p.index_line() for p in result.plans]))
@@ -228,14 +238,14 @@ def _build_locked(
         parts = [(registry.report.conforms, [r.__dict__ for r in registry.report.results])]
         parts += [(p.conforms, p.results) for p in result.plans]
         result.report, report_text = merged_report(parts)
-        lap = _lap(result, "registry, index, report (wall)", lap)
-        links = _similarity(result.plans, previous, tmp, cores)
-        lap = _lap(result, "similarity (wall)", lap)
+        lap = _lap(result, "registry, index, report", lap)
+        links = _similarity(result.plans, previous, tmp, cores, code)
+        lap = _lap(result, "similarity", lap)
         tasks = [t for p in result.plans for t in p.tasks]
         parents = parent_links({p.plan: p.basis for p in result.plans}, tasks)
         with (tmp / PARENTS).open("wb") as fh:
             fh.writelines(parents_turtle(parents))
-        lap = _lap(result, "parents (wall)", lap)
+        lap = _lap(result, "parents", lap)
         counts = registry.counts
         for p in result.plans:
             counts = counts + p.description_counts()
@@ -246,62 +256,59 @@ def _build_locked(
         description = describe(counts, triples, sources, len(links))
         (tmp / DATASET).write_bytes(turtle_bytes(description))
         write_summaries(tmp, result.plans, result.report, report_text, result.asserted, result.inferred)
-        lap = _lap(result, "description, summaries (wall)", lap)
+        lap = _lap(result, "description, summaries", lap)
         folders.swap_in(tmp, out, folders.BUILD)
-        _lap(result, "swap (wall)", lap)
-        result.timings["build (wall)"] = time.perf_counter() - started
+        _lap(result, "swap", lap)
+        _lap(result, "build", started)
     except BaseException:
         folders.discard(tmp)
         raise
     return result
 
 
-def _lap(result: BuildResult, step: str, since: float) -> float:
-    now = time.perf_counter()
-    result.timings[step] = now - since
+def _lap(result: BuildResult, step: str, since: tuple[float, float]) -> tuple[float, float]:
+    """Record the wall and CPU seconds of ``step`` since ``since`` (both clocks); the machine
+    may be shared, so the CPU time says what the step costs where the wall time cannot."""
+    now = (time.perf_counter(), time.process_time())
+    result.timings[f"{step} (wall)"] = now[0] - since[0]
+    result.timings[f"{step} (cpu)"] = now[1] - since[1]
     return now
 
 
-def _similarity(plans: list[PlanOutput], previous: Path | None, tmp: Path, cores: int) -> list[Link]:
+def _similarity(plans: list[PlanOutput], previous: Path | None, tmp: Path, cores: int, code: str) -> list[Link]:
     """The similarity links, updated from the previous build's state (``link_corpus``), written
     one file per plan (the links from its tasks). A plan's file is linked from the previous
-    folder when its new bytes equal the old ones (compared, not presumed: a plan added
-    anywhere can enter an unchanged plan's top links), so the store re-reads only the files
-    that changed."""
+    folder when its links are the same as the ones that file was written from (their digests,
+    ``state.SIMILARITY_FILES``), so a store re-reads only the files that changed."""
     tasks: dict[URIRef, tuple[URIRef, str]] = {}
     stem_of: dict[URIRef, str] = {}
+    by_plan: dict[str, list[Link]] = {}
     for p in plans:
-        plan = URIRef(p.plan)
+        plan, stem = URIRef(p.plan), p.stem
+        by_plan[stem] = []
         for t, _, text in p.tasks:
             task = URIRef(t)
             tasks[task] = (plan, text)
-            stem_of[task] = p.stem
+            stem_of[task] = stem
     links, state = link_corpus(tasks, read_similarity_state(previous), jobs=cores)
     (tmp / SIMILARITY_STATE).write_bytes(state)
-    by_plan: dict[str, list[Link]] = {p.stem: [] for p in plans}
     for link in links:
         by_plan[stem_of[link.task]].append(link)
+    before = read_similarity_files(previous, code)
+    digests: dict[str, str] = {}
     for stem, own in by_plan.items():
-        data = b"".join(similarity_turtle(own))
         rel = similarity_file_of(stem)
-        if previous is not None and _same_bytes(previous / rel, data):
+        digests[stem] = links_digest(own)
+        if previous is not None and before.get(stem) == digests[stem]:
             try:
                 link_or_copy(previous / rel, tmp / rel)
                 continue
             except FileNotFoundError:
                 pass
-        (tmp / rel).write_bytes(data)
+        with (tmp / rel).open("wb") as fh:
+            fh.writelines(similarity_turtle(own))
+    (tmp / SIMILARITY_FILES).write_bytes(similarity_files_bytes(code, digests))
     return links
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """Does the file ``path`` hold exactly ``data``? (Its size first: no read when it differs.)"""
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _plans(

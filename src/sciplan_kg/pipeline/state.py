@@ -15,6 +15,13 @@ or replacing one plan in thousands redoes that plan's work and no more:
   is not even loaded unless a plan must be built.
 - ``state/similarity.bin``: what ``corpus.similarity.link_corpus`` keeps to update the links
   exactly (its own format; not RDF, so not under ``graph/``).
+- ``state/similarity-files.json``: a digest of the links written into each plan's similarity
+  file, under the code fingerprint. A plan's file is ``similarity_turtle`` of its links, a
+  function of the links (task, other task, score, rank: all digested) and of code the
+  fingerprint covers; so an equal digest under an equal fingerprint means equal bytes, and
+  the file is linked from the previous folder instead of written (formatting every plan's
+  links costs 1 s of CPU at 3,000 plans). The links themselves are compared, never presumed:
+  a plan added anywhere can enter an unchanged plan's top links.
 
 Each file is read defensively: anything unreadable, malformed or of another format version is
 ignored, and the build falls back to the work it would do without it (same bytes, more time).
@@ -22,14 +29,18 @@ ignored, and the build falls back to the work it would do without it (same bytes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+from array import array
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from sciplan_kg.corpus.description import Counts
+from sciplan_kg.corpus.similarity import Link
 from sciplan_kg.pipeline.folder import REGISTRY, REGISTRY_INFERRED
 from sciplan_kg.validation.report import Report, Result
 
@@ -37,6 +48,7 @@ STATE_DIR = "state"
 PLANS_INDEX = "state/plans.json"
 REGISTRY_STATE = "state/registry.json"
 SIMILARITY_STATE = "state/similarity.bin"
+SIMILARITY_FILES = "state/similarity-files.json"
 FORMAT = 1
 
 
@@ -144,3 +156,34 @@ def read_similarity_state(previous: Path | None) -> bytes | None:
         return (previous / SIMILARITY_STATE).read_bytes()
     except OSError:
         return None
+
+
+def links_digest(links: Sequence[Link]) -> str:
+    """A digest of every field of ``links`` (one plan's, in their order)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update("\0".join(iri for link in links for iri in (link.task, link.other)).encode("utf-8"))
+    h.update(array("d", [link.score for link in links]).tobytes())
+    h.update(array("q", [link.rank for link in links]).tobytes())
+    return h.hexdigest()
+
+
+def similarity_files_bytes(code: str, digests: dict[str, str]) -> bytes:
+    data = {"format": FORMAT, "code": code, "files": dict(sorted(digests.items()))}
+    return (json.dumps(data, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+
+
+def read_similarity_files(previous: Path | None, code: str) -> dict[str, str]:
+    """The digests of the previous build's similarity files by plan stem, if it was made by the
+    same code; empty otherwise (every file is then written)."""
+    if previous is None:
+        return {}
+    try:
+        data = json.loads((previous / SIMILARITY_FILES).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code:
+        return {}
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
