@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,18 @@ _FIELDS = tuple(Result.__dataclass_fields__)
 _SEVERITIES = ("Violation", "Warning", "Info")
 
 
-def _value(v: object) -> str:
-    return encode_basestring(v) if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+_VALUES = itemgetter(*_FIELDS)
+_TEMPLATE = "    {\n" + ",\n".join(f'      "{name}": %s' for name in _FIELDS) + "\n    }"
 
 
 def _fragment(r: dict[str, Any]) -> str:
-    """One result as ``Report.to_json`` writes it (indent 2, inside the results list)."""
-    body = ",\n".join(f'      "{name}": {_value(r[name])}' for name in _FIELDS)
-    return "    {\n" + body + "\n    }"
+    """One result as ``Report.to_json`` writes it (indent 2, inside the results list): every
+    value a string, encoded by the C encoder ``json.dumps`` uses, into a fixed template."""
+    values = _VALUES(r)
+    try:
+        return _TEMPLATE % tuple(map(encode_basestring, values))
+    except TypeError:  # a value that is not a string
+        return _TEMPLATE % tuple(json.dumps(v, ensure_ascii=False) for v in values)
 
 
 def _order(r: dict[str, Any]) -> tuple[int, str, str, str, str, str]:
