@@ -37,7 +37,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,14 +46,15 @@ from sciplan_kg.errors import OS_ERRORS, InputError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.dataset import ONTOLOGY_GRAPH, graph_files
 from sciplan_kg.pipeline.outputs import swap_subfolder, write_atomic
-from sciplan_kg.rdf.namespaces import ID
 from sciplan_kg.rdf.serialize import turtle_prefixes
+from sciplan_kg.store import subjects
 
 STATE = "state.json"
 LOADED = "loaded"
 FULL_FRACTION = 0.2  # reload whole when more than this share of the graphs changed
+LOAD_BATCH = 64 << 20  # bytes of Turtle per bulk load of a full load (its peak memory: ``_load_into``)
+BULK_FROM = 32 << 20  # bytes of Turtle added by a sync from which the bulk loader is used
 _HEADER = turtle_prefixes().encode("utf-8")
-_PLAN_NODES = f"<{ID}plan/".encode()  # subjects no two graphs share (plans, their parts, links)
 
 
 def store_path(build: Path) -> Path:
@@ -150,7 +151,11 @@ def _sync_locked(
     if fresh or many or str(ONTOLOGY_GRAPH) in changed or not all(_ours(f) for n in changed for f in wanted[n]):
         made = _load_whole(store_dir, wanted, digests, after_load)
         return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
-    _update(store_dir, wanted, digests, state, changed, gone)
+    try:
+        _update(store_dir, wanted, digests, state, changed, gone)
+    except subjects.Unreadable:  # a subject the index cannot follow: no guessing, load whole
+        made = _load_whole(store_dir, wanted, digests, after_load)
+        return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
     return SyncResult(len(changed), len(gone), len(wanted) - len(changed))
 
 
@@ -177,17 +182,17 @@ def _links(store_dir: Path, name: str) -> Path:
 
 
 def _keep_links(store_dir: Path, name: str, files: list[Path]) -> None:
-    """Hard links to the files ``name`` was loaded from (copies across file systems), swapped
-    in whole."""
+    """Hard links to the files ``name`` was loaded from (copies across file systems), named
+    by their paths (``subjects.link_name``) and swapped in whole."""
     final = _links(store_dir, name)
     tmp = final.with_name(final.name + ".new")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for i, f in enumerate(files):
+    for f in files:
         try:
-            os.link(f, tmp / f"{i}.ttl")
+            os.link(f, tmp / subjects.link_name(f))
         except OSError:
-            shutil.copyfile(f, tmp / f"{i}.ttl")
+            shutil.copyfile(f, tmp / subjects.link_name(f))
     swap_subfolder(tmp, final)
 
 
@@ -207,21 +212,47 @@ def _load_whole(
     return made
 
 
-def _load_into(tmp: Path, wanted: dict[str, list[Path]], digests: dict[str, str]) -> list[str]:
+def _batches(files: list[tuple[str, Path]], size: int) -> Iterator[list[tuple[str, Path]]]:
+    """Consecutive runs of files of about ``size`` bytes each (the last one smaller)."""
+    batch: list[tuple[str, Path]] = []
+    total = 0
+    for item in files:
+        batch.append(item)
+        total += item[1].stat().st_size
+        if total >= size:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
+
+
+def _load_into(
+    tmp: Path, wanted: dict[str, list[Path]], digests: dict[str, str], batch_bytes: int | None = None
+) -> list[str]:
+    """Load every graph's files into a new store in ``tmp``, in runs of about ``batch_bytes``
+    of Turtle (``LOAD_BATCH``): Oxigraph's bulk loader holds about 11 bytes of memory per byte
+    of Turtle it is given at once (up to a million quads per thread), so one stream of 3,000
+    plans peaks at 1.9 GB where runs of 64 MB stay under 1 GB. The subjects index is made
+    from the same bytes as they stream past."""
     import pyoxigraph as ox
 
     store = ox.Store(str(tmp))
-    ours = [f for files in wanted.values() for f in files if _ours(f)]
-    try:
-        store.bulk_load(io.BufferedReader(_Stream(_turtle(ours))), format=ox.RdfFormat.TURTLE, lenient=True)
-    except SyntaxError:
-        for f in ours:  # name the file: the stream's line numbers are no use
-            _load_file(ox.Store(), f)
-        raise
-    for files in wanted.values():
+    records: dict[str, dict[str, subjects.Record]] = {name: {} for name in wanted}
+    ours = [(name, f) for name, files in wanted.items() for f in files if _ours(f)]
+    for batch in _batches(ours, batch_bytes or LOAD_BATCH):
+        try:
+            store.bulk_load(
+                io.BufferedReader(_Stream(_turtle(batch, records))), format=ox.RdfFormat.TURTLE, lenient=True
+            )
+        except SyntaxError:
+            for _, f in batch:  # name the file: the stream's line numbers are no use
+                _load_file(ox.Store(), f)
+            raise
+    for name, files in wanted.items():
         for f in files:
             if not _ours(f):
                 _load_file(store, f)
+                records[name][subjects.link_name(f)] = subjects.describe_parsed(f)
     store.flush()
     # the bulk loader leaves many overlapping files: compacting them once makes every later
     # lookup one seek instead of one per file (30x faster joins on a 1,000-plan corpus)
@@ -229,8 +260,94 @@ def _load_into(tmp: Path, wanted: dict[str, list[Path]], digests: dict[str, str]
     del store
     for name, files in wanted.items():
         _keep_links(tmp, name, files)
+    subjects.write(tmp, {name: subjects.entry(digests[name], records[name]) for name in wanted})
     _save_state(tmp, digests)
     return []
+
+
+def _same(old: Path, new: Path) -> bool:
+    """The same bytes? A hard link to the same file (an unchanged plan's files are linked from
+    the previous build) is known from its inode, without reading."""
+    a, b = old.stat(), new.stat()
+    if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
+        return True
+    return a.st_size == b.st_size and old.read_bytes() == new.read_bytes()
+
+
+@dataclass
+class _Diff:
+    """The blocks that went and came with the changed graphs' files, and the records of the
+    files whose bytes did not change (skipped: neither read nor diffed)."""
+
+    before: set[bytes] = field(default_factory=set)
+    after: set[bytes] = field(default_factory=set)
+    skipped: list[tuple[Path, subjects.Record]] = field(default_factory=list)
+    entries: dict[str, Any] = field(default_factory=dict)
+
+
+def _diff(
+    store_dir: Path,
+    wanted: dict[str, list[Path]],
+    digests: dict[str, str],
+    index: dict[str, Any],
+    changed: list[str],
+    gone: list[str],
+) -> _Diff:
+    d = _Diff()
+    for name in changed + gone:
+        folder = _links(store_dir, name)
+        old = {p.name: p for p in sorted(folder.glob("*.ttl"))} if folder.is_dir() else {}
+        known = (index.get(name) or {}).get("files", {})
+        records: dict[str, subjects.Record] = {}
+        for f in wanted[name] if name in changed else []:
+            link = subjects.link_name(f)
+            prev = old.get(link)
+            st = f.stat()
+            if prev is not None and _same(prev, f):
+                del old[link]
+                record = known.get(link)
+                if record is None or record.get("id") != subjects.file_id(prev.stat()):
+                    record = _describe(f)
+                records[link] = {**record, "id": subjects.file_id(st)}
+                d.skipped.append((f, records[link]))
+                continue
+            data = f.read_bytes()
+            d.after.update(_split(data))
+            records[link] = subjects.describe(data, st)
+        for p in old.values():
+            d.before.update(_split(p.read_bytes()))
+        if name in changed:
+            d.entries[name] = subjects.entry(digests[name], records)
+    return d
+
+
+def _describe(f: Path) -> subjects.Record:
+    return subjects.describe(f.read_bytes(), f.stat()) if _ours(f) else subjects.describe_parsed(f)
+
+
+def _others(
+    wanted: dict[str, list[Path]], digests: dict[str, str], index: dict[str, Any], settled: set[str], d: _Diff
+) -> tuple[dict[str, list[tuple[Path, subjects.Record]]], dict[str, list[tuple[Path, subjects.Record]]]]:
+    """Who else states a subject: shared subject → files, plan slug → files. From the index
+    for the graphs in step (described anew, and their entries repaired, where it does not
+    match them: the fallback that reads their files), and from the skipped files."""
+    shared: dict[str, list[tuple[Path, subjects.Record]]] = {}
+    plans: dict[str, list[tuple[Path, subjects.Record]]] = {}
+    for name in sorted(settled):
+        entry = index.get(name)
+        if not subjects.current(entry, digests[name], wanted[name]):
+            entry = subjects.entry(digests[name], {subjects.link_name(f): _describe(f) for f in wanted[name]})
+            d.entries[name] = entry
+        for f in wanted[name]:
+            record = entry["files"][subjects.link_name(f)]
+            for s in record["shared"]:
+                shared.setdefault(s, []).append((f, record))
+    for f, record in d.skipped:
+        for s in record["shared"]:
+            shared.setdefault(s, []).append((f, record))
+        for slug in record["plans"]:
+            plans.setdefault(slug, []).append((f, record))
+    return shared, plans
 
 
 def _update(
@@ -241,38 +358,43 @@ def _update(
     changed: list[str],
     gone: list[str],
 ) -> None:
+    """Remove the blocks that went, add those that came, and add back every block that a file
+    still in place states about a subject of the removed ones (so a triple two graphs state
+    stays): (store − went) ∪ came ∪ kept = the fresh load, without parsing a triple in Python."""
     import pyoxigraph as ox
 
     for name in changed + gone:
         state.pop(name, None)
     _save_state(store_dir, state)
-    before: set[bytes] = set()
-    for name in changed + gone:
-        folder = _links(store_dir, name)
-        for f in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
-            before.update(_blocks(f))
-    after: set[bytes] = set()
-    for name in changed:
-        for f in wanted[name]:
-            after.update(_blocks(f))
-    went = _triples(before - after)
-    came = _triples(after - before)
-    drop = went - came
-    # a triple about an agency, issuing body or document may be stated by another graph too
-    shared = {t.subject for t in drop if not f"<{t.subject.value}".encode().startswith(_PLAN_NODES)}
-    if shared:
-        needles = [f"<{s.value}>".encode() for s in shared]
-        others = [f for n, files in wanted.items() if n not in changed for f in files]
-        for f in others:
-            data = f.read_bytes()
-            if any(needle in data for needle in needles):
-                drop -= {t for t in _parse(data, f) if t.subject in shared}
+    index = subjects.read(store_dir)
+    d = _diff(store_dir, wanted, digests, index, changed, gone)
+    went, came = d.before - d.after, d.after - d.before
+    about = subjects.statement_subjects(went)
+    settled = set(wanted) - set(changed)
+    shared, plans = _others(wanted, digests, index, settled, d) if about else ({}, {})
+    kept: set[bytes] = set()
+    parsed: list[Any] = []
+    cache: dict[Path, bytes] = {}
+    for s in sorted(about):
+        slug = subjects.plan_slug(s)
+        for f, record in shared.get(s, []) if slug is None else plans.get(slug, []):
+            if record.get("parsed"):
+                parsed.extend(t for t in _parse(f.read_bytes(), f) if _about(t, s))
+                continue
+            if f not in cache:
+                cache[f] = f.read_bytes()
+            kept.update(subjects.blocks_about(cache[f], s))
     store = ox.Store(str(store_dir))
-    for t in sorted(drop, key=str):
-        store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in sorted(came, key=str))
+    if went:
+        _delete(store, went)
+    _add(store, came | kept)  # kept: also the blocks equal to some that went
+    if parsed:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in parsed)
     store.flush()
     del store
+    graphs = {n: e for n, e in index.items() if n in wanted and n not in changed}
+    graphs.update(d.entries)
+    subjects.write(store_dir, graphs)
     for name in gone:
         shutil.rmtree(_links(store_dir, name), ignore_errors=True)
     for name in changed:
@@ -281,17 +403,43 @@ def _update(
     _save_state(store_dir, state)
 
 
-def _blocks(f: Path) -> list[bytes]:
-    """The subject blocks of a file this package wrote (after its prefix header)."""
-    data = f.read_bytes()[len(_HEADER) :]
-    return [b.strip() for b in data.split(b"\n\n") if b.strip()]
-
-
-def _triples(blocks: Iterable[bytes]) -> set[Any]:
+def _about(t: Any, subject: str) -> bool:
     import pyoxigraph as ox
 
-    text = _HEADER + b"\n".join(sorted(blocks))
-    return set(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    return isinstance(t.subject, ox.NamedNode) and t.subject.value == subject and not isinstance(t.object, ox.BlankNode)
+
+
+_SPARQL_PREFIXES = "".join(
+    f"PREFIX {line.split()[1]} {line.split()[2]}\n"
+    for line in turtle_prefixes().splitlines()
+    if line.startswith("@prefix")
+)
+
+
+def _delete(store: Any, blocks: set[bytes]) -> None:
+    """Remove the triples of ``blocks`` in one update: Turtle's subject blocks are SPARQL
+    triple templates as they are (prefixed names, ``a``, ``;`` and ``,`` lists)."""
+    body = b"\n".join(sorted(blocks)).decode("utf-8")
+    store.update(f"{_SPARQL_PREFIXES}DELETE DATA {{\n{body}\n}}")
+
+
+def _add(store: Any, blocks: set[bytes]) -> None:
+    """Add the triples of ``blocks``, parsed by Oxigraph: a transaction in memory for a few
+    plans, the bulk loader (files on disk, no transaction) beyond ``BULK_FROM`` bytes."""
+    import pyoxigraph as ox
+
+    if not blocks:
+        return
+    text = _HEADER + b"\n\n".join(sorted(blocks)) + b"\n"
+    if len(text) > BULK_FROM:
+        store.bulk_load(text, format=ox.RdfFormat.TURTLE, lenient=True)
+    else:
+        store.load(text, format=ox.RdfFormat.TURTLE)
+
+
+def _split(data: bytes) -> list[bytes]:
+    """The subject blocks of a file this package wrote (after its prefix header)."""
+    return [b.strip() for b in data[len(_HEADER) :].split(b"\n\n") if b.strip()]
 
 
 def _parse(data: bytes, f: Path) -> Iterator[Any]:
@@ -303,13 +451,19 @@ def _parse(data: bytes, f: Path) -> Iterator[Any]:
         raise InputError(f, f"RDF 语法错误 / invalid Turtle: {exc}") from exc
 
 
-def _turtle(files: list[Path]) -> Iterator[bytes]:
-    """One Turtle document from files that all begin with ``_HEADER``."""
+def _turtle(files: list[tuple[str, Path]], records: dict[str, dict[str, subjects.Record]]) -> Iterator[bytes]:
+    """One Turtle document from files that all begin with ``_HEADER``; each file's record for
+    the subjects index is made on the way."""
     yield _HEADER
-    for f in files:
+    for name, f in files:
+        describer = subjects.Describer()
         with f.open("rb") as fh:
+            st = os.fstat(fh.fileno())
             fh.seek(len(_HEADER))
-            yield from iter(lambda fh=fh: fh.read(1 << 20), b"")  # type: ignore[misc]
+            for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):  # type: ignore[misc]
+                describer.feed(chunk)
+                yield chunk
+        records[name][subjects.link_name(f)] = describer.record(st)
         yield b"\n"
 
 

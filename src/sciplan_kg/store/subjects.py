@@ -1,0 +1,206 @@
+"""Which loaded file states which shared subject: the index beside the store
+(``build.oxigraph/subjects.json``) that lets a sync keep, without searching every other graph,
+the triples a removed or replaced plan shares with the rest of the corpus.
+
+Why: a triple about an agency, an issuing body or a document can be stated by several graphs
+(two plans of one place, every plan citing one national document). When a graph's blocks go,
+such a triple must stay if another file still states it. Searching every other file for the
+subjects costs seconds at 1,000 plans; the index names the few files to read.
+
+What it holds, per graph and per loaded file (``sync._links``' file name):
+
+- ``id``: inode, size and modification time of the file it describes (a hard link in
+  ``loaded/`` shares them), so a record is used only for the very bytes it was made from;
+- ``shared``: the subjects (IRIs) of its statements that are no plan's nodes;
+- ``plans``: the plans (``…/id/plan/<slug>``) whose nodes are subjects of its statements.
+
+A graph's entry also holds the digest of its files when it was written (``state.json``'s).
+An entry whose digest or files do not match is not used: the sync describes those files anew
+(reading them, as the search did) and writes the entry again. A missing or damaged index is
+rebuilt the same way, so the index can make a sync slower, never its store wrong.
+
+Subjects are found by their written form at the start of a line: this package writes every
+statement from column 0 and continuation lines indented (``rdf/serialize.py``); a line that
+only looks like a statement (inside a long literal) adds a subject that is never asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sciplan_kg.pipeline.outputs import write_atomic
+from sciplan_kg.rdf.namespaces import ID
+from sciplan_kg.rdf.serialize import turtle_prefixes
+
+INDEX = "subjects.json"
+VERSION = 1
+PLAN = f"{ID}plan/"
+_PREFIXES = {
+    m.group(1): m.group(2) for m in re.finditer(r"@prefix ([\w-]*): <([^>]*)> \.", turtle_prefixes(), flags=re.ASCII)
+}
+# a statement's subject at a line's start: a plan's node (its slug), or another IRI or a
+# prefixed name (not @prefix, not a comment, not an indented continuation)
+_PLAN_SUBJECT = re.compile(rb"\n<" + re.escape(PLAN.encode()) + rb"([^/>\s]*)")
+_OTHER_SUBJECT = re.compile(rb"\n(<(?!" + re.escape(PLAN.encode()) + rb")[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*)(?=[ \t\n])")
+_STATEMENT = re.compile(rb"\n(<[^>\s]*>|[A-Za-z][\w.-]*:[^\s;,]*)(?=[ \t\n])")
+_ESCAPED = re.compile(r"\\(.)")
+
+Record = dict[str, Any]
+
+
+def link_name(f: Path) -> str:
+    """The name of a file's hard link in ``loaded/``: from its path, so that a graph's old and
+    new files pair up by name (the same plan's similarity file, the registry) whatever the
+    layout, and an unchanged file is known without reading it."""
+    return hashlib.sha256(str(f.resolve()).encode()).hexdigest()[:20] + ".ttl"
+
+
+def file_id(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def iri(token: bytes) -> str | None:
+    """The IRI a subject token names (``<…>`` or a prefixed name of the shared header)."""
+    text = token.decode("utf-8", "replace")
+    if text.startswith("<"):
+        return text[1:-1] if "\\" not in text else None  # \u escapes: never written by us
+    prefix, _, local = text.partition(":")
+    ns = _PREFIXES.get(prefix)
+    return None if ns is None else ns + _ESCAPED.sub(r"\1", local)
+
+
+def statement_subjects(blocks: Iterable[bytes]) -> set[str]:
+    """The subjects of the statements in ``blocks`` (each statement starts a line). A subject
+    it cannot read raises ``Unreadable``: the caller loads the store whole rather than guess."""
+    out: set[str] = set()
+    for block in blocks:
+        for token in _STATEMENT.findall(b"\n" + block):
+            name = iri(token)
+            if name is None:
+                raise Unreadable(token.decode("utf-8", "replace"))
+            out.add(name)
+    return out
+
+
+class Unreadable(ValueError):
+    """A subject written in a form the index does not read (an escaped IRI, an unknown prefix)."""
+
+
+def plan_slug(subject: str) -> str | None:
+    return subject[len(PLAN) :].split("/", 1)[0] if subject.startswith(PLAN) else None
+
+
+class Describer:
+    """Collects a record from a file's bytes, fed in pieces (the full load streams them)."""
+
+    def __init__(self) -> None:
+        self.shared: set[str] = set()
+        self.plans: set[str] = set()
+        self.tail = b"\n"
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        cut = data.rfind(b"\n")  # a match never spans a newline: cut at the last one
+        self.tail = data[cut:]
+        self._scan(data[:cut])
+
+    def _scan(self, data: bytes) -> None:
+        self.plans.update(s.decode("utf-8", "replace") for s in set(_PLAN_SUBJECT.findall(data)))
+        for token in set(_OTHER_SUBJECT.findall(data)):
+            name = iri(token)
+            if name is None:
+                continue
+            slug = plan_slug(name)
+            if slug is None:
+                self.shared.add(name)
+            else:
+                self.plans.add(slug)
+
+    def record(self, st: os.stat_result) -> Record:
+        self._scan(self.tail + b"\n")
+        self.tail = b"\n"
+        return {"id": file_id(st), "plans": sorted(self.plans), "shared": sorted(self.shared)}
+
+
+def describe(data: bytes, st: os.stat_result) -> Record:
+    d = Describer()
+    d.feed(data)
+    return d.record(st)
+
+
+def describe_parsed(f: Path) -> Record:
+    """A record of a file not written by this package (the ontology): parsed whole."""
+    import pyoxigraph as ox
+
+    shared, plans = set(), set()
+    for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
+        if isinstance(t.subject, ox.NamedNode):
+            slug = plan_slug(t.subject.value)
+            (shared if slug is None else plans).add(t.subject.value if slug is None else slug)
+    return {"id": file_id(f.stat()), "plans": sorted(plans), "shared": sorted(shared), "parsed": True}
+
+
+def read(store_dir: Path) -> dict[str, Any]:
+    """The index's graphs (empty when missing, damaged or of another version)."""
+    try:
+        doc = json.loads((store_dir / INDEX).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("version") != VERSION or not isinstance(doc.get("graphs"), dict):
+        return {}
+    return {n: e for n, e in doc["graphs"].items() if _well_formed(e)}
+
+
+def _well_formed(entry: Any) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
+        return False
+    if not isinstance(entry.get("files"), dict):
+        return False
+    return all(
+        isinstance(r, dict)
+        and isinstance(r.get("id"), list)
+        and isinstance(r.get("plans"), list)
+        and isinstance(r.get("shared"), list)
+        for r in entry["files"].values()
+    )
+
+
+def write(store_dir: Path, graphs: dict[str, Any]) -> None:
+    doc = {"version": VERSION, "graphs": graphs}
+    write_atomic(store_dir / INDEX, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+
+def entry(digest: str, records: dict[str, Record]) -> dict[str, Any]:
+    return {"digest": digest, "files": records}
+
+
+def current(entry: Any, digest: str, files: Iterable[Path]) -> bool:
+    """Does ``entry`` describe a graph whose files now have ``digest``?"""
+    return (
+        isinstance(entry, dict)
+        and entry.get("digest") == digest
+        and set(entry.get("files", {})) == {link_name(f) for f in files}
+    )
+
+
+def blocks_about(data: bytes, subject: str) -> list[bytes]:
+    """The blocks (blank-line separated) of a file this package wrote that hold a statement
+    about ``subject`` (as ``<iri>`` or as a prefixed name of the shared header)."""
+    forms = [f"<{subject}>".encode()]
+    for prefix, ns in _PREFIXES.items():
+        if subject.startswith(ns) and subject != ns:
+            forms.append(f"{prefix}:{subject[len(ns) :]}".encode())
+    out: list[bytes] = []
+    for form in forms:
+        pattern = re.compile(rb"\n" + re.escape(form) + rb"(?=[ \t\n])")
+        for m in pattern.finditer(data):
+            start = data.rfind(b"\n\n", 0, m.start() + 1)
+            end = data.find(b"\n\n", m.end())
+            out.append(data[start + 2 if start >= 0 else 0 : end if end >= 0 else len(data)].strip())
+    return out
