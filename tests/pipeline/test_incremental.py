@@ -22,6 +22,7 @@ from sciplan_kg.pipeline.summaries import report_json
 from sciplan_kg.query import run_query
 from sciplan_kg.query.catalogue import catalogue
 from sciplan_kg.store.sync import store_path, sync
+from sciplan_kg.validation.report import Report, Result
 
 
 def _generate() -> ModuleType:
@@ -166,43 +167,53 @@ def test_a_hundred_plans_added_equal_a_full_build(corpus: Path, tmp_path: Path) 
             assert a == b, name
 
 
-@pytest.mark.parametrize("damage", ["garbage", "foreign", "truncated", "missing"])
-def test_damaged_or_foreign_state_falls_back_to_the_full_computation(damage: str, corpus: Path, tmp_path: Path) -> None:
+def test_damaged_or_foreign_state_falls_back_to_the_full_computation(tmp_path: Path) -> None:
     """The state a build keeps for the next is only ever a shortcut: damaged, cut short, gone or
     another corpus's, the rebuild does the work itself and writes a full build's bytes."""
-    out = tmp_path / "build"
-    build([corpus], out, jobs=1)
-    if damage == "foreign":  # valid state files, of another corpus (two of its plans)
-        other = tmp_path / "other"
-        other.mkdir()
-        for f in sorted(corpus.glob("*.txt"))[:2]:
-            shutil.copy(f, other / f.name)
-        build([other], tmp_path / "other-build", jobs=1)
-    for rel in (SIMILARITY_STATE, SIMILARITY_FILES, PLANS_INDEX, REGISTRY_STATE):
-        f = out / rel
-        if damage == "garbage":
-            f.write_bytes(b"\x00not a state\xff" * 7)
-        elif damage == "foreign":
-            f.write_bytes((tmp_path / "other-build" / rel).read_bytes())
-        elif damage == "truncated":
-            f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
-        else:
-            f.unlink()
-    text = sorted(corpus.glob("plan-*.txt"))[0].read_text(encoding="utf-8")
+    corpus = tmp_path / "plans"
+    _generate().generate(1, corpus, seed=11)
+    shutil.rmtree(corpus / "truth", ignore_errors=True)
+    for f in sorted(PLANS_DIR.glob("*.txt")):
+        shutil.copy(f, corpus / f.name)
+    base = tmp_path / "base" / "build"
+    build([corpus], base, jobs=1)
+    other = tmp_path / "other"  # valid state files, of another corpus (two of these plans)
+    other.mkdir()
+    for f in sorted(corpus.glob("*.txt"))[:2]:
+        shutil.copy(f, other / f.name)
+    build([other], tmp_path / "other-build", jobs=1)
+    text = (corpus / "plan-00001.txt").read_text(encoding="utf-8")
     (corpus / "plan-new-one.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")
-    result = build([corpus], out, jobs=1)
     full = tmp_path / "full" / "build"
     build([corpus], full, jobs=1, incremental=False)
-    inc_files, full_files = _files(out), _files(full)
-    assert sorted(inc_files) == sorted(full_files)
-    assert [n for n in inc_files if inc_files[n] != full_files[n]] == []
-    assert result.reused > 0 or damage != "missing"
+    full_files = _files(full)
+    for damage in ("garbage", "foreign", "truncated", "missing"):
+        out = tmp_path / damage / "build"
+        shutil.copytree(base, out)
+        for rel in (SIMILARITY_STATE, SIMILARITY_FILES, PLANS_INDEX, REGISTRY_STATE):
+            f = out / rel
+            if damage == "garbage":
+                f.write_bytes(b"\x00not a state\xff" * 7)
+            elif damage == "foreign":
+                f.write_bytes((tmp_path / "other-build" / rel).read_bytes())
+            elif damage == "truncated":
+                f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+            else:
+                f.unlink()
+        result = build([corpus], out, jobs=1)
+        assert result.reused == 6, damage  # the plans' own summaries stand in for the index
+        inc_files = _files(out)
+        assert sorted(inc_files) == sorted(full_files), damage
+        assert [n for n in inc_files if inc_files[n] != full_files[n]] == [], damage
 
 
-def test_validation_json_is_report_to_json(corpus: Path, tmp_path: Path) -> None:
+def test_validation_json_is_report_to_json(tmp_path: Path) -> None:
     """validation.json, made from each result's fields, is the bytes ``Report.to_json`` gives."""
-    result = build([corpus], tmp_path / "build", jobs=1)
+    result = build(None, tmp_path / "build", jobs=1)  # the five bundled plans
     assert result.report is not None and result.report.results
     assert report_json(result.report) == result.report.to_json()
     written = (tmp_path / "build" / "validation.json").read_text(encoding="utf-8")
     assert written == result.report.to_json() + "\n"
+    odd = Result("Violation", 'a"\\b\n\u2028\x00', "p", "c", "s", "中文 «»", "en", "fz", "x.txt:3")
+    for report in (Report(False, [odd, *result.report.results[:3]]), Report(True, [])):
+        assert report_json(report) == report.to_json()

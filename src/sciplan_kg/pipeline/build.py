@@ -324,11 +324,13 @@ def _plans(
 ) -> list[PlanOutput]:
     """Each plan read once, then reused from ``previous`` (same key; its summary from the corpus
     ``index`` when it has it) or built: in this process, or on ``cores`` forked workers with at
-    most two plans' bytes queued per worker."""
+    most two plans' bytes queued per worker. The workers start only when a second plan must be
+    built: one plan added or replaced is built here (starting workers costs more)."""
     outputs: list[PlanOutput | None] = [None] * len(files)
     done = 0
     pool: ProcessPoolExecutor | None = None
     pending: dict[Future[PlanOutput], int] = {}
+    held: tuple[int, Path, bytes, str] | None = None  # a plan to build, until a second shows
 
     def collect(block_until: int) -> None:
         nonlocal done
@@ -361,13 +363,24 @@ def _plans(
                 if progress:
                     progress(done)
                 continue
+            if held is None and pool is None:  # the first plan to build waits for a second
+                held = (i, f, data, key)
+                continue
             if pool is None:
                 _BENCH = bench()
                 pool = ProcessPoolExecutor(
-                    min(cores, len(files) - i), mp_context=get_context("fork"), initializer=_init_worker
+                    min(cores, len(files) - i + 1), mp_context=get_context("fork"), initializer=_init_worker
                 )
-            collect(2 * cores - 1)
-            pending[pool.submit(_work, (f, data, tmp, key))] = i
+            for j, g, gdata, gkey in [held, (i, f, data, key)] if held is not None else [(i, f, data, key)]:
+                collect(2 * cores - 1)
+                pending[pool.submit(_work, (g, gdata, tmp, gkey))] = j
+            held = None
+        if held is not None:  # one plan to build (a plan added or replaced): no workers to start
+            j, g, gdata, gkey = held
+            outputs[j] = build_plan(g, gdata, tmp, gkey, bench())
+            done += 1
+            if progress:
+                progress(done)
         collect(0)
     except BaseException:
         for fut in pending:
