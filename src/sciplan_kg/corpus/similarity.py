@@ -30,6 +30,14 @@ plans, 105k tasks are 15k distinct texts and the full products take seconds; sco
 links the same for any number, tested). Every vector is computed the same way whatever the
 corpus (bigrams in code-point order, norm by ``math.fsum``), so a score is the same float in a
 full computation and in an update.
+
+The state (``link_corpus``'s bytes, kept by the build beside the links) holds, in canonical
+order so that the same tasks give the same bytes however they were reached: the tasks (IRI,
+plan, raw text), the distinct letters-only texts with their vectors (CSR arrays) and
+vocabulary, and each task's chosen links; a header names the method, the table's hash and
+the parameters, and carries a hash of the body. An update with one plan changed costs the
+lookups of every task (Python, a few per task) and one block product of the new texts
+against all: see BENCHMARKS.md / the issue-22 note for the figures.
 """
 
 from __future__ import annotations
