@@ -7,6 +7,7 @@ keeps (similarity state, corpus index, registry state) is damaged or another cor
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import sys
 import time
@@ -18,7 +19,7 @@ import pytest
 from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import build
 from sciplan_kg.pipeline.state import PLANS_INDEX, REGISTRY_STATE, SIMILARITY_FILES, SIMILARITY_STATE
-from sciplan_kg.pipeline.summaries import report_json
+from sciplan_kg.pipeline.summaries import indented, report_json
 from sciplan_kg.query import run_query
 from sciplan_kg.query.catalogue import catalogue
 from sciplan_kg.store.sync import store_path, sync
@@ -217,3 +218,8 @@ def test_validation_json_is_report_to_json(tmp_path: Path) -> None:
     odd = Result("Violation", 'a"\\b\n\u2028\x00', "p", "c", "s", "中文 «»", "en", "fz", "x.txt:3")
     for report in (Report(False, [odd, *result.report.results[:3]]), Report(True, [])):
         assert report_json(report) == report.to_json()
+    for name in ("coverage.json", "manifest.json"):  # written by ``indented``
+        data = json.loads((tmp_path / "build" / name).read_text(encoding="utf-8"))
+        assert indented(data) == json.dumps(data, ensure_ascii=False, indent=1)
+    odd_data = {"a": [], "b": {}, "c": [1, 2.5, None, True, "\u2028«»"], "d": [{"x": {"y": []}}], "中": -0.0}
+    assert indented(odd_data) == json.dumps(odd_data, ensure_ascii=False, indent=1)

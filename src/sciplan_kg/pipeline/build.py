@@ -316,7 +316,7 @@ def _plans(
     code: str,
     bench: Callable[[], Workbench],
     previous: Path | None,
-    index: dict[str, tuple[str, dict[str, Any]]],
+    index: dict[str, tuple[bytes, dict[str, Any]]],
     tmp: Path,
     cores: int,
     progress: Progress | None,

@@ -12,6 +12,7 @@ from rdflib import Graph
 
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.rdf.namespaces import OA, SK
+from sciplan_kg.rdf.triples import Triples
 
 COLUMNS = (
     "file",
@@ -50,23 +51,30 @@ class Coverage:
         return asdict(self)
 
 
-def verify_spans(g: Graph, text: str) -> tuple[int, int]:
+def verify_spans(g: Graph | Triples, text: str) -> tuple[int, int]:
     """(spans, spans whose quote is exactly the text at their offsets). A section's extent
-    (``sk:extent``: where it runs, a position without a quote) is no quoting span and not counted."""
+    (``sk:extent``: where it runs, a position without a quote) is no quoting span and not counted.
+
+    Read from the plan's index (``rdf.triples``): through rdflib's lookups this took a tenth
+    of a plan's build."""
+    t = g if isinstance(g, Triples) else Triples(g)
+    has_selector, exact = OA.hasSelector, OA.exact
+    extents = t.pos.get(SK.extent, {})
     total = verified = 0
-    for position in g.subjects(predicate=None, object=OA.TextPositionSelector):
-        span = g.value(predicate=OA.hasSelector, object=position)
-        if (None, SK.extent, span) in g:
+    selector = OA.TextPositionSelector
+    for position in [s for by_o in t.pos.values() for s in by_o.get(selector, ())]:  # any predicate
+        span = t.subject(has_selector, position)
+        if span in extents:
             continue
         total += 1
-        start, end = g.value(position, OA.start), g.value(position, OA.end)
-        quotes = [g.value(s, OA.exact) for s in g.objects(span, OA.hasSelector) if g.value(s, OA.exact) is not None]
+        start, end = t.value(position, OA.start), t.value(position, OA.end)
+        quotes = [q for s in t.objects(span, has_selector) if (q := t.value(s, exact)) is not None]
         if start is not None and end is not None and quotes and str(quotes[0]) == text[int(start) : int(end)]:
             verified += 1
     return total, verified
 
 
-def coverage(rec: PlanRecord, g: Graph, text: str) -> Coverage:
+def coverage(rec: PlanRecord, g: Graph | Triples, text: str) -> Coverage:
     tasks = rec.tasks()
     spans, verified = verify_spans(g, text)
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, RDFS, Graph
 
 from sciplan_kg.corpus.description import Counts
 from sciplan_kg.corpus.parents import plan_basis
@@ -33,6 +34,7 @@ from sciplan_kg.pipeline.state import RegistryState, compact, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
 from sciplan_kg.rdf.parse import load_ontology
 from sciplan_kg.rdf.serialize import turtle_bytes
+from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import read_plan_text
 from sciplan_kg.reason.reasoner import Reasoner
 from sciplan_kg.resolve.records import resolve
@@ -53,6 +55,10 @@ class Workbench:
     registry_graph: Graph
     reasoner: Reasoner
     validation_context: Graph  # what a plan is validated with: registries, their inferences, ontology
+    context_triples: Triples = field(init=False, repr=False)  # the same, indexed once (rdf.triples)
+
+    def __post_init__(self) -> None:
+        self.context_triples = Triples(self.validation_context)
 
     @classmethod
     def load(cls) -> Workbench:
@@ -120,7 +126,7 @@ class PlanOutput:
     # seconds per stage in this build (not stored: a reused plan took none)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     # this summary as a line of the corpus index (``state.compact``), once made or read
-    line: str = field(default="", compare=False, repr=False)
+    line: bytes = field(default=b"", compare=False, repr=False)
 
     @property
     def stem(self) -> str:
@@ -152,7 +158,7 @@ class PlanOutput:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
-    def index_line(self) -> str:
+    def index_line(self) -> bytes:
         if not self.line:
             self.line = compact(self.to_dict())
         return self.line
@@ -171,6 +177,10 @@ class PlanOutput:
         return Counts(**self.counts)
 
 
+# the predicates the dataset description counts (``Counts.of`` reads no other triples)
+_COUNTED = (RDF.type, RDFS.label)
+
+
 def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -> PlanOutput:
     """Build one plan from ``data``, the bytes of ``path`` read once, and write its files into
     the build folder ``out``: its hash, kept copy, extraction and key all come from those bytes."""
@@ -187,8 +197,9 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
     facts = SourceFacts(pt.format, len(data), pt.metadata, pt.ocr)
     builder = PlanGraph(rec, bench.registry, pt.raw, facts)
     g = builder.build()
+    asserted = Triples(g)  # read once; every step below reads the index, not rdflib's store
     clock.lap("rdf")
-    inferred = bench.reasoner.infer(g)
+    inferred = bench.reasoner.infer_triples(asserted)
     clock.lap("reason")
     graph_file, inferred_file, record_file, text_file, summary_file = plan_files_of(path.stem)
     # the evidence travels with the graph (reports link to it): the text the spans index, and a
@@ -198,14 +209,14 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
     else:
         (out / text_file).write_bytes(pt.raw.encode("utf-8"))
         (out / ORIGINALS_DIR / path.name).write_bytes(data)
-    (out / graph_file).write_bytes(turtle_bytes(g))
+    (out / graph_file).write_bytes(turtle_bytes(asserted))
     (out / inferred_file).write_bytes(turtle_bytes(inferred))
     clock.lap("write")
-    asserted_count, cover, tasks = len(g), coverage(rec, g, pt.raw).row(), plan_tasks(g)
+    asserted_count, cover, tasks = len(asserted), coverage(rec, asserted, pt.raw).row(), plan_tasks(g)
     clock.lap("coverage")
     # the plan with its inferences and the registries, read as one graph (merging them would
     # cost more than the validation)
-    report = validate_graph([g, inferred, bench.validation_context], bench.shapes)
+    report = validate_graph([asserted, inferred, bench.context_triples], bench.shapes)
     clock.lap("validate")
     output = PlanOutput(
         file=path.name,
@@ -224,7 +235,7 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
         coverage=cover,
         results=[asdict(r) for r in report.results],
         tasks=tasks,
-        counts=asdict(Counts.of(g, inferred)),
+        counts=asdict(Counts.of(*(t.with_predicate(p) for t in (asserted, inferred) for p in _COUNTED))),
         basis=plan_basis(g, builder.plan, bench.registry),
     )
     record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
@@ -247,7 +258,7 @@ class _Clock:
 
 
 def reuse(
-    previous: Path, out: Path, path: Path, key: str, indexed: tuple[str, dict[str, Any]] | None = None
+    previous: Path, out: Path, path: Path, key: str, indexed: tuple[bytes, dict[str, Any]] | None = None
 ) -> PlanOutput | None:
     """The plan's outputs from the previous build folder, linked into ``out``, if its key
     is unchanged (same bytes, same name, same code, ontology, shapes and registries). Its
@@ -264,10 +275,13 @@ def reuse(
         return None
     if output.key != key or output.file != path.name:
         return None
+    # paths as strings: thousands of plans are linked on every build, and pathlib's joins cost
+    # more than the links themselves
+    source, target = os.fspath(previous), os.fspath(out)
     linked: list[str] = []
     try:
         for name in names:
-            link_or_copy(previous / name, out / name)
+            link_or_copy(f"{source}/{name}", f"{target}/{name}")
             linked.append(name)
     except OSError:
         for name in linked:
@@ -275,7 +289,7 @@ def reuse(
         return None
     original = f"{ORIGINALS_DIR}/{path.name}"
     try:  # a plan file that is not plain text was kept as given
-        link_or_copy(previous / original, out / original)
+        link_or_copy(f"{source}/{original}", f"{target}/{original}")
     except FileNotFoundError:
         pass
     return output

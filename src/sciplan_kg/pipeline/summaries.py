@@ -76,8 +76,27 @@ def warnings_text(plans: list[PlanOutput]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def indented(obj: object, depth: int = 0) -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=1)``, with the C string encoder: the
+    pure-Python encoder that ``indent`` selects took 0.7 s for coverage.json and manifest.json
+    at 1,000 plans (tested equal)."""
+    if isinstance(obj, str):
+        return encode_basestring(obj)
+    pad = " " * (depth + 1)
+    if isinstance(obj, dict) and all(isinstance(k, str) for k in obj):
+        if not obj:
+            return "{}"
+        items = ",\n".join(f"{pad}{encode_basestring(k)}: {indented(v, depth + 1)}" for k, v in obj.items())
+        return "{\n" + items + "\n" + " " * depth + "}"
+    if isinstance(obj, list | tuple):
+        if not obj:
+            return "[]"
+        return "[\n" + ",\n".join(pad + indented(v, depth + 1) for v in obj) + "\n" + " " * depth + "]"
+    return json.dumps(obj, ensure_ascii=False, indent=1)
+
+
 def _dump(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(indented(data) + "\n", encoding="utf-8")
 
 
 def write_summaries(
