@@ -22,6 +22,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.term import Node
 
 from sciplan_kg.rdf.namespaces import OA, SK
+from sciplan_kg.rdf.triples import Triples, sort_key
 from sciplan_kg.reason.materialise import Rules, materialise
 
 _VOCABULARY_PREFIXES = (
@@ -81,12 +82,21 @@ class Reasoner:
 
     def infer(self, asserted: Graph) -> Graph:
         """What ``asserted`` (with the context) entails that the context does not on its own."""
-        base = _relevant(asserted, self.properties)
-        derived = materialise(base | self.context, self.rules) - self.context_derived
         inferred = Graph(store="SimpleMemory")
-        for triple in sorted(t for t in derived if _keep(t) and t not in asserted):
+        for triple in sorted(self._derived(Triples(asserted))):
             inferred.add(triple)
         return inferred
+
+    def infer_triples(self, asserted: Triples) -> Triples:
+        """``infer`` for a plan's indexed triples, as indexed triples (what the build reads):
+        the same triples, without building an rdflib graph of them. Sorted by ``sort_key``
+        (plain strings: rdflib's own term order costs more than the reasoning)."""
+        return Triples(sorted(self._derived(asserted), key=sort_key))
+
+    def _derived(self, asserted: Triples) -> list[tuple[Node, Node, Node]]:
+        base = _relevant_triples(asserted, self.properties)
+        derived = materialise(base | self.context, self.rules) - self.context_derived
+        return [t for t in derived if _keep(t) and t not in asserted]
 
 
 def _relevant(g: Graph, properties: set[URIRef]) -> set[tuple[Node, Node, Node]]:
@@ -94,6 +104,18 @@ def _relevant(g: Graph, properties: set[URIRef]) -> set[tuple[Node, Node, Node]]
     span_types = {OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector}
     spans = {s for t in span_types for s in g.subjects(RDF.type, t)}
     return {(s, p, o) for s, p, o in g if s not in spans and (p == RDF.type or p in properties)}
+
+
+def _relevant_triples(g: Triples, properties: set[URIRef]) -> set[tuple[Node, Node, Node]]:
+    """``_relevant`` read from the index: each predicate looked at once, not every triple."""
+    rdf_type = RDF.type
+    span_types = (OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector)
+    spans = {s for t in span_types for s in g.subjects(rdf_type, t)}
+    out: set[tuple[Node, Node, Node]] = set()
+    for p in g.pos:
+        if p == rdf_type or p in properties:
+            out.update(t for t in g.with_predicate(p) if t[0] not in spans)
+    return out
 
 
 def infer(asserted: Graph, ontology: Graph) -> Graph:

@@ -28,6 +28,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from sciplan_kg.rdf.triples import Triples
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 # what a shape may say, besides the constraints below: documentation and structure
@@ -72,6 +74,9 @@ _COMPONENT = {
     SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
     SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
 }
+
+
+_TYPE = RDF.type  # read once: a DefinedNamespace attribute is a Python call each time
 
 
 class UnsupportedShape(ValueError):
@@ -167,9 +172,10 @@ class CompiledShapes:
             shape.targets, shape.properties = (), []
         return shape
 
-    def validate(self, parts: Sequence[Graph]) -> list[RawResult]:
-        """Validate the union of ``parts`` (they are read, never merged or copied)."""
-        data = _Union(parts)
+    def validate(self, parts: Sequence[Graph | Triples]) -> list[RawResult]:
+        """Validate the union of ``parts`` (they are read, never merged or copied; a graph is
+        indexed first, so pass ``Triples`` for a part validated many times, the registries)."""
+        data = _Union([p if isinstance(p, Triples) else Triples(p) for p in parts])
         results: list[RawResult] = []
         for shape in self.shapes:
             for focus in sorted({f for c in shape.targets for f in data.instances(c)}, key=str):
@@ -182,25 +188,33 @@ def _int(term: Node | None) -> int | None:
 
 
 class _Union:
-    """Lookups over several graphs as if they were one."""
+    """Lookups over several indexed graphs as if they were one."""
 
-    def __init__(self, parts: Sequence[Graph]) -> None:
+    def __init__(self, parts: Sequence[Triples]) -> None:
         self.parts = parts
-        self.supers: dict[Node, set[Node]] = {}
         subs: dict[Node, set[Node]] = {}
         for g in parts:
-            for s, o in g.subject_objects(RDFS.subClassOf):
+            for s, _, o in g.with_predicate(RDFS.subClassOf):
                 subs.setdefault(o, set()).add(s)
         self.subs = subs
+        self.below: dict[Node, set[Node]] = {}
 
     def objects(self, s: Node, p: URIRef) -> set[Node]:
+        if len(self.parts) == 1:
+            return set(self.parts[0].objects(s, p))
         return {o for g in self.parts for o in g.objects(s, p)}
 
     def subjects(self, p: URIRef, o: Node) -> set[Node]:
         return {s for g in self.parts for s in g.subjects(p, o)}
 
     def subclasses(self, c: Node) -> set[Node]:
-        """c and every class below it (rdfs:subClassOf*)."""
+        """c and every class below it (rdfs:subClassOf*), worked out once per class."""
+        below = self.below.get(c)
+        if below is None:
+            below = self.below[c] = self._subclasses(c)
+        return below
+
+    def _subclasses(self, c: Node) -> set[Node]:
         seen, stack = {c}, [c]
         while stack:
             for sub in self.subs.get(stack.pop(), ()):
@@ -210,13 +224,13 @@ class _Union:
         return seen
 
     def instances(self, c: Node) -> set[Node]:
-        return {s for k in self.subclasses(c) for s in self.subjects(RDF.type, k)}
+        return {s for k in self.subclasses(c) for s in self.subjects(_TYPE, k)}
 
     def is_instance(self, node: Node, c: Node) -> bool:
         if isinstance(node, Literal):
             return False
         below = self.subclasses(c)
-        return any(t in below for t in self.objects(node, RDF.type))
+        return any(t in below for t in self.objects(node, _TYPE))
 
     def values(self, shape: Shape, focus: Node) -> set[Node]:
         if shape.path is None:

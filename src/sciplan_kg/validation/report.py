@@ -19,11 +19,11 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import PROV
 
 from sciplan_kg.paths import SHAPES_FILE
 from sciplan_kg.rdf.namespaces import ELI, OA, SK
+from sciplan_kg.rdf.triples import Triples, Union
 from sciplan_kg.validation.compiled import SH, CompiledShapes, RawResult
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -71,33 +71,35 @@ ENGINES = ("compiled", "pyshacl")
 
 
 def validate_graph(
-    data: Graph | Sequence[Graph],
+    data: Graph | Triples | Sequence[Graph | Triples],
     shapes: Graph | CompiledShapes | None = None,
     engine: str = "compiled",
 ) -> Report:
     """Validate ``data`` (asserted + inferred + ontology; one graph or parts of one, read as
-    their union) against the shapes.
+    their union) against the shapes. A part may be given indexed (``rdf.triples.Triples``):
+    the build indexes a plan once and the registries once per worker.
 
     ``engine="compiled"`` (the default) runs the shapes compiled by ``sciplan_kg.validation.compiled``;
     ``"pyshacl"`` runs pySHACL, the reference the compiled engine is tested against."""
-    parts = [data] if isinstance(data, Graph) else list(data)
+    given = [data] if isinstance(data, Graph | Triples) else list(data)
+    parts = [p if isinstance(p, Triples) else Triples(p) for p in given]
     if engine == "compiled":
         compiled = shapes if isinstance(shapes, CompiledShapes) else CompiledShapes(shapes or load_shapes())
         raw = compiled.validate(parts)
     elif engine == "pyshacl":
         if isinstance(shapes, CompiledShapes):
             raise TypeError("pySHACL needs the shapes graph, not compiled shapes")
-        raw = _pyshacl(_union(parts), shapes if shapes is not None else load_shapes())
+        raw = _pyshacl(_union(given), shapes if shapes is not None else load_shapes())
     else:
         raise ValueError(f"unknown validation engine {engine!r}: one of {', '.join(ENGINES)}")
-    readable = parts[0] if len(parts) == 1 else ReadOnlyGraphAggregate(parts)
+    readable = Union(parts)
     results = [_result(r, readable) for r in raw]
     results.sort(key=_order)
     return Report(conforms=not any(r.severity == "Violation" for r in results), results=results)
 
 
-def _union(parts: list[Graph]) -> Graph:
-    if len(parts) == 1:
+def _union(parts: list[Graph | Triples]) -> Graph:
+    if len(parts) == 1 and isinstance(parts[0], Graph):
         return parts[0]
     g = Graph()
     for part in parts:
@@ -127,7 +129,7 @@ def _pyshacl(data: Graph, shapes: Graph) -> list[RawResult]:
     return raw
 
 
-def _result(r: RawResult, data: Graph) -> Result:
+def _result(r: RawResult, data: Union) -> Result:
     messages = {m.language: str(m) for m in r.messages}
     focus_zh, source = describe(data, r.focus) if isinstance(r.focus, URIRef) else (str(r.focus), "")
     return Result(
@@ -159,14 +161,14 @@ def _local(term: object) -> str:
     return text.rsplit("#", 1)[-1] if "#" in text else text
 
 
-def _label(g: Graph, node: object, lang: str = "zh") -> str | None:
+def _label(g: Graph | Union, node: object, lang: str = "zh") -> str | None:
     for label in g.objects(node, RDFS.label):
         if isinstance(label, Literal) and label.language == lang:
             return str(label)
     return None
 
 
-def describe(g: Graph, node: URIRef) -> tuple[str, str]:
+def describe(g: Graph | Union, node: URIRef) -> tuple[str, str]:
     """(what the node is, for a reader; file:line it came from)."""
     source = ""
     spans = sorted(s for s in g.objects(node, PROV.wasDerivedFrom) if (s, RDF.type, OA.SpecificResource) in g)
