@@ -22,6 +22,7 @@ import gc
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -246,11 +247,14 @@ def _build_locked(
         with (tmp / PARENTS).open("wb") as fh:
             fh.writelines(parents_turtle(parents))
         lap = _lap(result, "parents", lap)
-        counts = registry.counts
-        for p in result.plans:
-            counts = counts + p.description_counts()
-        counts = counts + Counts({str(SK.TaskSimilarity): len(links)}, len(links), {})
-        counts = counts + Counts({str(SK.ParentTaskMatch): len(parents.matches)}, len(parents.matches), {})
+        counts = _total(
+            [
+                registry.counts,
+                *(p.description_counts() for p in result.plans),
+                Counts({str(SK.TaskSimilarity): len(links)}, len(links), {}),
+                Counts({str(SK.ParentTaskMatch): len(parents.matches)}, len(parents.matches), {}),
+            ]
+        )
         sources = sorted(iris.source(p.sha256) for p in result.plans)
         triples = result.asserted + result.inferred + LINK_TRIPLES * len(links) + link_count(parents)
         description = describe(counts, triples, sources, len(links))
@@ -264,6 +268,24 @@ def _build_locked(
         folders.discard(tmp)
         raise
     return result
+
+
+def _total(parts: list[Counts]) -> Counts:
+    """``parts[0] + parts[1] + …`` (``Counts.__add__``) in one pass: thousands of additions each
+    making new Counters cost 0.1 s per 1,000 plans. As there, a count that sums to zero is left
+    out (all counts are positive or zero, so dropping them at the end drops the same ones)."""
+    if len(parts) < 2:
+        return parts[0]
+    classes: Counter[str] = Counter()
+    labelled: Counter[str] = Counter()
+    for part in parts:
+        classes.update(part.classes)
+        labelled.update(part.labelled)
+    return Counts(
+        {k: v for k, v in sorted(classes.items()) if v > 0},
+        sum(part.entities for part in parts),
+        {k: v for k, v in sorted(labelled.items()) if v > 0},
+    )
 
 
 def _lap(result: BuildResult, step: str, since: tuple[float, float]) -> tuple[float, float]:

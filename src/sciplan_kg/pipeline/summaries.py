@@ -92,6 +92,10 @@ def indented(obj: object, depth: int = 0) -> str:
         if not obj:
             return "[]"
         return "[\n" + ",\n".join(pad + indented(v, depth + 1) for v in obj) + "\n" + " " * depth + "]"
+    if obj is None or isinstance(obj, bool):
+        return "null" if obj is None else "true" if obj else "false"
+    if isinstance(obj, int):
+        return int.__repr__(obj)
     return json.dumps(obj, ensure_ascii=False, indent=1)
 
 
