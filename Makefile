@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test serve office bench-formats
+.PHONY: help install system run build validate export report docs test lint format clean virtuoso-test virtuoso-serve virtuoso-stop serve office bench-formats
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,9 +69,22 @@ serve: install ## serve build/ with Oxigraph on http://127.0.0.1:7878/
 office: ## optional: LibreOffice (Debian), to read .doc and .wps plans (large; .docx, .html, .pdf need nothing)
 	@command -v soffice >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libreoffice-writer-nogui; }
 
+VIRTUOSO_INSTALL = command -v virtuoso-t >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq virtuoso-opensource curl; }
+
 virtuoso-test: install ## install Virtuoso (Debian), load the plans into it, run the remote tests there
-	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource curl; }
+	@$(VIRTUOSO_INSTALL)
 	BIN=$(BIN) ./scripts/virtuoso-test.sh
+
+# the build folder virtuoso-serve loads and serves (DATA=/path/to/build for another)
+DATA ?= build
+virtuoso-serve: install ## the whole graph of DATA (build/) on Virtuoso (Debian; installed if missing) at 127.0.0.1:8890/sparql
+	@$(VIRTUOSO_INSTALL)
+	@[ -d "$(DATA)" ] || $(BIN)/sciplan-kg build --out "$(DATA)"
+	@BIN=$(BIN) ./scripts/virtuoso-serve.sh start "$(DATA)"
+
+virtuoso-stop: ## stop the Virtuoso that virtuoso-serve started for DATA (its database stays in DATA.virtuoso/)
+	@BIN=$(BIN) ./scripts/virtuoso-serve.sh stop "$(DATA)"
 
 lint: install ## ruff lint and format check, and the import contract (stages import only the stages before them)
 	$(BIN)/ruff check src tests bench
