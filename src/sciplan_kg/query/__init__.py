@@ -52,7 +52,8 @@ def backend(
         from sciplan_kg.query.kept import open_store
         from sciplan_kg.store.sync import store_path
 
-        return OxigraphBackend(open_store(path), kept=store_path(path) if views else None)
+        store_dir = store_path(path)
+        return OxigraphBackend(open_store(path), kept=store_dir if views else None, scope=store_dir)
     from sciplan_kg.pipeline.dataset import load_dataset
 
     return OxigraphBackend.from_graphs(load_dataset(path))

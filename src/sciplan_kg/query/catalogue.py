@@ -5,7 +5,10 @@ Header keys: ``summary_zh``, ``summary_en``, ``description`` (may continue on ``
 ``param`` (repeatable: ``name | type | default | description``; type is iri, string, zh,
 integer, decimal, date or boolean), ``columns``, ``multivalued`` (columns whose value is
 several names joined with "; "), ``booleans`` (columns that are true/false: some engines,
-Virtuoso among them, answer EXISTS with 0/1), ``tags``.
+Virtuoso among them, answer EXISTS with 0/1), ``tags``, ``scope`` (``plan``: the query's rows
+for one plan, ``-p plan IRI``, are its rows on that plan's graph and the corpus-wide graphs
+other than the similarity links, so the embedded stores evaluate it there, on a few thousand
+triples instead of millions: see ``backends.plan_scope``; a user's own .rq file may say so too).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sciplan_kg.paths import QUERIES_DIR
 _HEADER = re.compile(r"^#\+\s?(\w+):\s?(.*)$")
 _CONTINUATION = re.compile(r"^#\+\s{2,}(.*)$")
 _PREFIX = re.compile(r"^\d+-")
+SCOPES = ("plan",)
 PARAM_TYPES = ("iri", "string", "zh", "integer", "decimal", "date", "boolean")
 
 
@@ -44,6 +48,7 @@ class CatalogueQuery:
     multivalued: list[str] = field(default_factory=list)
     booleans: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    scope: str = ""
 
 
 def query_name(path: Path) -> str:
@@ -86,6 +91,12 @@ def parse_query_file(path: Path) -> CatalogueQuery:
                 )
             default = None if parts[2].startswith("(") else parts[2]
             q.params.append(Param(parts[0], parts[1], default, parts[3]))
+        elif key == "scope":
+            if value not in SCOPES:
+                raise QueryError(
+                    str(path), f"第{lineno}行 scope 只能是 {SCOPES} / line {lineno}: scope is one of {SCOPES}"
+                )
+            q.scope = value
         elif key in ("columns", "multivalued", "booleans", "tags"):
             setattr(q, key, [c.strip() for c in value.split(",") if c.strip()])
     return q

@@ -1,0 +1,107 @@
+"""Queries of scope ``plan`` (``#+ scope: plan``) asked for one plan are evaluated on a store of
+that plan's graph and the corpus-wide graphs (``backends.plan_scope``): their rows must be
+exactly the rows the whole store gives for that plan, for every plan, and a user's own query
+written the natural way may ask for the same."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sciplan_kg.errors import QueryError
+from sciplan_kg.pipeline.build import BuildResult
+from sciplan_kg.query import backend, catalogue, run_query
+from sciplan_kg.query.backends import OxigraphBackend, plan_scope
+from sciplan_kg.query.catalogue import parse_query_file
+from sciplan_kg.query.kept import sync_store as sync
+from sciplan_kg.store.sync import store_path
+
+CATALOGUE = catalogue()
+SCOPED = sorted(name for name, q in CATALOGUE.items() if q.scope == "plan")
+# rows for one plan that depend on the other plans: never evaluated on one plan's graph
+CROSS_PLAN = {"local-inventions", "parent-diffusion", "parent-task-match"}
+
+
+@pytest.fixture(scope="module")
+def five_store(five: BuildResult) -> Path:
+    sync(five.out)
+    return five.out
+
+
+@pytest.fixture(scope="module")
+def plans(five_store: Path) -> list[str]:
+    return [str(r["plan"]) for r in run_query("plans", five_store, views=False).rows]
+
+
+def test_every_plan_query_but_the_cross_plan_ones_is_scoped() -> None:
+    with_plan = {name for name, q in CATALOGUE.items() if any(p.name == "plan" for p in q.params)}
+    assert set(SCOPED) == with_plan - CROSS_PLAN
+    assert not CROSS_PLAN & set(SCOPED)
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_scoped_rows_equal_the_whole_stores_for_every_plan(name: str, five_store: Path, plans: list[str]) -> None:
+    """Row order included: the same rows as the whole store evaluated with the plan bound, and
+    as the selection of that plan's rows from the whole answer."""
+    scoped = backend(five_store, views=False)
+    assert isinstance(scoped, OxigraphBackend) and scoped.scope is not None
+    whole = OxigraphBackend(scoped.store)  # no scope: the whole store
+    everything = whole.run(CATALOGUE[name], {}).rows
+    for plan in plans:
+        expected = whole.run(CATALOGUE[name], {"plan": plan})
+        got = scoped.run(CATALOGUE[name], {"plan": plan})
+        assert plan in scoped._scoped, "evaluated on the plan's own store"
+        assert got.columns == expected.columns
+        assert got.rows == expected.rows, plan
+        assert got.rows == [r for r in everything if r["plan"] == plan]
+
+
+def test_the_scope_is_the_plans_graph_and_the_shared_ones(five_store: Path, plans: list[str]) -> None:
+    files = plan_scope(store_path(five_store), plans[0])
+    assert files and all(f.is_file() for f in files)
+    assert plan_scope(store_path(five_store), "https://w3id.org/sciplan-kg/id/plan/无此方案") is None
+    assert plan_scope(store_path(five_store), "https://example.org/x") is None
+    # a plan the store does not hold: evaluated on the whole store, no rows
+    scoped = backend(five_store, views=False)
+    assert scoped.run(CATALOGUE["tasks"], {"plan": "https://w3id.org/sciplan-kg/id/plan/无此方案"}).rows == []
+
+
+NATURAL = """#+ summary_zh: 任务
+#+ summary_en: tasks, written the natural way
+#+ param: plan | iri | (all plans) | only this plan
+#+ columns: plan, task, text, leads
+#+ multivalued: leads
+#+ scope: plan
+PREFIX sk:   <https://w3id.org/sciplan-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?plan ?task ?text (GROUP_CONCAT(DISTINCT ?name; separator="; ") AS ?leads) WHERE {
+  ?task a sk:Task ; sk:inMeasure ?m ; sk:text ?text . ?m sk:inPlan ?plan .
+  OPTIONAL { ?task sk:inheritedLeadAgency ?a . ?a skos:prefLabel ?name . FILTER(lang(?name) = "zh") }
+}
+GROUP BY ?plan ?task ?text
+ORDER BY ?plan ?task
+"""
+
+
+def test_a_users_query_may_ask_for_the_plan_scope(five_store: Path, plans: list[str], tmp_path: Path) -> None:
+    path = tmp_path / "mine.rq"
+    path.write_text(NATURAL, encoding="utf-8")
+    q = parse_query_file(path)
+    assert q.scope == "plan"
+    scoped = backend(five_store, views=False)
+    whole = OxigraphBackend(scoped.store)  # type: ignore[attr-defined]
+    for plan in plans:
+        expected = whole.run(q, {"plan": plan}).rows
+        assert expected
+        assert scoped.run(q, {"plan": plan}).rows == expected
+        # without the header: the whole store
+        assert scoped.run(replace(q, scope=""), {"plan": plan}).rows == expected
+
+
+def test_an_unknown_scope_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text(NATURAL.replace("scope: plan", "scope: agency"), encoding="utf-8")
+    with pytest.raises(QueryError, match="scope"):
+        parse_query_file(path)
