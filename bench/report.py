@@ -1,10 +1,17 @@
 """bench/results.json → BENCHMARKS.md (the tables; the prose around them is kept in
-bench/BENCHMARKS.head.md and bench/BENCHMARKS.tail.md and copied above and below them)."""
+bench/BENCHMARKS.head.md and bench/BENCHMARKS.tail.md and copied above and below them).
+
+    python bench/report.py RESULTS OUT [--before EARLIER_RESULTS]
+
+With ``--before`` (bench/run.py passes the newest dated copy, bench/results-<date>.json), each
+figure of the end-to-end and evaluated-query tables reads "before → now" for the sizes both runs
+measured, so a change is judged against the run it replaces. Works from the results alone.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,12 +25,36 @@ def _mb(x: float) -> str:
     return f"{x / 2**20:,.0f}"
 
 
+def _pair(before: str | None, now: str) -> str:
+    """ "before → now" when the earlier run has the figure (and it is not the same text)."""
+    if before is None or before in ("-", now):
+        return now
+    return f"{before} → {now}"
+
+
+def _merge(before: list[str] | None, now: list[str]) -> list[str]:
+    return [_pair(b, n) for b, n in zip(before, now, strict=True)] if before else now
+
+
 def main() -> None:
-    data = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    out = Path(sys.argv[2])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("results", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--before", type=Path, help="an earlier run's results, shown before → now")
+    args = ap.parse_args()
+    data = json.loads(args.results.read_text(encoding="utf-8"))
+    out = args.out
     rows = data["rows"]
+    earlier = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    before = {r["plans"]: r for r in earlier["rows"]} if earlier else {}
     lines = [(ROOT / "bench" / "BENCHMARKS.head.md").read_text(encoding="utf-8").rstrip(), ""]
     lines += [f"Machine: {data['machine']}. Versions: {data['versions']}. Run {data['date']} by `make bench`.", ""]
+    if earlier:
+        lines += [
+            f"Figures read **before → now**: the run of {earlier['date']} ({args.before.name}, "
+            f"{earlier['machine']}) → this run, for the sizes both measured.",
+            "",
+        ]
     lines += ["## End to end", ""]
     lines += [
         "| plans | triples (asserted + inferred) | build s | build peak MB | export s "
@@ -34,28 +65,9 @@ def main() -> None:
     ]
     largest_naive = max((r for r in rows if "naive_wall" in r), key=lambda r: r["plans"], default=None)
     for r in rows:
-        total = r["build_wall"] + r["export_wall"] + r["load_wall"] + r.get("views_wall", 0.0)
-        triples = r["asserted"] + r["inferred"]
-        if "naive_wall" in r:
-            naive, mark = r["naive_wall"], ""
-        elif largest_naive:
-            per = largest_naive["naive_wall"] / (largest_naive["asserted"] + largest_naive["inferred"])
-            naive, mark = per * triples, " (est.)"
-        else:
-            naive, mark = float("nan"), ""
-        views = _s(r["views_wall"]) if "views_wall" in r else "-"
-        resync = _s(r["resync_one_wall"]) if "resync_one_wall" in r else "-"
-        grow = [
-            f"{_s(r[k + '_rebuild_wall'])} + {_s(r[k + '_sync_wall'])}" if k + "_wall" in r else "-"
-            for k in ("add_one", "add_100")
-        ]
-        lines.append(
-            f"| {r['plans']:,} | {r['asserted']:,} + {r['inferred']:,} "
-            f"| {_s(r['build_wall'])} | {_mb(r['build_peak'])} | {_s(r['export_wall'])} "
-            f"| {_s(r['load_wall'])} | {views} | {_mb(max(r['load_peak'], r.get('views_peak', 0)))} "
-            f"| {_s(r['floor_wall'])} | {_s(total)} | {_s(naive)}{mark} | {naive / total:.1f}×{mark} "
-            f"| {total / r['floor_wall']:.1f}× | {_s(r['rebuild_one_wall'])} + {resync} | {grow[0]} | {grow[1]} |"
-        )
+        now = _end_to_end_cells(r, largest_naive)
+        was = _end_to_end_cells(before[r["plans"]], largest_naive) if r["plans"] in before else None
+        lines.append(f"| {r['plans']:,} | " + " | ".join(_merge(was, now)) + " |")
     lines += [
         "",
         "## Build stages (CPU seconds summed over the plans, across the worker processes; corpus steps wall)",
@@ -97,7 +109,8 @@ def main() -> None:
         ]
         for q in sorted({q for r in per_plan for q in r["queries_plan"]}):
             lines.append(f"| {q} | " + " | ".join(_query_cell(r["queries_plan"].get(q)) for r in per_plan) + " |")
-    lines += _evaluated_table(rows)
+    lines += _evaluated_table(rows, before)
+    lines += _virtuoso_tables(rows)
     acc = [r for r in rows if "accuracy" in r]
     if acc:
         lines += ["", "## Extraction accuracy on generated plans (bench/accuracy.py)", ""]
@@ -120,6 +133,42 @@ def main() -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _end_to_end_cells(r: dict, largest_naive: dict | None) -> list[str]:  # type: ignore[type-arg]
+    """The end-to-end table's cells of one size, after the plans column ("-" where not measured)."""
+    total = r["build_wall"] + r["export_wall"] + r["load_wall"] + r.get("views_wall", 0.0)
+    triples = r["asserted"] + r["inferred"]
+    if "naive_wall" in r:
+        naive, mark = r["naive_wall"], ""
+    elif largest_naive:
+        per = largest_naive["naive_wall"] / (largest_naive["asserted"] + largest_naive["inferred"])
+        naive, mark = per * triples, " (est.)"
+    else:
+        naive, mark = float("nan"), ""
+    views = _s(r["views_wall"]) if "views_wall" in r else "-"
+    resync = _s(r["resync_one_wall"]) if "resync_one_wall" in r else "-"
+    grow = [
+        f"{_s(r[k + '_rebuild_wall'])} + {_s(r[k + '_sync_wall'])}" if k + "_wall" in r else "-"
+        for k in ("add_one", "add_100")
+    ]
+    return [
+        f"{r['asserted']:,} + {r['inferred']:,}",
+        _s(r["build_wall"]),
+        _mb(r["build_peak"]),
+        _s(r["export_wall"]),
+        _s(r["load_wall"]),
+        views,
+        _mb(max(r["load_peak"], r.get("views_peak", 0))),
+        _s(r["floor_wall"]),
+        _s(total),
+        f"{_s(naive)}{mark}",
+        f"{naive / total:.1f}×{mark}",
+        f"{total / r['floor_wall']:.1f}×",
+        f"{_s(r['rebuild_one_wall'])} + {resync}",
+        grow[0],
+        grow[1],
+    ]
+
+
 def _evaluated(cell: list[float | int | None] | None) -> str:
     """The seconds a query takes evaluated: the median of three (bench/queries.py since
     2026-12-03), or the one evaluation older results hold; "-" when not run or stopped."""
@@ -129,7 +178,7 @@ def _evaluated(cell: list[float | int | None] | None) -> str:
     return "-" if value is None else _s(float(value))
 
 
-def _evaluated_table(rows: list[dict[str, object]]) -> list[str]:
+def _evaluated_table(rows: list[dict[str, object]], before: dict[int, dict[str, object]] | None = None) -> list[str]:
     """Every catalogue query evaluated (``--evaluate``: what a query other than the kept one
     costs), whole corpus and one plan side by side, against issue 22's goals."""
     sizes = [r for r in rows if r.get("queries")]
@@ -142,6 +191,7 @@ def _evaluated_table(rows: list[dict[str, object]]) -> list[str]:
         "Seconds to evaluate each catalogue query (`--evaluate`, median of three runs in one fresh process;",
         "older results: one run): over the whole corpus / for one plan (`-p plan IRI`, the first by IRI;",
         '"-" where the query has no `plan` parameter). Goal at 3,000 plans: under 5 s / under 0.5 s.',
+        *(["Each figure: the earlier run → this run."] if before else []),
         "",
         "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
         "|---|" + "---:|" * len(sizes),
@@ -150,11 +200,72 @@ def _evaluated_table(rows: list[dict[str, object]]) -> list[str]:
     for q in names:
         cells = []
         for r in sizes:
+            was = (before or {}).get(r["plans"])  # type: ignore[call-overload]
             corpus = _evaluated(r["queries"].get(q))  # type: ignore[attr-defined]
             plan = _evaluated((r.get("queries_plan") or {}).get(q))  # type: ignore[attr-defined]
+            if was:
+                corpus = _pair(_evaluated((was.get("queries") or {}).get(q)), corpus)
+                plan = _pair(_evaluated((was.get("queries_plan") or {}).get(q)), plan)
             cells.append(f"{corpus} / {plan}")
         lines.append(f"| {q} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _virtuoso_tables(rows: list[dict[str, object]]) -> list[str]:
+    """The server beside the embedded store (bench/virtuoso.py): the load, the server's memory
+    and disk, and every catalogue query evaluated on both, whole corpus / one plan; "not run"
+    for a size measured without Virtuoso installed."""
+    sizes = [r for r in rows if r.get("queries")]
+    if not sizes:
+        return []
+    lines = [
+        "",
+        "## The next size: Virtuoso beside the embedded store",
+        "",
+        "Virtuoso 7 (Debian's virtuoso-opensource) loaded by `make virtuoso-serve` (its bulk loader, the",
+        "build's named graphs; docs/scaling.md). Load: bulk load and checkpoint, seconds (the server's CPU",
+        "seconds); memory: the server's resident MB after the load / its peak after every query; disk: its",
+        "database. Graph listing: what `--endpoint` asks once per process, not in the query times.",
+        "",
+        "| plans | load s (server CPU s) | memory MB loaded / peak | disk MB | graph listing s |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in sizes:
+        v = r.get("virtuoso")
+        if not isinstance(v, dict):
+            lines.append(f"| {r['plans']:,} | not run | not run | not run | not run |")
+            continue
+        lines.append(
+            f"| {r['plans']:,} | {_s(float(v['load_seconds']))} ({v['load_cpu']:.0f}) "
+            f"| {_mb(v['rss_loaded'])} / {_mb(v['peak'])} | {_mb(v['disk_bytes'])} | {_s(v['graphs_seconds'])} |"
+        )
+    lines += [
+        "",
+        "Every catalogue query evaluated, seconds, whole corpus / one plan: embedded (median of three,",
+        "bench/queries.py) · Virtuoso (median of three after a first run, bench/virtuoso.py).",
+        "",
+        "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    for q in sorted({q for r in sizes for q in r["queries"]}):  # type: ignore[attr-defined]
+        cells = []
+        for r in sizes:
+            here = f"{_evaluated(r['queries'].get(q))} / {_evaluated((r.get('queries_plan') or {}).get(q))}"  # type: ignore[attr-defined]
+            v = r.get("virtuoso")
+            if isinstance(v, dict):
+                there = f"{_served(v['queries'].get(q))} / {_served(v['queries_plan'].get(q))}"
+            else:
+                there = "not run"
+            cells.append(f"{here} · {there}")
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _served(cell: list[float | int | None] | None) -> str:
+    """Virtuoso's median of three from [first, rows, median]; "-" when not asked or stopped."""
+    if cell is None or cell[2] is None:
+        return "-"
+    return _s(float(cell[2]))
 
 
 def _query_cell(cell: list[float | int | None] | None) -> str:

@@ -2,6 +2,13 @@
 
     python bench/run.py [--scales 5,100,1000,3000] [--naive-max 100] [--out results.json] [--keep]
     python bench/run.py --queries-only [--scales 1000,3000]   # time the queries again
+    python bench/run.py --scales 5,100 --work /tmp/x --out /tmp/x/results.json   # a trial run
+
+``--work DIR`` holds the corpora, builds and stores (default bench/.work); a corpus a trial run
+lacks is read from bench/.work when there (never written), else generated into DIR. Before the
+first size overwrites ``--out``, the results it holds are copied to ``results-<their date>.json``
+beside it (once): BENCHMARKS.md shows each figure before → now against the newest such copy
+older than this run (``--before FILE`` to name another).
 
 (``make bench``; never part of the tests.) For each size: the five real plans (5) or that
 many generated ones (bench/generate.py), then, each in a fresh process so that its time and
@@ -15,6 +22,9 @@ peak memory are its own:
   queries (``query.kept.keep_answers``: what a full load does next);
 - floor: ``oxigraph load`` of the exported Turtle into an empty store (the Rust CLI);
 - every catalogue query on the embedded store, each in a fresh process, twice (bench/queries.py);
+- the same on Virtuoso when ``virtuoso-t`` is installed (bench/virtuoso.py: bulk load, server
+  memory, disk, every catalogue query whole corpus and for one plan, median of three); the row
+  says ``"virtuoso": null`` (BENCHMARKS.md: "not run") otherwise, or with ``--no-virtuoso``;
 - naive: the first version's pipeline (one rdflib graph, owlrl's full closure, one pyshacl
   run, rdflib's Turtle serializer) up to ``--naive-max`` plans; beyond, estimated from its
   per-triple cost at the largest size run, and marked so;
@@ -39,7 +49,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORK = ROOT / "bench" / ".work"
+DEFAULT_WORK = ROOT / "bench" / ".work"
+WORK = DEFAULT_WORK  # --work DIR
 PY = sys.executable
 QUERY_LIMIT = 60.0  # seconds one run of a catalogue query may take in the benchmark before it is stopped
 
@@ -86,11 +97,20 @@ def timed(cmd: list[str], **kw: object) -> tuple[float, int, str]:
     return time.perf_counter() - start, peak, out
 
 
+def _complete(folder: Path, n: int) -> bool:
+    return (folder / "truth").is_dir() and len(list(folder.glob("*.txt"))) == n
+
+
 def corpus(n: int) -> Path:
+    """The plans of size ``n``: the five bundled ones, or ``n`` generated ones (read only here:
+    the incremental steps change a copy), from bench/.work when a run elsewhere finds them there."""
     if n == 5:
         return ROOT / "data" / "plans"
+    shared = DEFAULT_WORK / f"plans-{n}"
+    if WORK != DEFAULT_WORK and _complete(shared, n):
+        return shared
     folder = WORK / f"plans-{n}"
-    if not (folder / "truth").is_dir() or len(list(folder.glob("*.txt"))) != n:
+    if not _complete(folder, n):
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(n), str(folder)], check=True)
     return folder
@@ -128,7 +148,22 @@ def time_queries(row: dict[str, object], build_dir: Path) -> None:
     row["queries_plan"] = json.loads(out)
 
 
-def run_scale(n: int, naive_max: int) -> dict[str, object]:
+def time_virtuoso(row: dict[str, object], build_dir: Path, n: int) -> None:
+    """Every catalogue query on Virtuoso (bench/virtuoso.py), or ``None`` when it is not installed."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from virtuoso import installed  # bench/virtuoso.py
+
+    if not installed():
+        row["virtuoso"] = None
+        return
+    script = str(ROOT / "bench" / "virtuoso.py")
+    home = WORK / f"virtuoso-{n}"
+    _, _, out = timed([PY, script, str(build_dir), "--home", str(home), "--json", "--limit", str(QUERY_LIMIT)])
+    row["virtuoso"] = json.loads(out)
+    shutil.rmtree(home, ignore_errors=True)  # bench's own folder (a database as large as the store)
+
+
+def run_scale(n: int, naive_max: int, virtuoso: bool = True) -> dict[str, object]:
     plans = corpus(n)
     build_dir = WORK / f"build-{n}"
     shutil.rmtree(build_dir, ignore_errors=True)
@@ -153,6 +188,10 @@ def run_scale(n: int, naive_max: int) -> dict[str, object]:
     row.update(floor_wall=wall, floor_peak=peak)
     shutil.rmtree(floor, ignore_errors=True)
     time_queries(row, build_dir)
+    if virtuoso:
+        time_virtuoso(row, build_dir, n)
+    else:
+        row["virtuoso"] = None
     if n <= naive_max:
         wall, peak, out = timed([PY, str(ROOT / "bench" / "naive.py"), str(plans), str(WORK / f"naive-{n}.ttl")])
         row.update(naive_wall=wall, naive_peak=peak, naive_stages=json.loads(out))
@@ -217,12 +256,17 @@ def main() -> None:
     parser.add_argument("--naive-max", type=int, default=100)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the rows of other sizes already in --out")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="corpora, builds, stores (default bench/.work)")
+    parser.add_argument("--no-virtuoso", action="store_true", help="do not time the queries on Virtuoso")
+    parser.add_argument("--before", type=Path, help="earlier results to show beside (default: the newest dated copy)")
     parser.add_argument(
         "--queries-only",
         action="store_true",
         help="time the queries again on the builds an earlier run left in bench/.work (after a query change)",
     )
     args = parser.parse_args()
+    global WORK
+    WORK = args.work.resolve()
     WORK.mkdir(parents=True, exist_ok=True)
     scales = [int(x) for x in args.scales.split(",")]
     if args.queries_only:
@@ -232,18 +276,41 @@ def main() -> None:
                 print(f"queries at {row['plans']} …", file=sys.stderr, flush=True)
                 time_queries(row, WORK / f"build-{row['plans']}")
                 _save(results, args.out)
-        _report(args.out)
+        _report(args.out, args.before)
         return
+    keep_dated(args.out)
     results = {"machine": _machine(), "versions": _versions(), "date": time.strftime("%Y-%m-%d"), "rows": []}
     if args.keep and args.out.is_file():  # rows of other sizes from an earlier run stay
         earlier = json.loads(args.out.read_text(encoding="utf-8"))
         results["rows"] = [r for r in earlier["rows"] if r["plans"] not in scales]
     for n in scales:
         print(f"scale {n} …", file=sys.stderr, flush=True)
-        rows = [r for r in results["rows"] if r["plans"] != n] + [run_scale(n, args.naive_max)]  # type: ignore[union-attr]
+        row = run_scale(n, args.naive_max, virtuoso=not args.no_virtuoso)
+        rows = [r for r in results["rows"] if r["plans"] != n] + [row]  # type: ignore[union-attr]
         results["rows"] = sorted(rows, key=lambda r: r["plans"])
         _save(results, args.out)
-    _report(args.out)
+    _report(args.out, args.before)
+
+
+def keep_dated(out: Path) -> Path | None:
+    """Copy the results ``out`` holds to ``results-<their date>.json`` beside it, once (an
+    existing copy is left as it is): the figures BENCHMARKS.md shows beside the new ones."""
+    if not out.is_file():
+        return None
+    date = json.loads(out.read_text(encoding="utf-8")).get("date", "undated")
+    dated = out.with_name(f"{out.stem}-{date}.json")
+    if not dated.exists():
+        tmp = dated.with_suffix(".tmp")
+        shutil.copyfile(out, tmp)
+        tmp.replace(dated)
+    return dated
+
+
+def before_of(out: Path) -> Path | None:
+    """The newest dated copy beside ``out`` older than its results (None when there is none)."""
+    date = json.loads(out.read_text(encoding="utf-8")).get("date", "") if out.is_file() else ""
+    older = sorted(p for p in out.parent.glob(f"{out.stem}-*.json") if p.stem[len(out.stem) + 1 :] < date)
+    return older[-1] if older else None
 
 
 def _save(results: dict[str, object], out: Path) -> None:
@@ -251,8 +318,14 @@ def _save(results: dict[str, object], out: Path) -> None:
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _report(results: Path) -> None:
-    subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(results), str(ROOT / "BENCHMARKS.md")], check=True)
+def _report(results: Path, before: Path | None = None) -> None:
+    """BENCHMARKS.md from ``results`` (a trial run's --out elsewhere writes BENCHMARKS.md beside it)."""
+    target = (
+        ROOT / "BENCHMARKS.md" if results.resolve().parent == (ROOT / "bench") else results.with_name("BENCHMARKS.md")
+    )
+    before = before or before_of(results)
+    extra = ["--before", str(before)] if before else []
+    subprocess.run([PY, str(ROOT / "bench" / "report.py"), str(results), str(target), *extra], check=True)
 
 
 if __name__ == "__main__":
