@@ -122,3 +122,93 @@ def test_queries_see_the_rebuilt_corpus(plans: Path, tmp_path: Path) -> None:
     build([plans], out)
     assert len(run_query("plans", out).rows) == before - 1
     assert (store_path(out) / STATE).is_file()
+
+
+def test_many_plans_added_at_once_on_the_incremental_path_equal_a_fresh_load(plans: Path, tmp_path: Path) -> None:
+    """Three plans of five added at once (what adding 100 to 3,000 does, at a small scale), with
+    the bulk loader for what came; then removed at once."""
+    few = tmp_path / "few"
+    few.mkdir()
+    for f in sorted(plans.glob("*.txt"))[:2]:
+        shutil.copy(f, few / f.name)
+    small, large, store_dir = tmp_path / "small", tmp_path / "large", tmp_path / "one.oxigraph"
+    build([few], small)
+    build([plans], large)
+    sync(small, store_dir)
+    import sciplan_kg.store.sync as index
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(index, "BULK_FROM", 0)
+        result = sync(large, store_dir, full_fraction=1.0)
+    assert not result.full and result.loaded >= 3
+    assert _quads(store_dir) == _fresh(large, tmp_path)
+    assert not sync(small, store_dir, full_fraction=10.0).full  # every graph moved folders, 3 gone
+    assert _quads(store_dir) == _fresh(small, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "stale", "other version"])
+def test_a_missing_damaged_or_stale_subjects_index_is_rebuilt_and_the_store_stays_right(
+    plans: Path, tmp_path: Path, damage: str
+) -> None:
+    """Removing the revised plan of a place needs the index (its agencies are the other plan's
+    too); whatever became of the index, the store ends equal to a fresh load, and the index is
+    whole again."""
+    from sciplan_kg.store import subjects
+
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out)
+    index = store_path(out) / subjects.INDEX
+    earlier = index.read_bytes()
+    first = sorted(plans.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n（此件公开发布）\n", encoding="utf-8")
+    build([plans], out)
+    sync(out, full_fraction=1.0)
+    if damage == "missing":
+        index.unlink()
+    elif damage == "corrupt":
+        index.write_bytes(b'{"version": 1, "graphs": {"x": ')
+    elif damage == "stale":  # the index of the state before the last sync: one graph's entry is old
+        index.write_bytes(earlier)
+    else:
+        index.write_bytes(earlier.replace(b'"version": 1', b'"version": 0'))
+    (plans / "enshi_revised.txt").unlink()
+    build([plans], out)
+    assert not sync(out, full_fraction=1.0).full
+    assert _quads(store_path(out)) == _fresh(out, tmp_path)
+    graphs = subjects.read(store_path(out))
+    assert set(graphs) == {str(n) for n in graph_files(out)}
+
+
+def test_an_index_naming_a_file_wrongly_is_not_trusted(plans: Path, tmp_path: Path) -> None:
+    """An entry whose digest is not the graph's files' is described anew: an index saying the
+    remaining plan of the place states no agency cannot make the sync drop the agencies."""
+    from sciplan_kg.store import subjects
+
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out)
+    graphs = subjects.read(store_path(out))
+    for entry in graphs.values():
+        entry["digest"] = "0" * 64
+        for record in entry["files"].values():
+            record["shared"] = []
+    subjects.write(store_path(out), graphs)
+    (plans / "enshi_revised.txt").unlink()
+    build([plans], out)
+    assert not sync(out, full_fraction=1.0).full
+    assert _quads(store_path(out)) == _fresh(out, tmp_path)
+
+
+def test_a_full_load_in_runs_equals_one_in_a_single_stream(
+    plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sciplan_kg.store.sync as index
+
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out)
+    monkeypatch.setattr(index, "LOAD_BATCH", 1)  # one file per bulk load
+    runs = tmp_path / "runs.oxigraph"
+    sync(out, runs)
+    assert _quads(runs) == _quads(store_path(out))

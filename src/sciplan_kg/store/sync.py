@@ -53,7 +53,7 @@ STATE = "state.json"
 LOADED = "loaded"
 FULL_FRACTION = 0.2  # reload whole when more than this share of the graphs changed
 LOAD_BATCH = 64 << 20  # bytes of Turtle per bulk load of a full load (its peak memory: ``_load_into``)
-BULK_FROM = 32 << 20  # bytes of Turtle added by a sync from which the bulk loader is used
+BULK_FROM = 4 << 20  # bytes of Turtle a sync adds from which the bulk loader is used (≈ 10 plans)
 _HEADER = turtle_prefixes().encode("utf-8")
 
 
