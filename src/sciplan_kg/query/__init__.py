@@ -47,7 +47,7 @@ def backend(
         return OxigraphBackend.from_graphs({"urn:sciplan-kg:data": graph})  # type: ignore[dict-item]
     path = data or DEFAULT_BUILD_DIR
     if store == "rdflib":
-        return RdflibBackend(union(load_graphs(path)))
+        return RdflibBackend(build=path) if path.is_dir() else RdflibBackend(union(load_graphs(path)))
     if path.is_dir():
         from sciplan_kg.query.kept import open_store
         from sciplan_kg.store.sync import store_path
