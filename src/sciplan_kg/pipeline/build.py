@@ -4,7 +4,10 @@ Plans are independent, so each goes through the whole chain on its own (``plan.p
 on every core (``jobs``), and what it produced is kept under a key: the plan's bytes and a
 fingerprint of the code, ontology, shapes and registries. A rebuild takes every plan whose
 key has not changed from the previous build folder as it is, so adding or replacing one
-plan in a large corpus redoes that plan's work and the corpus-wide steps only.
+plan in a large corpus redoes that plan's work and the corpus-wide steps only; those start
+from what the previous build kept for them (``state.py``: the corpus index, the registries'
+outputs, the similarity state and each plan's similarity file), and give the same bytes as
+a full build (``tests/pipeline/test_incremental.py``).
 
 The build folder's layout is ``folder.py``'s.
 
