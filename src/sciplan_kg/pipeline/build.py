@@ -33,15 +33,14 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
-
 from sciplan_kg.corpus.description import Counts, describe
 from sciplan_kg.corpus.parents import link_count, parent_links, parents_turtle
-from sciplan_kg.corpus.similarity import LINK_TRIPLES, Link, link_corpus, similarity_turtle
+from sciplan_kg.corpus.similarity import LINK_TRIPLES
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import outputs as folders
-from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY_DIR, similarity_file_of
+from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY_DIR
+from sciplan_kg.pipeline.links import similarity_step
 from sciplan_kg.pipeline.plan import (
     PlanOutput,
     Workbench,
@@ -51,21 +50,7 @@ from sciplan_kg.pipeline.plan import (
     registry_outputs,
     reuse,
 )
-from sciplan_kg.pipeline.state import (
-    PLANS_INDEX,
-    REGISTRY_STATE,
-    SIMILARITY_FILES,
-    SIMILARITY_STATE,
-    STATE_DIR,
-    index_of,
-    link_or_copy,
-    links_digest,
-    read_index,
-    read_similarity_files,
-    read_similarity_state,
-    reuse_registry,
-    similarity_files_bytes,
-)
+from sciplan_kg.pipeline.state import PLANS_INDEX, REGISTRY_STATE, STATE_DIR, index_of, read_index, reuse_registry
 from sciplan_kg.pipeline.summaries import merged_report, write_summaries
 from sciplan_kg.pipeline.summaries import warnings_text as warnings_text  # the CLI's, from here
 from sciplan_kg.rdf import iris
@@ -243,7 +228,7 @@ def _build_locked(
         parts += [(p.conforms, p.results) for p in result.plans]
         result.report, report_text = merged_report(parts)
         lap = _lap(result, "registry, index, report", lap)
-        links = _similarity(result.plans, previous, tmp, cores, code)
+        links = similarity_step(result.plans, previous, tmp, cores, code)
         lap = _lap(result, "similarity", lap)
         tasks = [t for p in result.plans for t in p.tasks]
         parents = parent_links({p.plan: p.basis for p in result.plans}, tasks)
@@ -298,42 +283,6 @@ def _lap(result: BuildResult, step: str, since: tuple[float, float]) -> tuple[fl
     result.timings[f"{step} (wall)"] = now[0] - since[0]
     result.timings[f"{step} (cpu)"] = now[1] - since[1]
     return now
-
-
-def _similarity(plans: list[PlanOutput], previous: Path | None, tmp: Path, cores: int, code: str) -> list[Link]:
-    """The similarity links, updated from the previous build's state (``link_corpus``), written
-    one file per plan (the links from its tasks). A plan's file is linked from the previous
-    folder when its links are the same as the ones that file was written from (their digests,
-    ``state.SIMILARITY_FILES``), so a store re-reads only the files that changed."""
-    tasks: dict[URIRef, tuple[URIRef, str]] = {}
-    stem_of: dict[URIRef, str] = {}
-    by_plan: dict[str, list[Link]] = {}
-    for p in plans:
-        plan, stem = URIRef(p.plan), p.stem
-        by_plan[stem] = []
-        for t, _, text in p.tasks:
-            task = URIRef(t)
-            tasks[task] = (plan, text)
-            stem_of[task] = stem
-    links, state = link_corpus(tasks, read_similarity_state(previous), jobs=cores)
-    (tmp / SIMILARITY_STATE).write_bytes(state)
-    for link in links:
-        by_plan[stem_of[link.task]].append(link)
-    before = read_similarity_files(previous, code)
-    digests: dict[str, str] = {}
-    for stem, own in by_plan.items():
-        rel = similarity_file_of(stem)
-        digests[stem] = links_digest(own)
-        if previous is not None and before.get(stem) == digests[stem]:
-            try:
-                link_or_copy(previous / rel, tmp / rel)
-                continue
-            except FileNotFoundError:
-                pass
-        with (tmp / rel).open("wb") as fh:
-            fh.writelines(similarity_turtle(own))
-    (tmp / SIMILARITY_FILES).write_bytes(similarity_files_bytes(code, digests))
-    return links
 
 
 def _plans(
