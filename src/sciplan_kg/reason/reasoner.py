@@ -56,12 +56,15 @@ def reasoning_input(asserted: Graph, ontology: Graph) -> Graph:
     return g
 
 
+_SAME_AS, _TYPE, _THING = OWL.sameAs, RDF.type, OWL.Thing  # read once: each read is a Python call
+
+
 def _keep(triple: tuple[Node, Node, Node]) -> bool:
     """An entailment that tells a user something about the plans."""
     s, p, o = triple
-    if p == OWL.sameAs and s == o:
+    if p == _SAME_AS and s == o:
         return False
-    if p == RDF.type and o == OWL.Thing:
+    if p == _TYPE and o == _THING:
         return False
     return isinstance(s, URIRef) and not str(s).startswith(_VOCABULARY_PREFIXES)
 
