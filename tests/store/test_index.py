@@ -135,10 +135,10 @@ def test_many_plans_added_at_once_on_the_incremental_path_equal_a_fresh_load(pla
     build([few], small)
     build([plans], large)
     sync(small, store_dir)
-    import sciplan_kg.store.sync as index
+    from sciplan_kg.store import update
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index, "BULK_FROM", 0)
+        mp.setattr(update, "BULK_FROM", 0)
         result = sync(large, store_dir, full_fraction=1.0)
     assert not result.full and result.loaded >= 3
     assert _quads(store_dir) == _fresh(large, tmp_path)

@@ -1,0 +1,197 @@
+"""Keeping the store in step after a small change: the changed graphs' files compared with
+what was loaded, block by block, and the difference applied (``sync`` decides when; its
+docstring says how and why a result equals a fresh load).
+
+Why a module of its own: the full load (``sync.py``) streams files into a new store; this
+path reads only what changed, asks the subjects index (``subjects.py``) who else states a
+subject, and lets Oxigraph parse what it removes and adds.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sciplan_kg.rdf.serialize import turtle_prefixes
+from sciplan_kg.store import subjects, sync
+
+BULK_FROM = 4 << 20  # bytes of Turtle a sync adds from which the bulk loader is used (≈ 10 plans)
+
+
+def _same(old: Path, new: Path) -> bool:
+    """The same bytes? A hard link to the same file (an unchanged plan's files are linked from
+    the previous build) is known from its inode, without reading."""
+    a, b = old.stat(), new.stat()
+    if (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino):
+        return True
+    return a.st_size == b.st_size and old.read_bytes() == new.read_bytes()
+
+
+@dataclass
+class _Diff:
+    """The blocks that went and came with the changed graphs' files, and the records of the
+    files whose bytes did not change (skipped: neither read nor diffed)."""
+
+    before: set[bytes] = field(default_factory=set)
+    after: set[bytes] = field(default_factory=set)
+    skipped: list[tuple[Path, subjects.Record]] = field(default_factory=list)
+    entries: dict[str, Any] = field(default_factory=dict)
+
+
+def _diff(
+    store_dir: Path,
+    wanted: dict[str, list[Path]],
+    digests: dict[str, str],
+    index: dict[str, Any],
+    changed: list[str],
+    gone: list[str],
+) -> _Diff:
+    d = _Diff()
+    for name in changed + gone:
+        folder = sync._links(store_dir, name)
+        old = {p.name: p for p in sorted(folder.glob("*.ttl"))} if folder.is_dir() else {}
+        known = (index.get(name) or {}).get("files", {})
+        records: dict[str, subjects.Record] = {}
+        for f in wanted[name] if name in changed else []:
+            link = subjects.link_name(f)
+            prev = old.get(link)
+            st = f.stat()
+            if prev is not None and _same(prev, f):
+                del old[link]
+                record = known.get(link)
+                if record is None or record.get("id") != subjects.file_id(prev.stat()):
+                    record = _describe(f)
+                records[link] = {**record, "id": subjects.file_id(st)}
+                d.skipped.append((f, records[link]))
+                continue
+            data = f.read_bytes()
+            d.after.update(_split(data))
+            records[link] = subjects.describe(data, st)
+        for p in old.values():
+            d.before.update(_split(p.read_bytes()))
+        if name in changed:
+            d.entries[name] = subjects.entry(digests[name], records)
+    return d
+
+
+def _describe(f: Path) -> subjects.Record:
+    return subjects.describe(f.read_bytes(), f.stat()) if sync._ours(f) else subjects.describe_parsed(f)
+
+
+def _others(
+    wanted: dict[str, list[Path]], digests: dict[str, str], index: dict[str, Any], settled: set[str], d: _Diff
+) -> tuple[dict[str, list[tuple[Path, subjects.Record]]], dict[str, list[tuple[Path, subjects.Record]]]]:
+    """Who else states a subject: shared subject → files, plan slug → files. From the index
+    for the graphs in step (described anew, and their entries repaired, where it does not
+    match them: the fallback that reads their files), and from the skipped files."""
+    shared: dict[str, list[tuple[Path, subjects.Record]]] = {}
+    plans: dict[str, list[tuple[Path, subjects.Record]]] = {}
+    for name in sorted(settled):
+        entry = index.get(name)
+        if not subjects.current(entry, digests[name], wanted[name]):
+            entry = subjects.entry(digests[name], {subjects.link_name(f): _describe(f) for f in wanted[name]})
+            d.entries[name] = entry
+        for f in wanted[name]:
+            record = entry["files"][subjects.link_name(f)]
+            for s in record["shared"]:
+                shared.setdefault(s, []).append((f, record))
+    for f, record in d.skipped:
+        for s in record["shared"]:
+            shared.setdefault(s, []).append((f, record))
+        for slug in record["plans"]:
+            plans.setdefault(slug, []).append((f, record))
+    return shared, plans
+
+
+def update(
+    store_dir: Path,
+    wanted: dict[str, list[Path]],
+    digests: dict[str, str],
+    state: dict[str, str],
+    changed: list[str],
+    gone: list[str],
+) -> None:
+    """Remove the blocks that went, add those that came, and add back every block that a file
+    still in place states about a subject of the removed ones (so a triple two graphs state
+    stays): (store − went) ∪ came ∪ kept = the fresh load, without parsing a triple in Python."""
+    import pyoxigraph as ox
+
+    for name in changed + gone:
+        state.pop(name, None)
+    sync._save_state(store_dir, state)
+    index = subjects.read(store_dir)
+    d = _diff(store_dir, wanted, digests, index, changed, gone)
+    went, came = d.before - d.after, d.after - d.before
+    about = subjects.statement_subjects(went)
+    settled = set(wanted) - set(changed)
+    shared, plans = _others(wanted, digests, index, settled, d) if about else ({}, {})
+    kept: set[bytes] = set()
+    parsed: list[Any] = []
+    cache: dict[Path, bytes] = {}
+    for s in sorted(about):
+        slug = subjects.plan_slug(s)
+        for f, record in shared.get(s, []) if slug is None else plans.get(slug, []):
+            if record.get("parsed"):
+                parsed.extend(t for t in sync._parse(f.read_bytes(), f) if _about(t, s))
+                continue
+            if f not in cache:
+                cache[f] = f.read_bytes()
+            kept.update(subjects.blocks_about(cache[f], s))
+    store = ox.Store(str(store_dir))
+    if went:
+        _delete(store, went)
+    _add(store, came | kept)  # kept: also the blocks equal to some that went
+    if parsed:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in parsed)
+    store.flush()
+    del store
+    graphs = {n: e for n, e in index.items() if n in wanted and n not in changed}
+    graphs.update(d.entries)
+    subjects.write(store_dir, graphs)
+    for name in gone:
+        shutil.rmtree(sync._links(store_dir, name), ignore_errors=True)
+    for name in changed:
+        sync._keep_links(store_dir, name, wanted[name])
+        state[name] = digests[name]
+    sync._save_state(store_dir, state)
+
+
+def _about(t: Any, subject: str) -> bool:
+    import pyoxigraph as ox
+
+    return isinstance(t.subject, ox.NamedNode) and t.subject.value == subject and not isinstance(t.object, ox.BlankNode)
+
+
+_SPARQL_PREFIXES = "".join(
+    f"PREFIX {line.split()[1]} {line.split()[2]}\n"
+    for line in turtle_prefixes().splitlines()
+    if line.startswith("@prefix")
+)
+
+
+def _delete(store: Any, blocks: set[bytes]) -> None:
+    """Remove the triples of ``blocks`` in one update: Turtle's subject blocks are SPARQL
+    triple templates as they are (prefixed names, ``a``, ``;`` and ``,`` lists)."""
+    body = b"\n".join(sorted(blocks)).decode("utf-8")
+    store.update(f"{_SPARQL_PREFIXES}DELETE DATA {{\n{body}\n}}")
+
+
+def _add(store: Any, blocks: set[bytes]) -> None:
+    """Add the triples of ``blocks``, parsed by Oxigraph: a transaction in memory for a few
+    plans, the bulk loader (files on disk, no transaction) beyond ``BULK_FROM`` bytes."""
+    import pyoxigraph as ox
+
+    if not blocks:
+        return
+    text = sync._HEADER + b"\n\n".join(sorted(blocks)) + b"\n"
+    if len(text) > BULK_FROM:
+        store.bulk_load(text, format=ox.RdfFormat.TURTLE, lenient=True)
+    else:
+        store.load(text, format=ox.RdfFormat.TURTLE)
+
+
+def _split(data: bytes) -> list[bytes]:
+    """The subject blocks of a file this package wrote (after its prefix header)."""
+    return [b.strip() for b in data[len(sync._HEADER) :].split(b"\n\n") if b.strip()]
