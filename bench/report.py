@@ -232,8 +232,9 @@ def _virtuoso_tables(rows: list[dict[str, object]]) -> list[str]:
     ]
     for r in sizes:
         v = r.get("virtuoso")
-        if not isinstance(v, dict):
-            lines.append(f"| {r['plans']:,} | not run | not run | not run | not run |")
+        if not isinstance(v, dict) or "error" in v:
+            why = f"failed: {v['error'][:80]}" if isinstance(v, dict) else "not run"
+            lines.append(f"| {r['plans']:,} | {why} | - | - | - |")
             continue
         lines.append(
             f"| {r['plans']:,} | {_s(float(v['load_seconds']))} ({v['load_cpu']:.0f}) "
@@ -252,7 +253,9 @@ def _virtuoso_tables(rows: list[dict[str, object]]) -> list[str]:
         for r in sizes:
             here = f"{_evaluated(r['queries'].get(q))} / {_evaluated((r.get('queries_plan') or {}).get(q))}"  # type: ignore[attr-defined]
             v = r.get("virtuoso")
-            if isinstance(v, dict):
+            if isinstance(v, dict) and "error" in v:
+                there = "failed"
+            elif isinstance(v, dict):
                 there = f"{_served(v['queries'].get(q))} / {_served(v['queries_plan'].get(q))}"
             else:
                 there = "not run"

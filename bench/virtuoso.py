@@ -122,7 +122,7 @@ def measure(build: Path, home: Path, limit: float, keep_running: bool = False) -
     done = subprocess.run([str(SERVE), "start", str(build)], env=env, capture_output=True, text=True, check=False)
     start_wall = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"virtuoso-serve failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"virtuoso-serve failed: {done.stderr[-400:]}")
     endpoint = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
     pid = _server_pid(home)
     loaded = json.loads((home / "db" / "loaded.json").read_text(encoding="utf-8"))
@@ -173,7 +173,13 @@ def main() -> None:
     if not installed():
         raise SystemExit("virtuoso-t is not installed (make virtuoso-serve installs it)")
     home = args.home or ROOT / "bench" / ".work" / f"virtuoso-{args.build.resolve().name}"
-    figures = measure(args.build.resolve(), home.resolve(), args.limit, args.keep_running)
+    try:
+        figures = measure(args.build.resolve(), home.resolve(), args.limit, args.keep_running)
+    except Exception as exc:  # make bench records what failed and goes on with the other sizes
+        if args.json:
+            print(json.dumps({"error": f"{type(exc).__name__}: {exc}"[:500]}, ensure_ascii=False))
+            return
+        raise
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
         return

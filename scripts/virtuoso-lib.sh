@@ -28,6 +28,7 @@ virtuoso_ini() {
     section == "[HTTPServer]" && /^ServerPort/       { print "ServerPort = 127.0.0.1:" http; next }
     /^;? *MaxQueryCostEstimationTime/ { next }
     section == "[SPARQL]" && /^ResultSetMaxRows/ { print "ResultSetMaxRows = 1000000"; next }
+    section == "[SPARQL]" && /^MaxQueryExecutionTime/ { print "MaxQueryExecutionTime = 0"; next }
     $0 == "[SPARQL]" { print; print "MaxQueryCostEstimationTime = 0"; next }
     { print }
   ' "$VIRTUOSO_INI_PACKAGED"

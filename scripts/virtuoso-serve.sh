@@ -10,13 +10,19 @@
 # is refused, never deleted): the database (db/), the bulk loader's folder of hard links to the
 # build's graph files (load/), the ports.
 #
-# Loading: every named graph of the build (dataset.graph_files: one per plan, its asserted and
-# inferred triples, and the registry, ontology, similarity, parents and dataset graphs: the
-# graphs `sciplan-kg load` sends, under the same IRIs) goes through Virtuoso's bulk loader
-# (ld_dir + rdf_loader_run, one loader per core, the graph of each file in a .graph file beside
-# it). The bulk loader parses inside the server, without a transaction log, several files at
-# once: the Graph Store Protocol (`sciplan-kg load`, one HTTP PUT per graph) would send 3,000
-# requests of N-Triples serialized by rdflib first, several times slower at 3,000 plans. The
+# Loading: every graph file of the build (dataset.graph_files: each plan's asserted and inferred
+# triples, the registry, ontology, similarity, parents and dataset graphs) goes through
+# Virtuoso's bulk loader (ld_dir + rdf_loader_run, one loader per core) into ONE named graph,
+# https://w3id.org/sciplan-kg/id/graph/corpus, as the embedded store holds the whole graph in
+# one graph. Not a graph per plan (what `sciplan-kg load` writes): `--endpoint` names the
+# server's sciplan-kg graphs as the query's default graph (default-graph-uri), and over a few
+# hundred graphs Virtuoso 7 answers that with a Link header per graph (Python's http.client
+# refuses more than 100 headers: `--endpoint` fails from ~100 plans) and plans the query over
+# the list slowly (docs/scaling.md). The rows are the same: the union of the plans' graphs.
+# The bulk loader parses inside the server, without a transaction log, several files at once;
+# the Graph Store Protocol (one HTTP PUT per graph, N-Triples serialized by rdflib first) is
+# several times slower at 3,000 plans. A plan changed in the build is a new load (the digest
+# below), as a changed corpus is for the embedded store's full load. The
 # database is loaded again only when the build's graph files changed since (a digest of their
 # paths, sizes and times in db/loaded.json, written last: a load that was interrupted has none,
 # and is done again from an empty database).
@@ -86,14 +92,15 @@ start_server() {  # start virtuoso-t on db/ in the background, and wait until it
   fi
 }
 
-# the build's graph files as hard links (copies across file systems) in load/, each with its
-# graph's IRI in a .graph file beside it; prints the digest of the build's graph files
+# the build's graph files as hard links (copies across file systems) in load/, each with the
+# corpus graph's IRI in a .graph file beside it; prints the digest of the build's graph files
 DIGEST='
 import hashlib, os, shutil, sys
 from pathlib import Path
 from sciplan_kg.pipeline.dataset import graph_files
 build, load = Path(sys.argv[1]), Path(sys.argv[2])
-digest = hashlib.sha256()
+CORPUS = "https://w3id.org/sciplan-kg/id/graph/corpus"
+digest = hashlib.sha256(CORPUS.encode())  # the layout too: a database of another layout is loaded again
 n = 0
 for graph, files in sorted(graph_files(build).items()):
     for f in files:
@@ -107,7 +114,7 @@ for graph, files in sorted(graph_files(build).items()):
             os.link(f, link)
         except OSError:
             shutil.copyfile(f, link)
-        (load / f"{n:06d}.ttl.graph").write_text(str(graph) + "\n", encoding="utf-8")
+        (load / f"{n:06d}.ttl.graph").write_text(CORPUS + "\n", encoding="utf-8")
 print(digest.hexdigest())
 '
 

@@ -40,6 +40,9 @@ KNOWN_GAPS = {"directive-chain": "Virtuoso 7.2.5 loses the row of a title-only p
 # Virtuoso answers a boolean expression (COALESCE(?x = "…", false), BOUND(…)) with 1 or 0: a
 # column that is true/false must be named in its query's `#+ booleans:` header. These two lack it
 # (queries/ is helper Q's: `#+ booleans: main` and `#+ booleans: registered` make them pass).
+# targets (as of 2026-12-03 20:47): the row of a safeguard target whose indicator is registered
+# (巫山 safeguard/2, 每年至少听取2次) is dropped whole, though every triple is on the server.
+KNOWN_GAPS |= {"targets": "Virtuoso 7.2.5 drops the safeguard target row with a registered indicator"}
 KNOWN_GAPS |= {
     "funding": "column main needs #+ booleans: main (Virtuoso answers 1)",
     "indicators": "column registered needs #+ booleans: registered (Virtuoso answers 1)",

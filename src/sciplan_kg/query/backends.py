@@ -560,7 +560,10 @@ class RemoteBackend:
 
     def graphs(self, timeout: float | None = None) -> list[str]:
         if self._graphs is None:
-            _, rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "graphs", None, timeout)
+            # GROUP BY, not DISTINCT: Virtuoso 7 answers DISTINCT ?g over 10 million quads in
+            # 100 s, GROUP BY ?g in 1.5 s (3,000 plans; docs/scaling.md); Oxigraph alike either way
+            listing = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            _, rows = self._select(listing, "graphs", None, timeout)
             found = [b["g"]["value"] for b in rows if "g" in b]
             self._graphs = sorted(g for g in found if g.startswith(SCIPLAN_GRAPHS))
         return self._graphs
