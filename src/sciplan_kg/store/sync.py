@@ -78,7 +78,7 @@ def _digest(files: list[Path]) -> str:
     h = hashlib.sha256()
     for f in files:
         st = f.stat()
-        h.update(f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        h.update(f"{subjects.resolved(f)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
 
 
@@ -114,6 +114,7 @@ def sync(
     the old store (the query layer keeps its answers there: ``query.kept``), and report the
     names it returns in ``SyncResult.views``. The store never imports the query layer."""
     store_dir = store_dir or store_path(build)
+    subjects.forget_folders()
     wanted = {str(name): files for name, files in graph_files(build).items()}
     owner = folders.check_output(store_dir, folders.QUERY_STORE)
     if owner is not None and owner.legacy:  # a store of an earlier version: mark it as the tool's

@@ -129,16 +129,16 @@ def update(
     shared, plans = _others(wanted, digests, index, settled, d) if about else ({}, {})
     kept: set[bytes] = set()
     parsed: list[Any] = []
-    cache: dict[Path, bytes] = {}
+    cache: dict[Path, dict[str, list[bytes]]] = {}
     for s in sorted(about):
         slug = subjects.plan_slug(s)
         for f, record in shared.get(s, []) if slug is None else plans.get(slug, []):
             if record.get("parsed"):
                 parsed.extend(t for t in sync._parse(f.read_bytes(), f) if _about(t, s))
                 continue
-            if f not in cache:
-                cache[f] = f.read_bytes()
-            kept.update(subjects.blocks_about(cache[f], s))
+            if f not in cache:  # each file read and split once, however many subjects ask it
+                cache[f] = subjects.blocks_by_subject(_split(f.read_bytes()))
+            kept.update(cache[f].get(s, ()))
     store = ox.Store(str(store_dir))
     if went:
         _delete(store, went)
