@@ -71,13 +71,23 @@ def resolved(f: Path) -> str:
     """``str(f.resolve())``, with one resolution per folder rather than per file: resolving
     every file's path walked each folder of it again (6,000 files at 3,000 plans: a second of
     a sync). ``forget_folders`` at the start of each sync, so a moved link is seen."""
-    if os.path.islink(f):
-        return str(f.resolve())
-    return os.path.join(_folder(os.path.dirname(os.path.abspath(f))), f.name)
+    key = str(f)
+    done = _RESOLVED.get(key)
+    if done is None:
+        if os.path.islink(f):
+            done = str(f.resolve())
+        else:
+            done = os.path.join(_folder(os.path.dirname(os.path.abspath(f))), f.name)
+        _RESOLVED[key] = done
+    return done
+
+
+_RESOLVED: dict[str, str] = {}  # one sync's resolved paths (a sync asks for each file's 3 times)
 
 
 def forget_folders() -> None:
     _folder.cache_clear()
+    _RESOLVED.clear()
 
 
 def file_id(st: os.stat_result) -> list[int]:
