@@ -57,7 +57,7 @@ test: install ## run lint, the import contract and the tests
 
 # sizes make bench runs; SCALES=5,100 for a shorter run
 SCALES ?= 5,100,1000,3000
-bench: install ## benchmark every stage at 5, 100, 1,000 and 3,000 plans → BENCHMARKS.md (long; not part of test)
+bench: install ## every stage and query at 5, 100, 1,000, 3,000 plans, embedded and on Virtuoso if installed → BENCHMARKS.md (before → now)
 	$(BIN)/python bench/run.py --scales $(SCALES)
 
 bench-formats: install ## reading speed per input format (text, HTML, DOCX, PDF, a 40-page PDF, a 1 MB page)
