@@ -41,7 +41,8 @@ KNOWN_GAPS = {"directive-chain": "Virtuoso 7.2.5 loses the row of a title-only p
 # column that is true/false must be named in its query's `#+ booleans:` header. These two lack it
 # (queries/ is helper Q's: `#+ booleans: main` and `#+ booleans: registered` make them pass).
 # targets (as of 2026-12-03 20:47): the row of a safeguard target whose indicator is registered
-# (巫山 safeguard/2, 每年至少听取2次) is dropped whole, though every triple is on the server.
+# (巫山 safeguard/2, 每年至少听取2次) is dropped whole, though every triple is on the server; over
+# the graph-per-plan layout of `sciplan-kg load` (test_remote.py) the same query keeps it.
 KNOWN_GAPS |= {"targets": "Virtuoso 7.2.5 drops the safeguard target row with a registered indicator"}
 KNOWN_GAPS |= {
     "funding": "column main needs #+ booleans: main (Virtuoso answers 1)",
