@@ -96,10 +96,11 @@ def test_failed_build_leaves_the_previous_folder_intact(tmp_path: Path, monkeypa
     build([ENSHI], out)
     before = tree_bytes(out)
 
-    def explode(_: object) -> list[bytes]:
+    def explode(*_: object, **__: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline_module, "similarity_turtle", explode)
+    # interrupted in the corpus steps, after the plans were written into the temporary folder
+    monkeypatch.setattr(pipeline_module, "similarity_step", explode)
     with pytest.raises(KeyboardInterrupt):
         build([ENSHI, FIXTURE_PLANS / "anping_bullets_truncated.txt"], out)
     after = tree_bytes(out)
