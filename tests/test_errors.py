@@ -35,6 +35,8 @@ NOT_FOR_USERS = {
     ): "a shape the compiler cannot compile: the caller falls back to pySHACL",
     ("query/remote.py", "TimeoutError"): "raised inside with_retries, which turns it into a RemoteError",
     ("query/remote.py", "urllib.error.HTTPError"): "a refused redirect, turned into a RemoteError by with_retries",
+    ("query/backends.py", "ValueError"): "RdflibBackend made with neither a graph nor a build folder by a programmer",
+    ("store/subjects.py", "Unreadable"): "a subject the index cannot read: store/sync.py catches it and loads whole",
 }
 
 

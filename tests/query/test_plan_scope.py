@@ -22,7 +22,8 @@ from sciplan_kg.store.sync import store_path
 CATALOGUE = catalogue()
 SCOPED = sorted(name for name, q in CATALOGUE.items() if q.scope == "plan")
 # rows for one plan that depend on the other plans: never evaluated on one plan's graph
-CROSS_PLAN = {"local-inventions", "parent-diffusion", "parent-task-match"}
+# reading other plans' graphs: the similarity links, a built parent plan's statements
+CROSS_PLAN = {"local-inventions", "parent-diffusion", "parent-task-match", "directive-chain"}
 
 
 @pytest.fixture(scope="module")
