@@ -21,10 +21,9 @@ from typing import Any
 
 from sciplan_kg.pipeline.coverage import COLUMNS
 from sciplan_kg.pipeline.plan import PlanOutput
-from sciplan_kg.validation.report import Report, Result, format_report
+from sciplan_kg.validation.report import SEVERITY_ORDER, Report, Result, format_report
 
 _FIELDS = tuple(Result.__dataclass_fields__)
-_SEVERITIES = ("Violation", "Warning", "Info")
 
 
 _VALUES = itemgetter(*_FIELDS)
@@ -43,7 +42,7 @@ def _fragment(r: dict[str, Any]) -> str:
 
 def _order(r: dict[str, Any]) -> tuple[int, str, str, str, str, str]:
     """``validation.report._order`` on a result's fields."""
-    return (_SEVERITIES.index(r["severity"]), r["source"], r["focus"], r["path"], r["shape"], r["component"])
+    return (SEVERITY_ORDER.index(r["severity"]), r["source"], r["focus"], r["path"], r["shape"], r["component"])
 
 
 def merged_report(parts: Iterable[tuple[bool, list[dict[str, Any]]]]) -> tuple[Report, str]:

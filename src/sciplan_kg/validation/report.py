@@ -152,8 +152,11 @@ def merge_reports(reports: list[Report]) -> Report:
     return Report(all(rep.conforms for rep in reports), results)
 
 
+SEVERITY_ORDER = ("Violation", "Warning", "Info")  # a report lists its results in this order
+
+
 def _order(r: Result) -> tuple[int, str, str, str, str, str]:
-    return (("Violation", "Warning", "Info").index(r.severity), r.source, r.focus, r.path, r.shape, r.component)
+    return (SEVERITY_ORDER.index(r.severity), r.source, r.focus, r.path, r.shape, r.component)
 
 
 def _local(term: object) -> str:
