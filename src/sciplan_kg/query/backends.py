@@ -291,6 +291,15 @@ def embedded_form(q: CatalogueQuery) -> str:
     return query_form(local_prepare(q))
 
 
+def _plan_graph(plan: str) -> str | None:
+    """The named graph of the plan ``plan`` (``dataset.plan_graph_iri``), or None when ``plan``
+    is not a plan IRI."""
+    from sciplan_kg.pipeline.dataset import plan_graph_iri
+    from sciplan_kg.rdf.namespaces import ID
+
+    return str(plan_graph_iri(URIRef(plan))) if plan.startswith(f"{ID}plan/") else None
+
+
 def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
     """The files a query of scope ``plan`` (``CatalogueQuery.scope``) is evaluated on for the
     plan ``plan``: the plan's graph and every corpus-wide graph but the similarity links, as
@@ -305,10 +314,10 @@ def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
     from sciplan_kg.rdf.namespaces import ID
     from sciplan_kg.store import sync
 
-    plans, graphs = f"{ID}plan/", f"{ID}graph/plan/"
-    if not plan.startswith(plans):
+    graph = _plan_graph(plan)
+    if graph is None:
         return None
-    graph = graphs + plan[len(plans) :]
+    graphs = f"{ID}graph/plan/"
     try:
         state = sync.read_state(store_dir)
         if graph not in state:
@@ -326,11 +335,12 @@ def plan_files(build: Path, plan: str) -> list[Path] | None:
     from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH, graph_files
     from sciplan_kg.rdf.namespaces import ID
 
-    plans, graphs = f"{ID}plan/", f"{ID}graph/plan/"
-    if not plan.startswith(plans):
+    name = _plan_graph(plan)
+    if name is None:
         return None
+    graphs = f"{ID}graph/plan/"
     files = graph_files(build)
-    graph = URIRef(graphs + plan[len(plans) :])
+    graph = URIRef(name)
     if graph not in files:
         return None
     shared = sorted(g for g in files if not str(g).startswith(graphs) and g != SIMILARITY_GRAPH)
