@@ -8,7 +8,11 @@ several names joined with "; "), ``booleans`` (columns that are true/false: some
 Virtuoso among them, answer EXISTS with 0/1), ``tags``, ``scope`` (``plan``: the query's rows
 for one plan, ``-p plan IRI``, are its rows on that plan's graph and the corpus-wide graphs
 other than the similarity links, so the embedded stores evaluate it there, on a few thousand
-triples instead of millions: see ``backends.plan_scope``; a user's own .rq file may say so too).
+triples instead of millions: see ``backends.plan_scope``; a user's own .rq file may say so too),
+``keep`` (``yes`` or ``no``, the default: ``yes`` keeps the query's answer at its default
+parameters beside the store after a full load, ``query/kept.py``; only the whole-corpus
+listings that take seconds to evaluate at 3,000 plans say so, since a kept answer costs the
+load time and memory and is stale after every change).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _HEADER = re.compile(r"^#\+\s?(\w+):\s?(.*)$")
 _CONTINUATION = re.compile(r"^#\+\s{2,}(.*)$")
 _PREFIX = re.compile(r"^\d+-")
 SCOPES = ("plan",)
+KEEPS = ("yes", "no")
 PARAM_TYPES = ("iri", "string", "zh", "integer", "decimal", "date", "boolean")
 
 
@@ -49,6 +54,7 @@ class CatalogueQuery:
     booleans: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     scope: str = ""
+    keep: bool = False
 
 
 def query_name(path: Path) -> str:
@@ -97,6 +103,10 @@ def parse_query_file(path: Path) -> CatalogueQuery:
                     str(path), f"第{lineno}行 scope 只能是 {SCOPES} / line {lineno}: scope is one of {SCOPES}"
                 )
             q.scope = value
+        elif key == "keep":
+            if value not in KEEPS:
+                raise QueryError(str(path), f"第{lineno}行 keep 只能是 {KEEPS} / line {lineno}: keep is one of {KEEPS}")
+            q.keep = value == "yes"
         elif key in ("columns", "multivalued", "booleans", "tags"):
             setattr(q, key, [c.strip() for c in value.split(",") if c.strip()])
     return q
