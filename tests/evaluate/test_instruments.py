@@ -10,6 +10,7 @@ import pytest
 from sciplan_kg.errors import InputError
 from sciplan_kg.evaluation.instruments import read_sample, score
 from sciplan_kg.extract.records import Measure, PlanRecord, Span, Task
+from sciplan_kg.pipeline.build import BuildResult
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "instruments"
 SAMPLE = FIXTURES / "sample.tsv"
@@ -76,10 +77,7 @@ def test_the_rules_reach_the_reported_figures_on_the_hand_coded_sample(built_pla
 
 
 @pytest.fixture(scope="module")
-def built_plans_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from sciplan_kg.paths import PLANS_DIR
-    from sciplan_kg.pipeline.build import build
-
-    out = tmp_path_factory.mktemp("instruments") / "build"
-    build([PLANS_DIR], out, jobs=1)
-    return out
+def built_plans_folder(five: BuildResult) -> Path:
+    """The five bundled plans' build: the session's (``build(None)`` builds the bundled plans; a
+    build is the same bytes with any number of jobs), not a second build of the same plans."""
+    return five.out

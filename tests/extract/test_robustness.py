@@ -161,5 +161,6 @@ def test_memory_stays_flat_on_a_pathological_file() -> None:
 
     normal = peak(SEED_TEXT)
     huge = "（一）实施青少年科学素质提升行动\n——" + "县科协、（牵头部门:1个" * 20_000  # 260,000 characters, one line
-    assert peak(huge) < 100 * 1024 * 1024
-    assert peak(huge) < 200 * max(normal, 1)
+    top = peak(huge)  # measured once: each measurement extracts the 260,000 characters again
+    assert top < 100 * 1024 * 1024
+    assert top < 200 * max(normal, 1)
