@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -151,12 +152,12 @@ class PlanOutput:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["timings"], data["line"]
-        return data
+        """The stored fields, JSON-ready; shallow (the lists are this summary's own: read them,
+        do not change them). ``asdict``'s deep copy cost more than writing the summary."""
+        return {name: getattr(self, name) for name in _STORED}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        return json_text(self.to_dict()) + "\n"
 
     def index_line(self) -> bytes:
         if not self.line:
@@ -177,6 +178,8 @@ class PlanOutput:
         return Counts(**self.counts)
 
 
+_STORED = tuple(f.name for f in fields(PlanOutput) if f.name not in ("timings", "line"))
+
 # the predicates the dataset description counts (``Counts.of`` reads no other triples)
 _COUNTED = (RDF.type, RDFS.label)
 
@@ -196,8 +199,7 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
         )
     facts = SourceFacts(pt.format, len(data), pt.metadata, pt.ocr)
     builder = PlanGraph(rec, bench.registry, pt.raw, facts)
-    g = builder.build()
-    asserted = Triples(g)  # read once; every step below reads the index, not rdflib's store
+    asserted = builder.build_triples()  # every step below reads this index; no rdflib graph is made
     clock.lap("rdf")
     inferred = bench.reasoner.infer_triples(asserted)
     clock.lap("reason")
@@ -212,7 +214,7 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
     (out / graph_file).write_bytes(turtle_bytes(asserted))
     (out / inferred_file).write_bytes(turtle_bytes(inferred))
     clock.lap("write")
-    asserted_count, cover, tasks = len(asserted), coverage(rec, asserted, pt.raw).row(), plan_tasks(g)
+    asserted_count, cover, tasks = len(asserted), coverage(rec, asserted, pt.raw).row(), plan_tasks(asserted)
     clock.lap("coverage")
     # the plan with its inferences and the registries, read as one graph (merging them would
     # cost more than the validation)
@@ -236,14 +238,93 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
         results=[asdict(r) for r in report.results],
         tasks=tasks,
         counts=asdict(Counts.of(*(t.with_predicate(p) for t in (asserted, inferred) for p in _COUNTED))),
-        basis=plan_basis(g, builder.plan, bench.registry),
+        basis=plan_basis(asserted, builder.plan, bench.registry),
     )
-    record = json.dumps(rec.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
-    (out / record_file).write_text(record + "\n", encoding="utf-8")
+    (out / record_file).write_text(json_text(rec) + "\n", encoding="utf-8")  # rec.to_dict() as JSON
     (out / summary_file).write_text(output.to_json(), encoding="utf-8")
     clock.lap("write")
     output.timings = clock.laps
     return output
+
+
+_ENCODE = json.encoder.encode_basestring  # the C function json.dumps uses with ensure_ascii=False
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def json_text(obj: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True)``, a dataclass read as
+    ``dataclasses.asdict`` reads it, in the same text: with an indent json runs its pure-Python
+    encoder, a generator per level, and with ``asdict``'s deep copy that was a fifth of a plan's
+    write time. Anything this does not know (a key that is not a string, a subclass) goes to
+    json itself."""
+    out: list[str] = []
+    try:
+        _json(obj, out, "\n")
+    except _NotPlain:
+        return json.dumps(_plain(obj), ensure_ascii=False, indent=1, sort_keys=True)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _plain(obj: Any) -> Any:
+    return asdict(obj) if is_dataclass(obj) and not isinstance(obj, type) else obj
+
+
+def _json(obj: Any, out: list[str], pad: str) -> None:
+    t = type(obj)
+    if t is str:
+        out.append(_ENCODE(obj))
+    elif obj is None:
+        out.append("null")
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(obj))
+    elif t is float and obj == obj and obj not in (float("inf"), float("-inf")):
+        out.append(float.__repr__(obj))
+    elif t is list or t is tuple:
+        if not obj:
+            out.append("[]")
+            return
+        inner = pad + " "
+        out.append("[")
+        for i, v in enumerate(obj):
+            out.append(inner if i == 0 else "," + inner)
+            _json(v, out, inner)
+        out.append(pad + "]")
+    elif t is dict:
+        if not obj:
+            out.append("{}")
+            return
+        if any(type(k) is not str for k in obj):
+            raise _NotPlain
+        _members(sorted(obj.items()), out, pad)
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        names = _FIELDS.get(t)
+        if names is None:
+            names = _FIELDS[t] = tuple(sorted(f.name for f in fields(obj)))
+        if not names:
+            out.append("{}")
+            return
+        _members([(n, getattr(obj, n)) for n in names], out, pad)
+    else:
+        raise _NotPlain
+
+
+def _members(items: list[tuple[str, Any]], out: list[str], pad: str) -> None:
+    inner = pad + " "
+    out.append("{")
+    for i, (k, v) in enumerate(items):
+        out.append(inner if i == 0 else "," + inner)
+        out.append(_ENCODE(k))
+        out.append(": ")
+        _json(v, out, inner)
+    out.append(pad + "}")
 
 
 class _Clock:

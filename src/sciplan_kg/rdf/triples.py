@@ -53,6 +53,29 @@ class Triples:
             items.append(t)
         self.items, self.spo, self.pos = items, spo, pos
 
+    @classmethod
+    def from_spo(cls, spo: dict[Node, dict[Node, dict[Node, None]]]) -> Triples:
+        """The triples of a subject → predicate → objects index (taken, not copied), as
+        ``Triples(graph)`` of an rdflib graph with that store gives them: the same list and
+        indexes, without looking each triple up again."""
+        pos: dict[Node, dict[Node, dict[Node, None]]] = {}
+        items: list[Triple] = []
+        append = items.append
+        for s, by_p in spo.items():
+            for p, objects in by_p.items():
+                by_o = pos.get(p)
+                if by_o is None:
+                    by_o = pos[p] = {}
+                for o in objects:
+                    subjects = by_o.get(o)
+                    if subjects is None:
+                        subjects = by_o[o] = {}
+                    subjects[s] = None
+                    append((s, p, o))
+        self = cls.__new__(cls)
+        self.items, self.spo, self.pos = items, spo, pos
+        return self
+
     def __iter__(self) -> Iterator[Triple]:
         return iter(self.items)
 
