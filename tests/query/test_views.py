@@ -1,5 +1,6 @@
-"""Kept answers of the catalogue queries (query/views.py): served only when they are exactly what
-evaluating the query on the store gives, and made anew whenever the store changes."""
+"""Kept answers of the catalogue queries (query/kept.py): kept only for the queries whose header
+says ``#+ keep: yes``, served only when they are exactly what evaluating the query on the store
+gives, and made anew whenever the store changes."""
 
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sciplan_kg.cli import main
+from sciplan_kg.errors import QueryError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline.build import BuildResult, build
 from sciplan_kg.query import backend, catalogue, find_query, kept
+from sciplan_kg.query.backends import OxigraphBackend
+from sciplan_kg.query.catalogue import parse_query_file
 from sciplan_kg.query.kept import keep_answers
 from sciplan_kg.query.kept import sync_store as sync
 from sciplan_kg.query.run import QueryResult
 from sciplan_kg.store.sync import state_digest, store_path
 
 CATALOGUE = catalogue()
+KEPT = sorted(name for name, q in CATALOGUE.items() if q.keep)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +44,42 @@ def _types(result: QueryResult) -> list[list[type]]:
     return [[type(v) for v in r.values()] for r in result.rows]
 
 
+def test_the_slow_whole_corpus_listings_are_kept() -> None:
+    """The queries that take more than 5 s evaluated over 3,000 plans (BENCHMARKS.md); the
+    others are evaluated at each run."""
+    assert KEPT == ["co-responsibility", "instrument-mix-by-measure", "similar-tasks", "sources", "tasks"]
+
+
+def test_the_keep_header_is_yes_or_no(tmp_path: Path) -> None:
+    rq = tmp_path / "01-mine.rq"
+    for value, keep in (("yes", True), ("no", False)):
+        rq.write_text(f"#+ keep: {value}\nSELECT ?s WHERE {{ ?s ?p ?o }}\n", encoding="utf-8")
+        assert parse_query_file(rq).keep is keep
+    rq.write_text("SELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert parse_query_file(rq).keep is False, "not kept unless it says so"
+    rq.write_text("#+ keep: always\nSELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="line 1"):
+        parse_query_file(rq)
+
+
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_the_streamed_answer_is_the_encoded_evaluation(name: str, five_store: Path) -> None:
+    """Every catalogue query (kept or not, so every ORDER BY, multivalued and boolean column is
+    met): the answer written a piece at a time is byte for byte ``encode`` of the evaluation."""
+    store = kept._read_only(store_path(five_store))
+    q = CATALOGUE[name]
+    assert b"".join(kept.stream_encode(store, q)) == kept.encode(OxigraphBackend(store).run(q, {}))
+
+
+@pytest.mark.parametrize("name", sorted(set(CATALOGUE) - set(KEPT)))
+def test_a_query_that_does_not_say_keep_is_evaluated(name: str, five_store: Path) -> None:
+    assert _served(five_store, name) is None
+    assert not (store_path(five_store) / kept.VIEWS / f"{name}.json").exists()
+    backend(five_store).run(CATALOGUE[name], {})
+    assert _served(five_store, name) is None, "its evaluation keeps nothing either"
+
+
+@pytest.mark.parametrize("name", KEPT)
 def test_every_kept_answer_equals_evaluation(name: str, five_store: Path) -> None:
     answer = _served(five_store, name)
     assert answer is not None, f"{name}: no current answer kept after a sync"
@@ -61,9 +101,7 @@ def test_parameters_other_than_the_defaults_are_evaluated(five_store: Path) -> N
 # the parent queries have no row on the five plans (none is another's parent): tests/corpus/test_parents.py
 # checks their selecting parameters on the constructed parent corpus
 NO_ROWS_ON_FIVE = {"parent-diffusion", "parent-task-match"}
-SELECTING = [
-    (n, p) for n, q in sorted(CATALOGUE.items()) if n not in NO_ROWS_ON_FIVE for p in sorted(kept.selecting_names(q))
-]
+SELECTING = [(n, p) for n in KEPT if n not in NO_ROWS_ON_FIVE for p in sorted(kept.selecting_names(CATALOGUE[n]))]
 
 
 @pytest.mark.parametrize(("name", "param"), SELECTING)
@@ -84,7 +122,7 @@ def test_a_selecting_parameter_is_served_from_the_whole_answer(name: str, param:
 
 
 def test_an_edited_query_is_evaluated(five_store: Path) -> None:
-    q = CATALOGUE["plans"]
+    q = CATALOGUE["tasks"]
     edited = replace(q, text=q.text.replace("ORDER BY", "# edited\nORDER BY"))
     store_dir = store_path(five_store)
     assert kept.read(store_dir, state_digest(store_dir), edited, {}) is None
@@ -95,18 +133,18 @@ def test_a_damaged_or_missing_answer_is_evaluated_and_kept_again(five: BuildResu
     out = tmp_path / "build"
     shutil.copytree(five.out, out)
     sync(out)
-    view = store_path(out) / kept.VIEWS / "plans.json"
+    view = store_path(out) / kept.VIEWS / "sources.json"
     view.write_bytes(view.read_bytes()[:20])
-    assert _served(out, "plans") is None
-    evaluated = backend(out, views=False).run(CATALOGUE["plans"], {})
-    assert backend(out).run(CATALOGUE["plans"], {}).rows == evaluated.rows
-    assert _served(out, "plans") is not None, "the evaluation kept its answer again"
+    assert _served(out, "sources") is None
+    evaluated = backend(out, views=False).run(CATALOGUE["sources"], {})
+    assert backend(out).run(CATALOGUE["sources"], {}).rows == evaluated.rows
+    assert _served(out, "sources") is not None, "the evaluation kept its answer again"
     # without the index nothing is served; each query's evaluation keeps its answer again
     (store_path(out) / kept.VIEWS / kept.INDEX).unlink()
-    assert _served(out, "tasks") is None and _served(out, "plans") is None
+    assert _served(out, "tasks") is None and _served(out, "sources") is None
     assert backend(out).run(CATALOGUE["tasks"], {}).rows == backend(out, views=False).run(CATALOGUE["tasks"], {}).rows
-    assert _served(out, "tasks") is not None and _served(out, "plans") is None
-    assert sorted(keep_answers(out)) == sorted(set(CATALOGUE) - {"tasks"})
+    assert _served(out, "tasks") is not None and _served(out, "sources") is None
+    assert sorted(keep_answers(out)) == sorted(set(KEPT) - {"tasks"})
     assert keep_answers(out) == [], "all current: nothing made"
 
 
@@ -119,21 +157,23 @@ def test_answers_follow_the_store_when_a_plan_is_added(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build([plans], out)
     first = sync(out)
-    assert first.full and sorted(first.views) == sorted(CATALOGUE), "a full load keeps every answer"
-    before = _served(out, "plans")
-    assert before is not None and len(before.rows) == 2
+    assert first.full and sorted(first.views) == KEPT, "a full load keeps every answer that says keep"
+    before = _served(out, "co-responsibility")
+    assert before is not None and {r["plan"] for r in before.rows} == {
+        r["plan"] for r in backend(out).run(CATALOGUE["plans"], {}).rows
+    }
     shutil.copy(files[2], plans / files[2].name)
     build([plans], out, incremental=True)
     second = sync(out, full_fraction=1.0)
     assert not second.full and second.views == [], "a small change evaluates nothing by itself"
-    assert _served(out, "plans") is None, "the answers of the old state are not served"
-    for name in ("plans", "tasks", "lead-load", "similar-tasks"):
+    assert _served(out, "co-responsibility") is None, "the answers of the old state are not served"
+    for name in ("co-responsibility", "tasks", "similar-tasks"):
         served = backend(out).run(CATALOGUE[name], {})  # evaluated on the new state, and kept
         assert _served(out, name) is not None
         assert served.rows == backend(out).run(CATALOGUE[name], {}).rows
         assert served.rows == backend(out, views=False).run(CATALOGUE[name], {}).rows
-    after = _served(out, "plans")
-    assert after is not None and len(after.rows) == 3
+    after = _served(out, "co-responsibility")
+    assert after is not None and len({r["plan"] for r in after.rows}) == 3
 
 
 def test_only_the_catalogue_query_at_its_defaults_is_kept(five: BuildResult, tmp_path: Path) -> None:
@@ -143,12 +183,13 @@ def test_only_the_catalogue_query_at_its_defaults_is_kept(five: BuildResult, tmp
     store_dir = store_path(out)
     plan = backend(out).run(CATALOGUE["plans"], {}).rows[0]["plan"]
     backend(out).run(CATALOGUE["tasks"], {"plan": str(plan)})
-    q = CATALOGUE["directive-chain"]
-    own = tmp_path / "directive-chain.rq"
+    backend(out).run(CATALOGUE["sources"], {})
+    q = CATALOGUE["similar-tasks"]
+    own = tmp_path / "similar-tasks.rq"
     own.write_text(q.text.replace("ORDER BY", "# mine\nORDER BY"), encoding="utf-8")
     backend(out).run(find_query(str(own)), {})
     index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
-    assert set(index) == {"plans"}, "not tasks of one plan, not a .rq file named like a catalogue query"
+    assert set(index) == {"sources"}, "not plans (not kept), not tasks of one plan, not a .rq file named like one"
 
 
 def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Path) -> None:
@@ -158,16 +199,16 @@ def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Pat
     store_dir = store_path(out)
     assert not (store_dir / kept.VIEWS).exists()
     made = kept.compute(store_dir, state_digest(store_dir) or "", graphs=kept.PARALLEL_FROM, jobs=2)
-    assert sorted(made) == sorted(CATALOGUE)
+    assert sorted(made) == KEPT
     serial = tmp_path / "serial"
     shutil.copytree(five.out, serial)
     sync(serial)
-    for name in CATALOGUE:
+    for name in KEPT:
         a = (store_dir / kept.VIEWS / f"{name}.json").read_bytes()
         b = (store_path(serial) / kept.VIEWS / f"{name}.json").read_bytes()
         assert a == b, f"{name}: byte-identical answers, however computed"
     index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
-    assert set(index) == set(CATALOGUE)
+    assert set(index) == set(KEPT)
 
 
 def test_evaluate_option_gives_the_same_output(five_store: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,6 +39,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,8 +125,8 @@ def _views(store_dir: Path) -> Path:
 def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
     """The kept answer of ``q`` with ``params``, or None when there is none that is current.
     A parameter that selects rows (``selecting``) is applied to the kept answer."""
-    if text_form(q.text) != "SELECT":
-        return None  # only rows are kept
+    if text_form(q.text) != "SELECT" or not q.keep:
+        return None  # only rows are kept, and only of a query that says so (``#+ keep: yes``)
     where = selecting(q, params)
     rest = {name: value for name, value in params.items() if name not in where}
     if not _default(q, rest, state):
@@ -158,6 +160,8 @@ def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str
     known = catalogue().get(q.name)
     if result.form != "SELECT" or not _default(q, params, state) or known is None or known.text != q.text:
         return False  # not the catalogue's query (a .rq file of the same name, an edited copy)
+    if not known.keep:
+        return False  # evaluated fast enough: a kept answer would only cost a write and the disk
     from sciplan_kg.pipeline.outputs import write_atomic
 
     folder = _views(store_dir)
@@ -193,21 +197,101 @@ def _read_only(store_dir: Path) -> Any:
     return ox.Store.read_only(str(store_dir))
 
 
-def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
-    """Evaluate ``q`` and write its answer's file (the index entry is the caller's); whether
-    it was written."""
-    from sciplan_kg.pipeline.outputs import write_atomic
-    from sciplan_kg.query.backends import OxigraphBackend
+def stream_encode(store: Any, q: CatalogueQuery) -> Iterator[bytes]:
+    """``encode(OxigraphBackend(store).run(q, {}))``, byte for byte, in pieces, without the
+    rows as Python dicts: each solution's terms are dictionary-encoded as they come from
+    Oxigraph (one small integer per cell, in an ``array``), the final ORDER BY is a sort of
+    row numbers, and each distinct term becomes a Python value once. The 310,000 similar-task
+    rows held as dicts of values and tuples of terms took hundreds of MB per query, and two
+    such queries ran at once: the peak of the load + answers step at 3,000 plans (1.6 GB).
+    The query is evaluated before the first piece is given (so a failing query writes
+    nothing); raises what ``store.query`` raises."""
+    from sciplan_kg.query.backends import embedded_form, order_key, oxigraph_value, split_order, with_values
+    from sciplan_kg.query.run import _sort_multi
 
+    if embedded_form(q) != "SELECT":
+        raise ValueError("only rows are kept")
+    text = with_values(q.text, bindings(q, {}), q.name)
+    unordered, keys = split_order(text)
+    solutions = store.query(unordered)
+    columns = [v.value for v in solutions.variables]
+    if not all(var in columns for var, _ in keys):
+        solutions, keys = store.query(text), []  # as OxigraphBackend._rows: Oxigraph sorts
+    terms: list[dict[Any, int]] = [{} for _ in columns]
+    codes = [array("I") for _ in columns]
+    n = 0
+    for solution in solutions:
+        n += 1
+        for table, column, term in zip(terms, codes, solution, strict=True):
+            code = table.get(term)
+            if code is None:
+                code = table[term] = len(table)
+            column.append(code)
+    order: range | list[int] = range(n)
+    for var, descending in reversed(keys):  # stable sorts, last key first, as _rows
+        j = columns.index(var)
+        sort_keys = [order_key(t) for t in terms[j]]
+        column = codes[j]
+        order = sorted(order, key=lambda r: sort_keys[column[r]], reverse=descending)
+    head = {"columns": columns, "rows": n}
+    yield _json(head)[:-1] + b',"values":['
+    finals: list[array[int]] = []
+    for j, (table, column) in enumerate(zip(terms, codes, strict=True)):
+        name = columns[j]
+        values: list[Value] = []
+        for term in table:  # in code order
+            value = oxigraph_value(term)
+            if name in q.multivalued:
+                value = _sort_multi(value)
+            if name in q.booleans and isinstance(value, int):
+                value = bool(value)
+            values.append(value)
+        # encode's codes: by (type, value), numbered in the order rows first show them
+        final: dict[tuple[type, Value], int] = {}
+        by_term = array("I", [0]) * len(values)
+        seen = bytearray(len(values))
+        out = array("I")
+        for r in order:
+            c = column[r]
+            if not seen[c]:
+                v = values[c]
+                by_term[c] = final.setdefault((type(v), v), len(final))
+                seen[c] = 1
+            out.append(by_term[c])
+        yield (b"," if j else b"") + _json([v for _, v in final])
+        finals.append(out)
+        terms[j] = {}
+        codes[j] = array("I")  # the term codes of this column are no longer needed
+    yield b'],"index":['
+    for j, out in enumerate(finals):
+        yield (b",[" if j else b"[") + ",".join(map(str, out)).encode("ascii") + b"]"
+        finals[j] = array("I")
+    yield b"]}"
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
+    """Evaluate ``q`` and write its answer's file (the index entry is the caller's), streamed
+    from the solutions (``stream_encode``); whether it was written."""
+    from sciplan_kg.pipeline.outputs import write_atomic
+
+    pieces = stream_encode(store, q)
     try:
-        result = OxigraphBackend(store).run(q, {})
-        if result.form != "SELECT":
-            return False
-        data = encode(result)
+        first = next(pieces)  # the query is evaluated here
+        write_atomic(_views(store_dir) / f"{q.name}.json", _chain(first, pieces))
+    except OSError:
+        raise  # a folder that cannot be written to: as before, the caller's to report
     except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
         return False
-    write_atomic(_views(store_dir) / f"{q.name}.json", data)
     return True
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
 
 
 def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
@@ -255,7 +339,7 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     the largest answers first (by the size of the last ones, here or in the store ``hint``),
     so that no worker is left alone with a long one at the end."""
     folder = _views(store_dir)
-    queries = catalogue()
+    queries = {name: q for name, q in catalogue().items() if q.keep}
     index = _index(folder)
     todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
     todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
