@@ -1,5 +1,7 @@
 """Similarity updated one plan at a time: ``link_corpus`` with any previous state gives exactly
-the links of a full computation (``similar_tasks``), and a state it cannot trust is ignored."""
+the links of a full computation (``similar_tasks``), and a state it cannot trust is ignored;
+``update_links`` gives the same links per plan, and a plan it calls unchanged has the links it
+had before."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import URIRef
 
-from sciplan_kg.corpus import similarity
-from sciplan_kg.corpus.similarity import REFERENCE, link_corpus, reference, similar_tasks
+from sciplan_kg.corpus import similarity_state
+from sciplan_kg.corpus.similarity import REFERENCE, Link, reference, similar_tasks
+from sciplan_kg.corpus.similarity_state import link_corpus, update_links
 from sciplan_kg.pipeline.build import BuildResult
 
 # shared phrases, so that copies (score 1.0), ties and the 0.3 threshold all occur
@@ -58,24 +61,41 @@ def test_updated_links_equal_the_full_computation_at_every_step(seed: int, steps
     rng = random.Random(seed)
     plans = {p: _plan(rng, p, 0) for p in range(rng.randint(0, 8))}
     state: bytes | None = None
+    before: dict[str, list[Link]] = {}
     for n, (op, p, version) in enumerate(steps):
         if op == "remove":
             plans.pop(p, None)
         else:  # add a plan, or replace one (the same IRIs, other texts)
             plans[p] = _plan(rng, p, version)
         tasks = _corpus(plans)
+        update = update_links(((str(t), str(v[0]), v[1]) for t, v in tasks.items()), state)
         links, state = link_corpus(tasks, state)
         assert links == similar_tasks(tasks), f"step {n}: {op} {p}"
         assert state == link_corpus(tasks, None)[1], "the same tasks give the same state however reached"
+        assert update.state == state and update.count == len(links)
+        now = _by_plan(links, tasks)
+        assert update.links_of(now) == now
+        for plan in now:
+            if update.unchanged(plan):
+                assert now[plan] == before[plan], f"step {n}: {plan} called unchanged"
+        before = now
+
+
+def _by_plan(links: list[Link], tasks: Tasks) -> dict[str, list[Link]]:
+    """Each plan's links (every plan of ``tasks``, plain-string IRIs)."""
+    out: dict[str, list[Link]] = {str(plan): [] for plan, _ in tasks.values()}
+    for link in links:
+        out[str(tasks[URIRef(link.task)][0])].append(Link(str(link.task), str(link.other), link.score, link.rank))
+    return out
 
 
 def test_updates_take_the_incremental_path(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)
     plans = {p: _plan(rng, p, 0) for p in range(12)}
     _, state = link_corpus(_corpus(plans), None)
-    full = similarity._full
+    full = similarity_state._full
     calls = []
-    monkeypatch.setattr(similarity, "_full", lambda *a: calls.append(1) or full(*a))
+    monkeypatch.setattr(similarity_state, "_full", lambda *a: calls.append(1) or full(*a))
     for change in ("replace", "add", "remove"):
         p = {"replace": 3, "add": 12, "remove": 5}[change]
         if change == "remove":
@@ -84,9 +104,9 @@ def test_updates_take_the_incremental_path(monkeypatch: pytest.MonkeyPatch) -> N
             plans[p] = _plan(rng, p, 1)
         links, state = link_corpus(_corpus(plans), state)
         assert not calls, f"no full computation for one plan changed ({change})"
-        monkeypatch.setattr(similarity, "_full", full)
+        monkeypatch.setattr(similarity_state, "_full", full)
         assert links == similar_tasks(_corpus(plans))
-        monkeypatch.setattr(similarity, "_full", lambda *a: calls.append(1) or full(*a))
+        monkeypatch.setattr(similarity_state, "_full", lambda *a: calls.append(1) or full(*a))
 
 
 @pytest.mark.parametrize(

@@ -208,6 +208,36 @@ def test_damaged_or_foreign_state_falls_back_to_the_full_computation(tmp_path: P
         assert [n for n in inc_files if inc_files[n] != full_files[n]] == [], damage
 
 
+def test_plan_files_swapping_names_get_their_own_similarity_files(tmp_path: Path) -> None:
+    """Two plan files whose names are swapped: each plan's tasks and links are unchanged, but
+    a stem's similarity file in the previous folder holds the other plan's links, so it must not
+    be linked for the plan now of that name (``state.SIMILARITY_FILES`` names each file's plan).
+    A similarity-files state of the format before (no plan) is ignored."""
+    corpus = tmp_path / "plans"
+    _generate().generate(2, corpus, seed=11)
+    shutil.rmtree(corpus / "truth", ignore_errors=True)
+    shutil.copy(sorted(PLANS_DIR.glob("*.txt"))[0], corpus / "bundled.txt")
+    out = tmp_path / "build"
+    build([corpus], out, jobs=1)
+    a, b = corpus / "plan-00001.txt", corpus / "bundled.txt"
+    text_a, text_b = a.read_bytes(), b.read_bytes()
+    a.write_bytes(text_b)
+    b.write_bytes(text_a)
+    files = json.loads((out / SIMILARITY_FILES).read_bytes())
+    old_format = {**files, "format": 1, "files": {k: v[1] for k, v in files["files"].items()}}
+    full = tmp_path / "full" / "build"
+    build([corpus], full, jobs=1, incremental=False)
+    for label, state in (("swapped", None), ("old format", old_format)):
+        step = tmp_path / label / "build"
+        shutil.copytree(out, step)
+        if state is not None:
+            (step / SIMILARITY_FILES).write_text(json.dumps(state), encoding="utf-8")
+        build([corpus], step, jobs=1)
+        inc_files, full_files = _files(step), _files(full)
+        assert sorted(inc_files) == sorted(full_files), label
+        assert [n for n in inc_files if inc_files[n] != full_files[n]] == [], label
+
+
 def test_validation_json_is_report_to_json(tmp_path: Path) -> None:
     """validation.json, made from each result's fields, is the bytes ``Report.to_json`` gives."""
     result = build(None, tmp_path / "build", jobs=1)  # the five bundled plans

@@ -228,7 +228,7 @@ def _build_locked(
         parts += [(p.conforms, p.results) for p in result.plans]
         result.report, report_text = merged_report(parts)
         lap = _lap(result, "registry, index, report", lap)
-        links = similarity_step(result.plans, previous, tmp, cores, code)
+        links = similarity_step(result.plans, previous, tmp, cores, code)  # how many
         lap = _lap(result, "similarity", lap)
         tasks = [t for p in result.plans for t in p.tasks]
         parents = parent_links({p.plan: p.basis for p in result.plans}, tasks)
@@ -239,13 +239,13 @@ def _build_locked(
             [
                 registry.counts,
                 *(p.description_counts() for p in result.plans),
-                Counts({str(SK.TaskSimilarity): len(links)}, len(links), {}),
+                Counts({str(SK.TaskSimilarity): links}, links, {}),
                 Counts({str(SK.ParentTaskMatch): len(parents.matches)}, len(parents.matches), {}),
             ]
         )
         sources = sorted(iris.source(p.sha256) for p in result.plans)
-        triples = result.asserted + result.inferred + LINK_TRIPLES * len(links) + link_count(parents)
-        description = describe(counts, triples, sources, len(links))
+        triples = result.asserted + result.inferred + LINK_TRIPLES * links + link_count(parents)
+        description = describe(counts, triples, sources, links)
         (tmp / DATASET).write_bytes(turtle_bytes(description))
         write_summaries(tmp, result.plans, result.report, report_text, result.asserted, result.inferred)
         lap = _lap(result, "description, summaries", lap)

@@ -13,7 +13,7 @@ or replacing one plan in thousands redoes that plan's work and no more:
   results, under the code fingerprint; while that is unchanged the registry graphs are linked
   from the previous folder and the Workbench (registries, ontology, shapes, reasoner: 1.7 s)
   is not even loaded unless a plan must be built.
-- ``state/similarity.bin``: what ``corpus.similarity.link_corpus`` keeps to update the links
+- ``state/similarity.bin``: what ``corpus.similarity_state.update_links`` keeps to update the links
   exactly (its own format; not RDF, so not under ``graph/``).
 - ``state/similarity-files.json``: a digest of the links written into each plan's similarity
   file, under the code fingerprint. A plan's file is ``similarity_turtle`` of its links, a
@@ -50,6 +50,7 @@ REGISTRY_STATE = "state/registry.json"
 SIMILARITY_STATE = "state/similarity.bin"
 SIMILARITY_FILES = "state/similarity-files.json"
 FORMAT = 1
+SIMILARITY_FILES_FORMAT = 2  # 2: each file's plan beside its digest
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -162,7 +163,8 @@ def read_similarity_state(previous: Path | None) -> bytes | None:
 
 
 def links_digest(links: Sequence[Link]) -> str:
-    """A digest of every field of ``links`` (one plan's, in their order)."""
+    """A digest of every field of ``links`` (one plan's, in their order; IRIs as strings or
+    rdflib terms alike)."""
     h = hashlib.blake2b(digest_size=20)
     h.update("\0".join(iri for link in links for iri in (link.task, link.other)).encode("utf-8"))
     h.update(array("d", [link.score for link in links]).tobytes())
@@ -170,23 +172,29 @@ def links_digest(links: Sequence[Link]) -> str:
     return h.hexdigest()
 
 
-def similarity_files_bytes(code: str, digests: dict[str, str]) -> bytes:
-    data = {"format": FORMAT, "code": code, "files": dict(sorted(digests.items()))}
+def similarity_files_bytes(code: str, files: dict[str, tuple[str, str]]) -> bytes:
+    """Each similarity file's plan and the digest of its links, by plan stem."""
+    data = {"format": SIMILARITY_FILES_FORMAT, "code": code, "files": {k: list(v) for k, v in sorted(files.items())}}
     return (json.dumps(data, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
 
 
-def read_similarity_files(previous: Path | None, code: str) -> dict[str, str]:
-    """The digests of the previous build's similarity files by plan stem, if it was made by the
-    same code; empty otherwise (every file is then written)."""
+def read_similarity_files(previous: Path | None, code: str) -> dict[str, tuple[str, str]]:
+    """The plan and links digest of each of the previous build's similarity files by plan stem,
+    if it was made by the same code; empty otherwise (every file is then written). The plan is
+    recorded because a stem can name another plan in the next build (files renamed)."""
     if previous is None:
         return {}
     try:
         data = json.loads((previous / SIMILARITY_FILES).read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code:
+    if not isinstance(data, dict) or data.get("format") != SIMILARITY_FILES_FORMAT or data.get("code") != code:
         return {}
     files = data.get("files")
     if not isinstance(files, dict):
         return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+    return {
+        k: (v[0], v[1])
+        for k, v in files.items()
+        if isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+    }
