@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -132,11 +133,11 @@ def _indexed_body(triples: Triples, terms: _Terms) -> str:
     subject and predicate, so each subject and predicate is written (and looked up) once and
     only the groups are sorted, not every triple's three texts (half a plan's write time).
     Distinct terms have distinct texts, so sorting the groups orders the rows as one sort would."""
-    rdf_type = RDF.type
     out: list[str] = []
     subjects = sorted(((terms(s), by_p) for s, by_p in triples.spo.items()), key=_first)
     for s_text, by_p in subjects:
-        predicates = sorted((("a" if p == rdf_type else terms(p), objs) for p, objs in by_p.items()), key=_first)
+        # rdf:type is written "a": its text is the one sign of it (``p == RDF.type`` is a Python call)
+        predicates = sorted(((_A.get(t, t), objs) for t, objs in ((terms(p), o) for p, o in by_p.items())), key=_first)
         if out:
             out.append(" .\n\n")
         out.append(s_text)
@@ -155,8 +156,10 @@ def _indexed_body(triples: Triples, terms: _Terms) -> str:
     return "".join(out)
 
 
-def _first(item: tuple[str, object]) -> str:
-    return item[0]
+_A = {"rdf:type": "a"}
+
+
+_first = itemgetter(0)
 
 
 def turtle_prefixes() -> str:

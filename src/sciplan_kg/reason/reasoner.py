@@ -56,17 +56,19 @@ def reasoning_input(asserted: Graph, ontology: Graph) -> Graph:
     return g
 
 
-_SAME_AS, _TYPE, _THING = OWL.sameAs, RDF.type, OWL.Thing  # read once: each read is a Python call
+# read once (each read is a Python call), and tested by set membership: ``p == RDF.type`` is a
+# Python ``__eq__`` on every triple, a set lookup compares only terms with the same hash
+_SAME_AS, _TYPE, _THING = frozenset({OWL.sameAs}), frozenset({RDF.type}), frozenset({OWL.Thing})
 
 
 def _keep(triple: tuple[Node, Node, Node]) -> bool:
     """An entailment that tells a user something about the plans."""
     s, p, o = triple
-    if p == _SAME_AS and s == o:
+    if p in _SAME_AS and s == o:
         return False
-    if p == _TYPE and o == _THING:
+    if p in _TYPE and o in _THING:
         return False
-    return isinstance(s, URIRef) and not str(s).startswith(_VOCABULARY_PREFIXES)
+    return isinstance(s, URIRef) and not str.startswith(s, _VOCABULARY_PREFIXES)  # rdflib's own takes no tuple
 
 
 class Reasoner:
