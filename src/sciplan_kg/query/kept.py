@@ -205,19 +205,17 @@ def _read_only(store_dir: Path) -> Any:
 
 
 def stream_encode(store: Any, q: CatalogueQuery) -> Iterator[bytes]:
-    """``encode(OxigraphBackend(store).run(q, {}))``, byte for byte, in pieces, without the
-    rows as Python dicts: each solution's terms are dictionary-encoded as they come from
+    """``encode(OxigraphBackend(store).run(q, {}))`` of a SELECT query, byte for byte, in
+    pieces, without the rows as Python dicts: each solution's terms are dictionary-encoded as they come from
     Oxigraph (one small integer per cell, in an ``array``), the final ORDER BY is a sort of
     row numbers, and each distinct term becomes a Python value once. The 310,000 similar-task
     rows held as dicts of values and tuples of terms took hundreds of MB per query, and two
     such queries ran at once: the peak of the load + answers step at 3,000 plans (1.6 GB).
     The query is evaluated before the first piece is given (so a failing query writes
     nothing); raises what ``store.query`` raises."""
-    from sciplan_kg.query.backends import embedded_form, order_key, oxigraph_value, split_order, with_values
+    from sciplan_kg.query.backends import order_key, oxigraph_value, split_order, with_values
     from sciplan_kg.query.run import _sort_multi
 
-    if embedded_form(q) != "SELECT":
-        raise ValueError("only rows are kept")
     text = with_values(q.text, bindings(q, {}), q.name)
     unordered, keys = split_order(text)
     solutions = store.query(unordered)
@@ -284,9 +282,12 @@ def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
     """Evaluate ``q`` and write its answer's file (the index entry is the caller's), streamed
     from the solutions (``stream_encode``); whether it was written."""
     from sciplan_kg.pipeline.outputs import write_atomic
+    from sciplan_kg.query.backends import embedded_form
 
     pieces = stream_encode(store, q)
     try:
+        if embedded_form(q) != "SELECT":
+            return False  # only rows are kept
         first = next(pieces)  # the query is evaluated here
         write_atomic(_views(store_dir) / f"{q.name}.json", _chain(first, pieces))
     except OSError:
