@@ -49,11 +49,14 @@ validate: install ## validate build/ and print the report
 export: install ## export build/ as Turtle, TriG, N-Triples and JSON-LD
 	@for f in turtle trig nt jsonld; do $(BIN)/sciplan-kg export --data build --format $$f --inferred -o build/export/sciplan-kg.$$f; done
 
+# the tests on every core (pytest-xdist; tests/conftest.py: a module or a group at a time);
+# TEST_WORKERS=0 runs them in one process
+TEST_WORKERS ?= auto
 test: install ## run lint, the import contract and the tests
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
-	SCIPLAN_REQUIRE_BROWSER=1 $(BIN)/pytest
+	SCIPLAN_REQUIRE_BROWSER=1 $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadgroup
 
 # sizes make bench runs; SCALES=5,100 for a shorter run
 SCALES ?= 5,100,1000,3000

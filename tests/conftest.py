@@ -1,5 +1,10 @@
 """Shared fixtures. Golden files are rewritten with SCIPLAN_UPDATE_GOLDEN=1 (then review the
-diff by hand before committing it)."""
+diff by hand before committing it).
+
+``make test`` runs the suite on every core with pytest-xdist (``-n auto --dist loadgroup``): a
+worker takes a whole test module at a time (its module fixtures are set up once, not once per
+worker), and the tests that share an expensive session fixture named in ``GROUPED`` (the five
+plans' HTML report, 27 CPU seconds) all go to one worker, which then writes it once."""
 
 from __future__ import annotations
 
@@ -21,7 +26,14 @@ from sciplan_kg.read.text import read_plan_text
 from sciplan_kg.resolve.records import resolve
 from sciplan_kg.resolve.registry import load_registry
 
+try:  # pytest-xdist is in the dev extra; without it the suite runs in one process
+    from xdist.scheduler import LoadGroupScheduling
+except ImportError:  # pragma: no cover
+    LoadGroupScheduling = None
+
 TESTS = Path(__file__).parent
+# session fixtures too costly to set up on every worker → the xdist group of the tests using them
+GROUPED = {"built_report": "report", "parent_corpus": "report"}
 GOLDEN = TESTS / "golden"
 FIXTURE_PLANS = TESTS / "fixtures" / "plans"
 UPDATE = os.environ.get("SCIPLAN_UPDATE_GOLDEN") == "1"
@@ -68,3 +80,33 @@ def record_of(plan: PlanOutput) -> PlanRecord:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use a fixture of ``GROUPED`` (directly or through another fixture) are marked
+    with its xdist group: run before xdist's own hook, which names each group in the test's id."""
+    for item in items:
+        groups = sorted({GROUPED[name] for name in getattr(item, "fixturenames", ()) if name in GROUPED})
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
+
+
+if LoadGroupScheduling is not None:
+
+    class ModuleOrGroupScheduling(LoadGroupScheduling):
+        """``--dist loadgroup`` with a module as the unit of the tests in no group: xdist's own
+        loadgroup sends each such test alone, so a module's module-scoped fixtures (a build, a
+        server) would be set up on every worker that gets one of its tests."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.rfind("@") > nodeid.rfind("]"):
+                return nodeid.split("@")[-1]
+            return nodeid.split("::", 1)[0]
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> LoadGroupScheduling | None:
+        """The scheduler of ``--dist loadgroup``: whole modules, and whole groups."""
+        if config.getvalue("dist") != "loadgroup":
+            return None
+        return ModuleOrGroupScheduling(config, log)
