@@ -3,6 +3,7 @@ graph; after any sequence of rebuilds it holds exactly what a fresh load of the 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -146,58 +147,141 @@ def test_many_plans_added_at_once_on_the_incremental_path_equal_a_fresh_load(pla
     assert _quads(store_dir) == _fresh(small, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["missing", "corrupt", "stale", "other version"])
+DAMAGES = [
+    "missing",
+    "manifest corrupt",
+    "stale",
+    "other version",
+    "bucket missing",
+    "bucket truncated",
+    "graph shard edited",
+    "earlier single file",
+]
+
+
+def _damage(folder: Path, earlier: Path, damage: str) -> None:
+    """Damage the sharded subjects index ``folder`` (``earlier``: a copy of it before the last
+    sync) as ``damage`` says."""
+    from sciplan_kg.store import index
+
+    manifest = folder / index.MANIFEST
+    buckets = sorted((folder / "b").iterdir())
+    if damage == "missing":
+        shutil.rmtree(folder)
+    elif damage == "manifest corrupt":
+        manifest.write_bytes(b'{"version": 2, "graphs": {"x": ')
+    elif damage == "stale":  # the whole index as it was before the last sync: one graph's entry is old
+        shutil.rmtree(folder)
+        shutil.copytree(earlier, folder)
+    elif damage == "other version":
+        manifest.write_bytes(manifest.read_bytes().replace(b'"version":2', b'"version":1'))
+    elif damage == "bucket missing":
+        for f in buckets:
+            f.unlink()
+    elif damage == "bucket truncated":
+        for f in buckets:
+            f.write_bytes(f.read_bytes()[:-20])
+    elif damage == "graph shard edited":  # valid JSON that says no file states a shared subject
+        for f in (folder / "g").iterdir():
+            doc = json.loads(f.read_bytes())
+            for record in doc["files"].values():
+                record["shared"] = []
+            f.write_bytes(json.dumps(doc).encode())
+        for f in buckets:
+            f.write_bytes(b"{}")
+    else:  # an earlier version's single file beside a missing sharded index
+        shutil.rmtree(folder)
+        (folder.parent / index.OLD_INDEX).write_bytes(b'{"version": 1, "graphs": {}}')
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
 def test_a_missing_damaged_or_stale_subjects_index_is_rebuilt_and_the_store_stays_right(
     plans: Path, tmp_path: Path, damage: str
 ) -> None:
     """Removing the revised plan of a place needs the index (its agencies are the other plan's
     too); whatever became of the index, the store ends equal to a fresh load, and the index is
     whole again."""
-    from sciplan_kg.store import subjects
+    from sciplan_kg.store import index
 
     out = tmp_path / "build"
     build([plans], out)
     sync(out)
-    index = store_path(out) / subjects.INDEX
-    earlier = index.read_bytes()
+    folder = store_path(out) / index.FOLDER
+    earlier = tmp_path / "earlier"
+    shutil.copytree(folder, earlier)
     first = sorted(plans.glob("*.txt"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n（此件公开发布）\n", encoding="utf-8")
     build([plans], out)
     sync(out, full_fraction=1.0)
-    if damage == "missing":
-        index.unlink()
-    elif damage == "corrupt":
-        index.write_bytes(b'{"version": 1, "graphs": {"x": ')
-    elif damage == "stale":  # the index of the state before the last sync: one graph's entry is old
-        index.write_bytes(earlier)
-    else:
-        index.write_bytes(earlier.replace(b'"version": 1', b'"version": 0'))
+    _damage(folder, earlier, damage)
     (plans / "enshi_revised.txt").unlink()
     build([plans], out)
     assert not sync(out, full_fraction=1.0).full
     assert _quads(store_path(out)) == _fresh(out, tmp_path)
-    graphs = subjects.read(store_path(out))
-    assert set(graphs) == {str(n) for n in graph_files(out)}
+    idx = index.Index.open(store_path(out))
+    assert set(idx.graphs) == {str(n) for n in graph_files(out)}
+    for name in idx.graphs:
+        assert idx.entry(name) is not None  # every shard named is there and whole
+    assert not (store_path(out) / index.OLD_INDEX).exists()
+    named = {g["entry"] for g in idx.graphs.values()} | set(idx.buckets.values())
+    on_disk = {f.stem for kind in ("g", "b") for f in (folder / kind).iterdir()}
+    assert on_disk == named, "the shards no longer named are removed"
 
 
-def test_an_index_naming_a_file_wrongly_is_not_trusted(plans: Path, tmp_path: Path) -> None:
-    """An entry whose digest is not the graph's files' is described anew: an index saying the
-    remaining plan of the place states no agency cannot make the sync drop the agencies."""
-    from sciplan_kg.store import subjects
+def test_an_index_saying_the_wrong_digest_is_not_trusted(plans: Path, tmp_path: Path) -> None:
+    """A manifest whose digests are not the graphs' files' (its shards whole): every graph is
+    described anew; an index saying the remaining plan of the place states no agency cannot
+    make the sync drop the agencies."""
+    from sciplan_kg.store import index
 
     out = tmp_path / "build"
     build([plans], out)
     sync(out)
-    graphs = subjects.read(store_path(out))
-    for entry in graphs.values():
-        entry["digest"] = "0" * 64
-        for record in entry["files"].values():
-            record["shared"] = []
-    subjects.write(store_path(out), graphs)
+    manifest = store_path(out) / index.FOLDER / index.MANIFEST
+    doc = json.loads(manifest.read_bytes())
+    for g in doc["graphs"].values():
+        g["digest"] = "0" * 64
+    manifest.write_bytes(json.dumps(doc).encode())
+    for f in (store_path(out) / index.FOLDER / "b").iterdir():  # renamed as its new bytes: still "whole"
+        f.unlink()
+    doc["buckets"] = {}
+    manifest.write_bytes(json.dumps(doc).encode())
     (plans / "enshi_revised.txt").unlink()
     build([plans], out)
     assert not sync(out, full_fraction=1.0).full
     assert _quads(store_path(out)) == _fresh(out, tmp_path)
+
+
+def test_a_sync_reads_and_writes_only_the_shards_its_change_touches(plans: Path, tmp_path: Path) -> None:
+    """Replacing one plan rewrites its graph's shard and the changed graphs', a few buckets and
+    the manifest; the other graphs' shards are the same files."""
+    from sciplan_kg.store import index
+
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out)
+    folder = store_path(out) / index.FOLDER
+    before = {f.name: f.stat().st_ino for f in (folder / "g").iterdir()}
+    first = sorted(plans.glob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("科普", "科学普及", 3), encoding="utf-8")
+    build([plans], out)
+    result = sync(out, full_fraction=1.0)
+    after = {f.name: f.stat().st_ino for f in (folder / "g").iterdir()}
+    same = {n for n in before if after.get(n) == before[n]}
+    assert len(after) - len(same) <= result.loaded and len(same) >= result.kept
+
+
+def test_loaded_files_are_the_graphs_files_as_loaded(plans: Path, tmp_path: Path) -> None:
+    from sciplan_kg.store.sync import loaded_files
+
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out)
+    for name, files in graph_files(out).items():
+        links = loaded_files(store_path(out), str(name))
+        assert len(links) == len(files) and all(p.suffix == ".ttl" for p in links)
+        assert sorted(p.read_bytes() for p in links) == sorted(f.read_bytes() for f in files)
+    assert loaded_files(store_path(out), "https://example.org/no-such-graph") == []
 
 
 def test_a_full_load_in_runs_equals_one_in_a_single_stream(

@@ -1,6 +1,7 @@
-"""Which loaded file states which shared subject: the index beside the store
-(``build.oxigraph/subjects.json``) that lets a sync keep, without searching every other graph,
-the triples a removed or replaced plan shares with the rest of the corpus.
+"""Which loaded file states which shared subject: the records of the index beside the store
+(``build.oxigraph/subjects/``, kept in shards by ``index.py``) that lets a sync keep, without
+searching every other graph, the triples a removed or replaced plan shares with the rest of
+the corpus.
 
 Why: a triple about an agency, an issuing body or a document can be stated by several graphs
 (two plans of one place, every plan citing one national document). When a graph's blocks go,
@@ -15,9 +16,10 @@ What it holds, per graph and per loaded file (``sync._links``' file name):
 - ``plans``: the plans (``…/id/plan/<slug>``) whose nodes are subjects of its statements.
 
 A graph's entry also holds the digest of its files when it was written (``state.json``'s).
-An entry whose digest or files do not match is not used: the sync describes those files anew
+An entry whose digest does not match is not used: the sync describes those files anew
 (reading them, as the search did) and writes the entry again. A missing or damaged index is
-rebuilt the same way, so the index can make a sync slower, never its store wrong.
+rebuilt the same way, so the index can make a sync slower, never its store wrong
+(``index.py``: how the shards are checked).
 
 Subjects are found by their written form at the start of a line: this package writes every
 statement from column 0 and continuation lines indented (``rdf/serialize.py``); a line that
@@ -28,19 +30,15 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sciplan_kg.pipeline.outputs import write_atomic
 from sciplan_kg.rdf.namespaces import ID
 from sciplan_kg.rdf.serialize import turtle_prefixes
 
-INDEX = "subjects.json"
-VERSION = 1
 PLAN = f"{ID}plan/"
 _PREFIXES = {
     m.group(1): m.group(2) for m in re.finditer(r"@prefix ([\w-]*): <([^>]*)> \.", turtle_prefixes(), flags=re.ASCII)
@@ -175,47 +173,8 @@ def describe_parsed(f: Path) -> Record:
     return {"id": file_id(f.stat()), "plans": sorted(plans), "shared": sorted(shared), "parsed": True}
 
 
-def read(store_dir: Path) -> dict[str, Any]:
-    """The index's graphs (empty when missing, damaged or of another version)."""
-    try:
-        doc = json.loads((store_dir / INDEX).read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return {}
-    if not isinstance(doc, dict) or doc.get("version") != VERSION or not isinstance(doc.get("graphs"), dict):
-        return {}
-    return {n: e for n, e in doc["graphs"].items() if _well_formed(e)}
-
-
-def _well_formed(entry: Any) -> bool:
-    if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str):
-        return False
-    if not isinstance(entry.get("files"), dict):
-        return False
-    return all(
-        isinstance(r, dict)
-        and isinstance(r.get("id"), list)
-        and isinstance(r.get("plans"), list)
-        and isinstance(r.get("shared"), list)
-        for r in entry["files"].values()
-    )
-
-
-def write(store_dir: Path, graphs: dict[str, Any]) -> None:
-    doc = {"version": VERSION, "graphs": graphs}
-    write_atomic(store_dir / INDEX, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-
-
 def entry(digest: str, records: dict[str, Record]) -> dict[str, Any]:
     return {"digest": digest, "files": records}
-
-
-def current(entry: Any, digest: str, files: Iterable[Path]) -> bool:
-    """Does ``entry`` describe a graph whose files now have ``digest``?"""
-    return (
-        isinstance(entry, dict)
-        and entry.get("digest") == digest
-        and set(entry.get("files", {})) == {link_name(f) for f in files}
-    )
 
 
 def blocks_by_subject(blocks: Iterable[bytes]) -> dict[str, list[bytes]]:

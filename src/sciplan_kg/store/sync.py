@@ -57,7 +57,7 @@ from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.dataset import ONTOLOGY_GRAPH, graph_files
 from sciplan_kg.pipeline.outputs import swap_subfolder, write_atomic
 from sciplan_kg.rdf.serialize import turtle_prefixes
-from sciplan_kg.store import subjects
+from sciplan_kg.store import index, subjects
 
 STATE = "state.json"
 LOADED = "loaded"
@@ -189,8 +189,21 @@ def _ours(f: Path) -> bool:
         return fh.read(len(_HEADER)) == _HEADER
 
 
+def loaded_files(store_dir: Path, graph: str) -> list[Path]:
+    """The files the store in ``store_dir`` holds graph ``graph`` (its IRI) from, sorted: hard
+    links kept in ``loaded/`` (so they are what the store holds, whatever became of the build
+    folder since). Empty when the store holds no such graph; ``OSError`` when the folder
+    cannot be read. The query layer evaluates a plan's query on these (``plan_scope``)."""
+    folder = _links(store_dir, graph)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".ttl")
+
+
 def _links(store_dir: Path, name: str) -> Path:
-    return store_dir / LOADED / hashlib.sha256(name.encode()).hexdigest()[:24]
+    """The ``loaded/`` folder of graph ``name`` (``loaded_files`` is the public way in; this
+    name stays until the query layer uses it)."""
+    return store_dir / LOADED / index.graph_id(name)
 
 
 def _keep_links(store_dir: Path, name: str, files: list[Path]) -> None:
@@ -272,7 +285,7 @@ def _load_into(
     del store
     for name, files in wanted.items():
         _keep_links(tmp, name, files)
-    subjects.write(tmp, {name: subjects.entry(digests[name], records[name]) for name in wanted})
+    index.write_whole(tmp, {name: subjects.entry(digests[name], records[name]) for name in wanted})
     _save_state(tmp, digests)
     return []
 

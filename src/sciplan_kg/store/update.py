@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg.rdf.serialize import turtle_prefixes
-from sciplan_kg.store import subjects, sync
+from sciplan_kg.store import index, subjects, sync
 
 BULK_FROM = 4 << 20  # bytes of Turtle a sync adds from which the bulk loader is used (≈ 10 plans)
 
@@ -38,13 +38,14 @@ class _Diff:
     after: set[bytes] = field(default_factory=set)
     skipped: list[tuple[Path, subjects.Record]] = field(default_factory=list)
     entries: dict[str, Any] = field(default_factory=dict)
+    old: dict[str, Any] = field(default_factory=dict)  # the changed graphs' previous entries
 
 
 def _diff(
     store_dir: Path,
     wanted: dict[str, list[Path]],
     digests: dict[str, str],
-    index: dict[str, Any],
+    idx: index.Index,
     changed: list[str],
     gone: list[str],
 ) -> _Diff:
@@ -52,7 +53,8 @@ def _diff(
     for name in changed + gone:
         folder = sync._links(store_dir, name)
         old = {p.name: p for p in sorted(folder.glob("*.ttl"))} if folder.is_dir() else {}
-        known = (index.get(name) or {}).get("files", {})
+        d.old[name] = idx.entry(name)
+        known = (d.old[name] or {}).get("files", {})
         records: dict[str, subjects.Record] = {}
         for f in wanted[name] if name in changed else []:
             link = subjects.link_name(f)
@@ -80,23 +82,45 @@ def _describe(f: Path) -> subjects.Record:
     return subjects.describe(f.read_bytes(), f.stat()) if sync._ours(f) else subjects.describe_parsed(f)
 
 
+Stating = dict[str, list[tuple[Path, subjects.Record]]]
+
+
 def _others(
-    wanted: dict[str, list[Path]], digests: dict[str, str], index: dict[str, Any], settled: set[str], d: _Diff
-) -> tuple[dict[str, list[tuple[Path, subjects.Record]]], dict[str, list[tuple[Path, subjects.Record]]]]:
-    """Who else states a subject: shared subject → files, plan slug → files. From the index
-    for the graphs in step (described anew, and their entries repaired, where it does not
-    match them: the fallback that reads their files), and from the skipped files."""
-    shared: dict[str, list[tuple[Path, subjects.Record]]] = {}
-    plans: dict[str, list[tuple[Path, subjects.Record]]] = {}
-    for name in sorted(settled):
-        entry = index.get(name)
-        if not subjects.current(entry, digests[name], wanted[name]):
+    wanted: dict[str, list[Path]],
+    digests: dict[str, str],
+    idx: index.Index,
+    settled: set[str],
+    about: set[str],
+    d: _Diff,
+) -> tuple[Stating, Stating]:
+    """Who else states a subject of ``about``: shared subject → files, plan slug → files. From
+    the index's buckets for the graphs it describes as they are now, from the files of the
+    graphs it does not (described anew: their entries are written again), and from the
+    skipped files."""
+    shared: Stating = {}
+    plans: Stating = {}
+    asked = {s for s in about if subjects.plan_slug(s) is None}
+    if asked:
+        trusted = {n for n in settled if idx.trusted(n, digests[n])}
+        for name in sorted(settled - trusted):
             entry = subjects.entry(digests[name], {subjects.link_name(f): _describe(f) for f in wanted[name]})
             d.entries[name] = entry
-        for f in wanted[name]:
-            record = entry["files"][subjects.link_name(f)]
-            for s in record["shared"]:
-                shared.setdefault(s, []).append((f, record))
+            for f in wanted[name]:
+                record = entry["files"][subjects.link_name(f)]
+                for s in asked.intersection(record["shared"]):
+                    shared.setdefault(s, []).append((f, record))
+        ids = {index.graph_id(n): n for n in trusted}
+        by_link: dict[str, dict[str, Path]] = {}
+        for s, postings in sorted(idx.stating(asked).items()):
+            for gid, link in postings:
+                name = ids.get(gid)
+                if name is None:
+                    continue
+                if name not in by_link:
+                    by_link[name] = {subjects.link_name(f): f for f in wanted[name]}
+                f = by_link[name].get(link)
+                if f is not None:
+                    shared.setdefault(s, []).append((f, {"parsed": not sync._ours(f)}))
     for f, record in d.skipped:
         for s in record["shared"]:
             shared.setdefault(s, []).append((f, record))
@@ -105,28 +129,31 @@ def _others(
     return shared, plans
 
 
-def update(
+@dataclass
+class _Plan:
+    """What a sync will do, found before the store is touched (every read of the index)."""
+
+    d: _Diff
+    went: set[bytes]
+    came: set[bytes]
+    kept: set[bytes]
+    parsed: list[Any]
+    keep: set[str]  # the graphs whose index entries stay as they are
+
+
+def _plan(
     store_dir: Path,
     wanted: dict[str, list[Path]],
     digests: dict[str, str],
-    state: dict[str, str],
+    idx: index.Index,
     changed: list[str],
     gone: list[str],
-) -> None:
-    """Remove the blocks that went, add those that came, and add back every block that a file
-    still in place states about a subject of the removed ones (so a triple two graphs state
-    stays): (store − went) ∪ came ∪ kept = the fresh load, without parsing a triple in Python."""
-    import pyoxigraph as ox
-
-    for name in changed + gone:
-        state.pop(name, None)
-    sync._save_state(store_dir, state)
-    index = subjects.read(store_dir)
-    d = _diff(store_dir, wanted, digests, index, changed, gone)
+) -> _Plan:
+    d = _diff(store_dir, wanted, digests, idx, changed, gone)
     went, came = d.before - d.after, d.after - d.before
     about = subjects.statement_subjects(went)
     settled = set(wanted) - set(changed)
-    shared, plans = _others(wanted, digests, index, settled, d) if about else ({}, {})
+    shared, plans = _others(wanted, digests, idx, settled, about, d) if about else ({}, {})
     kept: set[bytes] = set()
     parsed: list[Any] = []
     cache: dict[Path, dict[str, list[bytes]]] = {}
@@ -139,17 +166,44 @@ def update(
             if f not in cache:  # each file read and split once, however many subjects ask it
                 cache[f] = subjects.blocks_by_subject(_split(f.read_bytes()))
             kept.update(cache[f].get(s, ()))
+    idx.preload(d.entries, d.old)
+    keep = {n for n in settled if n not in d.entries and idx.trusted(n, digests[n])}
+    return _Plan(d, went, came, kept, parsed, keep)
+
+
+def update(
+    store_dir: Path,
+    wanted: dict[str, list[Path]],
+    digests: dict[str, str],
+    state: dict[str, str],
+    changed: list[str],
+    gone: list[str],
+) -> None:
+    """Remove the blocks that went, add those that came, and add back every block that a file
+    still in place states about a subject of the removed ones (so a triple two graphs state
+    stays): (store − went) ∪ came ∪ kept = the fresh load, without parsing a triple in Python.
+    The index is read before the store is touched: when it is lost (``index.Lost``), the plan
+    is made again from the files alone."""
+    import pyoxigraph as ox
+
+    for name in changed + gone:
+        state.pop(name, None)
+    sync._save_state(store_dir, state)
+    idx = index.Index.open(store_dir)
+    try:
+        plan = _plan(store_dir, wanted, digests, idx, changed, gone)
+    except index.Lost:
+        idx = index.Index.empty(store_dir)
+        plan = _plan(store_dir, wanted, digests, idx, changed, gone)
     store = ox.Store(str(store_dir))
-    if went:
-        _delete(store, went)
-    _add(store, came | kept)  # kept: also the blocks equal to some that went
-    if parsed:
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in parsed)
+    if plan.went:
+        _delete(store, plan.went)
+    _add(store, plan.came | plan.kept)  # kept: also the blocks equal to some that went
+    if plan.parsed:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in plan.parsed)
     store.flush()
     del store
-    graphs = {n: e for n, e in index.items() if n in wanted and n not in changed}
-    graphs.update(d.entries)
-    subjects.write(store_dir, graphs)
+    idx.write(plan.keep, plan.d.entries, plan.d.old)
     for name in gone:
         shutil.rmtree(sync._links(store_dir, name), ignore_errors=True)
     for name in changed:
