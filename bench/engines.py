@@ -74,7 +74,7 @@ def oxigraph(store_dir: Path, out: Path, only: list[str]) -> None:
             result, wall, cpu, walls = timed(lambda q=q: backend.run(q, {}))
             write(out, name, {"columns": result.columns, "rows": result.rows})
             summary["queries"][name] = {"rows": len(result.rows), "wall": wall, "cpu": cpu, "walls": walls, "load": la}
-        except Exception as exc:  # measured, not fatal: the next query still runs
+        except (Exception, BaseException) as exc:  # measured, not fatal (maplib panics are BaseException)
             summary["queries"][name] = {"error": str(exc)[:500], "load": la}
         print(name, summary["queries"][name], flush=True)
     summary["peak_mib"] = peak_mib()
@@ -198,7 +198,7 @@ def run_maplib(build_nt: Path, out: Path, ref: Path, only: list[str]) -> None:
             write(out, name, {"columns": result.columns, "rows": result.rows})
             entry = {"rows": len(result.rows), "wall": wall, "cpu": cpu, "walls": walls, "load": la}
             entry.update(compare(ref, name, result.columns, result.rows))
-        except Exception as exc:  # measured, not fatal: the next query still runs
+        except (Exception, BaseException) as exc:  # measured, not fatal (maplib panics are BaseException)
             entry = {"error": f"{type(exc).__name__}: {str(exc)[:400]}", "load": la}
         summary["queries"][name] = entry
         print(name, {k: v for k, v in entry.items() if k not in ("only_ref", "only_engine")}, flush=True)
@@ -206,144 +206,14 @@ def run_maplib(build_nt: Path, out: Path, ref: Path, only: list[str]) -> None:
     write(out, "summary", summary)
 
 
-SK = "https://w3id.org/sciplan-kg/ontology#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OA = "http://www.w3.org/ns/oa#"
-PROV = "http://www.w3.org/ns/prov#"
-
-# the narrow tables the five listings read: one per property (subject, object, language tag),
-# one per class (its members); nothing else of the graph is copied
-PROPERTIES = {
-    "inmeasure": SK + "inMeasure", "ordinal": SK + "ordinal", "text": SK + "text", "inplan": SK + "inPlan",
-    "label": RDFS + "label", "area": SK + "area", "foritem": SK + "forItem", "role": SK + "role",
-    "agency": SK + "agency", "inhlead": SK + "inheritedLeadAgency", "inhsupp": SK + "inheritedSupportAgency",
-    "preflabel": SKOS + "prefLabel", "derived": PROV + "wasDerivedFrom", "hassource": OA + "hasSource",
-    "line": SK + "line", "selector": OA + "hasSelector", "start": OA + "start", "end_": OA + "end",
-    "exact": OA + "exact", "filename": SK + "fileName", "sha256": SK + "sha256", "resp": SK + "responsibleAgency",
-    "score": SK + "score", "fromtask": SK + "fromTask", "totask": SK + "toTask", "rank_": SK + "rank",
-    "uses": SK + "usesInstrument", "broader": SKOS + "broader", "notation": SKOS + "notation",
-}  # fmt: skip
-CLASSES = {
-    "t_task": SK + "Task", "t_action": SK + "Action", "t_plan": SK + "ImplementationPlan",
-    "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument",
-}  # fmt: skip
-
-_NAMES = "names AS (SELECT s AS a, o AS name FROM preflabel WHERE lang = 'zh')"
-_PLACE = (
-    "place AS (SELECT tp.s AS plan, lb.o AS place FROM t_plan tp JOIN area ar ON ar.s = tp.s"
-    " JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
-)
-
-# the five whole-corpus listings, written by hand in SQL to give the SPARQL text's rows
-# (queries/*.rq): the same joins, the same multiset semantics, parameters as $name
-SQL = {
-    "tasks": f"""
-WITH {_NAMES}, {_PLACE},
-ms AS (
-  SELECT ip.s AS m, ip.o AS plan, CAST(od.o AS BIGINT) AS measureNo, lb.o AS measure,
-         CASE WHEN ip.s IN (SELECT s FROM t_action) THEN 'action' ELSE 'project' END AS measureKind
-  FROM inplan ip JOIN ordinal od ON od.s = ip.s JOIN label lb ON lb.s = ip.s),
-ag AS (
-  SELECT fi.o AS task, CASE WHEN ro.o = '{SK}LeadRole' THEN 'stated lead' ELSE 'stated support' END AS kind, a.o AS a
-  FROM foritem fi JOIN role ro ON ro.s = fi.s JOIN agency a ON a.s = fi.s
-  UNION ALL SELECT s, 'inherited lead', o FROM inhlead
-  UNION ALL SELECT s, 'inherited support', o FROM inhsupp),
-agg AS (
-  SELECT task, SUM(CASE WHEN kind = 'stated lead' THEN 1 ELSE 0 END) AS slc,
-         SUM(CASE WHEN kind = 'stated support' THEN 1 ELSE 0 END) AS ssc,
-         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'stated lead') AS sl,
-         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'stated support') AS ss,
-         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'inherited lead') AS il,
-         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'inherited support') AS isu
-  FROM ag JOIN names USING (a) GROUP BY task)
-SELECT ms.plan, place.place, ms.measureKind, ms.measureNo, ms.measure, CAST(od.o AS BIGINT) AS taskNo, t.s AS task,
-       tx.o AS text, COALESCE(CASE WHEN agg.slc > 0 THEN agg.sl ELSE agg.il END, '') AS leadAgencies,
-       COALESCE(agg.slc > 0, false) AS leadStated,
-       COALESCE(CASE WHEN agg.ssc > 0 THEN agg.ss ELSE agg.isu END, '') AS supportAgencies
-FROM t_task t JOIN inmeasure im ON im.s = t.s JOIN ordinal od ON od.s = t.s JOIN text tx ON tx.s = t.s
-JOIN ms ON ms.m = im.o LEFT JOIN place ON place.plan = ms.plan LEFT JOIN agg ON agg.task = t.s
-ORDER BY ms.plan, ms.measureKind, ms.measureNo, taskNo""",
-    "sources": """
-SELECT t.s AS task, fn.o AS source, sh.o AS sha256, CAST(ln.o AS BIGINT) AS line, CAST(st.o AS BIGINT) AS start,
-       CAST(en.o AS BIGINT) AS "end", ex.o AS quote
-FROM t_task t JOIN derived d ON d.s = t.s JOIN hassource hs ON hs.s = d.o JOIN line ln ON ln.s = d.o
-JOIN selector p ON p.s = d.o JOIN start st ON st.s = p.o JOIN end_ en ON en.s = p.o
-JOIN selector q ON q.s = d.o JOIN exact ex ON ex.s = q.o
-JOIN filename fn ON fn.s = hs.o JOIN sha256 sh ON sh.s = hs.o
-ORDER BY source, start""",
-    "co-responsibility": f"""
-WITH {_NAMES},
-pairs AS (
-  SELECT ip.o AS plan, a.o AS source, b.o AS target, COUNT(DISTINCT a.s) AS weight
-  FROM resp a JOIN resp b ON b.s = a.s AND a.o < b.o
-  JOIN inmeasure im ON im.s = a.s JOIN inplan ip ON ip.s = im.o
-  GROUP BY ip.o, a.o, b.o)
-SELECT plan, source, sn.name AS sourceName, target, tn.name AS targetName, weight
-FROM pairs JOIN names sn ON sn.a = source JOIN names tn ON tn.a = target
-WHERE weight >= $minTasks
-ORDER BY plan, weight DESC, sourceName, targetName""",
-    "similar-tasks": """
-WITH info AS (
-  SELECT im.s AS task, ip.o AS plan, lb.o AS title
-  FROM inmeasure im JOIN inplan ip ON ip.s = im.o JOIN t_task t ON t.s = im.s JOIN label lb ON lb.s = im.s),
-links AS (
-  SELECT sc.o AS score, f.o AS task, o.o AS otherTask, CAST(r.o AS BIGINT) AS rank
-  FROM score sc JOIN fromtask f ON f.s = sc.s JOIN totask o ON o.s = sc.s JOIN rank_ r ON r.s = sc.s
-  WHERE CAST(sc.o AS DOUBLE) >= $minScore)
-SELECT a.plan, l.task, a.title AS taskTitle, b.plan AS otherPlan, l.otherTask, b.title AS otherTitle,
-       CAST(l.score AS DOUBLE) AS score, l.rank
-FROM links l JOIN info a ON a.task = l.task JOIN info b ON b.task = l.otherTask
-ORDER BY CAST(l.score AS DOUBLE) DESC, l.task, l.rank""",
-    "instrument-mix-by-measure": f"""
-WITH {_NAMES}, {_PLACE},
-mt AS (SELECT im.o AS measure, COUNT(DISTINCT im.s) AS measureTasks
-       FROM inmeasure im JOIN t_task t ON t.s = im.s GROUP BY im.o),
-title AS (SELECT m.s AS measure, lb.o AS title FROM t_measure m JOIN label lb ON lb.s = m.s
-          WHERE lb.lang = 'zh' OR lb.lang = ''),
-tc AS (SELECT s AS task, o AS c FROM uses UNION ALL SELECT u.s, b.o FROM uses u JOIN broader b ON b.s = u.o),
-par AS (SELECT b.s AS c, bn.o AS parent FROM broader b JOIN notation bn ON bn.s = b.o),
-instr AS (
-  SELECT pi.s AS c, n.o AS instrument, nm.name AS label, COALESCE(par.parent, n.o) AS grp,
-         CASE WHEN par.parent IS NULL THEN 'group' ELSE 'instrument' END AS level
-  FROM t_instr pi JOIN notation n ON n.s = pi.s JOIN names nm ON nm.a = pi.s LEFT JOIN par ON par.c = pi.s)
-SELECT ip.o AS plan, place.place, im.o AS measure, title.title, instr.grp AS "group", instr.level, instr.instrument,
-       instr.label, COUNT(DISTINCT im.s) AS tasks, mt.measureTasks,
-       round(1000.0 * COUNT(DISTINCT im.s) / mt.measureTasks) / 10.0 AS sharePercent
-FROM mt JOIN inmeasure im ON im.o = mt.measure JOIN inplan ip ON ip.s = im.o JOIN title ON title.measure = im.o
-JOIN tc ON tc.task = im.s JOIN instr ON instr.c = tc.c LEFT JOIN place ON place.plan = ip.o
-GROUP BY ip.o, place.place, im.o, title.title, instr.grp, instr.level, instr.instrument, instr.label, mt.measureTasks
-ORDER BY plan, measure, "group", level, instrument""",
-}
-
-
 def load_duckdb(store_dir: Path, db: Any, work: Path) -> dict[str, int]:
-    """Copy the properties and classes the listings read from the Oxigraph store ``store_dir``
-    into DuckDB tables. Each goes through a SPARQL CSV results file that Oxigraph writes in
-    Rust (``serialize``) and DuckDB reads in parallel: no Python object per triple (a
-    ``csv.writer`` row per triple cost 10 CPU s for 0.5 million rows at 200 plans)."""
+    """The tables the listings read (``frames.load_tables``), from the store in ``store_dir``."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(str(store_dir))
+    from sciplan_kg.query.frames import load_tables
+
     work.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
-    for table, iri in [*PROPERTIES.items(), *CLASSES.items()]:
-        path = work / f"{table}.csv"
-        if table.startswith("t_"):
-            text, cols = f"SELECT ?s WHERE {{ ?s a <{iri}> }}", "{'s': 'VARCHAR'}"
-        else:
-            text = f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{iri}> ?o }}"
-            cols = "{'s': 'VARCHAR', 'o': 'VARCHAR', 'lang': 'VARCHAR'}"
-        store.query(text).serialize(output=str(path), format=ox.QueryResultsFormat.CSV)
-        db.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv('{path}', header = true, columns = {cols},"
-            " quote = '\"', escape = '\"', allow_quoted_nulls = false)"
-        )
-        if not table.startswith("t_"):
-            db.execute(f"UPDATE {table} SET lang = '' WHERE lang IS NULL")
-        counts[table] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        path.unlink()
-    return counts
+    return load_tables(ox.Store.read_only(str(store_dir)), db, work)
 
 
 def duckdb_rows(db: Any, sql: str, params: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -394,10 +264,13 @@ def run_duckdb(store_dir: Path, out: Path, ref: Path, only: list[str]) -> None:
         "load_peak_mib": peak_mib(),
         "load_load": la,
         "rows_loaded": sum(counts.values()),
+        "tables": counts,
         "queries": {},
     }
     print(summary, flush=True)
     cat = catalogue()
+    from sciplan_kg.query.frames import SQL
+
     for name, sql in SQL.items():
         if only and name not in only:
             continue
@@ -411,7 +284,7 @@ def run_duckdb(store_dir: Path, out: Path, ref: Path, only: list[str]) -> None:
             write(out, name, {"columns": result.columns, "rows": result.rows})
             entry = {"rows": len(result.rows), "wall": wall, "cpu": cpu, "walls": walls, "load": la}
             entry.update(compare(ref, name, result.columns, result.rows))
-        except Exception as exc:  # measured, not fatal: the next query still runs
+        except (Exception, BaseException) as exc:  # measured, not fatal (maplib panics are BaseException)
             entry = {"error": f"{type(exc).__name__}: {str(exc)[:400]}", "load": la}
         summary["queries"][name] = entry
         print(name, {k: v for k, v in entry.items() if k not in ("only_ref", "only_engine")}, flush=True)

@@ -1,0 +1,267 @@
+"""A second embedded engine for the whole-corpus listings: DuckDB over narrow tables copied
+from the embedded Oxigraph store (issue 22: every catalogue query evaluated over 3,000 plans in
+under 5 s).
+
+Why: Oxigraph answers the five listings (``tasks``, ``sources``, ``co-responsibility``,
+``similar-tasks``, ``instrument-mix-by-measure``) row by row, 15–37 s at 3,000 plans; they are
+joins and aggregations over a few properties, which a columnar engine does in bulk. Each is
+written here by hand in SQL to give the same rows as its SPARQL text (the same joins, multiset
+semantics, COALESCE/IF of the agency lists, the same order keys), held equal to Oxigraph's rows
+by ``tests/query/test_frames.py``; measured in docs/engines.md (``bench/engines.py``).
+
+What it serves: only those five catalogue queries, only over the whole corpus (no ``plan`` or
+``task`` bound: one plan is already fast on its own graph, ``backends.plan_scope``), with their
+other parameters (``minTasks``, ``minScore``) bound as SQL parameters, and only when the query
+text is the catalogue's own (a user's ``.rq`` of the same name is evaluated by Oxigraph). Every
+other query, and every query when ``duckdb`` is not installed, goes to the ``fallback`` backend.
+
+The tables (one per property: subject, object, language tag; one per class) are copied once per
+store content (``sync.state_digest``): Oxigraph writes each property's triples as SPARQL CSV
+results in Rust and DuckDB reads the file, no Python object per triple. With ``cache`` the
+copy is kept as ``cache/<digest>.duckdb`` (written to a temporary name and renamed; the files
+of an older content removed) and opened read-only by the next process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sciplan_kg.errors import QueryError
+from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
+from sciplan_kg.query.run import QueryResult, Value, bindings, finish
+
+SK = "https://w3id.org/sciplan-kg/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+OA = "http://www.w3.org/ns/oa#"
+PROV = "http://www.w3.org/ns/prov#"
+
+# the narrow tables the five listings read: one per property (subject, object, language tag),
+# one per class (its members); nothing else of the graph is copied
+PROPERTIES = {
+    "inmeasure": SK + "inMeasure", "ordinal": SK + "ordinal", "text": SK + "text", "inplan": SK + "inPlan",
+    "label": RDFS + "label", "area": SK + "area", "foritem": SK + "forItem", "role": SK + "role",
+    "agency": SK + "agency", "inhlead": SK + "inheritedLeadAgency", "inhsupp": SK + "inheritedSupportAgency",
+    "preflabel": SKOS + "prefLabel", "derived": PROV + "wasDerivedFrom", "hassource": OA + "hasSource",
+    "line": SK + "line", "selector": OA + "hasSelector", "start": OA + "start", "end_": OA + "end",
+    "exact": OA + "exact", "filename": SK + "fileName", "sha256": SK + "sha256", "resp": SK + "responsibleAgency",
+    "score": SK + "score", "fromtask": SK + "fromTask", "totask": SK + "toTask", "rank_": SK + "rank",
+    "uses": SK + "usesInstrument", "broader": SKOS + "broader", "notation": SKOS + "notation",
+}  # fmt: skip
+CLASSES = {
+    "t_task": SK + "Task", "t_action": SK + "Action", "t_plan": SK + "ImplementationPlan",
+    "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument",
+}  # fmt: skip
+
+_NAMES = "names AS (SELECT s AS a, o AS name FROM preflabel WHERE lang = 'zh')"
+_PLACE = (
+    "place AS (SELECT tp.s AS plan, lb.o AS place FROM t_plan tp JOIN area ar ON ar.s = tp.s"
+    " JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
+)
+
+# the five whole-corpus listings, written by hand in SQL to give the SPARQL text's rows
+# (queries/*.rq): the same joins, the same multiset semantics, parameters as $name
+SQL = {
+    "tasks": f"""
+WITH {_NAMES}, {_PLACE},
+ms AS (
+  SELECT ip.s AS m, ip.o AS plan, CAST(od.o AS BIGINT) AS measureNo, lb.o AS measure,
+         CASE WHEN ip.s IN (SELECT s FROM t_action) THEN 'action' ELSE 'project' END AS measureKind
+  FROM inplan ip JOIN ordinal od ON od.s = ip.s JOIN label lb ON lb.s = ip.s),
+ag AS (
+  SELECT fi.o AS task, CASE WHEN ro.o = '{SK}LeadRole' THEN 'stated lead' ELSE 'stated support' END AS kind, a.o AS a
+  FROM foritem fi JOIN role ro ON ro.s = fi.s JOIN agency a ON a.s = fi.s
+  UNION ALL SELECT s, 'inherited lead', o FROM inhlead
+  UNION ALL SELECT s, 'inherited support', o FROM inhsupp),
+agg AS (
+  SELECT task, SUM(CASE WHEN kind = 'stated lead' THEN 1 ELSE 0 END) AS slc,
+         SUM(CASE WHEN kind = 'stated support' THEN 1 ELSE 0 END) AS ssc,
+         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'stated lead') AS sl,
+         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'stated support') AS ss,
+         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'inherited lead') AS il,
+         string_agg(DISTINCT name, '; ' ORDER BY name) FILTER (WHERE kind = 'inherited support') AS isu
+  FROM ag JOIN names USING (a) GROUP BY task)
+SELECT ms.plan, place.place, ms.measureKind, ms.measureNo, ms.measure, CAST(od.o AS BIGINT) AS taskNo, t.s AS task,
+       tx.o AS text, COALESCE(CASE WHEN agg.slc > 0 THEN agg.sl ELSE agg.il END, '') AS leadAgencies,
+       COALESCE(agg.slc > 0, false) AS leadStated,
+       COALESCE(CASE WHEN agg.ssc > 0 THEN agg.ss ELSE agg.isu END, '') AS supportAgencies
+FROM t_task t JOIN inmeasure im ON im.s = t.s JOIN ordinal od ON od.s = t.s JOIN text tx ON tx.s = t.s
+JOIN ms ON ms.m = im.o LEFT JOIN place ON place.plan = ms.plan LEFT JOIN agg ON agg.task = t.s
+ORDER BY ms.plan, ms.measureKind, ms.measureNo, taskNo""",
+    "sources": """
+SELECT t.s AS task, fn.o AS source, sh.o AS sha256, CAST(ln.o AS BIGINT) AS line, CAST(st.o AS BIGINT) AS start,
+       CAST(en.o AS BIGINT) AS "end", ex.o AS quote
+FROM t_task t JOIN derived d ON d.s = t.s JOIN hassource hs ON hs.s = d.o JOIN line ln ON ln.s = d.o
+JOIN selector p ON p.s = d.o JOIN start st ON st.s = p.o JOIN end_ en ON en.s = p.o
+JOIN selector q ON q.s = d.o JOIN exact ex ON ex.s = q.o
+JOIN filename fn ON fn.s = hs.o JOIN sha256 sh ON sh.s = hs.o
+ORDER BY source, start""",
+    "co-responsibility": f"""
+WITH {_NAMES},
+pairs AS (
+  SELECT ip.o AS plan, a.o AS source, b.o AS target, COUNT(DISTINCT a.s) AS weight
+  FROM resp a JOIN resp b ON b.s = a.s AND a.o < b.o
+  JOIN inmeasure im ON im.s = a.s JOIN inplan ip ON ip.s = im.o
+  GROUP BY ip.o, a.o, b.o)
+SELECT plan, source, sn.name AS sourceName, target, tn.name AS targetName, weight
+FROM pairs JOIN names sn ON sn.a = source JOIN names tn ON tn.a = target
+WHERE weight >= $minTasks
+ORDER BY plan, weight DESC, sourceName, targetName""",
+    "similar-tasks": """
+WITH info AS (
+  SELECT im.s AS task, ip.o AS plan, lb.o AS title
+  FROM inmeasure im JOIN inplan ip ON ip.s = im.o JOIN t_task t ON t.s = im.s JOIN label lb ON lb.s = im.s),
+links AS (
+  SELECT sc.o AS score, f.o AS task, o.o AS otherTask, CAST(r.o AS BIGINT) AS rank
+  FROM score sc JOIN fromtask f ON f.s = sc.s JOIN totask o ON o.s = sc.s JOIN rank_ r ON r.s = sc.s
+  WHERE CAST(sc.o AS DOUBLE) >= $minScore)
+SELECT a.plan, l.task, a.title AS taskTitle, b.plan AS otherPlan, l.otherTask, b.title AS otherTitle,
+       CAST(l.score AS DOUBLE) AS score, l.rank
+FROM links l JOIN info a ON a.task = l.task JOIN info b ON b.task = l.otherTask
+ORDER BY CAST(l.score AS DOUBLE) DESC, l.task, l.rank""",
+    "instrument-mix-by-measure": f"""
+WITH {_NAMES}, {_PLACE},
+mt AS (SELECT im.o AS measure, COUNT(DISTINCT im.s) AS measureTasks
+       FROM inmeasure im JOIN t_task t ON t.s = im.s GROUP BY im.o),
+title AS (SELECT m.s AS measure, lb.o AS title FROM t_measure m JOIN label lb ON lb.s = m.s
+          WHERE lb.lang = 'zh' OR lb.lang = ''),
+tc AS (SELECT s AS task, o AS c FROM uses UNION ALL SELECT u.s, b.o FROM uses u JOIN broader b ON b.s = u.o),
+par AS (SELECT b.s AS c, bn.o AS parent FROM broader b JOIN notation bn ON bn.s = b.o),
+instr AS (
+  SELECT pi.s AS c, n.o AS instrument, nm.name AS label, COALESCE(par.parent, n.o) AS grp,
+         CASE WHEN par.parent IS NULL THEN 'group' ELSE 'instrument' END AS level
+  FROM t_instr pi JOIN notation n ON n.s = pi.s JOIN names nm ON nm.a = pi.s LEFT JOIN par ON par.c = pi.s)
+SELECT ip.o AS plan, place.place, im.o AS measure, title.title, instr.grp AS "group", instr.level, instr.instrument,
+       instr.label, COUNT(DISTINCT im.s) AS tasks, mt.measureTasks,
+       round(1000.0 * COUNT(DISTINCT im.s) / mt.measureTasks) / 10.0 AS sharePercent
+FROM mt JOIN inmeasure im ON im.o = mt.measure JOIN inplan ip ON ip.s = im.o JOIN title ON title.measure = im.o
+JOIN tc ON tc.task = im.s JOIN instr ON instr.c = tc.c LEFT JOIN place ON place.plan = ip.o
+GROUP BY ip.o, place.place, im.o, title.title, instr.grp, instr.level, instr.instrument, instr.label, mt.measureTasks
+ORDER BY plan, measure, "group", level, instrument""",
+}
+
+
+SERVED = frozenset(SQL)
+_TABLES = [*PROPERTIES.items(), *CLASSES.items()]
+
+
+def available() -> bool:
+    """Whether DuckDB can be imported (an optional dependency)."""
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def load_tables(store: Any, db: Any, work: Path) -> dict[str, int]:
+    """Copy the properties and classes the listings read from the Oxigraph ``store`` into
+    DuckDB tables of ``db``, through CSV files in the folder ``work``; their row counts."""
+    import pyoxigraph as ox
+
+    counts: dict[str, int] = {}
+    for table, iri in _TABLES:
+        path = work / f"{table}.csv"
+        if table.startswith("t_"):
+            text, cols = f"SELECT ?s WHERE {{ ?s a <{iri}> }}", "{'s': 'VARCHAR'}"
+        else:
+            text = f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{iri}> ?o }}"
+            cols = "{'s': 'VARCHAR', 'o': 'VARCHAR', 'lang': 'VARCHAR'}"
+        store.query(text).serialize(output=str(path), format=ox.QueryResultsFormat.CSV)
+        db.execute(
+            f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, columns = {cols},"
+            " quote = '\"', escape = '\"', allow_quoted_nulls = false)",
+            [str(path)],
+        )
+        if not table.startswith("t_"):
+            db.execute(f"UPDATE {table} SET lang = '' WHERE lang IS NULL")
+        counts[table] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        path.unlink()
+    return counts
+
+
+def plain(value: Any) -> Value:
+    """A DuckDB cell as ``run.python_value`` gives the RDF term: numbers as int when integral,
+    otherwise a float rounded to 6 places (the engines differ in double vs decimal)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else round(float(value), 6)
+    if isinstance(value, float):
+        value = round(value, 6)
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class FramesBackend:
+    """DuckDB for the whole-corpus listings it is proven on (``SERVED``), ``fallback`` (the
+    Oxigraph backend of the same store) for everything else. ``store``: the opened Oxigraph
+    store the tables are copied from; ``store_dir``: its folder (whose ``state.json`` names
+    the content); ``cache``: a folder to keep the copy in, or None for memory only."""
+
+    def __init__(self, fallback: Any, store: Any, store_dir: Path, cache: Path | None = None) -> None:
+        self.fallback = fallback
+        self.store = store
+        self.store_dir = store_dir
+        self.cache = cache
+        self._db: Any = None
+        self._digest: str | None = None
+
+    def serves(self, q: CatalogueQuery, params: dict[str, str]) -> bool:
+        """Whether ``q`` with ``params`` is answered here: one of the five, the catalogue's own
+        text, no plan or task bound."""
+        if q.name not in SERVED or not available():
+            return False
+        own = catalogue().get(q.name)
+        if own is None or own.text != q.text:
+            return False
+        return not {"plan", "task"} & set(params)
+
+    def _connection(self) -> Any:
+        import duckdb
+
+        from sciplan_kg.store.sync import state_digest
+
+        digest = state_digest(self.store_dir) or "none"
+        if self._db is not None and self._digest == digest:
+            return self._db
+        if self.cache is None:
+            db = duckdb.connect(":memory:")
+            with tempfile.TemporaryDirectory(prefix="sciplan-frames-") as work:
+                load_tables(self.store, db, Path(work))
+        else:
+            target = self.cache / f"{digest}.duckdb"
+            if not target.is_file():
+                self.cache.mkdir(parents=True, exist_ok=True)
+                with tempfile.TemporaryDirectory(prefix=".frames-", dir=self.cache) as work:
+                    tmp = Path(work) / "frames.duckdb"
+                    db = duckdb.connect(str(tmp))
+                    load_tables(self.store, db, Path(work))
+                    db.close()
+                    os.replace(tmp, target)
+                for old in self.cache.glob("*.duckdb"):
+                    if old != target:
+                        old.unlink(missing_ok=True)
+            db = duckdb.connect(str(target), read_only=True)
+        self._db, self._digest = db, digest
+        return db
+
+    def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
+        if not self.serves(q, params):
+            return self.fallback.run(q, params, timeout)
+        sql = SQL[q.name]
+        values = {str(v): term.toPython() for v, term in bindings(q, params).items() if f"${v}" in sql}
+        try:
+            cursor = self._connection().execute(sql, values) if values else self._connection().execute(sql)
+            columns = [d[0] for d in cursor.description]
+            rows = [dict(zip(columns, map(plain, r), strict=True)) for r in cursor.fetchall()]
+        except Exception as exc:  # duckdb.Error and its kin: reported as the query's failure
+            raise QueryError(q.name, f"DuckDB 查询失败 / the DuckDB query failed: {str(exc)[:300]}") from exc
+        return finish(q, columns, rows)
