@@ -192,6 +192,24 @@ def test_only_the_catalogue_query_at_its_defaults_is_kept(five: BuildResult, tmp
     assert set(index) == {"sources"}, "not plans (not kept), not tasks of one plan, not a .rq file named like one"
 
 
+def test_answers_no_longer_kept_are_removed(five: BuildResult, tmp_path: Path) -> None:
+    """A store whose views/ an older version filled with every query's answer: the next
+    computation keeps the five and removes the others' files and entries."""
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out)
+    folder = store_path(out) / kept.VIEWS
+    index = json.loads((folder / kept.INDEX).read_text(encoding="utf-8"))
+    old = dict(index, plans={"state": "old", "query": "old"})
+    (folder / kept.INDEX).write_text(json.dumps(old), encoding="utf-8")
+    (folder / "plans.json").write_bytes(b"{}")
+    (folder / "notes.txt").write_bytes(b"mine")
+    assert keep_answers(out) == []
+    assert set(json.loads((folder / kept.INDEX).read_text(encoding="utf-8"))) == set(KEPT)
+    assert not (folder / "plans.json").exists() and (folder / "notes.txt").read_bytes() == b"mine"
+    assert _served(out, "tasks") is not None
+
+
 def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Path) -> None:
     out = tmp_path / "build"
     shutil.copytree(five.out, out)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
@@ -349,6 +350,7 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     folder = _views(store_dir)
     queries = {name: q for name, q in catalogue().items() if q.keep}
     index = _index(folder)
+    _forget(folder, [name for name in index if name not in queries])
     todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
     todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
     jobs = jobs or len(os.sched_getaffinity(0))
@@ -362,6 +364,24 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     if made:
         _write_index(folder, {name: _entry(state, queries[name]) for name in made})
     return made
+
+
+def _forget(folder: Path, names: list[str]) -> None:
+    """Remove the answers of queries no longer kept (kept by an older version, or a query whose
+    ``#+ keep: yes`` was taken out): never served, they would only take disk. The entries go
+    first, then the files; a name that is not a plain query name is left alone."""
+    from sciplan_kg.pipeline.outputs import write_atomic
+
+    names = [n for n in names if _PLAIN.fullmatch(n)]
+    if not names:
+        return
+    index = {name: entry for name, entry in _index(folder).items() if name not in names}
+    write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    for name in names:
+        (folder / f"{name}.json").unlink(missing_ok=True)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def _index(folder: Path) -> dict[str, Any]:
