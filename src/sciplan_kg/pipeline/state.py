@@ -15,13 +15,16 @@ or replacing one plan in thousands redoes that plan's work and no more:
   is not even loaded unless a plan must be built.
 - ``state/similarity.bin``: what ``corpus.similarity_state.update_links`` keeps to update the links
   exactly (its own format; not RDF, so not under ``graph/``).
-- ``state/similarity-files.json``: a digest of the links written into each plan's similarity
-  file, under the code fingerprint. A plan's file is ``similarity_turtle`` of its links, a
+- ``state/similarity-files.json``: the plan each similarity file was written for and a digest
+  of its links, under the code fingerprint. A plan's file is ``similarity_turtle`` of its links, a
   function of the links (task, other task, score, rank: all digested) and of code the
   fingerprint covers; so an equal digest under an equal fingerprint means equal bytes, and
   the file is linked from the previous folder instead of written (formatting every plan's
-  links costs 1 s of CPU at 3,000 plans). The links themselves are compared, never presumed:
-  a plan added anywhere can enter an unchanged plan's top links.
+  links costs 1 s of CPU at 3,000 plans). The links are never presumed: a plan added anywhere
+  can enter an unchanged plan's top links, so a file is linked only when the similarity update
+  proves that plan's links unchanged (then the recorded digest is kept) or their digest is the
+  recorded one; and only for the plan it was written for (a stem can name another plan after
+  files are renamed).
 
 Each file is read defensively: anything unreadable, malformed or of another format version is
 ignored, and the build falls back to the work it would do without it (same bytes, more time).
