@@ -34,6 +34,8 @@ def segment(text: str) -> str:
     """A readable path segment: Chinese stays Chinese; spaces become '-'; ASCII characters
     that IRIs forbid or that would change the path, and invisible characters, are
     percent-encoded."""
+    if text.isascii() and text.isalnum():  # ordinals and keys: nothing to change (most calls)
+        return text
     text = re.sub(r"\s+", "-", text.strip())
     return _UNSAFE.sub(lambda m: quote(m.group(0), safe=""), text)
 
