@@ -78,3 +78,16 @@ def test_other_queries_plans_and_user_text_go_to_oxigraph(engines: tuple[Oxigrap
 
     user = replace(edited, path=Path("mine.rq"), text=edited.text.replace("ORDER BY", "# mine\nORDER BY"))
     assert not frames.serves(user, {})
+
+
+def test_a_kept_answer_is_served_before_duckdb(five: BuildResult, tmp_path: Path) -> None:
+    """Behind the query command the store's kept answers (``query/kept.py``) come first: no copy
+    is made for a query whose default answer is kept."""
+    from sciplan_kg.query import backend
+
+    kept = backend(five.out)
+    assert isinstance(kept, OxigraphBackend) and kept.kept is not None
+    frames = FramesBackend(kept, kept.store, kept.kept, tmp_path / "frames")
+    q = CATALOGUE["sources"]
+    assert frames.run(q, {}).rows == OxigraphBackend(kept.store).run(q, {}).rows
+    assert not (tmp_path / "frames").exists(), "served from the kept answer"
