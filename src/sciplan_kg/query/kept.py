@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from array import array
 from collections.abc import Iterator
@@ -63,6 +62,7 @@ if TYPE_CHECKING:
 VIEWS = "views"
 INDEX = "index.json"
 PARALLEL_FROM = 100  # graphs in the store from which answers are made in worker processes
+JOBS = 1  # worker processes at once: the peak of memory, not the cores, is the limit (compute)
 
 
 def text_digest(q: CatalogueQuery) -> str:
@@ -344,17 +344,22 @@ def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dic
 def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, hint: Path | None = None) -> list[str]:
     """Evaluate the catalogue queries whose kept answer is missing or stale on the store in
     ``store_dir`` (closed for writing) and keep the answers; returns their names. A store of
-    ``PARALLEL_FROM`` graphs or more is queried by one read-only process per core (``jobs``),
-    the largest answers first (by the size of the last ones, here or in the store ``hint``),
-    so that no worker is left alone with a long one at the end."""
+    ``PARALLEL_FROM`` graphs or more is queried by read-only worker processes, ``jobs`` at a
+    time (``JOBS``: one), the largest answers first (by the size of the last ones, here or in
+    the store ``hint``), so that no worker is left alone with a long one at the end.
+
+    One at a time, though the machine has more cores: the memory is Oxigraph's own evaluation
+    (``co-responsibility`` at 3,000 plans: 1.1 GB for a 10 MB answer), and two such processes
+    at once peaked at 1.44 GiB, at the issue's 1.5 GiB line; one at a time the step peaks at
+    its largest query."""
     folder = _views(store_dir)
     queries = {name: q for name, q in catalogue().items() if q.keep}
     index = _index(folder)
     _forget(folder, [name for name in index if name not in queries])
     todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
     todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
-    jobs = jobs or len(os.sched_getaffinity(0))
-    if jobs > 1 and graphs >= PARALLEL_FROM and len(todo) > 1:
+    jobs = jobs or JOBS
+    if graphs >= PARALLEL_FROM and len(todo) > 1:
         done = _in_processes(store_dir, todo, jobs)
     else:
         store = _read_only(store_dir)
