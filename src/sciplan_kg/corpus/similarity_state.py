@@ -152,7 +152,7 @@ def _corpus(
     ref = reference()
     old = _read_state(state, ref) if state else None
     if old is not None and old.tasks and order:
-        updated = _update(old, order, plan_of, raw_of, ref)
+        updated = _update(old, order, plan_of, raw_of, ref, jobs)
         if updated is not None:
             return updated
     return _full(order, plan_of, raw_of, ref, TOP, MIN_SCORE, BLOCK, jobs), set()
@@ -238,14 +238,15 @@ def _within(a: np.ndarray, n: int) -> bool:
 
 
 def _update(
-    old: _Corpus, order: list[str], plan_of: list[str], raw_of: list[str], ref: Reference
+    old: _Corpus, order: list[str], plan_of: list[str], raw_of: list[str], ref: Reference, jobs: int = 1
 ) -> tuple[_Corpus, set[str]] | None:
     """``old`` brought to the tasks ``order``: a task is kept if the old corpus had it with the
     same plan and text. Re-ranked: the new tasks, the kept tasks that linked to a task gone,
     and the kept tasks that a new task could enter (a score above their third's, or tied and
     an IRI before it, or fewer than ``TOP`` links). Every other task's links cannot change.
     Also the plans none of whose tasks was re-ranked, added or removed: their links are the
-    old ones. None when so much changed that scoring everything is as cheap."""
+    old ones. The re-ranking is shared by ``jobs`` processes when it spans several blocks (a
+    hundred plans added). None when so much changed that scoring everything is as cheap."""
     n = len(order)
     plans, task_plan, raws, task_raw = _canonical(order, plan_of, raw_of)
     # tasks kept: same IRI, plan and raw text
@@ -329,7 +330,7 @@ def _update(
     )
     # a plan of the old corpus with no task now: its links went (it is not "unchanged")
     unchanged = {p for p, t in zip(plans, touched.tolist(), strict=True) if not t}
-    nt, no, ns = _rank(c, rows, dirty, TOP, MIN_SCORE, BLOCK, 1)
+    nt, no, ns = _rank(c, rows, dirty, TOP, MIN_SCORE, BLOCK, jobs)
     c.link_task, c.link_other, c.link_score = _sorted_links(
         np.concatenate([lt[keep], nt]), np.concatenate([lo[keep], no]), np.concatenate([ls[keep], ns])
     )

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg.corpus.description import Counts, describe
-from sciplan_kg.corpus.parents import link_count, parent_links, parents_turtle
+from sciplan_kg.corpus.parents import link_count, parents_turtle, plan_parent_links
 from sciplan_kg.corpus.similarity import LINK_TRIPLES
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
@@ -230,8 +230,7 @@ def _build_locked(
         lap = _lap(result, "registry, index, report", lap)
         links = similarity_step(result.plans, previous, tmp, cores, code)  # how many
         lap = _lap(result, "similarity", lap)
-        tasks = [t for p in result.plans for t in p.tasks]
-        parents = parent_links({p.plan: p.basis for p in result.plans}, tasks)
+        parents = plan_parent_links({p.plan: p.basis for p in result.plans}, {p.plan: p.tasks for p in result.plans})
         with (tmp / PARENTS).open("wb") as fh:
             fh.writelines(parents_turtle(parents))
         lap = _lap(result, "parents", lap)
