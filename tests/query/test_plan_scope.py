@@ -6,6 +6,7 @@ written the natural way may ask for the same."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from sciplan_kg.store.sync import store_path
 CATALOGUE = catalogue()
 SCOPED = sorted(name for name, q in CATALOGUE.items() if q.scope == "plan")
 # rows for one plan that depend on the other plans: never evaluated on one plan's graph
-# reading other plans' graphs: the similarity links, a built parent plan's statements
-CROSS_PLAN = {"local-inventions", "parent-diffusion", "parent-task-match", "directive-chain"}
+# reading other plans' graphs: a built parent plan's statements (local-inventions reads only the
+# links from the plan's own tasks, which its scope holds: the plan's similarity file)
+CROSS_PLAN = {"parent-diffusion", "parent-task-match", "directive-chain"}
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,14 @@ def test_scoped_rows_equal_the_whole_stores_for_every_plan(name: str, five_store
 def test_the_scope_is_the_plans_graph_and_the_shared_ones(five_store: Path, plans: list[str]) -> None:
     files = plan_scope(store_path(five_store), plans[0])
     assert files and all(f.is_file() for f in files)
+    # the plan's own similarity links, not the other plans'
+    links = [f for f in files if "sk:fromTask <" in f.read_text(encoding="utf-8")]
+    assert len(links) == 1
+    assert all(
+        line.startswith(f"<{plans[0]}/")
+        for line in links[0].read_text(encoding="utf-8").splitlines()
+        if line.startswith("<")
+    )
     assert plan_scope(store_path(five_store), "https://w3id.org/sciplan-kg/id/plan/无此方案") is None
     assert plan_scope(store_path(five_store), "https://example.org/x") is None
     # a plan the store does not hold: evaluated on the whole store, no rows
@@ -127,3 +137,34 @@ def test_rdflib_reads_only_the_plans_files_and_gives_the_same_rows(
 
 def _sorted(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
+
+
+@pytest.fixture(scope="module")
+def parents_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The constructed parents corpus of ``tests/corpus/test_parents.py`` (two built parents,
+    four children, a plan whose parent is not built): where a child's rows could depend on its
+    parent's graph."""
+    from sciplan_kg.pipeline.build import build
+    from tests.corpus.test_parents import PLANS_DIR, make
+
+    folder = tmp_path_factory.mktemp("parents") / "plans"
+    make.write(folder)
+    shutil.copy(next(PLANS_DIR.glob("002_*.txt")), folder)
+    out = build([folder], folder.parent / "build", jobs=1).out
+    sync(out)
+    return out
+
+
+@pytest.mark.parametrize("name", SCOPED)
+def test_scoped_rows_equal_the_whole_stores_on_the_parents_corpus(name: str, parents_store: Path) -> None:
+    """The scope header is a promise that nothing the query reads about a plan lives in
+    another plan's graph: held on the corpus where plans are other plans' parents too."""
+    scoped = backend(parents_store, views=False)
+    whole = OxigraphBackend(scoped.store)  # type: ignore[attr-defined]
+    plans = [str(r["plan"]) for r in whole.run(CATALOGUE["plans"], {}).rows]
+    assert len(plans) >= 7
+    for plan in plans:
+        expected = whole.run(CATALOGUE[name], {"plan": plan})
+        got = scoped.run(CATALOGUE[name], {"plan": plan})
+        assert plan in scoped._scoped, "evaluated on the plan's own store"  # type: ignore[attr-defined]
+        assert got.rows == expected.rows, plan

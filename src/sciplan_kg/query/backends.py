@@ -302,14 +302,18 @@ def _plan_graph(plan: str) -> str | None:
 
 def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
     """The files a query of scope ``plan`` (``CatalogueQuery.scope``) is evaluated on for the
-    plan ``plan``: the plan's graph and every corpus-wide graph but the similarity links, as
-    loaded into the store in ``store_dir`` (its ``loaded/`` links, so they are what the store
-    holds); None when the store holds no graph of that plan.
+    plan ``plan``: the plan's graph, the similarity links from the plan's tasks (the plan's own
+    file of the similarity graph) and every other corpus-wide graph, as loaded into the store in
+    ``store_dir`` (``sync.loaded_files``: so they are what the store holds); None when the store
+    holds no graph of that plan, or holds similarity links but not in a file of the plan's own
+    (a folder built before the files were split).
 
     Why: over the whole store, Oxigraph reads a plan's rows by joins over every plan's triples
     (a sub-query is evaluated on its own, ``with_values``), 1–7 s for one plan at 1,000 plans
     however the query is written; a store of the plan's few thousand triples is loaded in
-    about 0.03 s and answers any query shape, a user's included, in milliseconds."""
+    about 0.03 s and answers any query shape, a user's included, in milliseconds. The plan's
+    links are its tasks' best matches in the other plans (``local-inventions``), not the
+    other plans' tasks: a query that reads those is not of scope plan."""
     from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH
     from sciplan_kg.rdf.namespaces import ID
     from sciplan_kg.store import sync
@@ -323,16 +327,44 @@ def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
         if graph not in state:
             return None
         shared = sorted(g for g in state if not g.startswith(graphs) and g != str(SIMILARITY_GRAPH))
-        return [f for g in [graph, *shared] for f in sorted(sync._links(store_dir, g).iterdir())]
+        files = [f for g in [graph, *shared] for f in sync.loaded_files(store_dir, g)]
+        if str(SIMILARITY_GRAPH) in state:
+            links = _similarity_link(store_dir, plan)
+            if links is None:
+                return None
+            files.append(links)
+        return files
     except (OSError, ValueError):
         return None  # no readable state or links: the query is evaluated on the whole store
 
 
+def _similarity_link(store_dir: Path, plan: str) -> Path | None:
+    """The store's link (``loaded/``) to the similarity file of the plan ``plan``, found by the
+    build folder's manifest (plan → input file stem → ``graph/similarity/<stem>.ttl``); None
+    when the store holds no such file."""
+    import json
+
+    from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH
+    from sciplan_kg.pipeline.folder import MANIFEST, similarity_file_of, stem_of
+    from sciplan_kg.store import subjects, sync
+
+    build = store_dir.with_name(store_dir.name.removesuffix(".oxigraph"))
+    entries = json.loads((build / MANIFEST).read_text(encoding="utf-8")).get("plans", [])
+    stems = [stem_of(str(e["file"])) for e in entries if isinstance(e, dict) and e.get("plan") == plan]
+    if len(stems) != 1:
+        return None
+    link = sync.loaded_files(store_dir, str(SIMILARITY_GRAPH))
+    name = subjects.link_name(build / similarity_file_of(stems[0]))
+    found = [f for f in link if f.name == name]
+    return found[0] if found else None
+
+
 def plan_files(build: Path, plan: str) -> list[Path] | None:
-    """``plan_scope`` for a build folder (``dataset.graph_files``): the plan's files and the
-    shared graphs' but the similarity links', the ontology included; None when the folder
-    holds no such plan."""
+    """``plan_scope`` for a build folder (``dataset.graph_files``): the plan's files, its
+    similarity file and the other shared graphs' files, the ontology included; None when the
+    folder holds no such plan, or its similarity links in one file (an older build)."""
     from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH, graph_files
+    from sciplan_kg.pipeline.folder import BuildFolder, similarity_file_of, stem_of
     from sciplan_kg.rdf.namespaces import ID
 
     name = _plan_graph(plan)
@@ -344,7 +376,11 @@ def plan_files(build: Path, plan: str) -> list[Path] | None:
     if graph not in files:
         return None
     shared = sorted(g for g in files if not str(g).startswith(graphs) and g != SIMILARITY_GRAPH)
-    return [f for g in [graph, *shared] for f in files[g]]
+    stems = [stem_of(str(e["file"])) for e in BuildFolder.open(build).manifest["plans"] if e.get("plan") == plan]
+    links = build / similarity_file_of(stems[0]) if len(stems) == 1 else None
+    if links not in files.get(SIMILARITY_GRAPH, []):
+        return None
+    return [f for g in [graph, *shared] for f in files[g]] + [links]
 
 
 class OxigraphBackend:
