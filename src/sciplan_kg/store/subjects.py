@@ -80,6 +80,11 @@ def resolved(f: Path) -> str:
     return done
 
 
+def resolved_file(path: str) -> str:
+    """``resolved`` of a path known not to be a symbolic link (its ``lstat`` said so)."""
+    return os.path.join(_folder(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+
+
 _RESOLVED: dict[str, str] = {}  # one sync's resolved paths (a sync asks for each file's 3 times)
 
 

@@ -9,6 +9,7 @@ subject, and lets Oxigraph parse what it removes and adds.
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,16 +157,18 @@ def _plan(
     shared, plans = _others(wanted, digests, idx, settled, about, d) if about else ({}, {})
     kept: set[bytes] = set()
     parsed: list[Any] = []
-    cache: dict[Path, dict[str, list[bytes]]] = {}
+    asked: dict[Path, set[str]] = {}  # each file read and split once, however many subjects ask it
     for s in sorted(about):
         slug = subjects.plan_slug(s)
         for f, record in shared.get(s, []) if slug is None else plans.get(slug, []):
             if record.get("parsed"):
                 parsed.extend(t for t in sync._parse(f.read_bytes(), f) if _about(t, s))
                 continue
-            if f not in cache:  # each file read and split once, however many subjects ask it
-                cache[f] = subjects.blocks_by_subject(_split(f.read_bytes()))
-            kept.update(cache[f].get(s, ()))
+            asked.setdefault(f, set()).add(s)
+    for f, wanted_subjects in sorted(asked.items()):
+        found = subjects.blocks_by_subject(_candidates(_split(f.read_bytes()), wanted_subjects))
+        for s in wanted_subjects:
+            kept.update(found.get(s, ()))
     idx.preload(d.entries, d.old)
     keep = {n for n in settled if n not in d.entries and idx.trusted(n, digests[n])}
     return _Plan(d, went, came, kept, parsed, keep)
@@ -244,6 +247,23 @@ def _add(store: Any, blocks: set[bytes]) -> None:
         store.bulk_load(text, format=ox.RdfFormat.TURTLE, lenient=True)
     else:
         store.load(text, format=ox.RdfFormat.TURTLE)
+
+
+def _needle(subject: str) -> bytes:
+    """A piece of ``subject``'s text that any written form of it holds (the longest run of
+    letters and digits of its last segment: a prefixed name may escape the punctuation)."""
+    last = re.split(r"[/#]", subject)[-1]
+    return max(re.split(r"[^\w]|_", last), key=len).encode("utf-8")
+
+
+def _candidates(blocks: list[bytes], about: set[str]) -> list[bytes]:
+    """The blocks that may state a subject of ``about``: those holding one of its needles
+    (``blocks_by_subject`` then reads their subjects; a file of 100 blocks asked about one
+    agency is scanned by ``bytes.find``, not by the subject expression block by block)."""
+    needles = {_needle(s) for s in about}
+    if b"" in needles:
+        return blocks
+    return [b for b in blocks if any(n in b for n in needles)]
 
 
 def _split(data: bytes) -> list[bytes]:
