@@ -29,6 +29,7 @@ NOT_FOR_USERS = {
     ("validation/report.py", "TypeError"): "compiled shapes handed to pySHACL by a programmer",
     ("query/kept.py", "Malformed"): "a damaged kept answer: read() treats it as missing and evaluates",
     ("query/kept.py", "SystemExit"): "the exit status of a forked worker process",
+    ("store/index.py", "Lost"): "a damaged subjects index: the sync catches it and describes every graph anew",
     (
         "validation/compiled.py",
         "UnsupportedShape",
