@@ -34,7 +34,7 @@ from typing import Any
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
-from sciplan_kg.query.run import QueryResult, Value, bindings, finish
+from sciplan_kg.query.run import QueryResult, Value, bindings, finish, plain_number
 
 SK = "https://w3id.org/sciplan-kg/ontology#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -191,11 +191,8 @@ def plain(value: Any) -> Value:
     otherwise a float rounded to 6 places (the engines differ in double vs decimal)."""
     if value is None or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else round(float(value), 6)
-    if isinstance(value, float):
-        value = round(value, 6)
-        return int(value) if value.is_integer() else value
+    if isinstance(value, Decimal | float):
+        return plain_number(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)

@@ -239,12 +239,8 @@ def python_value(term: Node | None) -> Value:
             return value
         if isinstance(value, int):
             return value
-        if isinstance(value, Decimal):
-            return int(value) if value == value.to_integral_value() else round(float(value), 6)
-        if isinstance(value, float):
-            # engines differ in double vs decimal results: compare at a fixed precision
-            value = round(value, 6)
-            return int(value) if value.is_integer() else value
+        if isinstance(value, Decimal | float):
+            return plain_number(value)
         if isinstance(value, date):
             return value.isoformat()
         return str(term)
@@ -274,3 +270,12 @@ def run_local(q: CatalogueQuery, graph: Graph, params: dict[str, str] | None = N
     from sciplan_kg.query.backends import RdflibBackend
 
     return RdflibBackend(graph).run(q, params or {})
+
+
+def plain_number(value: Decimal | float) -> int | float:
+    """A decimal or double as the rows give it: int when integral, otherwise a float rounded to 6
+    places (engines differ in double vs decimal results: compare at a fixed precision)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else round(float(value), 6)
+    value = round(value, 6)
+    return int(value) if value.is_integer() else value
