@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
@@ -109,6 +108,10 @@ def _union(parts: list[Graph | Triples]) -> Graph:
 
 
 def _pyshacl(data: Graph, shapes: Graph) -> list[RawResult]:
+    # imported here: pySHACL (and rdflib's SPARQL engine it loads) cost 0.3 s of every command's
+    # start, and only the reference engine needs it
+    from pyshacl import validate as shacl_validate
+
     _, report_graph, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False)
     raw = []
     for node in report_graph.subjects(RDF.type, SH.ValidationResult):
