@@ -1,22 +1,30 @@
 """The DuckDB engine for the whole-corpus listings (``query/frames.py``) must give Oxigraph's
 rows, in Oxigraph's order, for every query it serves, at the default parameters and others;
-and must leave every other query, a user's text and a plan's rows to Oxigraph."""
+must leave every other query, a user's text and a plan's rows to Oxigraph; and its tables
+(``query/tables.py``) must be the store's content, made from the store's files, brought in
+step file by file to what a fresh database of the same store holds."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from sciplan_kg.pipeline.build import BuildResult
-from sciplan_kg.query import catalogue
+from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.pipeline.build import BuildResult, build
+from sciplan_kg.query import backend, catalogue
 from sciplan_kg.query.backends import OxigraphBackend
 from sciplan_kg.query.kept import sync_store as sync
+from sciplan_kg.rdf.rows import CLASSES, PROPERTIES
 from sciplan_kg.store.sync import store_path
 
-pytest.importorskip("duckdb")
+duckdb = pytest.importorskip("duckdb")
 
-from sciplan_kg.query.frames import SERVED, FramesBackend
+from sciplan_kg.query import tables  # noqa: E402
+from sciplan_kg.query.frames import SERVED, FramesBackend  # noqa: E402
 
 CATALOGUE = catalogue()
 # parameters beside the defaults: a threshold that keeps fewer rows
@@ -24,14 +32,21 @@ OTHER = {"co-responsibility": {"minTasks": "2"}, "similar-tasks": {"minScore": "
 
 
 @pytest.fixture(scope="module")
-def engines(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphBackend, FramesBackend]:
+def copy(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five plans' build, copied (this module writes beside its store), and synced."""
+    out = tmp_path_factory.mktemp("frames") / "build"
+    shutil.copytree(five.out, out)
+    sync(out, views=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def engines(copy: Path) -> tuple[OxigraphBackend, FramesBackend]:
     import pyoxigraph as ox
 
-    sync(five.out)
-    folder = store_path(five.out)
-    oxigraph = OxigraphBackend(ox.Store.read_only(str(folder)))
-    cache = tmp_path_factory.mktemp("frames")
-    return oxigraph, FramesBackend(oxigraph, oxigraph.store, folder, cache)
+    folder = store_path(copy)
+    store = ox.Store.read_only(str(folder))
+    return OxigraphBackend(store), FramesBackend(store, folder)
 
 
 def test_serves_the_five_listings() -> None:
@@ -52,42 +67,177 @@ def test_rows_equal_oxigraphs(name: str, engines: tuple[OxigraphBackend, FramesB
         assert got.rows == expected.rows, f"{name} {params}: rows or their order differ"
 
 
-def test_the_copy_is_kept_per_store_content(engines: tuple[OxigraphBackend, FramesBackend]) -> None:
-    _, frames = engines
-    frames.run(CATALOGUE["sources"], {})
-    assert frames.cache is not None
-    kept = list(frames.cache.glob("*.duckdb"))
-    assert len(kept) == 1
-    again = FramesBackend(frames.fallback, frames.store, frames.store_dir, frames.cache)
-    assert again.run(CATALOGUE["sources"], {}).rows == frames.run(CATALOGUE["sources"], {}).rows
-    assert list(frames.cache.glob("*.duckdb")) == kept
-    assert not [p for p in frames.cache.iterdir() if p.name.startswith(".")], "no temporary left behind"
+def _contents(db: object) -> dict[str, list[tuple[str, ...]]]:
+    """Every table as the listings read it (the views), sorted; and the files it came from."""
+    out = {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in [*PROPERTIES, *CLASSES]}  # type: ignore[attr-defined]
+    out["files"] = sorted(db.execute("SELECT link, ident FROM files").fetchall())  # type: ignore[attr-defined]
+    return out
+
+
+def _number(text: str) -> str:
+    """A number's text in one form: the store keeps a decimal's canonical form ("1"), the file
+    and so the tables the written one ("1.0"); the listings read both as numbers."""
+    try:
+        return str(Decimal(text).normalize())
+    except ArithmeticError:
+        return text
+
+
+def test_the_tables_are_the_stores_triples_made_from_its_files(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each table holds what the store holds of its property or class (one row per distinct
+    triple, however many files state it), and it is made from the files: no store is opened."""
+    import pyoxigraph as ox
+
+    folder = store_path(copy)
+    store = ox.Store.read_only(str(folder))
+
+    def no_store(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the tables are made from the files, not from the store")
+
+    monkeypatch.setattr(ox, "Store", no_store)
+    target = tables.fresh(folder, folder.parent / "made-from-files.duckdb")
+    monkeypatch.undo()
+    db = duckdb.connect(str(target), read_only=True)
+    files = {link for (link,) in db.execute("SELECT link FROM files").fetchall()}
+    assert files == set(tables.loaded(folder)), "every file the store holds, and only those"
+    for table, iri in PROPERTIES.items():
+        expected = sorted(
+            (r["s"].value, _number(r["o"].value), getattr(r["o"], "language", None) or "")
+            for r in store.query(f"SELECT ?s ?o WHERE {{ ?s <{iri}> ?o FILTER(isIRI(?s)) }}")
+        )
+        got = sorted((s, _number(o), lang) for s, o, lang in db.execute(f"SELECT * FROM {table}").fetchall())
+        assert got == expected, table
+    for table, iri in CLASSES.items():
+        expected = sorted((r["s"].value,) for r in store.query(f"SELECT ?s WHERE {{ ?s a <{iri}> FILTER(isIRI(?s)) }}"))
+        assert sorted(db.execute(f"SELECT * FROM {table}").fetchall()) == expected, table
+    db.close()
 
 
 def test_other_queries_plans_and_user_text_go_to_oxigraph(engines: tuple[OxigraphBackend, FramesBackend]) -> None:
-    _, frames = engines
+    oxigraph, frames = engines
     assert not frames.serves(CATALOGUE["plans"], {})
-    plan = str(frames.fallback.run(CATALOGUE["plans"], {}).rows[0]["plan"])
+    plan = str(oxigraph.run(CATALOGUE["plans"], {}).rows[0]["plan"])
     assert not frames.serves(CATALOGUE["tasks"], {"plan": plan})
-    assert (
-        frames.run(CATALOGUE["tasks"], {"plan": plan}).rows
-        == frames.fallback.run(CATALOGUE["tasks"], {"plan": plan}).rows
-    )
+    assert frames.run(CATALOGUE["tasks"], {"plan": plan}).rows == oxigraph.run(CATALOGUE["tasks"], {"plan": plan}).rows
     edited = CATALOGUE["tasks"]
-    from dataclasses import replace
-
     user = replace(edited, path=Path("mine.rq"), text=edited.text.replace("ORDER BY", "# mine\nORDER BY"))
     assert not frames.serves(user, {})
 
 
-def test_a_kept_answer_is_served_before_duckdb(five: BuildResult, tmp_path: Path) -> None:
-    """Behind the query command the store's kept answers (``query/kept.py``) come first: no copy
-    is made for a query whose default answer is kept."""
-    from sciplan_kg.query import backend
+def test_the_query_command_uses_it_and_kept_answers_come_first(copy: Path) -> None:
+    """Behind the query command (``query.backend``) the store's kept answers are served first;
+    an evaluation (no kept answer, ``--evaluate``) is DuckDB's."""
+    served = backend(copy)
+    evaluated = backend(copy, views=False)
+    assert isinstance(served, FramesBackend) and isinstance(evaluated, FramesBackend)
+    q = CATALOGUE["co-responsibility"]
+    rows = evaluated.run(q, {}).rows
+    assert evaluated._db is not None, "evaluated on DuckDB"
+    assert served.run(q, {}).rows == rows
+    assert served.run(q, {}).rows == OxigraphBackend(served.store).run(q, {}).rows
 
-    kept = backend(five.out)
-    assert isinstance(kept, OxigraphBackend) and kept.kept is not None
-    frames = FramesBackend(kept, kept.store, kept.kept, tmp_path / "frames")
+
+def _database(folder: Path) -> dict[str, list[tuple[str, ...]]]:
+    db = tables.open_tables(folder)
+    try:
+        return _contents(db)
+    finally:
+        db.close()
+
+
+def _fresh(folder: Path, where: Path) -> dict[str, list[tuple[str, ...]]]:
+    target = tables.fresh(folder, where / "fresh.duckdb")
+    db = duckdb.connect(str(target), read_only=True)
+    try:
+        return _contents(db)
+    finally:
+        db.close()
+        target.unlink()
+
+
+def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    files = sorted(PLANS_DIR.glob("*.txt"))
+    for f in files[:3]:
+        shutil.copy(f, plans / f.name)
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out, views=False)
+    folder = store_path(out)
+    assert _database(folder) == _fresh(folder, tmp_path)
+    parsed: list[str] = []
+    real = tables._stage
+
+    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
+        parsed.extend(link for _, link in todo)
+        return real(db, store_dir, todo, work)
+
+    monkeypatch.setattr(tables, "_stage", counting)
+    steps = {
+        "add": lambda: shutil.copy(files[3], plans / files[3].name),
+        "replace": lambda: (plans / files[0].name).write_text(
+            files[0].read_text(encoding="utf-8").replace("科普", "科学普及", 3), encoding="utf-8"
+        ),
+        "remove": lambda: (plans / files[1].name).unlink(),
+    }
+    for step, change in steps.items():
+        change()
+        build([plans], out, incremental=True)
+        assert not sync(out, views=False, full_fraction=1.0).full
+        parsed.clear()
+        updated = _database(folder)
+        assert parsed, step
+        assert len(parsed) < len(tables.loaded(folder)) / 2, f"{step}: only the files that changed are read"
+        assert updated == _fresh(folder, tmp_path), step
+
+
+def test_a_damaged_or_stale_database_is_made_anew(
+    copy: Path, tmp_path: Path, engines: tuple[OxigraphBackend, FramesBackend]
+) -> None:
+    engines[1].close()  # this process's reader: DuckDB opens a file in one mode per process
+    folder = store_path(copy)
+    expected = _fresh(folder, tmp_path)
+    target = tables.database_path(folder)
+    _database(folder)
+    target.write_bytes(target.read_bytes()[:5000])  # damaged
+    assert _database(folder) == expected
+    db = duckdb.connect(str(target))
+    db.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+    db.execute("DELETE FROM r_text")
+    db.close()
+    assert _database(folder) == expected, "another version: made anew"
+    db = duckdb.connect(str(target))
+    db.execute("UPDATE meta SET value = 'another state' WHERE key = 'state'")
+    db.close()
+    assert _database(folder) == expected, "another state: brought in step"
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")], "no temporary left behind"
+
+
+def test_a_database_another_process_writes_falls_back_to_oxigraph(
+    copy: Path, engines: tuple[OxigraphBackend, FramesBackend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader never sees a half update: while another process holds the database for
+    writing, the query waits (``tables.WAIT``), then is answered by Oxigraph."""
+    import subprocess
+    import sys
+
+    folder = store_path(copy)
+    _database(folder)
+    target = tables.database_path(folder)
+    hold = f"import duckdb, sys; db = duckdb.connect({str(target)!r}); print('ok', flush=True); sys.stdin.read()"
+    holder = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    oxigraph, _ = engines
     q = CATALOGUE["sources"]
-    assert frames.run(q, {}).rows == OxigraphBackend(kept.store).run(q, {}).rows
-    assert not (tmp_path / "frames").exists(), "served from the kept answer"
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        monkeypatch.setattr(tables, "WAIT", 0.3)
+        with pytest.raises(tables.Unavailable):
+            tables.open_tables(folder)
+        frames = FramesBackend(oxigraph.store, folder)
+        assert frames.run(q, {}).rows == oxigraph.run(q, {}).rows
+        assert frames._db is None, "answered by Oxigraph"
+    finally:
+        holder.communicate("")
+    assert frames.run(q, {}).rows == oxigraph.run(q, {}).rows
+    assert frames._db is not None, "the writer gone: DuckDB again"

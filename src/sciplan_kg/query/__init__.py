@@ -53,7 +53,12 @@ def backend(
         from sciplan_kg.store.sync import store_path
 
         store_dir = store_path(path)
-        return OxigraphBackend(open_store(path), kept=store_dir if views else None, scope=store_dir)
+        kept = store_dir if views else None
+        from sciplan_kg.query import frames  # the whole-corpus listings on DuckDB (docs/engines.md)
+
+        if frames.available():
+            return frames.FramesBackend(open_store(path), store_dir, kept=kept, scope=store_dir)
+        return OxigraphBackend(open_store(path), kept=kept, scope=store_dir)
     from sciplan_kg.pipeline.dataset import load_dataset
 
     return OxigraphBackend.from_graphs(load_dataset(path))

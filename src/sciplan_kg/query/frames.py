@@ -1,9 +1,9 @@
-"""A second embedded engine for the whole-corpus listings: DuckDB over narrow tables copied
-from the embedded Oxigraph store (issue 22: every catalogue query evaluated over 3,000 plans in
+"""A second embedded engine for the whole-corpus listings: DuckDB over narrow tables made from
+the graph files the store holds (issue 22: every catalogue query evaluated over 3,000 plans in
 under 5 s).
 
 Why: Oxigraph answers the five listings (``tasks``, ``sources``, ``co-responsibility``,
-``similar-tasks``, ``instrument-mix-by-measure``) row by row, 15–37 s at 3,000 plans; they are
+``similar-tasks``, ``instrument-mix-by-measure``) row by row, 15–47 s at 3,000 plans; they are
 joins and aggregations over a few properties, which a columnar engine does in bulk. Each is
 written here by hand in SQL to give the same rows as its SPARQL text (the same joins, multiset
 semantics, COALESCE/IF of the agency lists, the same order keys), held equal to Oxigraph's rows
@@ -12,52 +12,31 @@ by ``tests/query/test_frames.py``; measured in docs/engines.md (``bench/engines.
 What it serves: only those five catalogue queries, only over the whole corpus (no ``plan`` or
 ``task`` bound: one plan is already fast on its own graph, ``backends.plan_scope``), with their
 other parameters (``minTasks``, ``minScore``) bound as SQL parameters, and only when the query
-text is the catalogue's own (a user's ``.rq`` of the same name is evaluated by Oxigraph). Every
-other query, and every query when ``duckdb`` is not installed, goes to the ``fallback`` backend.
+text is the catalogue's own (a user's ``.rq`` of the same name is evaluated by Oxigraph). The
+store's kept answers come first (``query/kept.py``). Every other query is Oxigraph's
+(``OxigraphBackend``, which this backend extends), and so is every query when DuckDB cannot be
+imported or its database cannot be written or read (``tables.Unavailable``).
 
-The tables (one per property: subject, object, language tag; one per class) are copied once per
-store content (``sync.state_digest``): Oxigraph writes each property's triples as SPARQL CSV
-results in Rust and DuckDB reads the file, no Python object per triple. With ``cache`` the
-copy is kept as ``cache/<digest>.duckdb`` (written to a temporary name and renamed; the files
-of an older content removed) and opened read-only by the next process.
+The tables (one per property: subject, object, language tag; one per class: ``rdf/rows.py``)
+are kept in a DuckDB database in the store's folder, made from the store's files and brought in
+step with them file by file (``query/tables.py``).
 """
 
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sciplan_kg.errors import QueryError
+from sciplan_kg.query.backends import OxigraphBackend
 from sciplan_kg.query.catalogue import CatalogueQuery, catalogue
 from sciplan_kg.query.run import QueryResult, Value, bindings, finish, plain_number
+from sciplan_kg.rdf import rows
 
-SK = "https://w3id.org/sciplan-kg/ontology#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OA = "http://www.w3.org/ns/oa#"
-PROV = "http://www.w3.org/ns/prov#"
-
-# the narrow tables the five listings read: one per property (subject, object, language tag),
-# one per class (its members); nothing else of the graph is copied
-PROPERTIES = {
-    "inmeasure": SK + "inMeasure", "ordinal": SK + "ordinal", "text": SK + "text", "inplan": SK + "inPlan",
-    "label": RDFS + "label", "area": SK + "area", "foritem": SK + "forItem", "role": SK + "role",
-    "agency": SK + "agency", "inhlead": SK + "inheritedLeadAgency", "inhsupp": SK + "inheritedSupportAgency",
-    "preflabel": SKOS + "prefLabel", "derived": PROV + "wasDerivedFrom", "hassource": OA + "hasSource",
-    "line": SK + "line", "selector": OA + "hasSelector", "start": OA + "start", "end_": OA + "end",
-    "exact": OA + "exact", "filename": SK + "fileName", "sha256": SK + "sha256", "resp": SK + "responsibleAgency",
-    "score": SK + "score", "fromtask": SK + "fromTask", "totask": SK + "toTask", "rank_": SK + "rank",
-    "uses": SK + "usesInstrument", "broader": SKOS + "broader", "notation": SKOS + "notation",
-}  # fmt: skip
-CLASSES = {
-    "t_task": SK + "Task", "t_action": SK + "Action", "t_plan": SK + "ImplementationPlan",
-    "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument",
-}  # fmt: skip
+SK = rows.SK
 
 _NAMES = "names AS (SELECT s AS a, o AS name FROM preflabel WHERE lang = 'zh')"
 _PLACE = (
@@ -148,42 +127,15 @@ ORDER BY plan, measure, "group", level, instrument""",
 
 
 SERVED = frozenset(SQL)
-_TABLES = [*PROPERTIES.items(), *CLASSES.items()]
 
 
 def available() -> bool:
-    """Whether DuckDB can be imported (an optional dependency)."""
+    """Whether DuckDB can be imported (a dependency; a broken install falls back to Oxigraph)."""
     try:
         import duckdb  # noqa: F401
     except ImportError:
         return False
     return True
-
-
-def load_tables(store: Any, db: Any, work: Path) -> dict[str, int]:
-    """Copy the properties and classes the listings read from the Oxigraph ``store`` into
-    DuckDB tables of ``db``, through CSV files in the folder ``work``; their row counts."""
-    import pyoxigraph as ox
-
-    counts: dict[str, int] = {}
-    for table, iri in _TABLES:
-        path = work / f"{table}.csv"
-        if table.startswith("t_"):
-            text, cols = f"SELECT ?s WHERE {{ ?s a <{iri}> }}", "{'s': 'VARCHAR'}"
-        else:
-            text = f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{iri}> ?o }}"
-            cols = "{'s': 'VARCHAR', 'o': 'VARCHAR', 'lang': 'VARCHAR'}"
-        store.query(text).serialize(output=str(path), format=ox.QueryResultsFormat.CSV)
-        db.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, columns = {cols},"
-            " quote = '\"', escape = '\"', allow_quoted_nulls = false)",
-            [str(path)],
-        )
-        if not table.startswith("t_"):
-            db.execute(f"UPDATE {table} SET lang = '' WHERE lang IS NULL")
-        counts[table] = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        path.unlink()
-    return counts
 
 
 def plain(value: Any) -> Value:
@@ -198,19 +150,16 @@ def plain(value: Any) -> Value:
     return str(value)
 
 
-class FramesBackend:
-    """DuckDB for the whole-corpus listings it is proven on (``SERVED``), ``fallback`` (the
-    Oxigraph backend of the same store) for everything else. ``store``: the opened Oxigraph
-    store the tables are copied from; ``store_dir``: its folder (whose ``state.json`` names
-    the content); ``cache``: a folder to keep the copy in, or None for memory only."""
+class FramesBackend(OxigraphBackend):
+    """The embedded store's backend with DuckDB for the whole-corpus listings it is proven on
+    (``SERVED``); everything else is ``OxigraphBackend``'s, unchanged. ``tables``: the store's
+    folder, whose files the tables are made from (``query/tables.py``)."""
 
-    def __init__(self, fallback: Any, store: Any, store_dir: Path, cache: Path | None = None) -> None:
-        self.fallback = fallback
-        self.store = store
-        self.store_dir = store_dir
-        self.cache = cache
+    def __init__(self, store: Any, tables: Path, kept: Path | None = None, scope: Path | None = None) -> None:
+        super().__init__(store, kept=kept, scope=scope)
+        self.tables = tables
         self._db: Any = None
-        self._digest: str | None = None
+        self._state: str | None = None
 
     def serves(self, q: CatalogueQuery, params: dict[str, str]) -> bool:
         """Whether ``q`` with ``params`` is answered here: one of the five, the catalogue's own
@@ -222,51 +171,60 @@ class FramesBackend:
             return False
         return not {"plan", "task"} & set(params)
 
-    def _connection(self) -> Any:
-        import duckdb
-
+    def connection(self) -> Any:
+        """The database, in step with the store (``tables.open_tables``); raises
+        ``tables.Unavailable`` when it cannot be used."""
+        from sciplan_kg.query import tables
         from sciplan_kg.store.sync import state_digest
 
-        digest = state_digest(self.store_dir) or "none"
-        if self._db is not None and self._digest == digest:
+        state = state_digest(self.tables)
+        if self._db is not None and self._state == state:
             return self._db
-        if self.cache is None:
-            db = duckdb.connect(":memory:")
-            with tempfile.TemporaryDirectory(prefix="sciplan-frames-") as work:
-                load_tables(self.store, db, Path(work))
-        else:
-            target = self.cache / f"{digest}.duckdb"
-            if not target.is_file():
-                self.cache.mkdir(parents=True, exist_ok=True)
-                with tempfile.TemporaryDirectory(prefix=".frames-", dir=self.cache) as work:
-                    tmp = Path(work) / "frames.duckdb"
-                    db = duckdb.connect(str(tmp))
-                    load_tables(self.store, db, Path(work))
-                    db.close()
-                    os.replace(tmp, target)
-                for old in self.cache.glob("*.duckdb"):
-                    if old != target:
-                        old.unlink(missing_ok=True)
-            db = duckdb.connect(str(target), read_only=True)
-        self._db, self._digest = db, digest
-        return db
+        self.close()
+        self._db = tables.open_tables(self.tables)
+        self._state = state
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
+        from sciplan_kg.query import kept as views
+        from sciplan_kg.query.tables import Unavailable
+        from sciplan_kg.store.sync import state_digest
+
         if not self.serves(q, params):
-            return self.fallback.run(q, params, timeout)
-        answer = self._kept(q, params)
-        if answer is not None:
-            return answer
+            return super().run(q, params, timeout)
+        state = state_digest(self.kept) if self.kept is not None else None
+        if self.kept is not None:
+            answer = views.read(self.kept, state, q, params)
+            if answer is not None:
+                return answer
+        try:
+            db = self.connection()
+        except Unavailable:
+            return super().run(q, params, timeout)
+        except Exception as exc:  # duckdb.Error, a file that will not parse: name the query
+            raise QueryError(
+                q.name, f"DuckDB 表无法建立 / the DuckDB tables could not be made: {str(exc)[:300]}"
+            ) from exc
+        result = self._evaluate(db, q, params, timeout)
+        if self.kept is not None:  # as Oxigraph's evaluation does: the first on a new state is kept
+            views.keep(self.kept, state, q, params, result)
+        return result
+
+    def _evaluate(self, db: Any, q: CatalogueQuery, params: dict[str, str], timeout: float | None) -> QueryResult:
         sql = SQL[q.name]
         values = {str(v): term.toPython() for v, term in bindings(q, params).items() if f"${v}" in sql}
-        db = self._connection()
         timer = threading.Timer(timeout, db.interrupt) if timeout else None
         try:
             if timer is not None:
                 timer.start()
             cursor = db.execute(sql, values) if values else db.execute(sql)
             columns = [d[0] for d in cursor.description]
-            rows = [dict(zip(columns, map(plain, r), strict=True)) for r in cursor.fetchall()]
+            found = [dict(zip(columns, map(plain, r), strict=True)) for r in cursor.fetchall()]
         except Exception as exc:  # duckdb.Error and its kin (an interrupt too): the query's failure
             if timer is not None and not timer.is_alive():
                 raise QueryError(
@@ -276,15 +234,4 @@ class FramesBackend:
         finally:
             if timer is not None:
                 timer.cancel()
-        return finish(q, columns, rows)
-
-    def _kept(self, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
-        """The current answer of ``q`` with ``params`` the fallback's store keeps
-        (``query/kept.py``), if any: reading it is faster than any evaluation."""
-        kept = getattr(self.fallback, "kept", None)
-        if kept is None:
-            return None
-        from sciplan_kg.query import kept as views
-        from sciplan_kg.store.sync import state_digest
-
-        return views.read(kept, state_digest(kept), q, params)
+        return finish(q, columns, found)

@@ -1,0 +1,300 @@
+"""The DuckDB database the whole-corpus listings read (``query/frames.py``), kept in the store's
+folder (``build.oxigraph/frames/tables.duckdb``) and updated file by file.
+
+Why from the files and not from the store: copying the tables out of Oxigraph cost 204 CPU s
+and 1.77 GiB at 3,101 plans and was due again after every added plan (docs/engines.md). The
+store already keeps hard links to every file it holds (``loaded/``, ``store.sync``); each
+file's rows (``rdf/rows.py``) depend on that file alone. So the database records which files
+its rows came from (``files``: link path, and inode, size and modification time — a link to
+the same bytes keeps them) and an update reads only the files that came or changed: adding one
+plan to 3,000 parses that plan's two files and the few similarity files it changed.
+
+It always equals the store's content: it records the store's state (``sync.state_digest``) it
+was made from; a query finds the same digest and reads it at once, or brings it in step under
+the store folder's lock (no sync runs meanwhile) in one transaction. A triple stated by two
+files (an agency's label in the registry and in a plan) is one triple in the store; the tables
+keep a row per file (so that removing one file leaves the other's) and the listings read them
+through views that keep one (``SELECT DISTINCT``).
+
+Crash safety: a fresh database is written under a temporary name and renamed; an update is one
+DuckDB transaction (its write-ahead log undoes a half one). A database that does not open, is
+of another version, or fails while being updated is removed and made anew — never served.
+Concurrency: DuckDB locks the file: a reader opens it read-only (several at once); an update
+needs it alone, and a reader that finds it being written waits for the writer to finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sciplan_kg.rdf.rows import CLASSES, PROPERTIES, csv_bytes, oxigraph_rows
+
+FOLDER = "frames"
+DATABASE = "tables.duckdb"
+VERSION = "1"  # of the schema and the rows: a database of another version is made anew
+BATCH = 64 << 20  # bytes of Turtle parsed into one staged CSV file (bounds the update's memory)
+WAIT = 30.0  # seconds a reader waits for a writer of the database before giving up
+
+
+class Unavailable(Exception):
+    """The database cannot be used now (no DuckDB, a read-only store, a writer holding it
+    too long): the caller answers with Oxigraph instead."""
+
+
+def database_path(store_dir: Path) -> Path:
+    return store_dir / FOLDER / DATABASE
+
+
+def _schema(db: Any) -> None:
+    db.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    db.execute("CREATE TABLE files (id INTEGER, link VARCHAR, ident VARCHAR)")
+    for table in PROPERTIES:
+        db.execute(f"CREATE TABLE r_{table} (file INTEGER, s VARCHAR, o VARCHAR, lang VARCHAR)")
+        db.execute(f"CREATE VIEW {table} AS SELECT DISTINCT s, o, lang FROM r_{table}")
+    for table in CLASSES:
+        db.execute(f"CREATE TABLE r_{table} (file INTEGER, s VARCHAR)")
+        db.execute(f"CREATE VIEW {table} AS SELECT DISTINCT s FROM r_{table}")
+    db.execute("INSERT INTO meta VALUES ('version', ?), ('state', '')", [VERSION])
+
+
+def loaded(store_dir: Path) -> dict[str, str]:
+    """The files the store holds (``loaded/<graph id>/<link>``) → their identity: inode, size,
+    modification time (a hard link shares them with the file it was made from)."""
+    from sciplan_kg.store.sync import LOADED
+
+    out: dict[str, str] = {}
+    root = store_dir / LOADED
+    with os.scandir(root) as graphs:
+        for g in graphs:
+            if not g.is_dir() or g.name.endswith(".new"):
+                continue
+            with os.scandir(g.path) as files:
+                for f in files:
+                    if f.name.endswith(".ttl") and not f.name.startswith("."):
+                        st = f.stat()
+                        out[f"{g.name}/{f.name}"] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+    return out
+
+
+def _stage(db: Any, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
+    """Parse the files ``todo`` (id, link path) and insert their rows, in batches of about
+    ``BATCH`` bytes of Turtle staged as CSV; the number of rows."""
+    import pyoxigraph as ox
+
+    from sciplan_kg.store.sync import LOADED
+
+    total, i = 0, 0
+    while i < len(todo):
+        rows: list[tuple[str, int, str, str, str]] = []
+        size = 0
+        while i < len(todo) and size < BATCH:
+            fid, link = todo[i]
+            path = store_dir / LOADED / link
+            size += path.stat().st_size
+            rows.extend((t, fid, s, o, lang) for t, s, o, lang in oxigraph_rows(ox.parse(path=str(path))))
+            i += 1
+        staged = work / "rows.csv"
+        staged.write_bytes(csv_bytes(rows))
+        total += len(rows)
+        del rows
+        db.execute(
+            "CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv(?, header = false, columns ="
+            " {'t': 'VARCHAR', 'file': 'INTEGER', 's': 'VARCHAR', 'o': 'VARCHAR', 'lang': 'VARCHAR'},"
+            " quote = '\"', escape = '\"', allow_quoted_nulls = false, nullstr = '\x01')",
+            [str(staged)],
+        )
+        for table in PROPERTIES:
+            db.execute(f"INSERT INTO r_{table} SELECT file, s, o, lang FROM stage WHERE t = ?", [table])
+        for table in CLASSES:
+            db.execute(f"INSERT INTO r_{table} SELECT file, s FROM stage WHERE t = ?", [table])
+        db.execute("DROP TABLE stage")
+        staged.unlink()
+    return total
+
+
+def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str], work: Path) -> dict[str, int]:
+    """Bring the tables of ``db`` to the store's ``files``: the rows of files gone or changed
+    removed, those of files new or changed added; what was done."""
+    known = {link: (fid, ident) for fid, link, ident in db.execute("SELECT id, link, ident FROM files").fetchall()}
+    gone = [fid for link, (fid, ident) in known.items() if files.get(link) != ident]
+    came = sorted(link for link, ident in files.items() if known.get(link, (0, None))[1] != ident)
+    if gone:
+        db.execute("CREATE OR REPLACE TEMP TABLE gone AS SELECT unnest(?::INTEGER[]) AS id", [gone])
+        for table in [*PROPERTIES, *CLASSES]:
+            db.execute(f"DELETE FROM r_{table} WHERE file IN (SELECT id FROM gone)")
+        db.execute("DELETE FROM files WHERE id IN (SELECT id FROM gone)")
+        db.execute("DROP TABLE gone")
+    first = (db.execute("SELECT COALESCE(max(id), 0) FROM files").fetchone() or (0,))[0] + 1
+    todo = [(first + n, link) for n, link in enumerate(came)]
+    if todo:
+        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(fid, link, files[link]) for fid, link in todo])
+    rows = _stage(db, store_dir, todo, work)
+    db.execute("UPDATE meta SET value = ? WHERE key = 'state'", [state])
+    return {"removed": len(gone), "added": len(came), "rows": rows}
+
+
+def _consistent(store_dir: Path) -> tuple[str, dict[str, str]]:
+    """The store's state digest and its files, read while no sync changes them (the sync
+    holds the store folder's lock while it writes)."""
+    from sciplan_kg.store.sync import state_digest
+
+    state = state_digest(store_dir) or ""
+    files = loaded(store_dir)
+    if state_digest(store_dir) != state:
+        raise Unavailable("the store changed while it was read")
+    return state, files
+
+
+def _state_of(path: Path) -> str | None:
+    """The state a database was made from (None: no usable database there)."""
+    import duckdb
+
+    try:
+        db = duckdb.connect(str(path), read_only=True)
+    except Exception as exc:
+        if _busy(exc):
+            raise _Busy from exc
+        return None
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        return None
+    finally:
+        db.close()
+    return meta.get("state") if meta.get("version") == VERSION else None
+
+
+class _Busy(Exception):
+    """Another process holds the database for writing, or another connection of this process
+    holds it in another mode."""
+
+
+def _busy(exc: BaseException) -> bool:
+    """Is ``exc`` DuckDB refusing a file someone else holds (not a damaged file)?"""
+    import duckdb
+
+    if isinstance(exc, duckdb.ConnectionException):  # this process holds it in another mode
+        return True
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def fresh(store_dir: Path, target: Path | None = None) -> Path:
+    """A new database of the store's files, written under a temporary name and renamed into
+    place (``target``, by default ``database_path``); returns that path."""
+    import duckdb
+
+    target = target or database_path(store_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    state, files = _consistent(store_dir)
+    with tempfile.TemporaryDirectory(prefix=".tables-", dir=target.parent) as tmp:
+        path = Path(tmp) / DATABASE
+        db = duckdb.connect(str(path))
+        try:
+            _schema(db)
+            _apply(db, store_dir, state, files, Path(tmp))
+            db.execute("CHECKPOINT")
+        finally:
+            db.close()
+        os.replace(path, target)
+    return target
+
+
+def update(store_dir: Path) -> dict[str, int]:
+    """Bring the database in step with the store's files in one transaction (a fresh one when
+    there is none or it cannot be used); what was done."""
+    import duckdb
+
+    target = database_path(store_dir)
+    state, files = _consistent(store_dir)
+    try:
+        db = duckdb.connect(str(target))
+    except Exception as exc:
+        if _busy(exc):
+            raise _Busy from exc
+        db = None
+    if db is None:
+        _remove(target)
+        fresh(store_dir)
+        return {"fresh": 1}
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("version") != VERSION:
+            raise duckdb.Error("another version")
+        if meta.get("state") == state:
+            return {}
+        with tempfile.TemporaryDirectory(prefix=".stage-", dir=target.parent) as work:
+            db.execute("BEGIN TRANSACTION")
+            try:
+                done = _apply(db, store_dir, state, files, Path(work))
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    db.execute("ROLLBACK")
+                raise
+        return done
+    except duckdb.Error:
+        db.close()
+        db = None
+        _remove(target)
+        fresh(store_dir)
+        return {"fresh": 1}
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _store_lock(store_dir: Path) -> Iterator[None]:
+    """The store folder's lock (``pipeline.outputs.lock``): no sync changes ``loaded/`` and
+    ``state.json`` while the database is brought in step with them."""
+    from sciplan_kg.pipeline.outputs import lock
+
+    try:
+        with lock(store_dir, wait=True):
+            yield
+    except PermissionError as exc:
+        raise Unavailable(f"the store folder cannot be written: {exc}") from exc
+
+
+def open_tables(store_dir: Path, wait: float | None = None) -> Any:
+    """A read-only DuckDB connection to the database of the store in ``store_dir``, brought in
+    step with the store first. ``Unavailable`` when it cannot be (the caller uses Oxigraph)."""
+    try:
+        import duckdb
+    except ImportError as exc:
+        raise Unavailable("DuckDB is not installed") from exc
+    from sciplan_kg.store.sync import state_digest
+
+    target = database_path(store_dir)
+    deadline = time.monotonic() + (WAIT if wait is None else wait)
+    while True:
+        try:
+            if _state_of(target) != (state_digest(store_dir) or ""):
+                with _store_lock(store_dir):
+                    update(store_dir)
+            db = duckdb.connect(str(target), read_only=True)
+            state = dict(db.execute("SELECT key, value FROM meta").fetchall()).get("state")
+            if state == (state_digest(store_dir) or ""):
+                return db
+            db.close()  # a sync came between the update and the opening: again
+        except (_Busy, Unavailable, duckdb.IOException, duckdb.ConnectionException) as exc:
+            if isinstance(exc, Unavailable) and "cannot be written" in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise Unavailable(f"the tables are being written by another process: {exc}") from exc
+        except OSError as exc:
+            raise Unavailable(f"cannot write the tables beside the store: {exc}") from exc
+        if time.monotonic() > deadline:
+            raise Unavailable("the store kept changing")
+        time.sleep(0.1)
