@@ -1,7 +1,8 @@
 """Benchmark every stage at several corpus sizes and write BENCHMARKS.md.
 
     python bench/run.py [--scales 5,100,1000,3000] [--naive-max 100] [--out results.json] [--keep]
-    python bench/run.py --queries-only [--scales 1000,3000]   # time the queries again
+    python bench/run.py --queries-only [--scales 1000,3000]   # time the queries again (and on Virtuoso)
+    python bench/run.py --queries-only --virtuoso-only --scales 3000   # only on Virtuoso
     python bench/run.py --scales 5,100 --work /tmp/x --out /tmp/x/results.json   # a trial run
 
 ``--work DIR`` holds the corpora, builds and stores (default bench/.work); a corpus a trial run
@@ -264,6 +265,11 @@ def main() -> None:
         action="store_true",
         help="time the queries again on the builds an earlier run left in bench/.work (after a query change)",
     )
+    parser.add_argument(
+        "--virtuoso-only",
+        action="store_true",
+        help="with --queries-only: time the queries on Virtuoso only (the embedded figures stay)",
+    )
     args = parser.parse_args()
     global WORK
     WORK = args.work.resolve()
@@ -274,7 +280,10 @@ def main() -> None:
         for row in results["rows"]:
             if row["plans"] in scales and (WORK / f"build-{row['plans']}").is_dir():
                 print(f"queries at {row['plans']} …", file=sys.stderr, flush=True)
-                time_queries(row, WORK / f"build-{row['plans']}")
+                if not args.virtuoso_only:
+                    time_queries(row, WORK / f"build-{row['plans']}")
+                if not args.no_virtuoso:
+                    time_virtuoso(row, WORK / f"build-{row['plans']}", row["plans"])
                 _save(results, args.out)
         _report(args.out, args.before)
         return
