@@ -51,6 +51,7 @@ from sciplan_kg.corpus.similarity import letters
 from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import ELI, SK
 from sciplan_kg.rdf.serialize import turtle_prefixes
+from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import title_key
 from sciplan_kg.resolve.registry import Registry, number_key
 
@@ -64,7 +65,7 @@ MATCH_TRIPLES = 7  # triples of a match with a parent task (one fewer without)
 # ---------------------------------------------------------------- what a plan names as its basis
 
 
-def plan_basis(g: Graph, plan: URIRef, registry: Registry) -> dict[str, Any]:
+def plan_basis(g: Graph | Triples, plan: URIRef, registry: Registry) -> dict[str, Any]:
     """What the corpus step needs of a built plan to find its parents and children, JSON-ready:
     its number and title, the registry directives it is by number (or by title when one side
     has none), and each document it cites with the number and titles known for it."""

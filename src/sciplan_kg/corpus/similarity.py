@@ -61,6 +61,7 @@ from sciplan_kg.errors import InputError
 from sciplan_kg.paths import DATA_DIR
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_prefixes
+from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import fold
 from sciplan_kg.workers import die_with_parent
 
@@ -389,7 +390,7 @@ def _links(uris: list[URIRef], c: _Corpus) -> list[Link]:
     )
 
 
-def plan_tasks(asserted: Graph) -> list[tuple[str, str, str]]:
+def plan_tasks(asserted: Graph | Triples) -> list[tuple[str, str, str]]:
     """(task, plan, text) of every task of the graph, sorted."""
     tasks = []
     for task in asserted.subjects(RDF.type, SK.Task):
