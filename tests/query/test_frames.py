@@ -169,9 +169,9 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
     parsed: list[str] = []
     real = tables._stage
 
-    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
+    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]]) -> int:
         parsed.extend(link for _, link in todo)
-        return real(db, store_dir, todo, work)
+        return real(db, store_dir, todo)
 
     monkeypatch.setattr(tables, "_stage", counting)
     steps = {

@@ -3,8 +3,8 @@ properties and classes, and how one graph file's triples become their rows.
 
 Why here, in the rdf layer: the rows are a function of a graph file's triples alone, so
 whoever holds those triples can make them — the query layer parsing a file the store loaded
-(``query/tables.py``), or a writer of graph files holding them in memory. One definition
-keeps the two the same.
+(``query/tables.py``, what is done), or a writer of graph files holding them in memory (measured
+in docs/engines.md: cheaper by a third end to end, not more, and a hook in every writer).
 
 A row: the table's name, the subject's IRI, the object's text (an IRI's IRI, a literal's
 lexical form), the literal's language tag ("" when none). A class table's rows have the
@@ -14,8 +14,6 @@ package writes have none, and a blank node's label means nothing outside its fil
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -72,31 +70,3 @@ def oxigraph_rows(quads: Iterable[Any]) -> Iterator[Row]:
             table = classes.get(q.object)
             if table is not None and type(q.subject) is named:
                 yield table, q.subject.value, "", ""
-
-
-def rdflib_rows(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Row]:
-    """The rows of rdflib triples (a writer's graph in memory): the same rows as
-    ``oxigraph_rows`` gives for the file written from them."""
-    from rdflib import Literal, URIRef
-
-    for s, p, o in triples:
-        if not isinstance(s, URIRef):
-            continue
-        sp = str(p)
-        table = BY_PROPERTY.get(sp)
-        if table is not None:
-            if isinstance(o, Literal):
-                yield table, str(s), str(o), o.language or ""
-            elif isinstance(o, URIRef):
-                yield table, str(s), str(o), ""
-        elif sp == RDF_TYPE:
-            table = BY_CLASS.get(str(o))
-            if table is not None:
-                yield table, str(s), "", ""
-
-
-def csv_bytes(rows: Iterable[tuple[Any, ...]]) -> bytes:
-    """Rows as CSV (RFC 4180 quoting, "\\n" line ends), as DuckDB's ``read_csv`` reads them."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue().encode("utf-8")
