@@ -7,7 +7,9 @@ compared with them, row for row, after the same conversion to plain values (``fi
 
     bench/engines.py oxigraph STORE OUT          # rows and medians of 3 of every catalogue query
     bench/engines.py maplib BUILD OUT REF        # load the build's Turtle, run every query
-    bench/engines.py duckdb BUILD OUT REF        # load into DuckDB tables, the five listings in SQL
+    bench/engines.py tables STORE OUT            # make the DuckDB tables afresh from the store's files
+    bench/engines.py update STORE OUT            # bring them in step after a change (one plan added)
+    bench/engines.py duckdb STORE OUT REF        # the five listings on DuckDB (FramesBackend)
 
 OUT gets one JSON file per query (rows, columns, times) and ``summary.json`` (load time, peak
 RSS, CPU seconds); REF is an Oxigraph OUT to compare with. Read docs/engines.md for the results.
@@ -206,85 +208,76 @@ def run_maplib(build_nt: Path, out: Path, ref: Path, only: list[str]) -> None:
     write(out, "summary", summary)
 
 
-def load_duckdb(store_dir: Path, db: Any, work: Path) -> dict[str, int]:
-    """The tables the listings read (``frames.load_tables``), from the store in ``store_dir``."""
-    import pyoxigraph as ox
-
-    from sciplan_kg.query.frames import load_tables
-
-    work.mkdir(parents=True, exist_ok=True)
-    return load_tables(ox.Store.read_only(str(store_dir)), db, work)
-
-
-def duckdb_rows(db: Any, sql: str, params: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
-    import datetime
-    from decimal import Decimal
-
-    cursor = db.execute(sql, params) if params else db.execute(sql)
-    columns = [d[0] for d in cursor.description]
-
-    def plain(v: Any) -> Any:
-        if isinstance(v, bool) or v is None or isinstance(v, int):
-            return v
-        if isinstance(v, str):
-            return v
-        if isinstance(v, Decimal):
-            return int(v) if v == v.to_integral_value() else round(float(v), 6)
-        if isinstance(v, float):
-            v = round(v, 6)
-            return int(v) if v.is_integer() else v
-        if isinstance(v, datetime.date):
-            return v.isoformat()
-        return str(v)
-
-    rows = [dict(zip(columns, map(plain, r), strict=True)) for r in cursor.fetchall()]
-    return columns, rows
-
-
-def run_duckdb(store_dir: Path, out: Path, ref: Path, only: list[str]) -> None:
-    """Load the narrow tables from the store, then the five listings at their default parameters."""
-    from decimal import Decimal
-
-    import duckdb
-
-    from sciplan_kg.query.catalogue import catalogue
-    from sciplan_kg.query.run import finish
+def run_tables(store_dir: Path, out: Path) -> None:
+    """Make the DuckDB tables of the store afresh from its files (``query/tables.py``):
+    CPU, wall, peak memory of this process, the database's size and row count."""
+    from sciplan_kg.query import tables
 
     la = load_average()
     w, c = time.perf_counter(), time.process_time()
-    db = duckdb.connect(str(out.with_suffix(".duckdb")) if os.environ.get("DUCK_FILE") else ":memory:")
-    threads = os.environ.get("DUCK_THREADS")
-    if threads:
-        db.execute(f"SET threads = {int(threads)}")
-    counts = load_duckdb(store_dir, db, out / "csv")
+    target = tables.fresh(store_dir)
+    summary = {
+        "engine": "duckdb-tables",
+        "wall": time.perf_counter() - w,
+        "cpu": time.process_time() - c,
+        "peak_mib": peak_mib(),
+        "load": la,
+        "bytes": target.stat().st_size,
+        "files": len(tables.loaded(store_dir)),
+    }
+    import duckdb
+
+    db = duckdb.connect(str(target), read_only=True)
+    summary["rows"] = sum(db.execute(f"SELECT count(*) FROM r_{t}").fetchall()[0][0] for t in tables.TABLES)
+    db.close()
+    print(summary, flush=True)
+    write(out, "tables", summary)
+
+
+def run_update(store_dir: Path, out: Path) -> None:
+    """Bring the store's DuckDB tables in step after a change (one plan added): the update
+    alone, CPU and wall, and what it did."""
+    from sciplan_kg.query import tables
+
+    la = load_average()
+    w, c = time.perf_counter(), time.process_time()
+    done = tables.update(store_dir)
+    summary = {"wall": time.perf_counter() - w, "cpu": time.process_time() - c, "load": la, "done": done}
+    print(summary, flush=True)
+    write(out, "update", summary)
+
+
+def run_duckdb(store_dir: Path, out: Path, ref: Path, only: list[str]) -> None:
+    """The five listings at their default parameters as the query command runs them
+    (``FramesBackend``, no kept answers), on the tables in step with the store."""
+    import pyoxigraph as ox
+
+    from sciplan_kg.query.catalogue import catalogue
+    from sciplan_kg.query.frames import SQL, FramesBackend
+
+    backend = FramesBackend(ox.Store.read_only(str(store_dir)), store_dir)
+    la = load_average()
+    w, c = time.perf_counter(), time.process_time()
+    backend.connection()
     summary: dict[str, Any] = {
         "engine": "duckdb",
-        "load_s": time.perf_counter() - w,
-        "load_cpu": time.process_time() - c,
-        "load_peak_mib": peak_mib(),
-        "load_load": la,
-        "rows_loaded": sum(counts.values()),
-        "tables": counts,
+        "open_s": time.perf_counter() - w,
+        "open_cpu": time.process_time() - c,
+        "open_load": la,
         "queries": {},
     }
-    print(summary, flush=True)
     cat = catalogue()
-    from sciplan_kg.query.frames import SQL
-
-    for name, sql in SQL.items():
+    for name in SQL:
         if only and name not in only:
             continue
         q = cat[name]
-        params = {p.name: Decimal(p.default) if p.type == "decimal" else int(p.default) for p in q.params if p.default}
-        params = {k: v for k, v in params.items() if f"${k}" in sql}
         la = load_average()
         try:
-            (columns, rows), wall, cpu, walls = timed(lambda sql=sql, params=params: duckdb_rows(db, sql, params))
-            result = finish(q, columns, rows)
+            result, wall, cpu, walls = timed(lambda q=q: backend.run(q, {}))
             write(out, name, {"columns": result.columns, "rows": result.rows})
             entry = {"rows": len(result.rows), "wall": wall, "cpu": cpu, "walls": walls, "load": la}
             entry.update(compare(ref, name, result.columns, result.rows))
-        except (Exception, BaseException) as exc:  # measured, not fatal (maplib panics are BaseException)
+        except Exception as exc:  # measured, not fatal
             entry = {"error": f"{type(exc).__name__}: {str(exc)[:400]}", "load": la}
         summary["queries"][name] = entry
         print(name, {k: v for k, v in entry.items() if k not in ("only_ref", "only_engine")}, flush=True)
@@ -309,5 +302,9 @@ if __name__ == "__main__":
         run_maplib(Path(args[0]), Path(args[1]), Path(args[2]), only)
     elif engine == "duckdb":
         run_duckdb(Path(args[0]), Path(args[1]), Path(args[2]), only)
+    elif engine == "tables":
+        run_tables(Path(args[0]), Path(args[1]))
+    elif engine == "update":
+        run_update(Path(args[0]), Path(args[1]))
     else:
         raise SystemExit(f"unknown engine {engine}")

@@ -169,9 +169,9 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
     parsed: list[str] = []
     real = tables._stage
 
-    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]]) -> int:
+    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
         parsed.extend(link for _, link in todo)
-        return real(db, store_dir, todo)
+        return real(db, store_dir, todo, work)
 
     monkeypatch.setattr(tables, "_stage", counting)
     steps = {
@@ -241,3 +241,19 @@ def test_a_database_another_process_writes_falls_back_to_oxigraph(
         holder.communicate("")
     assert frames.run(q, {}).rows == oxigraph.run(q, {}).rows
     assert frames._db is not None, "the writer gone: DuckDB again"
+
+
+def test_many_files_are_parsed_in_processes_to_the_same_tables(
+    copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = store_path(copy)
+    serial = _fresh(folder, tmp_path)
+    monkeypatch.setattr(tables, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(tables, "_jobs", lambda: 2)
+
+    def not_here(*args: object) -> int:
+        raise AssertionError("parsed in this process")
+
+    monkeypatch.setattr(tables, "_insert", not_here)  # the spawned workers import the real one
+    assert _fresh(folder, tmp_path) == serial
+    assert not [p for p in tmp_path.iterdir() if p.name != "fresh.duckdb"], "the parts are removed"

@@ -39,6 +39,7 @@ FOLDER = "frames"
 DATABASE = "tables.duckdb"
 VERSION = "1"  # of the schema and the rows: a database of another version is made anew
 BATCH = 64 << 20  # bytes of Turtle parsed before their rows go to DuckDB (bounds the update's memory)
+PARALLEL_FROM = 64  # files per process from which a fresh database or a big update is parsed in parallel
 WAIT = 30.0  # seconds a reader waits for a writer of the database before giving up
 
 
@@ -51,14 +52,22 @@ def database_path(store_dir: Path) -> Path:
     return store_dir / FOLDER / DATABASE
 
 
-def _schema(db: Any) -> None:
-    db.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    db.execute("CREATE TABLE files (id INTEGER, link VARCHAR, ident VARCHAR)")
+def _tables(db: Any) -> None:
     for table in PROPERTIES:
         db.execute(f"CREATE TABLE r_{table} (file INTEGER, s VARCHAR, o VARCHAR, lang VARCHAR)")
-        db.execute(f"CREATE VIEW {table} AS SELECT DISTINCT s, o, lang FROM r_{table}")
     for table in CLASSES:
         db.execute(f"CREATE TABLE r_{table} (file INTEGER, s VARCHAR)")
+
+
+def _schema(db: Any) -> None:
+    """The tables (a row per file that states it), the views the listings read (a row per
+    triple), the files, and what the database was made from."""
+    db.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    db.execute("CREATE TABLE files (id INTEGER, link VARCHAR, ident VARCHAR)")
+    _tables(db)
+    for table in PROPERTIES:
+        db.execute(f"CREATE VIEW {table} AS SELECT DISTINCT s, o, lang FROM r_{table}")
+    for table in CLASSES:
         db.execute(f"CREATE VIEW {table} AS SELECT DISTINCT s FROM r_{table}")
     db.execute("INSERT INTO meta VALUES ('version', ?), ('state', '')", [VERSION])
 
@@ -82,7 +91,7 @@ def loaded(store_dir: Path) -> dict[str, str]:
     return out
 
 
-def _stage(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
+def _insert(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
     """Parse the files ``todo`` (id, link path) and insert their rows, in batches of about
     ``BATCH`` bytes of Turtle; the number of rows. Each batch goes to DuckDB as columns (numpy
     arrays, one set per table): no text file in between (Python's CSV writer cost twice the
@@ -122,7 +131,50 @@ def _stage(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
     return total
 
 
-def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str]) -> dict[str, int]:
+def _part(store_dir: Path, todo: list[tuple[int, str]], path: Path) -> int:
+    """A worker's share of ``_stage``: the rows of ``todo`` into a database of its own."""
+    import duckdb
+
+    db = duckdb.connect(str(path))
+    try:
+        _tables(db)
+        return _insert(db, store_dir, todo)
+    finally:
+        db.close()
+
+
+def _jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _stage(db: Any, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
+    """The rows of the files ``todo`` into ``db``: parsed here for a few files (one plan
+    added), in one process per core for many (a fresh database: parsing is the cost, and it
+    is Python's), each into a database of its own in ``work`` that is then copied in."""
+    jobs = min(_jobs(), len(todo) // PARALLEL_FROM)
+    if jobs < 2:
+        return _insert(db, store_dir, todo)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [todo[n::jobs] for n in range(jobs)]
+    parts = [work / f"part-{n}.duckdb" for n in range(jobs)]
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB's threads
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        total = sum(pool.map(_part, [store_dir] * jobs, shares, parts))
+    for n, part in enumerate(parts):
+        db.execute(f"ATTACH '{part}' AS part{n} (READ_ONLY)")
+        for table in TABLES:
+            db.execute(f"INSERT INTO r_{table} SELECT * FROM part{n}.r_{table}")
+        db.execute(f"DETACH part{n}")
+        part.unlink()
+    return total
+
+
+def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str], work: Path) -> dict[str, int]:
     """Bring the tables of ``db`` to the store's ``files``: the rows of files gone or changed
     removed, those of files new or changed added; what was done."""
     known = {link: (fid, ident) for fid, link, ident in db.execute("SELECT id, link, ident FROM files").fetchall()}
@@ -134,11 +186,21 @@ def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str]) -> dict[
             db.execute(f"DELETE FROM r_{table} WHERE file IN (SELECT id FROM gone)")
         db.execute("DELETE FROM files WHERE id IN (SELECT id FROM gone)")
         db.execute("DROP TABLE gone")
-    first = (db.execute("SELECT COALESCE(max(id), 0) FROM files").fetchone() or (0,))[0] + 1
+    first = db.execute("SELECT COALESCE(max(id), 0) FROM files").fetchall()[0][0] + 1
     todo = [(first + n, link) for n, link in enumerate(came)]
     if todo:
-        db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(fid, link, files[link]) for fid, link in todo])
-    rows = _stage(db, store_dir, todo)
+        import numpy as np
+
+        ids, links = zip(*todo, strict=True)
+        stage = {
+            "id": np.array(ids, dtype=np.int32),
+            "link": np.array(links, dtype=object),
+            "ident": np.array([files[link] for link in links], dtype=object),
+        }
+        db.register("stage", stage)
+        db.execute("INSERT INTO files SELECT * FROM stage")
+        db.unregister("stage")
+    rows = _stage(db, store_dir, todo, work)
     db.execute("UPDATE meta SET value = ? WHERE key = 'state'", [state])
     return {"removed": len(gone), "added": len(came), "rows": rows}
 
@@ -201,7 +263,7 @@ def fresh(store_dir: Path, target: Path | None = None) -> Path:
         db = duckdb.connect(str(path))
         try:
             _schema(db)
-            _apply(db, store_dir, state, files)
+            _apply(db, store_dir, state, files, Path(tmp))
             db.execute("CHECKPOINT")
         finally:
             db.close()
@@ -234,7 +296,8 @@ def update(store_dir: Path) -> dict[str, int]:
             return {}
         db.execute("BEGIN TRANSACTION")
         try:
-            done = _apply(db, store_dir, state, files)
+            with tempfile.TemporaryDirectory(prefix=".parts-", dir=target.parent) as work:
+                done = _apply(db, store_dir, state, files, Path(work))
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):
