@@ -115,6 +115,38 @@ def test_an_interrupted_sync_is_finished_by_the_next(
     assert _quads(store_path(out)) == _fresh(out, tmp_path)
 
 
+@pytest.mark.parametrize("where", ["open", "write"])
+def test_a_sync_stopped_while_removing_a_plan_is_finished_by_the_next(
+    plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Stopped before the store is touched (``open``: reading the index) or after the DELETE
+    (``write``: writing the index): the next sync still knows the plan is gone and removes it;
+    the plan added back later is loaded again (its links were not left to look loaded)."""
+    from sciplan_kg.store import index
+
+    out = tmp_path / "build"
+    build([plans], out)
+    sync(out)
+    victim = sorted(plans.glob("*.txt"))[2]
+    kept = tmp_path / victim.name
+    shutil.move(victim, kept)
+    build([plans], out)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index.Index, where, crash)
+    with pytest.raises(KeyboardInterrupt):
+        sync(out, full_fraction=1.0)
+    monkeypatch.undo()
+    assert sync(out, full_fraction=1.0).removed == 1
+    assert _quads(store_path(out)) == _fresh(out, tmp_path)
+    shutil.move(kept, victim)
+    build([plans], out)
+    assert sync(out, full_fraction=1.0).loaded >= 1
+    assert _quads(store_path(out)) == _fresh(out, tmp_path)
+
+
 def test_queries_see_the_rebuilt_corpus(plans: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
     build([plans], out)

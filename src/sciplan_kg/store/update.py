@@ -189,7 +189,10 @@ def update(
     is made again from the files alone."""
     import pyoxigraph as ox
 
-    for name in changed + gone:
+    # a changed graph leaves the state until it is in place again; a gone one stays in it until
+    # its links are removed, so a sync stopped half way removes it again the next time (taken out
+    # first, the next sync would not know it was ever there: its triples, or its links, would stay)
+    for name in changed:
         state.pop(name, None)
     sync._save_state(store_dir, state)
     idx = index.Index.open(store_dir)
@@ -209,6 +212,7 @@ def update(
     idx.write(plan.keep, plan.d.entries, plan.d.old)
     for name in gone:
         shutil.rmtree(sync._links(store_dir, name), ignore_errors=True)
+        state.pop(name, None)
     for name in changed:
         sync._keep_links(store_dir, name, wanted[name])
         state[name] = digests[name]
