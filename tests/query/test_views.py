@@ -176,6 +176,32 @@ def test_answers_follow_the_store_when_a_plan_is_added(tmp_path: Path) -> None:
     assert after is not None and len({r["plan"] for r in after.rows}) == 3
 
 
+def test_a_backend_opened_before_a_sync_keeps_nothing_under_the_new_state(tmp_path: Path) -> None:
+    """A backend opened in one process (a notebook), then another process rebuilds and syncs: the
+    old backend evaluates on its snapshot and keeps nothing; the next process is served the new
+    state's rows (an answer of the old snapshot kept under the new state was served to it)."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in sorted(PLANS_DIR.glob("*.txt"))[:3]:
+        shutil.copy(f, plans / f.name)
+    out = tmp_path / "build"
+    build([plans], out)
+    store, state = kept.open_store_in_state(out)
+    old = OxigraphBackend(store, kept=store_path(out), scope=store_path(out), opened=state)
+    max(plans.glob("*.txt"), key=lambda p: p.stat().st_size).unlink()
+    build([plans], out)
+    sync(out, full_fraction=1.0)
+    q = CATALOGUE["tasks"]
+    assert old.current_state() is None, "the folder is no longer in the state the store was opened in"
+    on_snapshot = old.run(q, {})
+    assert _served(out, "tasks") is None, "nothing kept from the old snapshot"
+    store, state = kept.open_store_in_state(out)
+    new = OxigraphBackend(store, kept=store_path(out), opened=state).run(q, {})
+    assert new.rows == OxigraphBackend(store).run(q, {}).rows
+    assert len(new.rows) < len(on_snapshot.rows)
+    assert _served(out, "tasks") is not None, "the new process keeps its answer under its state"
+
+
 def test_only_the_catalogue_query_at_its_defaults_is_kept(five: BuildResult, tmp_path: Path) -> None:
     out = tmp_path / "build"
     shutil.copytree(five.out, out)

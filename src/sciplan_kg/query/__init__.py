@@ -49,16 +49,17 @@ def backend(
     if store == "rdflib":
         return RdflibBackend(build=path) if path.is_dir() else RdflibBackend(union(load_graphs(path)))
     if path.is_dir():
-        from sciplan_kg.query.kept import open_store
+        from sciplan_kg.query.kept import open_store_in_state
         from sciplan_kg.store.sync import store_path
 
         store_dir = store_path(path)
         kept = store_dir if views else None
         from sciplan_kg.query import frames  # the whole-corpus listings on DuckDB (docs/engines.md)
 
+        opened, state = open_store_in_state(path)
         if frames.available():
-            return frames.FramesBackend(open_store(path), store_dir, kept=kept, scope=store_dir)
-        return OxigraphBackend(open_store(path), kept=kept, scope=store_dir)
+            return frames.FramesBackend(opened, store_dir, kept=kept, scope=store_dir, opened=state)
+        return OxigraphBackend(opened, kept=kept, scope=store_dir, opened=state)
     from sciplan_kg.pipeline.dataset import load_dataset
 
     return OxigraphBackend.from_graphs(load_dataset(path))

@@ -388,13 +388,35 @@ class OxigraphBackend:
     ``kept``: the folder of a build's store, whose kept answers of the catalogue queries
     (``views.py``) are served when current instead of evaluating the query. ``scope``: that
     folder again, for a query of scope ``plan`` asked for one plan, which is evaluated on a
-    store of that plan's graph only (``plan_scope``)."""
+    store of that plan's graph only (``plan_scope``). ``opened``: the state of that store
+    (``sync.state_digest``) when ``store`` was opened, read before opening it (default: now): a
+    kept answer is served, and an evaluated one kept, only while the folder is still in that
+    state, for ``store`` is a snapshot of it and another process may sync the folder meanwhile
+    (an answer of the old snapshot kept under the new state would be served to every later
+    process)."""
 
-    def __init__(self, store: Any, kept: Path | None = None, scope: Path | None = None) -> None:
+    def __init__(
+        self, store: Any, kept: Path | None = None, scope: Path | None = None, opened: str | None = None
+    ) -> None:
         self.store = store
         self.kept = kept
         self.scope = scope
+        if kept is not None and opened is None:
+            from sciplan_kg.store.sync import state_digest
+
+            opened = state_digest(kept)
+        self.opened = opened
         self._scoped: dict[str, Any] = {}  # the last plan's store, for the next query on it
+
+    def current_state(self) -> str | None:
+        """The kept answers' folder's state, when it is still the state ``store`` was opened
+        in; None when there is none or it changed since (nothing kept is then served or kept)."""
+        if self.kept is None:
+            return None
+        from sciplan_kg.store.sync import state_digest
+
+        state = state_digest(self.kept)
+        return state if state is not None and state == self.opened else None
 
     def _plan_store(self, q: CatalogueQuery, params: dict[str, str]) -> Any | None:
         """The in-memory store of the one plan ``q`` asks for, when ``q`` is of scope ``plan``."""
@@ -427,12 +449,10 @@ class OxigraphBackend:
         return cls(store)
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
-        state = None
-        if self.kept is not None:
-            from sciplan_kg.query import kept as views
-            from sciplan_kg.store.sync import state_digest
+        from sciplan_kg.query import kept as views
 
-            state = state_digest(self.kept)
+        state = self.current_state()
+        if self.kept is not None and state is not None:
             answer = views.read(self.kept, state, q, params)
             if answer is not None:
                 return answer
@@ -459,7 +479,7 @@ class OxigraphBackend:
             prepare(q)  # rdflib's message names the line and column, and refuses an Update
             raise  # a query rdflib reads and Oxigraph does not: Oxigraph's message
         result = finish(q, columns, rows)
-        if self.kept is not None:
+        if self.kept is not None and state is not None:
             views.keep(self.kept, state, q, params, result)
         return result
 

@@ -155,8 +155,10 @@ class FramesBackend(OxigraphBackend):
     (``SERVED``); everything else is ``OxigraphBackend``'s, unchanged. ``tables``: the store's
     folder, whose files the tables are made from (``query/tables.py``)."""
 
-    def __init__(self, store: Any, tables: Path, kept: Path | None = None, scope: Path | None = None) -> None:
-        super().__init__(store, kept=kept, scope=scope)
+    def __init__(
+        self, store: Any, tables: Path, kept: Path | None = None, scope: Path | None = None, opened: str | None = None
+    ) -> None:
+        super().__init__(store, kept=kept, scope=scope, opened=opened)
         self.tables = tables
         self._db: Any = None
         self._state: str | None = None
@@ -211,7 +213,9 @@ class FramesBackend(OxigraphBackend):
                 q.name, f"DuckDB 表无法建立 / the DuckDB tables could not be made: {str(exc)[:300]}"
             ) from exc
         result = self._evaluate(db, q, params, timeout)
-        if self.kept is not None:  # as Oxigraph's evaluation does: the first on a new state is kept
+        # as Oxigraph's evaluation does: the first on a new state is kept, under the state the
+        # tables were brought in step with (the database follows the store; the store handle not)
+        if self.kept is not None and state is not None and state == self._state:
             views.keep(self.kept, state, q, params, result)
         return result
 

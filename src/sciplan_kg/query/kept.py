@@ -423,7 +423,12 @@ def sync_store(build: Path, views: bool = True, full_fraction: float | None = No
 
 def open_store(build: Path, views: bool = True) -> Any:
     """The synced store of ``build``, opened for reading (answers kept after a full load)."""
-    from sciplan_kg.store.sync import open_store as open_synced
+    return open_store_in_state(build, views)[0]
+
+
+def open_store_in_state(build: Path, views: bool = True) -> tuple[Any, str | None]:
+    """``open_store`` and the state the store was opened in (``sync.open_store_in_state``)."""
+    from sciplan_kg.store.sync import open_store_in_state as open_synced
 
     return open_synced(build, after_load=after_load if views else None)
 

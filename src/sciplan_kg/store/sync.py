@@ -381,7 +381,16 @@ def _load_file(store: Any, f: Path) -> None:
 
 def open_store(build: Path, after_load: AfterLoad | None = None) -> Any:
     """The synced store of ``build``, opened for reading."""
+    return open_store_in_state(build, after_load)[0]
+
+
+def open_store_in_state(build: Path, after_load: AfterLoad | None = None) -> tuple[Any, str | None]:
+    """The synced store of ``build``, opened for reading, and its state (``state_digest``) read
+    before it was opened: the store is a snapshot at least that new; if another process syncs
+    meanwhile, the state differs from the one read next (what ``OxigraphBackend`` checks)."""
     import pyoxigraph as ox
 
     sync(build, after_load=after_load)
-    return ox.Store.read_only(str(store_path(build)))
+    store_dir = store_path(build)
+    state = state_digest(store_dir)
+    return ox.Store.read_only(str(store_dir)), state
