@@ -97,6 +97,45 @@ ORDER BY ?plan ?task
 """
 
 
+def test_while_a_sync_is_under_way_the_whole_store_answers(tmp_path: Path) -> None:
+    """A sync takes the graphs it changes out of ``state.json`` first (the similarity graph
+    changes with nearly every build): a scope made then would miss them and give other rows.
+    It is not made: the whole store answers. A manifest not as the build writes it is no scope
+    either (no traceback)."""
+    from sciplan_kg.paths import PLANS_DIR
+    from sciplan_kg.pipeline.build import build
+    from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH
+    from sciplan_kg.pipeline.folder import MANIFEST
+    from sciplan_kg.store.sync import STATE, read_state
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for f in sorted(PLANS_DIR.glob("*.txt"))[:2]:
+        shutil.copy(f, folder / f.name)
+    out = tmp_path / "build"
+    build([folder], out)
+    sync(out)
+    plan = str(run_query("plans", out, views=False).rows[0]["plan"])
+    store_dir = store_path(out)
+    store = backend(out, views=False).store  # type: ignore[attr-defined]
+    assert plan_scope(store_dir, plan) is not None
+    whole = read_state(store_dir)
+    state = dict(whole)
+    del state[str(SIMILARITY_GRAPH)]  # what a sync saves first, before it touches the store
+    (store_dir / STATE).write_text(json.dumps(state), encoding="utf-8")
+    assert plan_scope(store_dir, plan) is None
+    q = CATALOGUE["local-inventions"]
+    assert OxigraphBackend(store, scope=store_dir).run(q, {"plan": plan}).rows == (
+        OxigraphBackend(store).run(q, {"plan": plan}).rows
+    )
+    (store_dir / STATE).write_text(json.dumps(whole), encoding="utf-8")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["plans"]:
+        del entry["file"]
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert plan_scope(store_dir, plan) is None
+
+
 def test_a_users_query_may_ask_for_the_plan_scope(five_store: Path, plans: list[str], tmp_path: Path) -> None:
     path = tmp_path / "mine.rq"
     path.write_text(NATURAL, encoding="utf-8")

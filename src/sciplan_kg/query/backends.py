@@ -324,8 +324,8 @@ def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
     graphs = f"{ID}graph/plan/"
     try:
         state = sync.read_state(store_dir)
-        if graph not in state:
-            return None
+        if graph not in state or not sync.settled(store_dir, state):
+            return None  # another process is syncing: the whole store (its snapshot) answers
         shared = sorted(g for g in state if not g.startswith(graphs) and g != str(SIMILARITY_GRAPH))
         files = [f for g in [graph, *shared] for f in sync.loaded_files(store_dir, g)]
         if str(SIMILARITY_GRAPH) in state:
@@ -334,8 +334,8 @@ def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
                 return None
             files.append(links)
         return files
-    except (OSError, ValueError):
-        return None  # no readable state or links: the query is evaluated on the whole store
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no readable state, links or manifest: the query is evaluated on the whole store
 
 
 def _similarity_link(store_dir: Path, plan: str) -> Path | None:

@@ -209,6 +209,18 @@ def loaded_files(store_dir: Path, graph: str) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix == ".ttl")
 
 
+def settled(store_dir: Path, state: dict[str, str]) -> bool:
+    """Whether ``state`` (``read_state``) is what a finished sync leaves: every graph in it has
+    its ``loaded/`` folder and every folder there is of a graph in it. A sync under way (or
+    stopped) takes the graphs it changes out of the state first, so a reader of
+    ``loaded_files`` would miss them (the similarity graph changes with nearly every build)."""
+    folder = store_dir / LOADED
+    if not folder.is_dir():
+        return not state
+    found = {p.name for p in folder.iterdir() if p.is_dir() and "." not in p.name}
+    return found == {index.graph_id(name) for name in state}
+
+
 def _links(store_dir: Path, name: str) -> Path:
     """The ``loaded/`` folder of graph ``name`` (``loaded_files`` is the public way in; this
     name stays until the query layer uses it)."""
