@@ -279,3 +279,20 @@ def test_encoding_keeps_values_and_types(rows: list[tuple[object, object]]) -> N
     assert back.columns == result.columns
     assert back.rows == result.rows
     assert _types(back) == _types(result)
+
+
+def test_a_worker_that_cannot_write_prints_no_traceback(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """The kept answers' folder cannot be written to: the worker processes end quietly (no
+    Python traceback on the user's terminal) and the parent raises the ``OSError`` the in-line
+    path raises, which the sync reports."""
+    import pyoxigraph as ox
+
+    store_dir = tmp_path / "store"
+    store = ox.Store(str(store_dir))
+    store.flush()
+    del store
+    (store_dir / "views").write_text("not a folder", encoding="utf-8")
+    todo = [CATALOGUE[name] for name in KEPT[:2]]
+    with pytest.raises(OSError, match="cannot be written"):
+        kept._in_processes(store_dir, todo, 1)
+    assert "Traceback" not in capfd.readouterr().err

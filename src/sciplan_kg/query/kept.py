@@ -43,6 +43,7 @@ in 0.9 s instead of 1.7 s.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import re
@@ -303,13 +304,25 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
+_UNWRITABLE = 3  # a worker's exit status: the answer's folder could not be written to
+
+
 def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
-    """A forked process's work: one answer; its exit status says whether it was written."""
+    """A forked process's work: one answer; its exit status says whether it was written (0),
+    not (1), or could not be for the folder (``_UNWRITABLE``). It ends by ``os._exit``: an
+    exception left to multiprocessing would print its traceback to the user's terminal."""
+    import os
+
     from sciplan_kg.workers import die_with_parent
 
     die_with_parent()
-    if not _answer(_read_only(store_dir), store_dir, q):
-        raise SystemExit(1)
+    try:
+        status = 0 if _answer(_read_only(store_dir), store_dir, q) else 1
+    except OSError:
+        status = _UNWRITABLE
+    except BaseException:  # nothing kept: the query is evaluated when asked for
+        status = 1
+    os._exit(status)
 
 
 def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dict[str, bool]:
@@ -334,6 +347,8 @@ def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dic
                 proc, name = running.pop(sentinel)  # type: ignore[call-overload]
                 proc.join()
                 done[name] = proc.exitcode == 0
+                if proc.exitcode == _UNWRITABLE:  # as the in-line path: the caller's to report
+                    raise OSError(errno.EACCES, "the kept answers' folder cannot be written to", str(_views(store_dir)))
     finally:
         for proc, _ in running.values():
             proc.kill()
