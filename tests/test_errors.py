@@ -29,6 +29,8 @@ NOT_FOR_USERS = {
     ("validation/report.py", "TypeError"): "compiled shapes handed to pySHACL by a programmer",
     ("query/kept.py", "Malformed"): "a damaged kept answer: read() treats it as missing and evaluates",
     ("query/kept.py", "SystemExit"): "the exit status of a forked worker process",
+    ("query/kept.py", "OSError"): "a worker could not write the kept answers' folder: raised as the in-line path's own"
+    " OSError, which the sync turns into its message naming the folder (store.sync._unwritable)",
     ("store/index.py", "Lost"): "a damaged subjects index: the sync catches it and describes every graph anew",
     (
         "validation/compiled.py",
