@@ -296,3 +296,21 @@ def test_a_worker_that_cannot_write_prints_no_traceback(tmp_path: Path, capfd: p
     with pytest.raises(OSError, match="cannot be written"):
         kept._in_processes(store_dir, todo, 1)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_temporary_files_of_killed_writers_are_swept_when_old(tmp_path: Path) -> None:
+    """A writer killed mid-write leaves ``.<name>.json.*``; the next ``compute`` removes it once
+    it is an hour old, and leaves a fresh one (a live writer's) and every answer alone."""
+    import os
+    import time
+
+    folder = tmp_path / "views"
+    folder.mkdir()
+    old, fresh, answer = folder / ".tasks.json.ab12", folder / ".sources.json.cd34", folder / "tasks.json"
+    for f in (old, fresh, answer):
+        f.write_bytes(b"{}")
+    past = time.time() - 2 * kept.STALE
+    os.utime(old, (past, past))
+    os.utime(answer, (past, past))
+    kept._sweep(folder)
+    assert not old.exists() and fresh.exists() and answer.exists()

@@ -43,6 +43,7 @@ in 0.9 s instead of 1.7 s.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -368,6 +369,7 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     at once peaked at 1.44 GiB, at the issue's 1.5 GiB line; one at a time the step peaks at
     its largest query."""
     folder = _views(store_dir)
+    _sweep(folder)
     queries = {name: q for name, q in catalogue().items() if q.keep}
     index = _index(folder)
     _forget(folder, [name for name in index if name not in queries])
@@ -384,6 +386,26 @@ def compute(store_dir: Path, state: str, graphs: int, jobs: int | None = None, h
     if made:
         _write_index(folder, {name: _entry(state, queries[name]) for name in made})
     return made
+
+
+STALE = 3600.0  # seconds after which a temporary answer file is a writer's that was killed
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files (``write_atomic``'s ``.<name>.json.*``) that writers killed
+    mid-write left, once they are an hour old: a writer alive now (another process keeping an
+    answer) is never that slow, and its file must not go from under it."""
+    import time
+
+    now = time.time()
+    try:
+        found = [p for p in folder.glob(".*.json.*") if p.is_file()]
+    except OSError:
+        return
+    for tmp in found:
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE:
+                tmp.unlink()
 
 
 def _forget(folder: Path, names: list[str]) -> None:

@@ -56,7 +56,7 @@ def _int(value: int) -> Literal:
     lit = _INTS.get(value)
     if lit is None:
         lit = Literal(value)
-        if value < 1 << 20:  # offsets of very large files are not worth keeping
+        if 0 <= value < 1 << 17:  # at most 131,072 literals (~45 MB): offsets of very large files are not kept
             _INTS[value] = lit
     return lit
 
