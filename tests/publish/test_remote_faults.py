@@ -374,6 +374,11 @@ def test_a_wrong_kept_answer_is_evaluated_instead(case: str, synced: Path, capsy
     code, out, err = _run(capsys, "query", "tasks", "--data", str(synced), "-p", "plan", str(plan), "--format", "json")
     assert code == 0, err
     assert json.loads(out) and all(row["plan"] == str(plan) for row in json.loads(out))
+    code, want, err = _run(
+        capsys, "query", "tasks", "--data", str(synced), "-p", "plan", str(plan), "--format", "json", "--evaluate"
+    )
+    assert code == 0, err
+    assert json.loads(out) == json.loads(want), "the plan's rows, as evaluating the query gives them"
 
 
 def _evaluated_json(synced: Path, capsys: pytest.CaptureFixture[str]) -> str:

@@ -20,9 +20,11 @@ interrupted sync leaves the old manifest and its shards whole.
 Trust: a graph's entry and postings are used only while its digest in the manifest is the
 digest of its files now (a graph changed behind the index is described anew from its files,
 the slow path of the single file). A shard that is missing or whose bytes do not match its
-name, or a manifest of another version or unreadable, makes the whole index unknown: the sync
-describes every graph anew and writes it whole (``Lost``). So the index can make a sync slower,
-never its store wrong. A posting that outlived its file (a graph described anew while the old
+name, or a manifest of another version or unreadable, makes the whole index unknown (``Lost``):
+the sync starts from an empty index (``Index.empty``), describes from their files the graphs it
+changes and the shared subjects it must ask about, and writes a manifest of what it described;
+the graphs left out are described when a later sync touches them. So the index can make a sync
+slower, never its store wrong. A posting that outlived its file (a graph described anew while the old
 entry was unreadable) only makes the sync read a file that no longer states the subject.
 """
 
