@@ -216,11 +216,14 @@ def run_tables(store_dir: Path, out: Path) -> None:
     la = load_average()
     w, c = time.perf_counter(), time.process_time()
     target = tables.fresh(store_dir)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the parsing processes, when parallel
     summary = {
         "engine": "duckdb-tables",
         "wall": time.perf_counter() - w,
         "cpu": time.process_time() - c,
+        "children_cpu": children.ru_utime + children.ru_stime,
         "peak_mib": peak_mib(),
+        "children_peak_mib": children.ru_maxrss / 1024,
         "load": la,
         "bytes": target.stat().st_size,
         "files": len(tables.loaded(store_dir)),
