@@ -31,6 +31,8 @@ NOT_FOR_USERS = {
     ("query/kept.py", "SystemExit"): "the exit status of a forked worker process",
     ("query/kept.py", "OSError"): "a worker could not write the kept answers' folder: raised as the in-line path's own"
     " OSError, which the sync turns into its message naming the folder (store.sync._unwritable)",
+    ("query/tables.py", "Unavailable"): "the DuckDB tables cannot be used (not installed, unwritable, busy):"
+    " FramesBackend.run catches it and answers with Oxigraph instead (query/frames.py)",
     ("store/index.py", "Lost"): "a damaged subjects index: the sync catches it and describes every graph anew",
     (
         "validation/compiled.py",

@@ -41,6 +41,7 @@ from sciplan_kg.query.run import (
     text_form,
 )
 from sciplan_kg.query.run import code_only as _code
+from sciplan_kg.rdf.namespaces import SK
 
 SCIPLAN_GRAPHS = "https://w3id.org/sciplan-kg/id/graph/"
 
@@ -90,6 +91,17 @@ class RdflibBackend:
             assert self.build is not None
             self._graph = union(load_graphs(self.build))
         return self._graph
+
+    def knows(self, iri: str, cls: str) -> bool:
+        """Whether the build folder is known, without reading its graphs, to hold ``iri`` as a
+        thing of ``cls``: a plan its manifest names with its files (``plan_files``). False
+        means only "not known this way" (the caller asks the graph)."""
+        if self._graph is not None or self.build is None or cls != str(SK.ImplementationPlan):
+            return False
+        try:
+            return plan_files(self.build, iri) is not None
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
 
     def _graph_for(self, q: CatalogueQuery, init: dict[Variable, Node]) -> Graph:
         plan = init.get(Variable("plan"))

@@ -65,6 +65,12 @@ def _lookup(name: str, text: str) -> CatalogueQuery:
 
 
 def _exists(backend: Backend, iri: str, cls: str, label: str, timeout: float | None) -> bool:
+    """Whether ``iri`` is a thing of ``cls`` in the backend's data: what the backend knows
+    without a query first (``knows``: rdflib over a build folder finds a plan in its manifest
+    instead of reading every plan's graph to answer the ASK), else the ASK."""
+    knows = getattr(backend, "knows", None)
+    if knows is not None and knows(iri, cls):
+        return True
     q = _lookup(label, f"ASK {{ <{iri}> a <{cls}> }}")
     return bool(backend.run(q, {}, timeout).boolean)
 
@@ -166,6 +172,9 @@ def resolve_params(
     out = dict(params)
     order = sorted(params, key=lambda n: kind_of(declared[n]) != "plan")
     plan_area: str | None = None
+    # only an agency's name needs the plan's area: its lookup reads the whole data (on rdflib
+    # over a build folder, every plan's graph), so it is not made for a plan alone
+    agencies = any(kind_of(declared[n]) == "agency" for n in params)
     for name in order:
         param, value = declared[name], params[name]
         kind = kind_of(param)
@@ -174,7 +183,7 @@ def resolve_params(
                 out[name] = expand(value.strip()) or value
             continue
         out[name] = resolve_value(backend, q.name, name, kind, value, timeout, plan_area)
-        if kind == "plan" and plan_area is None:
+        if kind == "plan" and plan_area is None and agencies:
             plan_area = _area_of(backend, out[name], q.name, timeout)
     return out
 
