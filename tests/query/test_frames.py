@@ -222,8 +222,12 @@ def test_a_database_another_process_writes_falls_back_to_oxigraph(
     import subprocess
     import sys
 
+    import gc
+
     folder = store_path(copy)
     _database(folder)
+    engines[1].close()  # this process's own readers let go of the file (a reader's shared lock
+    gc.collect()  # would refuse the writer below: the test then fails at random, by test order)
     target = tables.database_path(folder)
     hold = f"import duckdb, sys; db = duckdb.connect({str(target)!r}); print('ok', flush=True); sys.stdin.read()"
     holder = subprocess.Popen([sys.executable, "-c", hold], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

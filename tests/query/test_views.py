@@ -255,6 +255,51 @@ def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Pat
     assert set(index) == set(KEPT)
 
 
+def test_a_full_load_makes_the_tables_and_keeps_answers_from_them(
+    five: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a full load the DuckDB tables are made and the five kept answers evaluated on them
+    (none on Oxigraph: ``_answer`` refuses here), byte for byte Oxigraph's own encoded answer."""
+    pytest.importorskip("duckdb")
+    from sciplan_kg.query import tables
+
+    def no_oxigraph(*args: object) -> bool:
+        raise AssertionError("evaluated on Oxigraph")
+
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    monkeypatch.setattr(kept, "_answer", no_oxigraph)
+    sync(out)
+    store_dir = store_path(out)
+    assert tables.database_path(store_dir).is_file(), "the tables were made by the load"
+    index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
+    assert sorted(index) == KEPT
+    monkeypatch.undo()
+    store = kept._read_only(store_dir)
+    for name in KEPT:
+        got = (store_dir / kept.VIEWS / f"{name}.json").read_bytes()
+        assert got == b"".join(kept.stream_encode(store, CATALOGUE[name])), name
+
+
+def test_tables_that_cannot_be_made_leave_the_answers_to_oxigraph(
+    five: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("duckdb")
+    from sciplan_kg.query import tables
+
+    def broken(*args: object, **kwargs: object) -> Path:
+        raise OSError("disk full")
+
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    monkeypatch.setattr(tables, "fresh", broken)
+    result = sync(out)
+    assert result.full and sorted(result.views) == KEPT  # the load itself goes on
+    store_dir = store_path(out)
+    assert not tables.database_path(store_dir).exists()
+    assert all(_served(out, name) is not None for name in KEPT), "kept from Oxigraph"
+
+
 def test_evaluate_option_gives_the_same_output(five_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "tasks", "--data", str(five_store), "--format", "json"]) == 0
     served = capsys.readouterr().out
