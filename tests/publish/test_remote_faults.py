@@ -359,7 +359,7 @@ def _wrong_answers(good: dict) -> dict[str, object]:
 def test_a_wrong_kept_answer_is_evaluated_instead(case: str, synced: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store_dir = store_path(synced)
     q = catalogue()["tasks"]
-    view = store_dir / kept.VIEWS / "tasks.json"
+    view = kept.answer_file(store_dir, state_digest(store_dir), q)
     evaluated = backend(synced, views=False).run(q, {})
     good = json.loads(kept.encode(evaluated))
     view.write_text(json.dumps(_wrong_answers(good)[case]), encoding="utf-8")

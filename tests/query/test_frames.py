@@ -219,10 +219,9 @@ def test_a_database_another_process_writes_falls_back_to_oxigraph(
 ) -> None:
     """A reader never sees a half update: while another process holds the database for
     writing, the query waits (``tables.WAIT``), then is answered by Oxigraph."""
+    import gc
     import subprocess
     import sys
-
-    import gc
 
     folder = store_path(copy)
     _database(folder)

@@ -5,7 +5,9 @@ gives, and made anew whenever the store changes."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -74,7 +76,7 @@ def test_the_streamed_answer_is_the_encoded_evaluation(name: str, five_store: Pa
 @pytest.mark.parametrize("name", sorted(set(CATALOGUE) - set(KEPT)))
 def test_a_query_that_does_not_say_keep_is_evaluated(name: str, five_store: Path) -> None:
     assert _served(five_store, name) is None
-    assert not (store_path(five_store) / kept.VIEWS / f"{name}.json").exists()
+    assert not kept._answer_files(store_path(five_store) / kept.VIEWS, name)
     backend(five_store).run(CATALOGUE[name], {})
     assert _served(five_store, name) is None, "its evaluation keeps nothing either"
 
@@ -133,7 +135,8 @@ def test_a_damaged_or_missing_answer_is_evaluated_and_kept_again(five: BuildResu
     out = tmp_path / "build"
     shutil.copytree(five.out, out)
     sync(out)
-    view = store_path(out) / kept.VIEWS / "sources.json"
+    store_dir = store_path(out)
+    view = kept.answer_file(store_dir, state_digest(store_dir), CATALOGUE["sources"])
     view.write_bytes(view.read_bytes()[:20])
     assert _served(out, "sources") is None
     evaluated = backend(out, views=False).run(CATALOGUE["sources"], {})
@@ -229,10 +232,12 @@ def test_answers_no_longer_kept_are_removed(five: BuildResult, tmp_path: Path) -
     old = dict(index, plans={"state": "old", "query": "old"})
     (folder / kept.INDEX).write_text(json.dumps(old), encoding="utf-8")
     (folder / "plans.json").write_bytes(b"{}")
+    (folder / "plans.0123456789abcdef.json").write_bytes(b"{}")
     (folder / "notes.txt").write_bytes(b"mine")
     assert keep_answers(out) == []
     assert set(json.loads((folder / kept.INDEX).read_text(encoding="utf-8"))) == set(KEPT)
     assert not (folder / "plans.json").exists() and (folder / "notes.txt").read_bytes() == b"mine"
+    assert not (folder / "plans.0123456789abcdef.json").exists()
     assert _served(out, "tasks") is not None
 
 
@@ -248,8 +253,8 @@ def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Pat
     shutil.copytree(five.out, serial)
     sync(serial)
     for name in KEPT:
-        a = (store_dir / kept.VIEWS / f"{name}.json").read_bytes()
-        b = (store_path(serial) / kept.VIEWS / f"{name}.json").read_bytes()
+        a = kept.answer_file(store_dir, state_digest(store_dir), CATALOGUE[name]).read_bytes()
+        b = kept.answer_file(store_path(serial), state_digest(store_path(serial)), CATALOGUE[name]).read_bytes()
         assert a == b, f"{name}: byte-identical answers, however computed"
     index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
     assert set(index) == set(KEPT)
@@ -277,7 +282,7 @@ def test_a_full_load_makes_the_tables_and_keeps_answers_from_them(
     monkeypatch.undo()
     store = kept._read_only(store_dir)
     for name in KEPT:
-        got = (store_dir / kept.VIEWS / f"{name}.json").read_bytes()
+        got = kept.answer_file(store_dir, state_digest(store_dir), CATALOGUE[name]).read_bytes()
         assert got == b"".join(kept.stream_encode(store, CATALOGUE[name])), name
 
 
@@ -298,6 +303,41 @@ def test_tables_that_cannot_be_made_leave_the_answers_to_oxigraph(
     store_dir = store_path(out)
     assert not tables.database_path(store_dir).exists()
     assert all(_served(out, name) is not None for name in KEPT), "kept from Oxigraph"
+
+
+def test_two_states_kept_at_once_never_serve_one_states_rows_for_the_other(five: BuildResult, tmp_path: Path) -> None:
+    """A process that opened the store before a sync (state A) keeps its answer while one
+    opened after it (state B) keeps B's: whatever the interleaving of their file and index
+    writes, what is served for B is B's answer (each state's answer has a file of its own)."""
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out, views=False)
+    store_dir = store_path(out)
+    q = CATALOGUE["tasks"]
+    whole = backend(out, views=False).run(q, {})
+    a_rows = QueryResult(whole.columns, whole.rows[:3])  # stands for the older state's answer
+    real = kept._write_index
+
+    def a_between(folder: Path, entries: dict) -> None:  # B wrote its file; A keeps, whole, now
+        kept._write_index = real
+        assert kept.keep(store_dir, "state-A", q, {}, a_rows)
+        real(folder, entries)
+
+    kept._write_index = a_between  # type: ignore[assignment]
+    try:
+        assert kept.keep(store_dir, "state-B", q, {}, whole)
+    finally:
+        kept._write_index = real
+    served = kept.read(store_dir, "state-B", q, {})
+    assert served is not None and served.rows == whole.rows, "B's rows, not A's"
+    assert kept.read(store_dir, "state-A", q, {}) is None, "the index names B"
+    a_file, b_file = kept.answer_file(store_dir, "state-A", q), kept.answer_file(store_dir, "state-B", q)
+    assert set(kept._answer_files(store_dir / kept.VIEWS, "tasks")) == {a_file, b_file}, "A's is young: kept"
+    past = time.time() - 2 * kept.STALE
+    os.utime(a_file, (past, past))
+    os.utime(b_file, (past, past))
+    kept._drop_others(store_dir / kept.VIEWS, "tasks")
+    assert kept._answer_files(store_dir / kept.VIEWS, "tasks") == [b_file], "an hour old and not indexed: removed"
 
 
 def test_evaluate_option_gives_the_same_output(five_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -339,7 +379,7 @@ def test_a_worker_that_cannot_write_prints_no_traceback(tmp_path: Path, capfd: p
     (store_dir / "views").write_text("not a folder", encoding="utf-8")
     todo = [CATALOGUE[name] for name in KEPT[:2]]
     with pytest.raises(OSError, match="cannot be written"):
-        kept._in_processes(store_dir, todo, 1)
+        kept._in_processes(store_dir, "state", todo, 1)
     assert "Traceback" not in capfd.readouterr().err
 
 

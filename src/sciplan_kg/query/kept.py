@@ -34,11 +34,13 @@ Otherwise the query is evaluated (``sciplan-kg query --evaluate`` always evaluat
 ``tests/test_views.py`` holds every kept answer, and every selection from one, equal to
 evaluation.
 
-Files: one per query, then ``index.json`` naming, for each, the state and the query text it
-was computed from: the answer is written before its entry, so an interrupted write serves
-nothing. An answer is JSON with its columns dictionary-encoded (each column's distinct values
-once, then one index per row): 310,000 similar-task rows take 18 MB instead of 106 MB and load
-in 0.9 s instead of 1.7 s.
+Files: one per query and state (``answer_file``: ``<name>.<key>.json``, the key a digest of
+the state and the query's text), then ``index.json`` naming, for each query, the state and the
+query text its answer was computed from: the answer is written before its entry, so an
+interrupted write serves nothing, and a file only ever holds the answer its name says, so two
+processes keeping answers of two states at once cannot cross them. An answer is JSON with its
+columns dictionary-encoded (each column's distinct values once, then one index per row):
+310,000 similar-task rows take 18 MB instead of 106 MB and load in 0.9 s instead of 1.7 s.
 """
 
 from __future__ import annotations
@@ -132,6 +134,48 @@ def _views(store_dir: Path) -> Path:
     return store_dir / VIEWS
 
 
+def answer_file(store_dir: Path, state: str | None, q: CatalogueQuery) -> Path:
+    """The file of ``q``'s answer on the store in state ``state``: ``<name>.<key>.json``, the key
+    a digest of the state and the query's text. A file so named only ever holds the answer its
+    name says: two processes keeping an answer for two states (one that opened the store before
+    a sync, one after) write two files, and the index entry of either names its own (one file
+    per query, rewritten, could be left holding one state's rows under the other's entry)."""
+    key = hashlib.sha256(f"{state}\n{text_digest(q)}".encode()).hexdigest()[:16]
+    return _views(store_dir) / f"{q.name}.{key}.json"
+
+
+def _answer_files(folder: Path, name: str) -> list[Path]:
+    """Every answer file of the query ``name`` in ``folder`` (any state; the single
+    ``<name>.json`` of versions before the keyed names too)."""
+    try:
+        found = [p for p in folder.glob(f"{name}.*.json") if _KEY.fullmatch(p.name[len(name) + 1 : -5])]
+    except OSError:
+        return []
+    return sorted(found) + [p for p in (folder / f"{name}.json",) if p.exists()]
+
+
+_KEY = re.compile(r"[0-9a-f]{16}")
+
+
+def _drop_others(folder: Path, name: str) -> None:
+    """Remove the query's answer files that the index does not name once they are an hour old
+    (``STALE``), and the unkeyed file of older versions: answers of earlier states are never
+    served again. Not younger ones: another process may have written its answer and not yet
+    its index entry (a worker's answer waits for the others'), and removing it would only make
+    its readers evaluate again."""
+    import time
+
+    entry = _index(folder).get(name) or {}
+    key = hashlib.sha256(f"{entry.get('state')}\n{entry.get('query')}".encode()).hexdigest()[:16]
+    now = time.time()
+    for p in _answer_files(folder, name):
+        if p.name == f"{name}.{key}.json":
+            continue
+        with contextlib.suppress(OSError):
+            if p.name == f"{name}.json" or now - p.stat().st_mtime > STALE:
+                p.unlink()
+
+
 def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str, str]) -> QueryResult | None:
     """The kept answer of ``q`` with ``params``, or None when there is none that is current.
     A parameter that selects rows (``selecting``) is applied to the kept answer."""
@@ -145,7 +189,7 @@ def read(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str
     if _index(folder).get(q.name) != _entry(state, q):
         return None
     try:
-        return decode((folder / f"{q.name}.json").read_bytes(), where, q.columns)
+        return decode(answer_file(store_dir, state, q).read_bytes(), where, q.columns)
     except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None  # a damaged or wrong file (Malformed is a ValueError): evaluate, and keep again
 
@@ -175,11 +219,13 @@ def keep(store_dir: Path, state: str | None, q: CatalogueQuery, params: dict[str
     from sciplan_kg.pipeline.outputs import write_atomic
 
     folder = _views(store_dir)
+    path = answer_file(store_dir, state, q)
     try:
-        write_atomic(folder / f"{q.name}.json", encode(result))
+        write_atomic(path, encode(result))
         _write_index(folder, {q.name: _entry(state, q)})
     except OSError:
         return False
+    _drop_others(folder, q.name)
     return True
 
 
@@ -281,7 +327,7 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
+def _answer(store: Any, store_dir: Path, state: str, q: CatalogueQuery) -> bool:
     """Evaluate ``q`` and write its answer's file (the index entry is the caller's), streamed
     from the solutions (``stream_encode``); whether it was written."""
     from sciplan_kg.pipeline.outputs import write_atomic
@@ -292,7 +338,7 @@ def _answer(store: Any, store_dir: Path, q: CatalogueQuery) -> bool:
         if embedded_form(q) != "SELECT":
             return False  # only rows are kept
         first = next(pieces)  # the query is evaluated here
-        write_atomic(_views(store_dir) / f"{q.name}.json", _chain(first, pieces))
+        write_atomic(answer_file(store_dir, state, q), _chain(first, pieces))
     except OSError:
         raise  # a folder that cannot be written to: as before, the caller's to report
     except Exception:  # no answer kept: the query is evaluated, and its error reported, when asked for
@@ -308,7 +354,7 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 _UNWRITABLE = 3  # a worker's exit status: the answer's folder could not be written to
 
 
-def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
+def _answer_in_process(store_dir: Path, state: str, q: CatalogueQuery) -> None:
     """A forked process's work: one answer; its exit status says whether it was written (0),
     not (1), or could not be for the folder (``_UNWRITABLE``). It ends by ``os._exit``: an
     exception left to multiprocessing would print its traceback to the user's terminal."""
@@ -318,7 +364,7 @@ def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
 
     die_with_parent()
     try:
-        status = 0 if _answer(_read_only(store_dir), store_dir, q) else 1
+        status = 0 if _answer(_read_only(store_dir), store_dir, state, q) else 1
     except OSError:
         status = _UNWRITABLE
     except BaseException:  # nothing kept: the query is evaluated when asked for
@@ -326,7 +372,7 @@ def _answer_in_process(store_dir: Path, q: CatalogueQuery) -> None:
     os._exit(status)
 
 
-def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dict[str, bool]:
+def _in_processes(store_dir: Path, state: str, todo: list[CatalogueQuery], jobs: int) -> dict[str, bool]:
     """Each query in a process of its own, forked by this thread, ``jobs`` at a time: the memory
     of a 300,000-row answer goes back to the system with its process, so at most ``jobs``
     answers are held at once, and opening the store costs milliseconds. (Not a Pool with
@@ -341,7 +387,7 @@ def _in_processes(store_dir: Path, todo: list[CatalogueQuery], jobs: int) -> dic
         while waiting or running:
             while waiting and len(running) < jobs:
                 q = waiting.pop(0)
-                proc = ctx.Process(target=_answer_in_process, args=(store_dir, q), daemon=True)
+                proc = ctx.Process(target=_answer_in_process, args=(store_dir, state, q), daemon=True)
                 proc.start()
                 running[proc.sentinel] = (proc, q.name)
             for sentinel in wait(list(running)):
@@ -384,21 +430,23 @@ def compute(
     index = _index(folder)
     _forget(folder, [name for name in index if name not in queries])
     todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
-    todo.sort(key=lambda q: -max(_size(d / VIEWS / f"{q.name}.json") for d in (store_dir, hint or store_dir)))
+    todo.sort(key=lambda q: -max(_size(d / VIEWS, q.name) for d in (store_dir, hint or store_dir)))
     jobs = jobs or JOBS
     done: dict[str, bool] = {}
     if frames:
-        done = {q.name: True for q in todo if _with_frames(store_dir, q)}
+        done = {q.name: True for q in todo if _with_frames(store_dir, state, q)}
         todo = [q for q in todo if q.name not in done]
     if graphs >= PARALLEL_FROM and len(todo) > 1:
-        done |= _in_processes(store_dir, todo, jobs)
+        done |= _in_processes(store_dir, state, todo, jobs)
     elif todo:
         store = _read_only(store_dir)
-        done |= {q.name: _answer(store, store_dir, q) for q in todo}
+        done |= {q.name: _answer(store, store_dir, state, q) for q in todo}
         del store
     made = sorted(name for name, ok in done.items() if ok)
     if made:
         _write_index(folder, {name: _entry(state, queries[name]) for name in made})
+        for name in made:
+            _drop_others(folder, name)
     return made
 
 
@@ -434,7 +482,8 @@ def _forget(folder: Path, names: list[str]) -> None:
     index = {name: entry for name, entry in _index(folder).items() if name not in names}
     write_atomic(folder / INDEX, (json.dumps(index, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     for name in names:
-        (folder / f"{name}.json").unlink(missing_ok=True)
+        for p in _answer_files(folder, name):
+            p.unlink(missing_ok=True)
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -450,11 +499,13 @@ def _index(folder: Path) -> dict[str, Any]:
     return {name: entry for name, entry in index.items() if isinstance(entry, dict)}
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+def _size(folder: Path, name: str) -> int:
+    """The size of the query's largest answer file in ``folder`` (0: none)."""
+    sizes = [0]
+    for p in _answer_files(folder, name):
+        with contextlib.suppress(OSError):
+            sizes.append(p.stat().st_size)
+    return max(sizes)
 
 
 def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> list[str]:
@@ -486,7 +537,7 @@ def _tables_made(store_dir: Path) -> bool:
     return True
 
 
-def _with_frames(store_dir: Path, q: CatalogueQuery) -> bool:
+def _with_frames(store_dir: Path, state: str, q: CatalogueQuery) -> bool:
     """Keep ``q``'s answer evaluated on the store's DuckDB tables (``FramesBackend``, rows
     equal to Oxigraph's: ``tests/query/test_frames.py``); whether it was written. In this
     process, one query at a time: no fork of a process that holds DuckDB's threads, and one
@@ -503,7 +554,7 @@ def _with_frames(store_dir: Path, q: CatalogueQuery) -> bool:
         return False
     finally:
         backend.close()
-    write_atomic(_views(store_dir) / f"{q.name}.json", encode(result))
+    write_atomic(answer_file(store_dir, state, q), encode(result))
     return True
 
 
