@@ -402,11 +402,6 @@ def plan_tasks(asserted: Graph | Triples) -> list[tuple[str, str, str]]:
     return sorted(tasks)
 
 
-def similarity_graph(asserted: Graph) -> Graph:
-    """Similarity links between the tasks of the graph, as RDF."""
-    return similarity_graph_of(plan_tasks(asserted))
-
-
 def similarity_graph_of(tasks: list[tuple[str, str, str]]) -> Graph:
     """Similarity links between ``tasks`` ((task, plan, text) triples), as an RDF graph."""
     g = Graph()
