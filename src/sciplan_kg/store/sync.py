@@ -32,8 +32,9 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
 - Changed graphs leave ``state.json`` before the store is touched and come back once done;
   the steps can be repeated, so a sync that is interrupted is finished by the next one.
 - After a full load, before the new store replaces the old, an ``after_load`` callback given
-  by the caller runs on it: the query layer evaluates the catalogue queries there and keeps
-  their answers in ``views/`` (``query/kept.py``). After a small change nothing is evaluated
+  by the caller runs on it: the query layer makes its DuckDB tables there (``frames/``,
+  ``query/tables.py``), evaluates the kept catalogue queries and keeps their answers in
+  ``views/`` (``query/kept.py``). After a small change nothing is evaluated
   here (the change stays a matter of seconds): each catalogue query's first evaluation on the
   new state keeps its answer.
 """
