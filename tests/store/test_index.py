@@ -62,6 +62,35 @@ def test_first_sync_loads_the_whole_folder_into_the_default_graph(plans: Path, t
     assert sync(out).loaded == 0, "nothing changed, nothing loaded"
 
 
+def test_the_same_ontology_installed_elsewhere_loads_nothing_a_changed_one_loads_whole(
+    plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ontology graph's file is the installed package's: a reinstall (another path, another
+    time) with the same bytes must not cost a full load; other bytes must."""
+    import os
+
+    from sciplan_kg import paths
+
+    out = tmp_path / "build"
+    build([plans], out)
+    assert sync(out).full
+    elsewhere = tmp_path / "site-packages" / "sciplan.ttl"
+    elsewhere.parent.mkdir()
+    shutil.copyfile(paths.ONTOLOGY_FILE, elsewhere)
+    os.utime(elsewhere, ns=(1, 1))
+    monkeypatch.setattr(paths, "ONTOLOGY_FILE", elsewhere)
+    assert graph_files(out)[next(g for g in graph_files(out) if str(g).endswith("/ontology"))] == [elsewhere]
+    again = sync(out)
+    assert again.loaded == 0 and not again.full, "the same ontology: nothing to load"
+    elsewhere.write_text(
+        elsewhere.read_text(encoding="utf-8") + "\n<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8"
+    )
+    changed = sync(out)
+    assert changed.full, "another ontology: the store is loaded whole"
+    store = ox.Store.read_only(str(store_path(out)))
+    assert ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b"), ox.NamedNode("urn:x:c")) in store
+
+
 def test_replacing_adding_and_removing_plans_keeps_the_store_equal_to_a_fresh_load(plans: Path, tmp_path: Path) -> None:
     out = tmp_path / "build"
     build([plans], out)

@@ -72,6 +72,18 @@ def store_path(build: Path) -> Path:
     return build.with_name(build.name + ".oxigraph")
 
 
+def _content(files: list[Path]) -> str:
+    """What identifies the ontology graph: its files' bytes. The file is the installed
+    package's, so its path and time change with every install (another virtual environment,
+    a reinstall) while its content rarely does; a change of the ontology graph loads the store
+    whole (minutes at 3,000 plans), which an identical file must not cost. Hashing it (about
+    100 KB) takes a millisecond."""
+    h = hashlib.sha256(b"content\0")
+    for f in files:
+        h.update(hashlib.sha256(Path(f).read_bytes()).digest())
+    return h.hexdigest()
+
+
 def _digest(files: list[Path]) -> str:
     """What identifies a graph's files: path, size and modification time of each. A build
     writes a changed plan's files anew and links an unchanged plan's files from the previous
@@ -132,6 +144,8 @@ def sync(
     # the ones recorded; a file changed after this point changes the digest again, so the next
     # sync sees it
     digests = {name: _digest(files) for name, files in wanted.items()}
+    if str(ONTOLOGY_GRAPH) in wanted:  # the installed package's file, not the build's: see _content
+        digests[str(ONTOLOGY_GRAPH)] = _content(wanted[str(ONTOLOGY_GRAPH)])
     if read_state(store_dir) == digests:  # nothing to write: no lock (the store may be read-only)
         return SyncResult(0, 0, len(wanted))
     try:
