@@ -423,7 +423,8 @@ def compute(
     its largest query.
 
     ``frames``: the store's DuckDB tables are made and in step: the queries they serve are
-    evaluated on them first, in this process (``_with_frames``); the rest as above."""
+    evaluated on them first, in this process (``_with_frames``); the rest in this process too
+    (streamed, one at a time): a process that has run DuckDB's threads is not forked."""
     folder = _views(store_dir)
     _sweep(folder)
     queries = {name: q for name, q in catalogue().items() if q.keep}
@@ -436,7 +437,7 @@ def compute(
     if frames:
         done = {q.name: True for q in todo if _with_frames(store_dir, state, q)}
         todo = [q for q in todo if q.name not in done]
-    if graphs >= PARALLEL_FROM and len(todo) > 1:
+    if graphs >= PARALLEL_FROM and len(todo) > 1 and not frames:  # no fork once DuckDB ran here
         done |= _in_processes(store_dir, state, todo, jobs)
     elif todo:
         store = _read_only(store_dir)
@@ -521,7 +522,8 @@ def _tables_made(store_dir: Path) -> bool:
 
     Why here: the first listing evaluated after a full load would make them anyway (61 s of
     parsing on 2 cores at 3,000 plans); made now, the five kept answers are evaluated on them
-    in 2–4 s each instead of 11–20 s on Oxigraph (the step: 116 s → about 80 s). When they
+    in 2–4 s each instead of 11–20 s on Oxigraph (the step at 3,000 plans: 115.8 s → 51.9 s of
+    tables + 22.1 s of answers, docs/engines.md). When they
     cannot be made (DuckDB missing, a file it cannot read) the answers are Oxigraph's, as
     before, and a later query tries again (``tables.open_tables``)."""
     from sciplan_kg.query.frames import available
