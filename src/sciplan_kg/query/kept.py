@@ -140,8 +140,13 @@ def answer_file(store_dir: Path, state: str | None, q: CatalogueQuery) -> Path:
     name says: two processes keeping an answer for two states (one that opened the store before
     a sync, one after) write two files, and the index entry of either names its own (one file
     per query, rewritten, could be left holding one state's rows under the other's entry)."""
-    key = hashlib.sha256(f"{state}\n{text_digest(q)}".encode()).hexdigest()[:16]
-    return _views(store_dir) / f"{q.name}.{key}.json"
+    return _views(store_dir) / _file_name(q.name, _entry(state, q))
+
+
+def _file_name(name: str, entry: dict[str, Any]) -> str:
+    """``<name>.<key>.json`` of the answer an index entry (state, query digest) names."""
+    key = hashlib.sha256(f"{entry.get('state')}\n{entry.get('query')}".encode()).hexdigest()[:16]
+    return f"{name}.{key}.json"
 
 
 def _answer_files(folder: Path, name: str) -> list[Path]:
@@ -165,11 +170,10 @@ def _drop_others(folder: Path, name: str) -> None:
     its readers evaluate again."""
     import time
 
-    entry = _index(folder).get(name) or {}
-    key = hashlib.sha256(f"{entry.get('state')}\n{entry.get('query')}".encode()).hexdigest()[:16]
+    current = _file_name(name, _index(folder).get(name) or {})
     now = time.time()
     for p in _answer_files(folder, name):
-        if p.name == f"{name}.{key}.json":
+        if p.name == current:
             continue
         with contextlib.suppress(OSError):
             if p.name == f"{name}.json" or now - p.stat().st_mtime > STALE:
