@@ -483,10 +483,7 @@ class OxigraphBackend:
                 if form == "ASK":
                     return ask_result(bool(answer))
                 return parse_graph(answer, "nt", form, q.name)
-            if timeout:
-                columns, rows = self._run_with_deadline(q.name, text, timeout)
-            else:
-                columns, rows = self._rows(q.name, text)
+            columns, rows = self._select(q, params, text, timeout)
         except OxigraphSyntaxError:
             prepare(q)  # rdflib's message names the line and column, and refuses an Update
             raise  # a query rdflib reads and Oxigraph does not: Oxigraph's message
@@ -494,6 +491,15 @@ class OxigraphBackend:
         if self.kept is not None and state is not None:
             views.keep(self.kept, state, q, params, result)
         return result
+
+    def _select(
+        self, q: CatalogueQuery, params: dict[str, str], text: str, timeout: float | None
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """A SELECT query's columns and rows (``text``: with its parameters bound)."""
+        if timeout:
+            columns, rows = self._run_with_deadline(q.name, text, timeout)
+            return columns, rows
+        return self._rows(q.name, text)
 
     def _rows(self, name: str, text: str) -> tuple[list[str], list[dict[str, Any]]]:
         """The rows; a final ORDER BY over projected variables is done here, not by Oxigraph,

@@ -40,6 +40,16 @@ CLASSES = {
     "t_task": SK + "Task", "t_action": SK + "Action", "t_plan": SK + "ImplementationPlan",
     "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument",
 }  # fmt: skip
+# what each property's objects are (``query/translate.py`` types a user's query by them): an IRI,
+# a string literal (plain or language-tagged), an xsd:integer, an xsd:decimal; held true of the
+# data by tests/rdf/test_rows.py
+KINDS = {
+    **dict.fromkeys(("inmeasure", "inplan", "area", "foritem", "role", "agency", "inhlead", "inhsupp", "derived",
+                     "hassource", "selector", "resp", "fromtask", "totask", "uses", "broader"), "iri"),
+    **dict.fromkeys(("text", "label", "preflabel", "exact", "filename", "sha256", "notation"), "lit"),
+    **dict.fromkeys(("ordinal", "line", "start", "end_", "rank_"), "int"),
+    "score": "num",
+}  # fmt: skip
 TABLES = [*PROPERTIES, *CLASSES]
 BY_PROPERTY = {iri: table for table, iri in PROPERTIES.items()}
 BY_CLASS = {iri: table for table, iri in CLASSES.items()}
