@@ -1,6 +1,6 @@
 """Time the catalogue queries on a built corpus's embedded store, as a user meets them.
 
-    python bench/queries.py BUILD [NAME ...] [--limit SECONDS] [--plan] [--json]
+    python bench/queries.py BUILD [NAME ...] [--limit SECONDS] [--plan | --user] [--json]
 
 Each query runs in a fresh process (``--one``), which opens the store and runs it twice through
 the same API the CLI uses: ``first`` is what a ``sciplan-kg query`` sees (Oxigraph's block
@@ -16,6 +16,13 @@ Python start-up and opening the store are not counted. A query still running at 
 shown as ``-``. ``--plan``: the queries that take a ``plan`` parameter, asked for one plan
 (the first by IRI), as a researcher reads one plan. `make bench` calls this for every size;
 run it alone to profile a change.
+
+``--user``: each catalogue query saved as a user's own ``.rq`` (the same text and a comment), as
+a researcher who copies one and edits it: no kept answer, and not the catalogue's text, so
+``sciplan-kg query`` translates it to SQL on the DuckDB tables when ``query/translate.py``
+covers it (``engine``: duckdb) and evaluates it on Oxigraph otherwise. Timed: the median of three
+such evaluations, and one evaluation on Oxigraph alone beside it (``oxigraph s``); ``same``: the
+two answers hold the same rows.
 """
 
 from __future__ import annotations
@@ -69,6 +76,44 @@ def one(build: Path, name: str, params: dict[str, str]) -> dict[str, float | int
     return out
 
 
+def user_one(build: Path, name: str, limit: float) -> dict[str, float | int | str | bool | None]:
+    """A catalogue query saved as a user's own, evaluated as ``sciplan-kg query FILE.rq`` does
+    (three times: the median) and on Oxigraph alone (once; None past ``limit``)."""
+    from dataclasses import replace
+
+    from rdflib.plugins.sparql import prepareQuery
+
+    from sciplan_kg.query import translate
+    from sciplan_kg.query.backends import OxigraphBackend, with_values
+    from sciplan_kg.query.catalogue import catalogue
+    from sciplan_kg.query.frames import FramesBackend
+    from sciplan_kg.query.kept import open_store
+    from sciplan_kg.query.run import bindings
+    from sciplan_kg.store.sync import store_path
+
+    store = open_store(build)
+    q = catalogue()[name]
+    q = replace(q, name=f"my-{name}", text=q.text + "\n# my copy\n")
+    try:
+        translate.translate(prepareQuery(with_values(q.text, bindings(q, {}), q.name)).algebra)
+        engine = "duckdb"
+    except translate.Unsupported:
+        engine = "oxigraph"
+    times = []
+    for _ in range(3):
+        backend = FramesBackend(store, store_path(build), scope=store_path(build))
+        start = time.perf_counter()
+        rows = backend.run(q, {}).rows
+        times.append(time.perf_counter() - start)
+    out: dict[str, float | int | str | bool | None] = {"engine": engine, "median": statistics.median(times)}
+    out["rows"] = len(rows)
+    start = time.perf_counter()
+    expected = OxigraphBackend(store).run(q, {}, timeout=limit).rows
+    out["oxigraph"] = time.perf_counter() - start
+    out["same"] = sorted(map(repr, rows)) == sorted(map(repr, expected))
+    return out
+
+
 def first_plan(build: Path) -> str:
     """The IRI of the build's first plan (in IRI order): the plan ``--plan`` asks for."""
     from sciplan_kg.query.kept import open_store
@@ -107,9 +152,30 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=60.0, help="seconds one run may take (default 60)")
     ap.add_argument("--json", action="store_true", help="print the timings as JSON")
     ap.add_argument("--plan", action="store_true", help="the queries with a plan parameter, for one plan")
+    ap.add_argument("--user", action="store_true", help="each query saved as a user's own .rq (see above)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--plan-iri", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one and args.user:
+        print(json.dumps(user_one(args.build, args.names[0], args.limit)))
+        return
+    if args.user:
+        print(f"{'query':28} {'engine':>8} {'median s':>9} {'rows':>8} {'oxigraph s':>10} {'same':>5}")
+        results = {}
+        for name in args.names or list(_names()):
+            cmd = [sys.executable, __file__, str(args.build), name, "--one", "--user", "--limit", str(args.limit)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode:
+                print(f"{name:28} failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+                continue
+            r = results[name] = json.loads(done.stdout)
+            print(
+                f"{name:28} {r['engine']:>8} {r['median']:9.2f} {r['rows']:8} {r['oxigraph']:10.2f} {r['same']!s:>5}",
+                flush=True,
+            )
+        if args.json:
+            print(json.dumps(results))
+        return
     if args.one:
         print(json.dumps(one(args.build, args.names[0], {"plan": args.plan_iri} if args.plan_iri else {})))
         return
@@ -123,6 +189,12 @@ def main() -> None:
             print(f"{name:24} {'>' + format(args.limit, 'g'):>8} {'-':>8} {'-':>8} {'-':>8} {'-':>8}", flush=True)
         else:
             print(f"{name:24} {first:8.2f} {again:8.2f} {rows:8} {evaluated:8.2f} {median:8.2f}", flush=True)
+
+
+def _names() -> list[str]:
+    from sciplan_kg.query.catalogue import catalogue
+
+    return list(catalogue())
 
 
 if __name__ == "__main__":

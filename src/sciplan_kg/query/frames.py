@@ -248,7 +248,7 @@ class FramesBackend(OxigraphBackend):
         from sciplan_kg.query import translate
         from sciplan_kg.query.tables import Unavailable
 
-        if self.translates(q, params):
+        if self.translates(q, params) and translate.may_cover(text):
             try:
                 translation = translate.translate(prepareQuery(text).algebra)
             except (translate.Unsupported, ValueError, TypeError, AttributeError, ParseException):
