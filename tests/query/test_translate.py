@@ -118,6 +118,16 @@ WHERE {
         ["m", "label"],
         [],
     ),
+    "leads-by-type": (
+        """SELECT ?plan ?type (COUNT(DISTINCT ?task) AS ?tasks) (COUNT(DISTINCT ?project) AS ?projects) WHERE {
+  ?task a sk:Task ; sk:inMeasure ?m ; sk:leadAgency ?a . ?m sk:inPlan ?plan .
+  ?a a sk:Agency . OPTIONAL { ?a sk:agencyType ?type }
+  OPTIONAL { ?m a sk:Project BIND(?m AS ?project) }
+  FILTER EXISTS { ?task sk:supportAgency ?other FILTER(?other != ?a) }
+} GROUP BY ?plan ?type ORDER BY ?plan DESC(?tasks) ?type""",
+        ["plan", "tasks", "type"],
+        [],
+    ),
     "sources-quoted": (
         """SELECT ?file ?line (xsd:integer(?start) AS ?from) (?end - ?start AS ?width) ?quote WHERE {
   ?task sk:text ?text ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?d .
@@ -225,7 +235,7 @@ def test_not_covered_goes_to_oxigraph(engines: tuple[OxigraphBackend, FramesBack
     a CONSTRUCT: Oxigraph's answer; and the catalogue's own texts are never translated."""
     oxigraph, frames = engines
     for text in (
-        "SELECT ?m ?a WHERE { ?m sk:leadAgency ?a } ORDER BY ?m ?a",
+        "SELECT ?p ?t WHERE { ?p sk:literacyTarget ?t } ORDER BY ?p ?t",
         "SELECT ?t WHERE { ?t sk:inMeasure+ ?m } ORDER BY ?t",
         "SELECT ?x ?c WHERE { ?x a ?c ; sk:ordinal 1 } ORDER BY ?x ?c",
     ):

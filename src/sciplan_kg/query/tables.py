@@ -37,7 +37,7 @@ from sciplan_kg.rdf.rows import CLASSES, PROPERTIES, TABLES, oxigraph_rows
 
 FOLDER = "frames"
 DATABASE = "tables.duckdb"
-VERSION = "1"  # of the schema and the rows: a database of another version is made anew
+VERSION = "2"  # of the schema and the rows: a database of another version is made anew
 BATCH = 64 << 20  # bytes of Turtle parsed before their rows go to DuckDB (bounds the update's memory)
 PARALLEL_FROM = 64  # files per process from which a fresh database or a big update is parsed in parallel
 WAIT = 30.0  # seconds a reader waits for a writer of the database before giving up

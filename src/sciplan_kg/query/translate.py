@@ -178,6 +178,9 @@ def translate(algebra: Any) -> Translation:
 class _Translator:
     def __init__(self) -> None:
         self._n = itertools.count()
+        # inside EXISTS: the enclosing row's variables, which a filter of the inner pattern sees
+        # (SPARQL substitutes them; SQL refers to the outer row: a correlated subquery)
+        self._outer: dict[str, Ex] = {}
 
     def alias(self) -> str:
         return f"t{next(self._n)}"
@@ -579,7 +582,7 @@ class _Translator:
 
     def expr(self, expr: Any, scope: dict[str, Ex]) -> Ex:
         if isinstance(expr, Variable):
-            found = scope.get(str(expr))
+            found = scope.get(str(expr)) or self._outer.get(str(expr))
             if found is None:
                 raise Unsupported(f"?{expr} is not bound where it is used")
             return found
@@ -659,7 +662,7 @@ class _Translator:
 
     def e_Builtin_COALESCE(self, node: Any, scope: dict[str, Ex]) -> Ex:
         # a variable bound nowhere is an error in every row, which COALESCE passes over
-        args = [self.expr(a, scope) for a in node.arg if not (isinstance(a, Variable) and str(a) not in scope)]
+        args = [self.expr(a, scope) for a in node.arg if not (isinstance(a, Variable) and not self._knows(a, scope))]
         if not args:
             return Ex(_null(LIT), LIT, _null(LIT), True)
         kind = _unify(*(a.kind for a in args))
@@ -669,8 +672,11 @@ class _Translator:
             lang = "(CASE " + " ".join(f"WHEN {a.sql} IS NOT NULL THEN {a.lang}" for a in args) + " END)"
         return Ex(sql, kind, lang, all(a.nullable for a in args))
 
+    def _knows(self, var: Variable, scope: dict[str, Ex]) -> bool:
+        return str(var) in scope or str(var) in self._outer
+
     def e_Builtin_BOUND(self, node: Any, scope: dict[str, Ex]) -> Ex:
-        if isinstance(node.arg, Variable) and str(node.arg) not in scope:
+        if isinstance(node.arg, Variable) and not self._knows(node.arg, scope):
             return Ex("FALSE", BOOL, nullable=False)  # bound nowhere
         e = self.expr(node.arg, scope)
         return Ex(f"({e.sql} IS NOT NULL)", BOOL, nullable=False)
@@ -797,7 +803,12 @@ class _Translator:
             from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 
             graph = translateGroupGraphPattern(graph)
-        inner = self.pattern(graph)
+        saved = self._outer
+        scope = self._outer = {**saved, **scope}
+        try:
+            inner = self.pattern(graph)
+        finally:
+            self._outer = saved
         x = self.alias()
         conds = []
         for name, col in inner.vars.items():

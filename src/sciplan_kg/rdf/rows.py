@@ -34,18 +34,24 @@ PROPERTIES = {
     "exact": OA + "exact", "filename": SK + "fileName", "sha256": SK + "sha256", "resp": SK + "responsibleAgency",
     "score": SK + "score", "fromtask": SK + "fromTask", "totask": SK + "toTask", "rank_": SK + "rank",
     "uses": SK + "usesInstrument", "broader": SKOS + "broader", "notation": SKOS + "notation",
+    # … and, for users' own queries (query/translate.py), the agencies' roles and types and the
+    # tasks' target groups, the properties a listing of one's own most often asks for
+    "lead": SK + "leadAgency", "support": SK + "supportAgency", "agencytype": SK + "agencyType",
+    "taskgroup": SK + "taskTargetGroup",
 }  # fmt: skip
 # … and one per class (its members)
 CLASSES = {
     "t_task": SK + "Task", "t_action": SK + "Action", "t_plan": SK + "ImplementationPlan",
-    "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument",
+    "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument", "t_project": SK + "Project",
+    "t_agency": SK + "Agency",
 }  # fmt: skip
 # what each property's objects are (``query/translate.py`` types a user's query by them): an IRI,
 # a string literal (plain or language-tagged), an xsd:integer, an xsd:decimal; held true of the
 # data by tests/rdf/test_rows.py
 KINDS = {
     **dict.fromkeys(("inmeasure", "inplan", "area", "foritem", "role", "agency", "inhlead", "inhsupp", "derived",
-                     "hassource", "selector", "resp", "fromtask", "totask", "uses", "broader"), "iri"),
+                     "hassource", "selector", "resp", "fromtask", "totask", "uses", "broader", "lead", "support",
+                     "agencytype", "taskgroup"), "iri"),
     **dict.fromkeys(("text", "label", "preflabel", "exact", "filename", "sha256", "notation"), "lit"),
     **dict.fromkeys(("ordinal", "line", "start", "end_", "rank_"), "int"),
     "score": "num",
