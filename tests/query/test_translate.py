@@ -57,6 +57,17 @@ GROUP BY ?plan HAVING (COUNT(?task) > 10) ORDER BY DESC(?tasks) ?plan""",
         ["tasks", "plan"],
         ["names"],
     ),
+    "aggregates-of-unbound": (
+        """SELECT ?plan ?task (GROUP_CONCAT(DISTINCT ?lead; separator="; ") AS ?leads) (MIN(?lead) AS ?first)
+       (SUM(?rank) AS ?ranks) (MAX(?score) AS ?best) (COUNT(?lead) AS ?named) WHERE {
+  ?task a sk:Task ; sk:inMeasure/sk:inPlan ?plan .
+  OPTIONAL { ?r sk:forItem ?task ; sk:role sk:LeadRole ; sk:agency ?a .
+             ?a skos:prefLabel ?lead FILTER(lang(?lead) = "zh") }
+  OPTIONAL { ?l sk:fromTask ?task ; sk:rank ?rank ; sk:score ?score FILTER(?rank <= 2) }
+} GROUP BY ?plan ?task ORDER BY ?plan ?task""",
+        ["plan", "task"],
+        ["leads"],
+    ),
     "kinds-by-union": (
         """SELECT ?x ?kind ?n ?half WHERE {
   { ?x a sk:Action . BIND("action" AS ?kind) }
@@ -160,7 +171,7 @@ def _user(name: str, text: str) -> CatalogueQuery:
 def _normal(rows: list[dict[str, Any]], lists: list[str]) -> list[str]:
     def cell(column: str, value: Any) -> Any:
         if column in lists and isinstance(value, str):
-            return sorted(value.split("|"))
+            return sorted(value.replace("; ", "|").split("|"))
         return value
 
     return sorted(repr(sorted((c, cell(c, v)) for c, v in row.items())) for row in rows)
@@ -209,6 +220,9 @@ def test_edge_answers(engines: tuple[OxigraphBackend, FramesBackend], monkeypatc
     assert nothing == [{"n": 0, "s": 0, "g": ""}]
     terms = frames.run(_user("t", PREFIXES + QUERIES["terms-not-values"][0]), {}).rows
     assert any(r["x"] for r in terms) and not any(r["y"] or r["z"] for r in terms)
+    grouped = frames.run(_user("g", PREFIXES + QUERIES["aggregates-of-unbound"][0]), {}).rows
+    assert any(r["leads"] is None and r["named"] == 0 for r in grouped), "a task without a lead: unbound"
+    assert any(r["leads"] and r["first"] for r in grouped)
     distinct = frames.run(_user("d", PREFIXES + QUERIES["agencies-but-none"][0]), {}).rows
     assert len(distinct) == 40 and len({(r["plan"], r["a"]) for r in distinct}) == 40
 

@@ -539,33 +539,42 @@ class _Translator:
             return Ex(f"COUNT(DISTINCT {key}) FILTER (WHERE {e.sql} IS NOT NULL)", INT, nullable=False)
         e = self.expr(agg.vars, scope)
         d = "DISTINCT " if distinct else ""
+
+        def whole(sql: str) -> str:
+            """Oxigraph's rule: a value that fails (is unbound) in any row of the group makes
+            the aggregate fail (SUM, AVG, MIN, MAX, GROUP_CONCAT; COUNT passes over it)."""
+            return f"(CASE WHEN COUNT(*) = COUNT({e.sql}) THEN {sql} END)" if e.nullable else sql
+
         if kind in ("Sum", "Avg"):
-            if e.kind not in _NUMERIC or e.nullable:
-                raise Unsupported(f"{kind.upper()} of a value that may fail")
+            if e.kind not in _NUMERIC:
+                raise Unsupported(f"{kind.upper()} of a value that is not a number")
             if kind == "Sum":
                 out = INT if e.kind == INT else e.kind
-                return Ex(f"CAST(COALESCE(SUM({d}{e.sql}), 0) AS {_SQL_TYPE[out]})", out, nullable=False)
-            return Ex(f"COALESCE(AVG({d}CAST({e.sql} AS DOUBLE)), 0)", NUM, nullable=False)
+                sql = f"CAST(COALESCE(SUM({d}{e.sql}), 0) AS {_SQL_TYPE[out]})"
+                return Ex(whole(sql), out, nullable=e.nullable)
+            return Ex(whole(f"COALESCE(AVG({d}CAST({e.sql} AS DOUBLE)), 0)"), NUM, nullable=e.nullable)
         if kind in ("Min", "Max", "Sample"):
             # a group of GROUP BY is never empty: of a value every row has, one is found
             nullable = e.nullable or grouped is None
             if grouped is not None and isinstance(agg.vars, Variable) and str(agg.vars) in grouped:
                 return Ex(e.sql, e.kind, e.lang, nullable)  # a grouped variable: its one value
+            if kind == "Sample" and e.nullable:
+                raise Unsupported("SAMPLE of a value that may be unbound")
             fn = "MAX" if kind == "Max" else "MIN"
             if e.kind == LIT:
                 arg = "arg_max" if kind == "Max" else "arg_min"
-                return Ex(f"{fn}({e.sql})", LIT, f"{arg}({e.lang}, {e.sql})", nullable)
-            return Ex(f"{fn}({e.sql})", e.kind, nullable=nullable)
+                return Ex(whole(f"{fn}({e.sql})"), LIT, whole(f"{arg}({e.lang}, {e.sql})"), nullable)
+            return Ex(whole(f"{fn}({e.sql})"), e.kind, nullable=nullable)
         if kind == "GroupConcat":
-            if e.kind != LIT or e.nullable:
-                raise Unsupported("GROUP_CONCAT of a value that is not always a string")
+            if e.kind != LIT:
+                raise Unsupported("GROUP_CONCAT of a value that is not a string")
             sep = text(str(agg.separator) if agg.separator is not None else " ")
             if distinct:  # distinct terms (text and language tag), their texts joined
                 values = f"list_sort(list_distinct(list({{'t': {e.sql}, 'l': {e.lang}}})))"
                 sql = f"COALESCE(array_to_string(list_transform({values}, lambda x: x.t), {sep}), '')"
             else:
                 sql = f"COALESCE(string_agg({e.sql}, {sep} ORDER BY {e.sql}, {e.lang}), '')"
-            return Ex(sql, LIT, "''", False)
+            return Ex(whole(sql), LIT, "''", e.nullable)
         raise Unsupported(agg.name)
 
     # ---------------------------------------------------------------- expressions
