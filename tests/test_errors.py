@@ -33,6 +33,8 @@ NOT_FOR_USERS = {
     " OSError, which the sync turns into its message naming the folder (store.sync._unwritable)",
     ("query/tables.py", "Unavailable"): "the DuckDB tables cannot be used (not installed, unwritable, busy):"
     " FramesBackend.run catches it and answers with Oxigraph instead (query/frames.py)",
+    ("query/translate.py", "Unsupported"): "a query the SQL translation does not cover: FramesBackend._select"
+    " catches it and answers with Oxigraph (query/frames.py)",
     ("store/index.py", "Lost"): "a damaged subjects index: the sync catches it and describes every graph anew",
     (
         "validation/compiled.py",

@@ -1,6 +1,7 @@
 """The DuckDB engine for the whole-corpus listings (``query/frames.py``) must give Oxigraph's
 rows, in Oxigraph's order, for every query it serves, at the default parameters and others;
-must leave every other query, a user's text and a plan's rows to Oxigraph; and its tables
+must leave every other query, a user's text and a plan's rows out of its own SQL (a user's text
+may still be translated: tests/query/test_translate.py); and its tables
 (``query/tables.py``) must be the store's content, made from the store's files, brought in
 step file by file to what a fresh database of the same store holds."""
 
@@ -113,7 +114,7 @@ def test_the_tables_are_the_stores_triples_made_from_its_files(copy: Path, monke
     db.close()
 
 
-def test_other_queries_plans_and_user_text_go_to_oxigraph(engines: tuple[OxigraphBackend, FramesBackend]) -> None:
+def test_other_queries_plans_and_user_text_are_not_served_by_the_five(engines: tuple[OxigraphBackend, FramesBackend]) -> None:
     oxigraph, frames = engines
     assert not frames.serves(CATALOGUE["plans"], {})
     plan = str(oxigraph.run(CATALOGUE["plans"], {}).rows[0]["plan"])

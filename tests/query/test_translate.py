@@ -275,3 +275,16 @@ def test_the_same_bytes_each_time(engines: tuple[OxigraphBackend, FramesBackend]
     _, frames = engines
     q = _user("twice", PREFIXES + QUERIES["kinds-by-union"][0])
     assert frames.run(q, {}).rows == frames.run(q, {}).rows
+
+
+def test_sql_duckdb_cannot_run_goes_to_oxigraph(
+    engines: tuple[OxigraphBackend, FramesBackend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A translation DuckDB refuses (a fault of the translation, never of the user's query) is
+    answered by Oxigraph, not reported as the query's failure."""
+    oxigraph, frames = engines
+    q = _user("mine", PREFIXES + QUERIES["tasks-with-leads"][0])
+    monkeypatch.setattr(
+        translate, "translate", lambda algebra: translate.Translation("SELECT nonsense(", ["x"], ["iri"])
+    )
+    assert frames.run(q, {}).rows == oxigraph.run(q, {}).rows

@@ -263,9 +263,19 @@ class FramesBackend(OxigraphBackend):
                         q.name, f"DuckDB 表无法建立 / the DuckDB tables could not be made: {str(exc)[:300]}"
                     ) from exc
                 if db is not None:
-                    columns, found = _execute(db, q.name, translation.sql, {}, timeout)
-                    return columns, [dict(zip(columns, map(plain, r), strict=True)) for r in found]
+                    try:
+                        columns, found = _execute(db, q.name, translation.sql, {}, timeout)
+                    except TimedOut:
+                        raise
+                    except QueryError:
+                        pass  # DuckDB could not run the translation: Oxigraph answers, as for any other
+                    else:
+                        return columns, [dict(zip(columns, map(plain, r), strict=True)) for r in found]
         return super()._select(q, params, text, timeout)
+
+
+class TimedOut(QueryError):
+    """A query stopped at its time limit."""
 
 
 def _execute(
@@ -281,7 +291,7 @@ def _execute(
         found = cursor.fetchall()
     except Exception as exc:  # duckdb.Error and its kin (an interrupt too): the query's failure
         if timer is not None and not timer.is_alive():
-            raise QueryError(
+            raise TimedOut(
                 name, f"查询超时（{timeout:g} 秒）/ the query took longer than {timeout:g} s and was stopped"
             ) from exc
         raise QueryError(name, f"DuckDB 查询失败 / the DuckDB query failed: {str(exc)[:300]}") from exc
