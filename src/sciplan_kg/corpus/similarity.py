@@ -288,14 +288,31 @@ def _sorted_links(task: np.ndarray, other: np.ndarray, score: np.ndarray) -> tup
     return task[by].astype(np.int32), other[by].astype(np.int32), score[by].astype(np.float64)
 
 
+def rounded_scores(product: sparse.spmatrix, min_score: float) -> sparse.csr_matrix:
+    """The cosine scores of a block of docs against all (``product``), rounded to three places,
+    those below ``min_score`` dropped: the scores a link carries, here and in the incremental
+    update (``similarity_state``), made one way."""
+    scores = sparse.csr_matrix(product)
+    scores.data = np.round(scores.data, 3)
+    scores.data[scores.data < min_score] = 0.0
+    scores.eliminate_zeros()
+    return scores
+
+
+def ranks(task: np.ndarray) -> np.ndarray:
+    """Each link's rank (1, 2, …) among its task's links, given the links grouped by task in
+    rank order."""
+    if not len(task):
+        return np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, task[1:] != task[:-1]])
+    return np.arange(len(task)) - np.repeat(first, np.diff(np.r_[first, len(task)])) + 1
+
+
 def _block_links(rows: np.ndarray, shared: _Vectors | None = None) -> list[tuple[int, list[tuple[float, int]]]]:
     """The chosen (score, task) of every (wanted) task whose text is one of ``rows``."""
     v = shared or _SHARED
     assert v is not None
-    scores = sparse.csr_matrix(v.x[rows] @ v.xt)
-    scores.data = np.round(scores.data, 3)
-    scores.data[scores.data < v.min_score] = 0.0
-    scores.eliminate_zeros()
+    scores = rounded_scores(v.x[rows] @ v.xt, v.min_score)
     out = []
     for offset, d in enumerate(rows.tolist()):
         tasks = [i for i in v.members[d] if v.wanted is None or v.wanted[i]]
@@ -377,8 +394,7 @@ def similar_tasks(
 
 def _links(uris: list[URIRef], c: _Corpus) -> list[Link]:
     task = c.link_task
-    first = np.flatnonzero(np.r_[True, task[1:] != task[:-1]]) if len(task) else np.zeros(0, dtype=np.int64)
-    rank = np.arange(len(task)) - np.repeat(first, np.diff(np.r_[first, len(task)])) + 1
+    rank = ranks(task)
     return list(
         map(
             Link,

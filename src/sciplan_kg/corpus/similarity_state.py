@@ -48,7 +48,9 @@ from sciplan_kg.corpus.similarity import (
     _sorted_links,
     _vectors,
     letters,
+    ranks,
     reference,
+    rounded_scores,
 )
 
 _MAGIC = b"sciplan-kg similarity state\n"
@@ -112,8 +114,7 @@ class LinkUpdate:
         wanted = np.zeros(len(c.plans) + 1, dtype=bool)
         wanted[pid[pid >= 0]] = True
         task = c.link_task
-        first = np.flatnonzero(np.r_[True, task[1:] != task[:-1]]) if len(task) else np.zeros(0, dtype=np.int64)
-        rank = np.arange(len(task)) - np.repeat(first, np.diff(np.r_[first, len(task)])) + 1
+        rank = ranks(task)
         plan_of_link = c.task_plan[task] if len(task) else np.zeros(0, dtype=np.int64)
         at = np.flatnonzero(wanted[plan_of_link])
         tasks, plans = c.tasks, c.plans
@@ -342,8 +343,4 @@ _NO_LINKS = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(
 
 def _scores(x: sparse.csr_matrix, rows: np.ndarray, min_score: float) -> sparse.csr_matrix:
     """The rounded scores of the docs ``rows`` against all, those below ``min_score`` dropped."""
-    scores = sparse.csr_matrix(x[rows] @ sparse.csc_matrix(x.T))
-    scores.data = np.round(scores.data, 3)
-    scores.data[scores.data < min_score] = 0.0
-    scores.eliminate_zeros()
-    return scores
+    return rounded_scores(x[rows] @ sparse.csc_matrix(x.T), min_score)
