@@ -224,6 +224,8 @@ class _Translator:
                 _order_sql(scope[n].sql if n in scope else "NULL", cols[n].kind, False) for n in projected if n in scope
             ]
         if distinct:
+            if any(cols[n].kind == MIX for n in projected):
+                raise Unsupported("DISTINCT over numbers of two types (1 and 1.0 are two terms)")
             if conditions and not all(_is_projected(c, projected) for c in conditions):
                 raise Unsupported("ORDER BY a variable DISTINCT does not return")
             g = self.alias()
@@ -505,6 +507,8 @@ class _Translator:
             if not isinstance(e, Variable):
                 raise Unsupported("GROUP BY an expression")
             if str(e) in inner.vars:
+                if inner.vars[str(e)].kind == MIX:
+                    raise Unsupported("GROUP BY numbers of two types (1 and 1.0 are two terms)")
                 keys.append(scope[str(e)].sql)
                 if inner.vars[str(e)].kind == LIT:
                     keys.append(scope[str(e)].lang or "")
@@ -527,6 +531,8 @@ class _Translator:
         there is no GROUP BY: then the one group may be empty)."""
         kind = agg.name.removeprefix("Aggregate_")
         distinct = bool(agg.distinct)
+        if distinct and agg.vars != "*" and self.expr(agg.vars, scope).kind == MIX:
+            raise Unsupported("DISTINCT over numbers of two types (1 and 1.0 are two terms)")
         if kind == "Count":
             if agg.vars == "*":
                 if distinct:
