@@ -114,7 +114,9 @@ def test_the_tables_are_the_stores_triples_made_from_its_files(copy: Path, monke
     db.close()
 
 
-def test_other_queries_plans_and_user_text_are_not_served_by_the_five(engines: tuple[OxigraphBackend, FramesBackend]) -> None:
+def test_other_queries_plans_and_user_text_are_not_served_by_the_five(
+    engines: tuple[OxigraphBackend, FramesBackend],
+) -> None:
     oxigraph, frames = engines
     assert not frames.serves(CATALOGUE["plans"], {})
     plan = str(oxigraph.run(CATALOGUE["plans"], {}).rows[0]["plan"])

@@ -264,7 +264,8 @@ class FramesBackend(OxigraphBackend):
                     ) from exc
                 if db is not None:
                     try:
-                        columns, found = _execute(db, q.name, translation.sql, {}, timeout)
+                        _, found = _execute(db, q.name, translation.sql, {}, timeout)
+                        columns = translation.columns  # DuckDB's own names are the mangled ones
                     except TimedOut:
                         raise
                     except QueryError:

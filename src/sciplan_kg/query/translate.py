@@ -101,7 +101,11 @@ class Translation:
 
 
 def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    """A variable's column, quoted. DuckDB matches names without regard to case, even quoted,
+    and SPARQL's ``?r`` and ``?R`` are two variables: a capital becomes ``_`` and the letter
+    (and ``_`` itself ``__``), so no two names meet."""
+    mangled = "".join("_" + c.lower() if c.isupper() else "__" if c == "_" else c for c in name)
+    return '"' + mangled.replace('"', '""') + '"'
 
 
 def lang_col(name: str) -> str:
@@ -144,6 +148,7 @@ def _scope(alias: str, variables: dict[str, Col]) -> dict[str, Ex]:
 _PREFIX = re.compile(r"PREFIX\s+([\w-]*):\s*<([^>\s]*)>", re.IGNORECASE)
 _IRI = re.compile(r"<([^<>\s]*)>")
 _PNAME = re.compile(r"(?<![\w?$])([A-Za-z][\w-]*)?:([a-z][\w-]*)")
+_DATA = "https://w3id.org/sciplan-kg/id/"
 _KNOWN = {*BY_PROPERTY, str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.string)}
 
 
@@ -157,6 +162,8 @@ def may_cover(text: str) -> bool:
     iris = [m.group(1) for m in _IRI.finditer(body)]
     iris += [prefixes[m.group(1) or ""] + m.group(2) for m in _PNAME.finditer(body) if (m.group(1) or "") in prefixes]
     for iri in iris:
+        if iri.startswith(_DATA):  # a plan, task or agency named by the user, not a property
+            continue
         local = re.split(r"[#/]", iri)[-1]
         if local[:1].islower() and iri not in _KNOWN and not iri.startswith(str(XSD)):
             return False
@@ -337,6 +344,8 @@ class _Translator:
         kinds: dict[str, str] = {}
         for row in rows:
             for v, term in row.items():
+                if _undefined(term):
+                    continue
                 kind = _term_kind(term)
                 if kinds.setdefault(str(v), kind) != kind:
                     raise Unsupported("VALUES of two kinds in one column")
@@ -347,7 +356,7 @@ class _Translator:
         selects = []
         for row in rows:
             items = []
-            by_name = {str(v): term for v, term in row.items()}
+            by_name = {str(v): term for v, term in row.items() if not _undefined(term)}
             for name in names:
                 kind = kinds[name]
                 term = by_name.get(name)
@@ -361,7 +370,7 @@ class _Translator:
                 if kind == LIT:
                     items.append(f"{e.lang} AS {lang_col(name)}")
             selects.append("SELECT " + ", ".join(items))
-        nullable = {n: any(Variable(n) not in row for row in rows) for n in names}
+        nullable = {n: any(_undefined(row.get(Variable(n))) for row in rows) for n in names}
         return Rel(" UNION ALL ".join(selects), {n: Col(kinds[n], nullable[n]) for n in names})
 
     def p_Join(self, node: Any) -> Rel:
@@ -900,6 +909,11 @@ def _typed(value: str, kind: str) -> str:
     return value
 
 
+def _undefined(term: Any) -> bool:
+    """A cell of VALUES left out or ``UNDEF`` (rdflib gives the word itself, a plain str)."""
+    return term is None or (type(term) is str and term == "UNDEF")
+
+
 def _term_kind(term: Any) -> str:
     return _constant(term).kind
 
@@ -960,8 +974,8 @@ def _compatible_lit(la: str, lb: str, name: str, ca: Col, cb: Col) -> str:
 
 
 def _equal(a: Ex, b: Ex) -> Ex:
-    """SPARQL's ``=``: equal terms (strings with their language tags), numbers by value; an IRI
-    and a literal are unequal; literals of types that cannot be compared are an error."""
+    """SPARQL's ``=`` as Oxigraph gives it: equal terms (strings with their language tags),
+    numbers by value; terms of different kinds unequal."""
     nullable = a.nullable or b.nullable
     if a.kind == b.kind:
         if a.kind == LIT:
@@ -969,17 +983,17 @@ def _equal(a: Ex, b: Ex) -> Ex:
         return Ex(f"({a.sql} = {b.sql})", BOOL, nullable=nullable)
     if a.kind in _NUMERIC and b.kind in _NUMERIC:
         return Ex(f"(CAST({a.sql} AS DOUBLE) = CAST({b.sql} AS DOUBLE))", BOOL, nullable=nullable)
-    if IRI in (a.kind, b.kind):
-        return Ex(f"(CASE WHEN {a.sql} IS NOT NULL AND {b.sql} IS NOT NULL THEN FALSE END)", BOOL, nullable=nullable)
-    return Ex("CAST(NULL AS BOOLEAN)", BOOL, nullable=True)
+    # an IRI and a literal, or literals of kinds that are never equal (1 and "1"): false, as
+    # Oxigraph gives it (so != is true)
+    return Ex(f"(CASE WHEN {a.sql} IS NOT NULL AND {b.sql} IS NOT NULL THEN FALSE END)", BOOL, nullable=nullable)
 
 
 def _compare(a: Ex, op: str, b: Ex) -> Ex:
     nullable = a.nullable or b.nullable
     if a.kind in _NUMERIC and b.kind in _NUMERIC:
         return Ex(f"({a.sql} {op} {b.sql})", BOOL, nullable=nullable)
-    if a.kind == LIT and b.kind == LIT:  # plain strings only; a language-tagged one is an error
-        return Ex(f"(CASE WHEN {a.lang} = '' AND {b.lang} = '' THEN {a.sql} {op} {b.sql} END)", BOOL, nullable=True)
+    if a.kind == LIT and b.kind == LIT:  # strings of one language tag (or none); others: an error
+        return Ex(f"(CASE WHEN {a.lang} = {b.lang} THEN {a.sql} {op} {b.sql} END)", BOOL, nullable=True)
     if a.kind == BOOL and b.kind == BOOL:
         return Ex(f"({a.sql} {op} {b.sql})", BOOL, nullable=nullable)
     return Ex("CAST(NULL AS BOOLEAN)", BOOL, nullable=True)
