@@ -23,6 +23,7 @@ peak memory are its own:
   queries (``query.kept.keep_answers``: what a full load does next);
 - floor: ``oxigraph load`` of the exported Turtle into an empty store (the Rust CLI);
 - every catalogue query on the embedded store, each in a fresh process, twice (bench/queries.py);
+  and each saved as a user's own ``.rq`` (``--user``: translated to SQL where covered, beside Oxigraph);
 - the same on Virtuoso when ``virtuoso-t`` is installed (bench/virtuoso.py: bulk load, server
   memory, disk, every catalogue query whole corpus and for one plan, median of three); the row
   says ``"virtuoso": null`` (BENCHMARKS.md: "not run") otherwise, or with ``--no-virtuoso``;
@@ -147,6 +148,9 @@ def time_queries(row: dict[str, object], build_dir: Path) -> None:
     row["queries_peak"] = peak
     _, _, out = timed([PY, script, str(build_dir), "--json", "--plan", "--limit", str(QUERY_LIMIT)])
     row["queries_plan"] = json.loads(out)
+    # each saved as a user's own .rq: translated to SQL where the tables hold what it asks
+    _, _, out = timed([PY, script, str(build_dir), "--json", "--user", "--limit", str(QUERY_LIMIT)])
+    row["queries_user"] = json.loads(out)
 
 
 def time_virtuoso(row: dict[str, object], build_dir: Path, n: int) -> None:
