@@ -68,6 +68,27 @@ GROUP BY ?plan HAVING (COUNT(?task) > 10) ORDER BY DESC(?tasks) ?plan""",
         ["plan", "task"],
         ["leads"],
     ),
+    "optional-twice": (
+        """SELECT ?task ?lead ?m ?plan WHERE {
+  ?task a sk:Task .
+  OPTIONAL { ?r sk:forItem ?task ; sk:role sk:LeadRole ; sk:agency ?a . ?a skos:prefLabel ?lead }
+  OPTIONAL { ?task sk:inMeasure ?m . FILTER(BOUND(?lead)) }
+  OPTIONAL { ?m sk:inPlan ?plan }
+  ?task sk:ordinal ?no . FILTER(?no <= 3)
+} ORDER BY ?task ?lead ?m ?plan""",
+        ["task", "lead", "m", "plan"],
+        [],
+    ),
+    "unbound-after-an-optional-that-matched-nothing": (
+        """SELECT ?task ?m ?ml WHERE {
+  ?task a sk:Task ; sk:ordinal 1 .
+  OPTIONAL { ?task sk:inMeasure ?m FILTER(1 = 2) }
+  OPTIONAL { ?m sk:inPlan ?plan FILTER(?plan = <https://example.org/Nothing>) }
+  OPTIONAL { ?m sk:ordinal ?ml FILTER(?ml = 2) }
+} ORDER BY ?task ?m""",
+        ["task", "m"],
+        [],
+    ),
     "kinds-by-union": (
         """SELECT ?x ?kind ?n ?half WHERE {
   { ?x a sk:Action . BIND("action" AS ?kind) }
@@ -252,9 +273,11 @@ def test_not_covered_goes_to_oxigraph(engines: tuple[OxigraphBackend, FramesBack
         "SELECT ?p ?t WHERE { ?p sk:literacyTarget ?t } ORDER BY ?p ?t",
         "SELECT ?t WHERE { ?t sk:inMeasure+ ?m } ORDER BY ?t",
         "SELECT ?x ?c WHERE { ?x a ?c ; sk:ordinal 1 } ORDER BY ?x ?c",
+        # rdflib's algebra drops a constant-false FILTER: not translated, Oxigraph's answer (none)
+        "SELECT ?t WHERE { ?t a sk:Task OPTIONAL { ?t sk:inMeasure ?m FILTER(false) } FILTER(0) } ORDER BY ?t",
     ):
         with pytest.raises(translate.Unsupported):
-            translate.translate(prepareQuery(PREFIXES + text).algebra)
+            translate.translate_text(PREFIXES + text)
         q = _user("other", PREFIXES + text)
         assert frames.run(q, {}).rows == oxigraph.run(q, {}).rows
     assert not frames.translates(catalogue()["tasks"], {})

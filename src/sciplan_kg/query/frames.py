@@ -32,7 +32,6 @@ from typing import Any
 
 from pyparsing import ParseException
 from rdflib import URIRef
-from rdflib.plugins.sparql import prepareQuery
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.backends import OxigraphBackend
@@ -250,7 +249,7 @@ class FramesBackend(OxigraphBackend):
 
         if self.translates(q, params) and translate.may_cover(text):
             try:
-                translation = translate.translate(prepareQuery(text).algebra)
+                translation = translate.translate_text(text)
             except (translate.Unsupported, ValueError, TypeError, AttributeError, ParseException):
                 translation = None  # not covered (or rdflib's own trouble): Oxigraph answers
             if translation is not None:
