@@ -89,6 +89,11 @@ GROUP BY ?plan HAVING (COUNT(?task) > 10) ORDER BY DESC(?tasks) ?plan""",
         ["task", "m"],
         [],
     ),
+    "grouped-by-nothing-bound": (
+        """SELECT (COUNT(*) AS ?n) WHERE { ?y sk:rank 1 } GROUP BY ?nothing""",
+        [],
+        [],
+    ),
     "kinds-by-union": (
         """SELECT ?x ?kind ?n ?half WHERE {
   { ?x a sk:Action . BIND("action" AS ?kind) }
@@ -244,6 +249,8 @@ def test_edge_answers(engines: tuple[OxigraphBackend, FramesBackend], monkeypatc
     grouped = frames.run(_user("g", PREFIXES + QUERIES["aggregates-of-unbound"][0]), {}).rows
     assert any(r["leads"] is None and r["named"] == 0 for r in grouped), "a task without a lead: unbound"
     assert any(r["leads"] and r["first"] for r in grouped)
+    empty = "SELECT (COUNT(*) AS ?n) WHERE { ?x sk:ordinal ?o FILTER(?o > 100000) } GROUP BY ?nothing"
+    assert frames.run(_user("e", PREFIXES + empty), {}).rows == [], "GROUP BY: no rows, no group"
     distinct = frames.run(_user("d", PREFIXES + QUERIES["agencies-but-none"][0]), {}).rows
     assert len(distinct) == 40 and len({(r["plan"], r["a"]) for r in distinct}) == 40
 

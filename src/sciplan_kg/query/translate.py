@@ -545,7 +545,7 @@ class _Translator:
         cols: dict[str, Col] = {}
         for agg in node.A:
             name = str(agg.res)
-            e = self.aggregate(agg, scope, grouped if keys else None)
+            e = self.aggregate(agg, scope, grouped if group.expr else None)
             items.append(f"{e.sql} AS {quote(name)}")
             if e.kind == LIT:
                 items.append(f"{e.lang} AS {lang_col(name)}")
@@ -553,6 +553,8 @@ class _Translator:
         sql = f"SELECT {', '.join(items) or 'NULL AS __unit'} FROM ({inner.sql}) {f}"
         if keys:
             sql += " GROUP BY " + ", ".join(keys)
+        elif group.expr:  # GROUP BY variables unbound everywhere: one group, none when no rows
+            sql += " HAVING COUNT(*) > 0"
         return Rel(sql, cols)
 
     def aggregate(self, agg: Any, scope: dict[str, Ex], grouped: set[str] | None) -> Ex:
