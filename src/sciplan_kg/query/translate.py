@@ -174,7 +174,8 @@ def may_cover(text: str) -> bool:
 
 
 # rdflib drops a FILTER whose expression is a constant Python finds false (false, 0, ""): its
-# algebra then keeps every row the filter removes (rdflib's own evaluation has the fault too)
+# algebra then keeps every row the filter removes (RDFLib/rdflib#3381, open; fix proposed in #3457;
+# rdflib's own evaluation, --store rdflib, has the fault too)
 _FALSE_FILTER = re.compile(r"FILTER\s*\(+\s*(false|[+-]?0*\.?0+(e[+-]?\d+)?|\"\"|'')\s*\)", re.IGNORECASE)
 
 
