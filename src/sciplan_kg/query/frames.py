@@ -30,7 +30,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pyparsing import ParseException
 from rdflib import URIRef
 
 from sciplan_kg.errors import QueryError
@@ -250,8 +249,8 @@ class FramesBackend(OxigraphBackend):
         if self.translates(q, params) and translate.may_cover(text):
             try:
                 translation = translate.translate_text(text)
-            except (translate.Unsupported, ValueError, TypeError, AttributeError, ParseException):
-                translation = None  # not covered (or rdflib's own trouble): Oxigraph answers
+            except Exception:  # Unsupported, or rdflib's algebra failing on its own
+                translation = None  # (it raises bare Exception for parts it does not know): Oxigraph answers
             if translation is not None:
                 try:
                     db = self.connection()
