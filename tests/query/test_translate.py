@@ -8,7 +8,6 @@ the tables cover are held to the same standard, as if a user had saved a copy.""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,10 @@ from typing import Any
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.query import catalogue
 from sciplan_kg.query.backends import OxigraphBackend, with_values
 from sciplan_kg.query.catalogue import CatalogueQuery
-from sciplan_kg.query.kept import sync_store as sync
 from sciplan_kg.query.run import bindings
-from sciplan_kg.store.sync import store_path
 
 pytest.importorskip("duckdb")
 
@@ -176,18 +172,6 @@ WHERE {
         [],
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def engines(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphBackend, FramesBackend]:
-    import pyoxigraph as ox
-
-    out = tmp_path_factory.mktemp("translate") / "build"
-    shutil.copytree(five.out, out)
-    sync(out, views=False)
-    folder = store_path(out)
-    store = ox.Store.read_only(str(folder))
-    return OxigraphBackend(store), FramesBackend(store, folder)
 
 
 def _user(name: str, text: str) -> CatalogueQuery:

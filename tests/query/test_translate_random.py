@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,10 +24,7 @@ from typing import Any
 
 import pytest
 
-from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.query.backends import OxigraphBackend
-from sciplan_kg.query.kept import sync_store as sync
-from sciplan_kg.store.sync import store_path
 from tests.query.test_translate import PREFIXES, _user
 
 pytest.importorskip("duckdb")
@@ -650,18 +646,6 @@ def _differs(
         if keys != [[r[c] for c in q.ordered] for r in ox.rows]:
             return f"order of {q.ordered} differs"
     return None
-
-
-@pytest.fixture(scope="module")
-def engines(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphBackend, FramesBackend]:
-    import pyoxigraph as ox
-
-    out = tmp_path_factory.mktemp("translate-random") / "build"
-    shutil.copytree(five.out, out)
-    sync(out, views=False)
-    folder = store_path(out)
-    store = ox.Store.read_only(str(folder))
-    return OxigraphBackend(store), FramesBackend(store, folder)
 
 
 def _reason(message: str) -> str:
