@@ -1,7 +1,7 @@
 """A user's own SELECT query, translated to SQL over the DuckDB tables (``query/tables.py``), so
 that a query of one's own shaped like the catalogue's listings is evaluated over the whole
-corpus as fast as they are (issue 22: Oxigraph takes 16–26 s at 3,000 plans for a ``tasks``-shaped
-listing, the translation 2.6–4.5 s; BENCHMARKS.md).
+corpus as fast as they are (issue 22: at 3,000 plans Oxigraph takes 13–28 s for the listings'
+forms saved as a user's file, their translations 2.1–3.9 s; BENCHMARKS.md).
 
 What it covers, and everything else is Oxigraph's (``Unsupported``, the caller falls back):
 
