@@ -90,6 +90,15 @@ GROUP BY ?plan HAVING (COUNT(?task) > 10) ORDER BY DESC(?tasks) ?plan""",
         [],
         [],
     ),
+    "constant-false-filters": (
+        """SELECT ?t ?m WHERE {
+  ?t a sk:Task ; sk:ordinal ?o . FILTER(?o <= 2)
+  OPTIONAL { ?t sk:inMeasure ?m FILTER(false) }
+  { ?t sk:text ?x } UNION { ?t sk:ordinal ?y FILTER("") } UNION { ?t sk:ordinal ?z FILTER((0.0)) }
+} ORDER BY ?t""",
+        ["t"],
+        [],
+    ),
     "kinds-by-union": (
         """SELECT ?x ?kind ?n ?half WHERE {
   { ?x a sk:Action . BIND("action" AS ?kind) }
@@ -235,6 +244,8 @@ def test_edge_answers(engines: tuple[OxigraphBackend, FramesBackend], monkeypatc
     assert any(r["leads"] and r["first"] for r in grouped)
     empty = "SELECT (COUNT(*) AS ?n) WHERE { ?x sk:ordinal ?o FILTER(?o > 100000) } GROUP BY ?nothing"
     assert frames.run(_user("e", PREFIXES + empty), {}).rows == [], "GROUP BY: no rows, no group"
+    kept = frames.run(_user("k", PREFIXES + QUERIES["constant-false-filters"][0]), {}).rows
+    assert kept and all(r["m"] is None for r in kept), "FILTER(false) inside OPTIONAL binds nothing"
     distinct = frames.run(_user("d", PREFIXES + QUERIES["agencies-but-none"][0]), {}).rows
     assert len(distinct) == 40 and len({(r["plan"], r["a"]) for r in distinct}) == 40
 
@@ -264,8 +275,6 @@ def test_not_covered_goes_to_oxigraph(engines: tuple[OxigraphBackend, FramesBack
         "SELECT ?p ?t WHERE { ?p sk:literacyTarget ?t } ORDER BY ?p ?t",
         "SELECT ?t WHERE { ?t sk:inMeasure+ ?m } ORDER BY ?t",
         "SELECT ?x ?c WHERE { ?x a ?c ; sk:ordinal 1 } ORDER BY ?x ?c",
-        # rdflib's algebra drops a constant-false FILTER: not translated, Oxigraph's answer (none)
-        "SELECT ?t WHERE { ?t a sk:Task OPTIONAL { ?t sk:inMeasure ?m FILTER(false) } FILTER(0) } ORDER BY ?t",
     ):
         with pytest.raises(translate.Unsupported):
             translate.translate_text(PREFIXES + text)
@@ -302,3 +311,21 @@ def test_sql_duckdb_cannot_run_goes_to_oxigraph(
         translate, "translate", lambda algebra: translate.Translation("SELECT nonsense(", ["x"], ["iri"])
     )
     assert frames.run(q, {}).rows == oxigraph.run(q, {}).rows
+
+
+def test_rdflib_keeps_a_constant_false_filter(five_graph: object) -> None:
+    """rdflib's algebra drops ``FILTER(false)`` (rdflib#3381): ``--store rdflib`` gave every row.
+    Written as ``FILTER(false && false)`` it is kept; a string or comment holding the words is
+    left alone."""
+    from sciplan_kg.query.run import keep_constant_filters, run_local
+
+    text = PREFIXES + "SELECT ?t WHERE { ?t a sk:Task FILTER(false) } # FILTER(false)\n"
+    assert keep_constant_filters(text).count("(false && false)") == 1
+    assert (
+        keep_constant_filters('SELECT ?x WHERE { BIND("FILTER(0)" AS ?x) }')
+        == 'SELECT ?x WHERE { BIND("FILTER(0)" AS ?x) }'
+    )
+    for constant in ("false", "0", '""', "0.0", "(false)"):
+        q = _user("f", PREFIXES + f"SELECT ?t WHERE {{ ?t a sk:Task FILTER({constant}) }}")
+        assert run_local(q, five_graph).rows == [], constant  # type: ignore[arg-type]
+    assert run_local(_user("t", PREFIXES + "SELECT ?t WHERE { ?t a sk:Task FILTER(true) }"), five_graph).rows  # type: ignore[arg-type]

@@ -146,9 +146,10 @@ def unknown_parameter(q: CatalogueQuery, name: str) -> QueryError:
 
 
 def prepare(q: CatalogueQuery) -> Any:
-    """Parse the query; refuse SPARQL Update; report a syntax error with its position."""
+    """Parse the query; refuse SPARQL Update; report a syntax error with its position. (A
+    constant-false FILTER is kept: ``keep_constant_filters``.)"""
     try:
-        return prepareQuery(q.text)
+        return prepareQuery(keep_constant_filters(q.text))
     except Exception as exc:
         try:
             parseUpdate(q.text)
@@ -217,6 +218,26 @@ _SERVICE = re.compile(r"(?<![\w?$:.@-])SERVICE(?![\w:-])", re.IGNORECASE)
 def code_only(text: str) -> str:
     """The query with its strings, IRIs and comments blanked out, at the same offsets."""
     return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_FILTER = re.compile(r"(?<![\w?$:.@-])FILTER\s*\(+([^()]*)\)", re.IGNORECASE)
+_FALSY = re.compile(r"false|[+-]?(0+\.?0*|\.0+)(e[+-]?\d+)?|\"\"|''", re.IGNORECASE)
+
+
+def keep_constant_filters(text: str) -> str:
+    """The query with each ``FILTER`` of a constant Python finds false (``false``, ``0``,
+    ``""``) written as ``FILTER(c && c)``, which means the same: rdflib's algebra drops the
+    first form and keeps every row it should remove (RDFLib/rdflib#3381, open; the fix
+    proposed in #3457). Found in the code only (not in strings, IRIs or comments)."""
+    code = code_only(text)
+    out, last = [], 0
+    for m in _FILTER.finditer(code):
+        start, end = m.span(1)
+        value = text[start:end].strip()
+        if _FALSY.fullmatch(value):
+            out += [text[last:start], f"({value} && {value})"]
+            last = end
+    return "".join(out) + text[last:] if out else text
 
 
 def service_position(text: str) -> tuple[int | None, int | None]:

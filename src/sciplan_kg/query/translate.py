@@ -50,6 +50,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.paths import InvPath, Path, SequencePath
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from sciplan_kg.query.run import keep_constant_filters
 from sciplan_kg.rdf.rows import BY_CLASS, BY_PROPERTY, KINDS
 
 IRI, LIT, INT, NUM, BOOL = "iri", "lit", "int", "num", "bool"
@@ -173,20 +174,13 @@ def may_cover(text: str) -> bool:
     return True
 
 
-# rdflib drops a FILTER whose expression is a constant Python finds false (false, 0, ""): its
-# algebra then keeps every row the filter removes (RDFLib/rdflib#3381, open; fix proposed in #3457;
-# rdflib's own evaluation, --store rdflib, has the fault too)
-_FALSE_FILTER = re.compile(r"FILTER\s*\(+\s*(false|[+-]?0*\.?0+(e[+-]?\d+)?|\"\"|'')\s*\)", re.IGNORECASE)
-
-
 def translate_text(text: str) -> Translation:
     """The SQL of a SELECT query's text (parameters bound); raises ``Unsupported`` for what the
-    translation does not cover, and the parser's exception for text rdflib does not read."""
+    translation does not cover, and the parser's exception for text rdflib does not read. A
+    constant-false FILTER, which rdflib's algebra drops, is kept (``run.keep_constant_filters``)."""
     from rdflib.plugins.sparql import prepareQuery
 
-    if _FALSE_FILTER.search(text):
-        raise Unsupported("FILTER of a constant false (rdflib's algebra loses it)")
-    return translate(prepareQuery(text).algebra)
+    return translate(prepareQuery(keep_constant_filters(text)).algebra)
 
 
 def translate(algebra: Any) -> Translation:
