@@ -240,9 +240,7 @@ class _Translator:
         keys = [self.order_key(c, scope) for c in conditions]
         if top or limit is not None or offset is not None:
             # ties broken by the returned columns: the same store gives the same rows in order
-            keys += [
-                _order_sql(scope[n].sql if n in scope else "NULL", cols[n].kind, False) for n in projected if n in scope
-            ]
+            keys += [_order_sql(scope[n].sql, False) for n in projected if n in scope]
         if distinct:
             if any(cols[n].kind == MIX for n in projected):
                 raise Unsupported("DISTINCT over numbers of two types (1 and 1.0 are two terms)")
@@ -253,7 +251,7 @@ class _Translator:
             outer = _scope(g, cols)
             keys = [self.order_key(c, outer) for c in conditions]
             if top or limit is not None or offset is not None:
-                keys += [_order_sql(outer[n].sql, cols[n].kind, False) for n in projected]
+                keys += [_order_sql(outer[n].sql, False) for n in projected]
             shown = ", ".join(f"{g}.{quote(n)}" for n in projected) if top else "*"
             sql = f"SELECT {shown or 'NULL AS __unit'} FROM ({sql}) {g}"
         else:
@@ -275,7 +273,7 @@ class _Translator:
             descending = condition.order == "DESC"
             expr = condition.expr
         e = self.expr(expr, scope)
-        return _order_sql(e.sql, e.kind, descending)
+        return _order_sql(e.sql, descending)
 
     # ---------------------------------------------------------------- patterns
     def pattern(self, node: Any) -> Rel:
@@ -557,19 +555,18 @@ class _Translator:
         there is no GROUP BY: then the one group may be empty)."""
         kind = agg.name.removeprefix("Aggregate_")
         distinct = bool(agg.distinct)
-        if distinct and agg.vars != "*" and self.expr(agg.vars, scope).kind == MIX:
+        if agg.vars == "*":
+            if kind != "Count" or distinct:
+                raise Unsupported(f"{kind.upper()}(DISTINCT *)")
+            return Ex("COUNT(*)", INT, nullable=False)
+        e = self.expr(agg.vars, scope)  # translated once, for every aggregate below
+        if distinct and e.kind == MIX:
             raise Unsupported("DISTINCT over numbers of two types (1 and 1.0 are two terms)")
         if kind == "Count":
-            if agg.vars == "*":
-                if distinct:
-                    raise Unsupported("COUNT(DISTINCT *)")
-                return Ex("COUNT(*)", INT, nullable=False)
-            e = self.expr(agg.vars, scope)
             if not distinct:
                 return Ex(f"COUNT({e.sql})", INT, nullable=False)
             key = f"{{'t': {e.sql}, 'l': {e.lang}}}" if e.kind == LIT else e.sql
             return Ex(f"COUNT(DISTINCT {key}) FILTER (WHERE {e.sql} IS NOT NULL)", INT, nullable=False)
-        e = self.expr(agg.vars, scope)
         d = "DISTINCT " if distinct else ""
 
         def whole(sql: str) -> str:
@@ -912,7 +909,7 @@ def _is_projected(condition: Any, projected: list[str]) -> bool:
     return isinstance(expr, Variable) and str(expr) in projected
 
 
-def _order_sql(sql: str, kind: str, descending: bool) -> str:
+def _order_sql(sql: str, descending: bool) -> str:
     """SPARQL's order: unbound first (last, descending); strings by code point (DuckDB compares
     VARCHAR by bytes: UTF-8's order is the code points'), numbers by value."""
     return f"{sql} DESC NULLS LAST" if descending else f"{sql} ASC NULLS FIRST"
