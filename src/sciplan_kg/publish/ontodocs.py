@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SKOS
 
 from sciplan_kg.paths import ONTOLOGY_FILE
@@ -27,16 +28,24 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 
 def language_copy(ontology: Graph, lang: str) -> Graph:
-    """The ontology with only ``lang`` (and untagged) literals, for pyLODE."""
+    """The ontology with only ``lang`` (and untagged) literals, for pyLODE.
+
+    pyLODE lists each section's entities in the order its graph yields them, which is the order
+    the triples went in. A parsed graph's order changes from one process to the next (its blank
+    nodes get random labels; its sets follow the string hash), so the copy is made in one fixed
+    order: blank nodes relabelled canonically, triples added sorted."""
     out = Graph()
     for prefix, ns in ontology.namespaces():
         out.bind(prefix, ns)
-    for s, p, o in ontology:
+    kept = []
+    for s, p, o in to_canonical_graph(ontology):
         if isinstance(o, Literal) and o.language and o.language != lang:
             continue
         if p == RDF.type and o == SKOS.ConceptScheme:
             continue
-        out.add((s, p, o))
+        kept.append((s, p, o))
+    for triple in sorted(kept):
+        out.add(triple)
     return out
 
 
@@ -63,7 +72,7 @@ def diagram(ontology: Graph, lang: str, folder: Path) -> tuple[str, str]:
         g.add_node(c)
     sub_edges, prop_edges, prop_labels = [], [], {}
     for c in classes:
-        for sup in ontology.objects(c, RDFS.subClassOf):
+        for sup in sorted(ontology.objects(c, RDFS.subClassOf)):
             if isinstance(sup, URIRef) and str(sup).startswith(ns):
                 g.add_edge(c, sup)
                 sub_edges.append((c, sup))
