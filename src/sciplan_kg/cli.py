@@ -221,7 +221,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args: argparse.Namespace) -> int:
     from sciplan_kg.pipeline.build import plan_files, terminal_progress, warnings_text
-    from sciplan_kg.validation.report import format_report
 
     progress, done = terminal_progress(len(plan_files(args.inputs or None)))
     try:
@@ -242,8 +241,7 @@ def _build(args: argparse.Namespace) -> int:
             print("\n抽取警告 extraction warnings:")
             print(text, end="")
         print()
-        assert result.report is not None
-        print(format_report(result.report).split("\n\n", 1)[0])
+        print(result.summary)
     print(
         f"\n{len(result.plans)} 个方案 plans, {result.asserted} 断言三元组 asserted triples, "
         f"{result.inferred} 推理三元组 inferred triples → {result.out}"

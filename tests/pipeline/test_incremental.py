@@ -18,7 +18,8 @@ import pytest
 
 from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import build
-from sciplan_kg.pipeline.state import PLANS_INDEX, REGISTRY_STATE, SIMILARITY_FILES, SIMILARITY_STATE
+from sciplan_kg.pipeline.ledger import LEDGER
+from sciplan_kg.pipeline.state import REGISTRY_STATE, SIMILARITY_FILES, SIMILARITY_STATE
 from sciplan_kg.pipeline.summaries import indented, report_json
 from sciplan_kg.query import run_query
 from sciplan_kg.query.catalogue import catalogue
@@ -191,7 +192,7 @@ def test_damaged_or_foreign_state_falls_back_to_the_full_computation(tmp_path: P
     for damage in ("garbage", "foreign", "truncated", "missing"):
         out = tmp_path / damage / "build"
         shutil.copytree(base, out)
-        for rel in (SIMILARITY_STATE, SIMILARITY_FILES, PLANS_INDEX, REGISTRY_STATE):
+        for rel in (SIMILARITY_STATE, SIMILARITY_FILES, LEDGER, REGISTRY_STATE):
             f = out / rel
             if damage == "garbage":
                 f.write_bytes(b"\x00not a state\xff" * 7)

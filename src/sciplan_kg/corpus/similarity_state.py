@@ -22,7 +22,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,14 +144,45 @@ def update_links(tasks: Iterable[tuple[str, str, str]], state: bytes | None, job
             gc.enable()
 
 
+def update_links_keeping(
+    tasks: Iterable[tuple[str, str, str]], keep: Collection[str], state: bytes | None, jobs: int = 1
+) -> LinkUpdate | None:
+    """``update_links`` when the caller has only the tasks of the plans that changed: the tasks
+    of the plans ``keep`` are taken from ``state`` as it holds them (the caller knows those
+    plans unchanged since the state was written), ``tasks`` are the others'. None when the
+    state does not validate: the caller then gives every task to ``update_links``."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        old = _read_state(state, reference()) if state else None
+        if old is None:
+            return None
+        wanted = np.array([p in keep for p in old.plans] + [False], dtype=bool)
+        at = np.flatnonzero(wanted[old.task_plan]).tolist()
+        plans, raws, task_plan, task_raw = old.plans, old.raws, old.task_plan.tolist(), old.task_raw.tolist()
+        rows = sorted([*((old.tasks[i], plans[task_plan[i]], raws[task_raw[i]]) for i in at), *tasks])
+        order = [t for t, _, _ in rows]
+        c, unchanged = _corpus(order, [p for _, p, _ in rows], [x for _, _, x in rows], state, jobs, old)
+        return LinkUpdate(len(c.link_task), _write_state(c, reference()), c, unchanged)
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _corpus(
-    order: list[str], plan_of: list[str], raw_of: list[str], state: bytes | None, jobs: int
+    order: list[str],
+    plan_of: list[str],
+    raw_of: list[str],
+    state: bytes | None,
+    jobs: int,
+    old: _Corpus | None = None,
 ) -> tuple[_Corpus, set[str]]:
-    """The corpus of the tasks (sorted by IRI) updated from ``state`` when it validates, else
-    computed whole; and the plans whose links are proven unchanged (none after a full
-    computation)."""
+    """The corpus of the tasks (sorted by IRI) updated from ``state`` (or ``old``, the corpus it
+    holds, read already) when it validates, else computed whole; and the plans whose links are
+    proven unchanged (none after a full computation)."""
     ref = reference()
-    old = _read_state(state, ref) if state else None
+    if old is None:
+        old = _read_state(state, ref) if state else None
     if old is not None and old.tasks and order:
         updated = _update(old, order, plan_of, raw_of, ref, jobs)
         if updated is not None:

@@ -22,11 +22,12 @@ all come from those bytes, so a file rewritten while it is built is never kept s
 from __future__ import annotations
 
 import gc
+import json
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -39,7 +40,8 @@ from sciplan_kg.corpus.similarity import LINK_TRIPLES
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import outputs as folders
-from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY_DIR
+from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY_DIR, SUMMARIES_DIR
+from sciplan_kg.pipeline.ledger import LEDGER, Entry, Ledger, entry_line, ledger_bytes, read_ledger
 from sciplan_kg.pipeline.links import similarity_step
 from sciplan_kg.pipeline.plan import (
     PlanOutput,
@@ -50,15 +52,23 @@ from sciplan_kg.pipeline.plan import (
     registry_outputs,
     reuse,
 )
-from sciplan_kg.pipeline.state import PLANS_INDEX, REGISTRY_STATE, STATE_DIR, index_of, read_index, reuse_registry
-from sciplan_kg.pipeline.summaries import merged_report, write_summaries
+from sciplan_kg.pipeline.state import REGISTRY_STATE, STATE_DIR, RegistryState, reuse_registry
+from sciplan_kg.pipeline.summaries import (
+    Part,
+    assemble,
+    merged_report,
+    plan_part,
+    registry_part,
+    write_files,
+    write_summaries,
+)
 from sciplan_kg.pipeline.summaries import warnings_text as warnings_text  # the CLI's, from here
 from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.read.formats import SUFFIXES
 from sciplan_kg.read.text import read_plan_bytes
-from sciplan_kg.validation.report import Report
+from sciplan_kg.validation.report import Report, Result, format_report
 from sciplan_kg.workers import die_with_parent
 
 Progress = Callable[[int], None]
@@ -71,15 +81,22 @@ class BuildResult:
     asserted: int = 0
     inferred: int = 0
     reused: int = 0
-    report: Report | None = None
+    conforms: bool = False
+    summary: str = ""  # the opening lines of validation.txt: status, counts, informational results
     # seconds: per-plan stages summed over the plans built (across workers), and each step of
     # the build and the whole build in wall-clock time ("… (wall)") and this process's CPU
     # time ("… (cpu)")
     timings: dict[str, float] = field(default_factory=dict)
+    _report: Report | None = field(default=None, repr=False)
 
     @property
-    def conforms(self) -> bool:
-        return bool(self.report and self.report.conforms)
+    def report(self) -> Report:
+        """The whole validation report (read from the folder's ``validation.json`` when first
+        asked for: a rebuild does not make 70,000 result objects nobody reads)."""
+        if self._report is None:
+            data = json.loads((self.out / "validation.json").read_text(encoding="utf-8"))
+            self._report = Report(bool(data["conforms"]), [Result(**r) for r in data["results"]])
+        return self._report
 
 
 def _is_plan_file(path: Path) -> bool:
@@ -212,8 +229,11 @@ def _build_locked(
     try:
         for sub in (*PLAN_DIRS, SIMILARITY_DIR, STATE_DIR):
             (tmp / sub).mkdir(parents=True)
-        index = read_index(previous) if previous is not None else {}
-        result.plans = _plans(files, code, bench, previous, index, tmp, cores, progress, result)
+        # without a ledger (a folder built before it, or changed since), each plan's summary is read
+        ledger = read_ledger(previous, code)
+        kept: dict[str, Entry] = {}  # the plans reused from the ledger, by file name
+        where = _Where(tmp)  # the folder a reused plan's summary is read from when asked for
+        result.plans = _plans(files, code, bench, previous, ledger, kept, where, tmp, cores, progress, result)
         _check_one_file_per_plan(result.plans)
         for p in result.plans:
             for stage, seconds in p.timings.items():
@@ -221,16 +241,14 @@ def _build_locked(
         lap = _lap(result, "plans", started)
         registry = reuse_registry(previous, tmp, code) or registry_outputs(tmp, bench(), code)
         (tmp / REGISTRY_STATE).write_bytes(registry.to_bytes())
-        (tmp / PLANS_INDEX).write_bytes(index_of([p.index_line() for p in result.plans]))
         result.asserted = registry.triples + sum(p.triples for p in result.plans)
         result.inferred = registry.inferred + sum(p.inferred for p in result.plans)
-        parts = [(registry.report.conforms, [r.__dict__ for r in registry.report.results])]
-        parts += [(p.conforms, p.results) for p in result.plans]
-        result.report, report_text = merged_report(parts)
+        _summaries(result, registry, ledger, kept, tmp, code)
         lap = _lap(result, "registry, index, report", lap)
-        links = similarity_step(result.plans, previous, tmp, cores, code)  # how many
+        same = {str(e.light["plan"]) for e in kept.values()}  # their tasks are in the similarity state
+        links = similarity_step(result.plans, previous, tmp, cores, code, same)  # how many
         lap = _lap(result, "similarity", lap)
-        parents = plan_parent_links({p.plan: p.basis for p in result.plans}, {p.plan: p.tasks for p in result.plans})
+        parents = plan_parent_links({p.plan: p.basis for p in result.plans}, _TasksOf(result.plans))
         with (tmp / PARENTS).open("wb") as fh:
             fh.writelines(parents_turtle(parents))
         lap = _lap(result, "parents", lap)
@@ -246,15 +264,79 @@ def _build_locked(
         triples = result.asserted + result.inferred + LINK_TRIPLES * links + link_count(parents)
         description = describe(counts, triples, sources, links)
         (tmp / DATASET).write_bytes(turtle_bytes(description))
-        write_summaries(tmp, result.plans, result.report, report_text, result.asserted, result.inferred)
-        lap = _lap(result, "description, summaries", lap)
+        lap = _lap(result, "description", lap)
         folders.swap_in(tmp, out, folders.BUILD)
+        where.path = out
         _lap(result, "swap", lap)
         _lap(result, "build", started)
     except BaseException:
         folders.discard(tmp)
         raise
     return result
+
+
+def _summaries(
+    result: BuildResult, registry: RegistryState, ledger: Ledger | None, kept: dict[str, Entry], tmp: Path, code: str
+) -> None:
+    """The summary files and the ledger: each plan's pieces cut from the previous files (a
+    plan reused from the ledger) or rendered, and put together (``summaries.assemble``); the
+    whole merge of every result when parts' results interleave (no ledger then)."""
+    parts = [registry_part(registry.report)]
+    for p in result.plans:
+        entry = kept.get(p.file)
+        if ledger is not None and entry is not None:
+            e = entry.part
+            parts.append(Part(ledger.pieces(entry), e.conforms, e.severity, e.first, e.last, e.info))
+        else:
+            parts.append(plan_part(p))
+    assembled = assemble(parts, result.asserted, result.inferred)
+    if assembled is not None:
+        write_files(tmp, assembled.files)
+        lines = [
+            kept[p.file].line if p.file in kept else entry_line(p, part)
+            for p, part in zip(result.plans, parts[1:], strict=True)
+        ]
+        (tmp / LEDGER).write_bytes(ledger_bytes(code, lines, assembled.at, assembled.files))
+        result.conforms, result.summary = assembled.conforms, assembled.head
+        return
+    merged = [(registry.report.conforms, [r.__dict__ for r in registry.report.results])]
+    merged += [(p.conforms, p.results) for p in result.plans]
+    report, report_text = merged_report(merged)
+    write_summaries(tmp, result.plans, report, report_text, result.asserted, result.inferred)
+    result.conforms, result.summary, result._report = report.conforms, format_report(report).split("\n\n", 1)[0], report
+
+
+class _Where:
+    """The folder a build's plans are in: the temporary one, then the build folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def summary(self, stem: str) -> Callable[[], dict[str, Any]]:
+        """A loader of a plan's summary file, wherever the folder is when it is called."""
+
+        def load() -> dict[str, Any]:
+            data: dict[str, Any] = json.loads((self.path / SUMMARIES_DIR / f"{stem}.json").read_bytes())
+            return data
+
+        return load
+
+
+class _TasksOf(Mapping[str, list[tuple[str, str, str]]]):
+    """Each plan's tasks by plan IRI, read from a reused plan's index line only when asked for
+    (the parent links look at the plans a citation links, not at every plan)."""
+
+    def __init__(self, plans: list[PlanOutput]) -> None:
+        self._plans = {p.plan: p for p in plans}
+
+    def __getitem__(self, plan: str) -> list[tuple[str, str, str]]:
+        return self._plans[plan].tasks
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plans)
+
+    def __len__(self) -> int:
+        return len(self._plans)
 
 
 def _total(parts: list[Counts]) -> Counts:
@@ -289,16 +371,20 @@ def _plans(
     code: str,
     bench: Callable[[], Workbench],
     previous: Path | None,
-    index: dict[str, tuple[bytes, dict[str, Any]]],
+    ledger: Ledger | None,
+    kept_entries: dict[str, Entry],
+    where: _Where,
     tmp: Path,
     cores: int,
     progress: Progress | None,
     result: BuildResult,
 ) -> list[PlanOutput]:
-    """Each plan read once, then reused from ``previous`` (same key; its summary from the corpus
-    ``index`` when it has it) or built: in this process, or on ``cores`` forked workers with at
-    most two plans' bytes queued per worker. The workers start only when a second plan must be
-    built: one plan added or replaced is built here (starting workers costs more)."""
+    """Each plan read once, then reused from ``previous`` (same key; its summary light from the
+    ``ledger``, the rest read from the folder ``where`` when asked for, and the ledger's entry
+    put into ``kept_entries``; without a ledger, its summary read whole) or built: in this
+    process, or on ``cores`` forked workers with at most two plans' bytes queued per worker. The
+    workers start only when a second plan must be built: one plan added or replaced is built
+    here (starting workers costs more)."""
     outputs: list[PlanOutput | None] = [None] * len(files)
     done = 0
     pool: ProcessPoolExecutor | None = None
@@ -322,7 +408,11 @@ def _plans(
         for i, f in enumerate(files):
             data = read_plan_bytes(f)
             key = plan_key(f.name, data, code)
-            kept = reuse(previous, tmp, f, key, index.get(f.name)) if previous is not None else None
+            entry = ledger.entries.get(f.name) if ledger is not None else None
+            known = PlanOutput.lazy(entry.light, where.summary(f.stem)) if entry is not None else None
+            kept = reuse(previous, tmp, f, key, known) if previous is not None else None
+            if kept is not None and entry is not None:
+                kept_entries[f.name] = entry
             if kept is not None:
                 outputs[i] = kept
                 result.reused += 1

@@ -11,10 +11,11 @@ are made, digested and, when the digest differs from the recorded one, written.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from sciplan_kg.corpus.similarity import similarity_turtle
-from sciplan_kg.corpus.similarity_state import update_links
+from sciplan_kg.corpus.similarity_state import update_links, update_links_keeping
 from sciplan_kg.pipeline.folder import similarity_file_of
 from sciplan_kg.pipeline.plan import PlanOutput
 from sciplan_kg.pipeline.state import (
@@ -28,13 +29,23 @@ from sciplan_kg.pipeline.state import (
 )
 
 
-def similarity_step(plans: list[PlanOutput], previous: Path | None, tmp: Path, cores: int, code: str) -> int:
+def similarity_step(
+    plans: list[PlanOutput], previous: Path | None, tmp: Path, cores: int, code: str, same: Collection[str] = ()
+) -> int:
     """Write the similarity links, updated from the previous build's state, one file per plan
     (the links from its tasks); return how many there are. A plan's file is linked from the
     previous folder when its links are the same as the ones that file was written from: proven
     unchanged by the update, or with an equal digest (``state.SIMILARITY_FILES``, which also
-    names the plan a file was written for), so a store re-reads only the files that changed."""
-    update = update_links((t for p in plans for t in p.tasks), read_similarity_state(previous), jobs=cores)
+    names the plan a file was written for), so a store re-reads only the files that changed.
+    The plans ``same`` are known unchanged since the previous build (same key): their tasks are
+    taken from its state, and their summaries' task lists are not read."""
+    state = read_similarity_state(previous)
+    update = None
+    if same:
+        changed = (t for p in plans if p.plan not in same for t in p.tasks)
+        update = update_links_keeping(changed, same, state, jobs=cores)
+    if update is None:
+        update = update_links((t for p in plans for t in p.tasks), state, jobs=cores)
     (tmp / SIMILARITY_STATE).write_bytes(update.state)
     before = read_similarity_files(previous, code)
     files: dict[str, tuple[str, str]] = {}

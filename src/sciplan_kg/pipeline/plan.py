@@ -16,6 +16,7 @@ import json
 import json.encoder
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from sciplan_kg.paths import ONTOLOGY_DIR, REGISTRY_DIR
 from sciplan_kg.pipeline.coverage import coverage
 from sciplan_kg.pipeline.dataset import plan_graph_iri
 from sciplan_kg.pipeline.folder import ORIGINALS_DIR, REGISTRY, REGISTRY_INFERRED, plan_files_of
-from sciplan_kg.pipeline.state import RegistryState, compact, link_or_copy
+from sciplan_kg.pipeline.state import RegistryState, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
 from sciplan_kg.rdf.parse import load_ontology
 from sciplan_kg.rdf.serialize import turtle_bytes
@@ -126,8 +127,8 @@ class PlanOutput:
     basis: dict[str, Any] = field(default_factory=dict)  # number, titles, citations (corpus.parents)
     # seconds per stage in this build (not stored: a reused plan took none)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
-    # this summary as a line of the corpus index (``state.compact``), once made or read
-    line: bytes = field(default=b"", compare=False, repr=False)
+    # where the rest of a summary made by ``lazy`` is read from, until it is
+    load: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def stem(self) -> str:
@@ -159,11 +160,6 @@ class PlanOutput:
     def to_json(self) -> str:
         return json_text(self.to_dict()) + "\n"
 
-    def index_line(self) -> bytes:
-        if not self.line:
-            self.line = compact(self.to_dict())
-        return self.line
-
     @classmethod
     def from_json(cls, text: str) -> PlanOutput:
         return cls.from_dict(json.loads(text))
@@ -174,11 +170,37 @@ class PlanOutput:
         data["tasks"] = [tuple(t) for t in data["tasks"]]
         return cls(**data)
 
+    @classmethod
+    def lazy(cls, light: dict[str, Any], load: Callable[[], dict[str, Any]]) -> PlanOutput:
+        """A reused plan's summary from its ``LIGHT`` fields, the rest read by ``load`` (its
+        summary file as a dict) only when first asked for: a rebuild that adds one plan to
+        thousands reads none of the others'."""
+        output = cls.__new__(cls)
+        for name in LIGHT:
+            setattr(output, name, light[name])
+        output.load = load
+        output.timings = {}
+        return output
+
+    def __getattr__(self, name: str) -> Any:
+        # only for a field ``lazy`` left unset: read the summary once, set every field
+        load = self.__dict__.get("load")
+        if name not in _HEAVY or load is None:
+            raise AttributeError(name)
+        whole = PlanOutput.from_dict(load())
+        for heavy in _HEAVY:
+            setattr(self, heavy, getattr(whole, heavy))
+        self.load = None
+        return getattr(self, name)
+
     def description_counts(self) -> Counts:
         return Counts(**self.counts)
 
 
-_STORED = tuple(f.name for f in fields(PlanOutput) if f.name not in ("timings", "line"))
+_STORED = tuple(f.name for f in fields(PlanOutput) if f.name not in ("timings", "load"))
+# what the ledger keeps of a plan (``ledger.py``): what the corpus steps need of every plan
+LIGHT = ("file", "key", "sha256", "plan", "graph", "triples", "inferred", "conforms", "counts", "basis")
+_HEAVY = frozenset(_STORED) - frozenset(LIGHT)
 
 # the predicates the dataset description counts (``Counts.of`` reads no other triples)
 _COUNTED = (RDF.type, RDFS.label)
@@ -339,17 +361,20 @@ class _Clock:
 
 
 def reuse(
-    previous: Path, out: Path, path: Path, key: str, indexed: tuple[bytes, dict[str, Any]] | None = None
+    previous: Path,
+    out: Path,
+    path: Path,
+    key: str,
+    known: PlanOutput | None = None,
 ) -> PlanOutput | None:
     """The plan's outputs from the previous build folder, linked into ``out``, if its key
     is unchanged (same bytes, same name, same code, ontology, shapes and registries). Its
-    summary comes from the corpus index (``indexed``: its line and parsed entry) or, without
-    one, from its own file; a plan whose files are not all there is built again."""
+    summary is ``known`` (from the ledger) or, without one, read from its own file; a plan
+    whose files are not all there is built again."""
     names = plan_files_of(path.stem)
     try:
-        if indexed is not None:
-            output = PlanOutput.from_dict(indexed[1])
-            output.line = indexed[0]
+        if known is not None:
+            output = known
         else:
             output = PlanOutput.from_json((previous / names[-1]).read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError):

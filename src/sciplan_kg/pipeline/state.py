@@ -1,14 +1,11 @@
 """What a build folder keeps for the next build, beside its outputs (``state/``), so that adding
 or replacing one plan in thousands redoes that plan's work and no more:
 
-- ``state/plans.json``, the corpus index: every plan's summary (``plans/<stem>.json``) in one
-  file, one line per plan. The corpus steps need every plan's tasks, basis, counts and
-  validation results; reading them from one file costs a third of opening and parsing
-  thousands (and the summaries stay, for a reader of one plan). A plan is still reused only
-  when its key (file name, the bytes read now, the code) equals the recorded one: the plan
-  files are read and hashed on every build (0.1 s of CPU for 3,000 plans, so no size or
-  modification time is trusted instead, and the index holds nothing but what the inputs
-  decide: a full build writes the same bytes).
+- ``state/ledger.json`` (``ledger.py``): every plan's light summary, and where its pieces lie in
+  the summary files, so a rebuild splices those files instead of making them again. A plan is
+  still reused only when its key (file name, the bytes read now, the code) equals the recorded
+  one: the plan files are read and hashed on every build (0.3 s for 3,000 plans), and no size
+  or modification time is trusted instead.
 - ``state/registry.json``: the registries' triple counts, description counts and validation
   results, under the code fingerprint; while that is unchanged the registry graphs are linked
   from the previous folder and the Workbench (registries, ontology, shapes, reasoner: 1.7 s)
@@ -40,7 +37,6 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from sciplan_kg.corpus.description import Counts
 from sciplan_kg.corpus.similarity import Link
@@ -48,7 +44,6 @@ from sciplan_kg.pipeline.folder import REGISTRY, REGISTRY_INFERRED
 from sciplan_kg.validation.report import Report, Result
 
 STATE_DIR = "state"
-PLANS_INDEX = "state/plans.json"
 REGISTRY_STATE = "state/registry.json"
 SIMILARITY_STATE = "state/similarity.bin"
 SIMILARITY_FILES = "state/similarity-files.json"
@@ -65,47 +60,6 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         raise
     except OSError:
         shutil.copyfile(source, target)
-
-
-def compact(summary: dict[str, Any]) -> bytes:
-    """One plan's summary as a line of the index (UTF-8)."""
-    return json.dumps(summary, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-_HEAD = f'{{"format":{FORMAT},"plans":[\n'.encode()
-_TAIL = b"]}\n"
-
-
-def index_of(lines: list[bytes]) -> bytes:
-    """The corpus index from its lines (``compact``), in the build's order."""
-    return _HEAD + b",\n".join(lines) + (b"\n" if lines else b"") + _TAIL
-
-
-def read_index(folder: Path) -> dict[str, tuple[bytes, dict[str, Any]]]:
-    """The previous build's summaries by plan file name, each as its line and parsed; empty
-    when the index is missing, unreadable or not this format (the plans' own summaries are then
-    read instead). Parsed line by line, so a reused plan's line is written back as it was
-    (no encoding again: 80 MB at 3,000 plans)."""
-    try:
-        data = (folder / PLANS_INDEX).read_bytes()
-    except OSError:
-        return {}
-    if not data.startswith(_HEAD) or not data.endswith(_TAIL):
-        return {}
-    body = data[len(_HEAD) : -len(_TAIL)]
-    out: dict[str, tuple[bytes, dict[str, Any]]] = {}
-    # a line is one JSON text: newlines inside strings are escaped (and U+2028 and the like are
-    # not newlines to bytes.split)
-    for line in body.split(b"\n")[:-1] if body else []:
-        line = line.removesuffix(b",")
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            return {}
-        if not (isinstance(entry, dict) and isinstance(entry.get("file"), str) and isinstance(entry.get("key"), str)):
-            return {}
-        out[entry["file"]] = (line, entry)
-    return out
 
 
 @dataclass

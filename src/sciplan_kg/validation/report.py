@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -203,29 +203,38 @@ def describe(g: Graph | Union, node: URIRef) -> tuple[str, str]:
 def format_report(report: Report, verbose: bool = False) -> str:
     """The report as text: a summary line, then each violation and warning with what it is
     about and where it came from; informational results are counted (listed with ``verbose``)."""
-    counts = report.counts()
-    lines = []
-    status_zh = "符合约束" if report.conforms else "不符合约束"
-    status_en = "conforms" if report.conforms else "does not conform"
-    lines.append(
-        f"SHACL 校验：{status_zh}；违规 {counts['Violation']}，警告 {counts['Warning']}，提示 {counts['Info']}"
-    )
-    lines.append(
-        f"SHACL validation: {status_en}; {counts['Violation']} violations, "
-        f"{counts['Warning']} warnings, {counts['Info']} info"
-    )
     infos = Counter((r.shape, r.message_zh, r.message_en) for r in report.results if r.severity == "Info")
-    for (_, zh, en), n in sorted(infos.items()):
-        lines.append(f"  提示 Info ×{n}: {zh} / {en}")
+    lines = report_head(report.conforms, report.counts(), infos)
     for r in report.results:
         if r.severity == "Info" and not verbose:
             continue
         lines.append("")
-        lines.append(f"[{_SEVERITY_ZH[r.severity]} {r.severity}] {r.focus_zh}")
-        if r.source:
-            lines.append(f"  出处 source: {r.source}")
-        lines.append(f"  {r.message_zh}")
-        lines.append(f"  {r.message_en}")
-        path = ("^" if r.path.startswith("^") else "") + _local(r.path.lstrip("^")) if r.path else "-"
-        lines.append(f"  ({r.shape}, path {path}, {_local(r.component)}; {r.focus})")
+        lines.extend(result_lines(r))
     return "\n".join(lines) + "\n"
+
+
+def report_head(conforms: bool, counts: Mapping[str, int], infos: Mapping[tuple[str, str, str], int]) -> list[str]:
+    """The summary lines that open ``format_report``: status, counts by severity, and the
+    informational results counted by (shape, message)."""
+    status_zh = "符合约束" if conforms else "不符合约束"
+    status_en = "conforms" if conforms else "does not conform"
+    v, w, i = (counts.get(s, 0) for s in SEVERITY_ORDER)
+    lines = [
+        f"SHACL 校验：{status_zh}；违规 {v}，警告 {w}，提示 {i}",
+        f"SHACL validation: {status_en}; {v} violations, {w} warnings, {i} info",
+    ]
+    for (_, zh, en), n in sorted(infos.items()):
+        lines.append(f"  提示 Info ×{n}: {zh} / {en}")
+    return lines
+
+
+def result_lines(r: Result) -> list[str]:
+    """One result as ``format_report`` lists it: what it is about, where from, the messages."""
+    lines = [f"[{_SEVERITY_ZH[r.severity]} {r.severity}] {r.focus_zh}"]
+    if r.source:
+        lines.append(f"  出处 source: {r.source}")
+    lines.append(f"  {r.message_zh}")
+    lines.append(f"  {r.message_en}")
+    path = ("^" if r.path.startswith("^") else "") + _local(r.path.lstrip("^")) if r.path else "-"
+    lines.append(f"  ({r.shape}, path {path}, {_local(r.component)}; {r.focus})")
+    return lines
