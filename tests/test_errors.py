@@ -23,6 +23,7 @@ SRC = Path(sciplan_kg.__file__).parent
 # Exceptions of other types that the package raises on purpose, and why none reaches a user.
 NOT_FOR_USERS = {
     ("__init__.py", "AttributeError"): "the module __getattr__ protocol (lazy imports)",
+    ("pipeline/plan.py", "AttributeError"): "the __getattr__ protocol (a reused plan's summary, read when asked)",
     ("rdf/serialize.py", "ValueError"): "an unknown format from a programmer: the CLI offers only known formats",
     ("query/output.py", "ValueError"): "an unknown format from a programmer: the CLI offers only known formats",
     ("validation/report.py", "ValueError"): "an unknown engine from a programmer: the CLI offers only known engines",

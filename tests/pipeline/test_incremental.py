@@ -2,10 +2,11 @@
 build folder, the similarity links updated from its state) and an incremental store sync give
 what a full build and a fresh store give, file for file and answer for answer, when one plan is
 added, replaced or removed, several or a hundred are added, and when the state the rebuild
-keeps (similarity state, corpus index, registry state) is damaged or another corpus's."""
+keeps (similarity state, ledger, registry state) is damaged or another corpus's."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import shutil
@@ -13,14 +14,27 @@ import sys
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import build
 from sciplan_kg.pipeline.ledger import LEDGER
+from sciplan_kg.pipeline.plan import PlanOutput
 from sciplan_kg.pipeline.state import REGISTRY_STATE, SIMILARITY_FILES, SIMILARITY_STATE
-from sciplan_kg.pipeline.summaries import indented, report_json
+from sciplan_kg.pipeline.summaries import (
+    SUMMARY_FILES,
+    Part,
+    assemble,
+    indented,
+    merged_report,
+    plan_part,
+    registry_part,
+    report_json,
+    report_order,
+    write_summaries,
+)
 from sciplan_kg.query import run_query
 from sciplan_kg.query.catalogue import catalogue
 from sciplan_kg.store.sync import store_path, sync
@@ -254,3 +268,124 @@ def test_validation_json_is_report_to_json(tmp_path: Path) -> None:
         assert indented(data) == json.dumps(data, ensure_ascii=False, indent=1)
     odd_data = {"a": [], "b": {}, "c": [1, 2.5, None, True, "\u2028«»"], "d": [{"x": {"y": []}}], "中": -0.0}
     assert indented(odd_data) == json.dumps(odd_data, ensure_ascii=False, indent=1)
+
+
+# ------------------------------------------------------------ the ledger: summary files spliced
+
+
+def _old_summaries(result_plans: list, registry: Report, asserted: int, inferred: int, out: Path) -> dict[str, bytes]:
+    """The summary files as the whole merge writes them (the oracle for the spliced ones)."""
+    merged = [(registry.conforms, [r.__dict__ for r in registry.results])]
+    merged += [(p.conforms, p.results) for p in result_plans]
+    report, text = merged_report(merged)
+    out.mkdir(parents=True)
+    write_summaries(out, result_plans, report, text, asserted, inferred)
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_the_pieces_put_together_are_the_whole_merge(tmp_path: Path) -> None:
+    """``assemble`` gives the bytes the whole merge gives: for the five plans, for none, for plans
+    without results or warnings, and for results with every character JSON escapes."""
+    result = build(None, tmp_path / "build", jobs=1)
+    plans = result.plans
+    odd = Result("Violation", 'a"\\b\n\u2028\x00', "p", "c", "s", "中文 «»", "en", "fz", "zzz.txt:3")
+    registry = Report(False, [odd])
+    quiet = dataclasses.replace(plans[0], results=[], warnings=[], conforms=True)
+    cases = {
+        "five": (plans, Report(True, [])),
+        "none": ([], Report(True, [])),
+        "registry only": ([], registry),
+        "odd": ([quiet, *plans[1:]], registry),
+    }
+    for label, (ps, reg) in cases.items():
+        parts = [registry_part(reg), *(plan_part(p) for p in ps)]
+        made = assemble(parts, 7, 3)
+        assert made is not None, label
+        want = _old_summaries(ps, reg, 7, 3, tmp_path / label)
+        assert {Path(k).name: v for k, v in made.files.items()} == want, label
+        # each plan's pieces lie where the ledger will say
+        for p, part, at in zip(ps, parts[1:], made.at, strict=True):
+            for slot, (o, n) in at.items():
+                assert made.files[SUMMARY_FILES[slot]][o : o + n] == part.pieces[slot], (label, p.file, slot)
+    built = {name: (tmp_path / "build" / name).read_bytes() for name in set(SUMMARY_FILES.values())}
+    assert built == _old_summaries(plans, Report(True, []), result.asserted, result.inferred, tmp_path / "again")
+
+
+def test_interleaved_results_are_merged_whole(tmp_path: Path) -> None:
+    """Two parts whose results interleave in the report's order (a file named like another's
+    result source) cannot be spliced: ``assemble`` says so, and the build merges every result,
+    writes no ledger, and still gives a full build's bytes when rebuilt."""
+    base = Result("Info", "f", "p", "c", "s", "zh", "en", "fz", "x.txt:50")
+    a = [base, dataclasses.replace(base, source="x.txt:95")]
+    b = [dataclasses.replace(base, source="x.txt:9.txt:3")]
+    parts = [registry_part(Report(True, [])), registry_part(Report(True, a)), registry_part(Report(True, b))]
+    assert report_order(parts) is None
+    parts[2] = registry_part(Report(True, [dataclasses.replace(base, source="y.txt:1")]))
+    assert report_order(parts) == [[], [], [1, 2]]
+    shared = [registry_part(Report(True, [base])), registry_part(Report(True, [base]))]
+    assert report_order(shared) is None  # a result two parts share is listed once: merged whole
+
+    corpus = tmp_path / "plans"
+    _generate().generate(1, tmp_path / "generated", seed=11)
+    text = (tmp_path / "generated" / "plan-00001.txt").read_text(encoding="utf-8")
+    corpus.mkdir()
+    (corpus / "x.txt").write_text(text, encoding="utf-8")
+    (corpus / "x.txt:9.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")
+    out = tmp_path / "build"
+    build([corpus], out, jobs=1)
+    assert not (out / LEDGER).exists()
+    sources = [r["source"].split(":")[0:2] for r in json.loads((out / "validation.json").read_bytes())["results"]]
+    assert ["x.txt", "9.txt"] in sources
+    (corpus / "y.txt").write_text(_moved(text, text.splitlines()[0][:2], "新安"), encoding="utf-8")
+    build([corpus], out, jobs=1)
+    full = tmp_path / "full" / "build"
+    build([corpus], full, jobs=1, incremental=False)
+    assert _files(out) == _files(full)
+
+
+def test_a_rebuild_renders_and_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One plan added: only its pieces are rendered, no other plan's summary file is read (the
+    ledger has what the corpus steps need); a summary file changed since the last build (same
+    size) is noticed, and then every plan is rendered again; both equal a full build."""
+    import sciplan_kg.pipeline.build as build_module
+    import sciplan_kg.pipeline.plan as plan_module
+
+    corpus = tmp_path / "plans"
+    _generate().generate(6, corpus, seed=11)
+    shutil.rmtree(corpus / "truth", ignore_errors=True)
+    out = tmp_path / "build"
+    build([corpus], out, jobs=1)
+    assert (out / LEDGER).is_file()
+    rendered: list[str] = []
+    read: list[str] = []
+    real_part, real_from_dict = build_module.plan_part, plan_module.PlanOutput.from_dict
+
+    def counting_part(p: PlanOutput) -> Part:
+        rendered.append(p.file)
+        return real_part(p)
+
+    def counting_read(data: dict[str, Any]) -> PlanOutput:
+        read.append(str(data["file"]))
+        return real_from_dict(data)
+
+    monkeypatch.setattr(build_module, "plan_part", counting_part)
+    monkeypatch.setattr(plan_module.PlanOutput, "from_dict", staticmethod(counting_read))
+    text = (corpus / "plan-00001.txt").read_text(encoding="utf-8")
+    (corpus / "plan-new-one.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")
+    result = build([corpus], out, jobs=1)
+    assert (result.reused, rendered, read) == (6, ["plan-new-one.txt"], [])
+    full = tmp_path / "full" / "build"
+    build([corpus], full, jobs=1, incremental=False)
+    assert _files(out) == _files(full)
+
+    # validation.json edited by hand, its size kept: the ledger no longer describes it
+    data = (out / "validation.json").read_bytes()
+    at = data.index(b'"Info"')
+    (out / "validation.json").write_bytes(data[:at] + b'"INFO"' + data[at + 6 :])
+    rendered.clear()
+    (corpus / "plan-new-two.txt").write_text(_moved(text, text.splitlines()[0][:2], "新安"), encoding="utf-8")
+    build([corpus], out, jobs=1)
+    assert len(rendered) == 8
+    full2 = tmp_path / "full2" / "build"
+    build([corpus], full2, jobs=1, incremental=False)
+    assert _files(out) == _files(full2)

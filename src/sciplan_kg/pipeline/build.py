@@ -40,7 +40,7 @@ from sciplan_kg.corpus.similarity import LINK_TRIPLES
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import outputs as folders
-from sciplan_kg.pipeline.folder import DATASET, PARENTS, PLAN_DIRS, SIMILARITY_DIR, SUMMARIES_DIR
+from sciplan_kg.pipeline.folder import DATASET, ORIGINALS_DIR, PARENTS, PLAN_DIRS, SIMILARITY_DIR, SUMMARIES_DIR
 from sciplan_kg.pipeline.ledger import LEDGER, Entry, Ledger, entry_line, ledger_bytes, read_ledger
 from sciplan_kg.pipeline.links import similarity_step
 from sciplan_kg.pipeline.plan import (
@@ -306,6 +306,16 @@ def _summaries(
     result.conforms, result.summary, result._report = report.conforms, format_report(report).split("\n\n", 1)[0], report
 
 
+def _listing(folder: Path) -> set[str] | None:
+    """The names in ``folder``; None when it cannot be listed (then each name is tried)."""
+    try:
+        return set(os.listdir(folder))
+    except FileNotFoundError:
+        return set()
+    except OSError:
+        return None
+
+
 class _Where:
     """The folder a build's plans are in: the temporary one, then the build folder."""
 
@@ -404,13 +414,14 @@ def _plans(
     global _BENCH
     if progress:
         progress(0)
+    originals = _listing(previous / ORIGINALS_DIR) if previous is not None else None
     try:
         for i, f in enumerate(files):
             data = read_plan_bytes(f)
             key = plan_key(f.name, data, code)
             entry = ledger.entries.get(f.name) if ledger is not None else None
             known = PlanOutput.lazy(entry.light, where.summary(f.stem)) if entry is not None else None
-            kept = reuse(previous, tmp, f, key, known) if previous is not None else None
+            kept = reuse(previous, tmp, f, key, known, originals) if previous is not None else None
             if kept is not None and entry is not None:
                 kept_entries[f.name] = entry
             if kept is not None:

@@ -17,7 +17,8 @@ A build folder holds::
     plans/<stem>.json              what the corpus steps need of a plan, with its key
     sources/<stem>.txt             the plan's text: the file as given, or the text read from it
     originals/<file>               a plan file that is not plain text (web page, Word, PDF), as given
-    state/plans.json               the corpus index: every plan's summary in one file (``state.py``)
+    state/ledger.json              each plan's light summary and where its pieces lie in the summary
+                                   files, which a rebuild splices (``ledger.py``)
     state/registry.json            the registries' counts and validation, under the code fingerprint
     state/similarity.bin           what the similarity links are updated from (``corpus.similarity``)
     validation.txt, validation.json, warnings.txt, coverage.json

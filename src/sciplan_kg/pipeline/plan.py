@@ -16,7 +16,7 @@ import json
 import json.encoder
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -366,11 +366,13 @@ def reuse(
     path: Path,
     key: str,
     known: PlanOutput | None = None,
+    originals: Container[str] | None = None,
 ) -> PlanOutput | None:
     """The plan's outputs from the previous build folder, linked into ``out``, if its key
     is unchanged (same bytes, same name, same code, ontology, shapes and registries). Its
     summary is ``known`` (from the ledger) or, without one, read from its own file; a plan
-    whose files are not all there is built again."""
+    whose files are not all there is built again. ``originals``: the names in the previous
+    ``originals/`` folder, listed once (else each plan's original is tried)."""
     names = plan_files_of(path.stem)
     try:
         if known is not None:
@@ -394,6 +396,8 @@ def reuse(
             (out / name).unlink(missing_ok=True)
         return None
     original = f"{ORIGINALS_DIR}/{path.name}"
+    if originals is not None and path.name not in originals:
+        return output
     try:  # a plan file that is not plain text was kept as given
         link_or_copy(f"{source}/{original}", f"{target}/{original}")
     except FileNotFoundError:
