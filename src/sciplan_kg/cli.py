@@ -125,10 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format",
-        default="table",
         metavar="FORMAT",
         help="SELECT: table (default; IRIs as prefixed names), csv, tsv, json, xlsx (with -o); ASK: true/false, "
-        "json; CONSTRUCT/DESCRIBE: turtle (default), nt, xml, json-ld, trig, n3, nquads… (any rdflib writes)",
+        "json; CONSTRUCT/DESCRIBE: turtle (default), nt, xml, json-ld, trig, n3, nquads… (any rdflib writes); "
+        "without it, -o FILE's suffix chooses (.csv, .tsv, .json, .xlsx, .ttl, .nt, .jsonld, .trig …)",
     )
     p.add_argument(
         "-o", "--output", type=api.as_path, metavar="FILE", help="write to FILE (atomically) instead of standard output"
@@ -274,7 +274,7 @@ class _ParamAction(argparse.Action):
 
 def _query(args: argparse.Namespace) -> int:
     from sciplan_kg.errors import UsageError
-    from sciplan_kg.query.output import render, write
+    from sciplan_kg.query.output import format_for, render, write
 
     if args.format == "xlsx" and args.output is None:
         raise UsageError(
@@ -291,12 +291,13 @@ def _query(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         views=not args.evaluate,
     )
+    fmt = args.format or format_for(result, args.output)
     if args.output is not None:
         sheet = Path(args.query).stem if args.query.endswith(".rq") else args.query
-        size = write(result, args.format, args.output, sheet)
+        size = write(result, fmt, args.output, sheet)
         print(f"{size} 字节 bytes → {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(render(result, args.format))
+        sys.stdout.write(render(result, fmt))
     return EXIT_OK
 
 

@@ -204,3 +204,22 @@ def test_describe_without_where_takes_no_parameter(five: BuildResult, tmp_path: 
     rq.write_text(HEAD + "#+ param: plan | iri | (none) | a plan\nDESCRIBE ?plan\n", encoding="utf-8")
     with pytest.raises(QueryError, match="WHERE"):
         run_query(str(rq), five.out, {"plan": WUSHAN})
+
+
+def test_the_output_file_suffix_chooses_the_format(five: BuildResult, rq: dict[str, Path], tmp_path: Path) -> None:
+    """Without --format, ``-o tasks.csv`` writes CSV (it wrote a text table), ``.json`` JSON,
+    ``.nt`` N-Triples; a suffix the answer's form has no format for keeps the default; --format
+    still wins over the suffix."""
+    data = ["--data", str(five.out)]
+    assert main(["query", "plans", *data, "-o", str(tmp_path / "plans.csv")]) == 0
+    rows = (tmp_path / "plans.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("plan,") and len(rows) == 6
+    assert main(["query", "plans", *data, "-o", str(tmp_path / "plans.JSON")]) == 0
+    assert len(json.loads((tmp_path / "plans.JSON").read_text(encoding="utf-8"))) == 5
+    assert main(["query", "plans", *data, "-o", str(tmp_path / "plans.ttl")]) == 0  # rows have no Turtle
+    assert "-----" in (tmp_path / "plans.ttl").read_text(encoding="utf-8").splitlines()[1]
+    assert main(["query", "plans", *data, "--format", "tsv", "-o", str(tmp_path / "p.csv")]) == 0
+    assert "\t" in (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()[0]
+    out = tmp_path / "wushan.nt"
+    assert main(["query", str(rq["construct"]), *data, "-p", "plan", "巫山县", "-o", str(out)]) == 0
+    assert len(Graph().parse(out, format="nt")) == 3

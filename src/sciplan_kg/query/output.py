@@ -178,6 +178,31 @@ def _formats(result: QueryResult) -> tuple[str, ...]:
     return ROW_FORMATS
 
 
+# a file's suffix → the format it names, when ``--format`` is not given (``-o tasks.csv``)
+SUFFIX_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".trig": "trig",
+    ".nq": "nquads",
+    ".trix": "trix",
+}
+
+
+def format_for(result: QueryResult, out: Path | None) -> str:
+    """The format a file name asks for, when this answer's form has it (``tasks.csv`` → csv,
+    ``graph.ttl`` → turtle); else the default (``table``: a text table, or Turtle for a graph)."""
+    fmt = SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
+    return fmt if fmt is not None and fmt in _formats(result) else "table"
+
+
 def check_format(result: QueryResult, fmt: str) -> None:
     """A UsageError when ``fmt`` is not a format of this answer's form, naming those that are."""
     known = _formats(result)
