@@ -13,6 +13,7 @@ CONSTRUCT and DESCRIBE: RDF, Turtle by default, or any format rdflib writes (``G
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -112,27 +113,33 @@ def _text(value: Value) -> str:
     return str(value)
 
 
+@functools.cache
+def _char_width(c: str) -> int:
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
 def width(text: str) -> int:
     """Display width: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    return len(text) if text.isascii() else sum(map(_char_width, text))
 
 
 def _clip(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` columns with "…" when wider; reads no further into
+    a long text than the cut (a task's text is hundreds of characters; 100,000 rows of them)."""
     text = text.replace("\n", " ")
-    if width(text) <= limit:
-        return text
-    out, used = [], 0
-    for c in text:
-        w = width(c)
-        if used + w > limit - 1:
-            break
-        out.append(c)
+    used, cut = 0, 0
+    for i, c in enumerate(text):
+        w = _char_width(c)
+        if used + w <= limit - 1:
+            cut = i + 1
         used += w
-    return "".join(out) + "…"
+        if used > limit:
+            return text[:cut] + "…"
+    return text
 
 
-def _pad(text: str, w: int) -> str:
-    return text + " " * (w - width(text))
+def _pad(text: str, w: int, have: int | None = None) -> str:
+    return text + " " * (w - (width(text) if have is None else have))
 
 
 def table_cell(value: Value) -> str:
@@ -147,12 +154,16 @@ def table_cell(value: Value) -> str:
 
 def table(result: QueryResult) -> str:
     cells = [[table_cell(r[c]) for c in result.columns] for r in result.rows]
-    widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(result.columns)]
+    sizes = [[width(v) for v in row] for row in cells]
+    widths = [max([width(c)] + [row[i] for row in sizes]) for i, c in enumerate(result.columns)]
     lines = [
         "  ".join(_pad(c, widths[i]) for i, c in enumerate(result.columns)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
-    lines += ["  ".join(_pad(v, widths[i]) for i, v in enumerate(row)).rstrip() for row in cells]
+    lines += [
+        "  ".join(_pad(v, widths[i], n) for i, (v, n) in enumerate(zip(row, have, strict=True))).rstrip()
+        for row, have in zip(cells, sizes, strict=True)
+    ]
     lines.append(f"({len(result.rows)} 行 rows)")
     return "\n".join(lines) + "\n"
 
