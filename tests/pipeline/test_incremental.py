@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import build
 from sciplan_kg.pipeline.ledger import LEDGER
@@ -389,3 +390,26 @@ def test_a_rebuild_renders_and_reads_only_what_changed(tmp_path: Path, monkeypat
     full2 = tmp_path / "full2" / "build"
     build([corpus], full2, jobs=1, incremental=False)
     assert _files(out) == _files(full2)
+
+
+def test_a_reused_plans_summary_is_read_from_its_own_build(tmp_path: Path) -> None:
+    """A rebuild's reused plans read the rest of their summary from the build folder when asked
+    (after the swap, from the folder's final place); once a later build put another plan under
+    that name, asking is a message naming the file, not another plan's summary."""
+    corpus = tmp_path / "plans"
+    _generate().generate(2, corpus, seed=11)
+    shutil.rmtree(corpus / "truth", ignore_errors=True)
+    out = tmp_path / "build"
+    first = build([corpus], out, jobs=1)
+    text = (corpus / "plan-00001.txt").read_text(encoding="utf-8")
+    (corpus / "plan-new-one.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")
+    second = build([corpus], out, jobs=1)
+    assert second.reused == 2
+    kept = next(p for p in second.plans if p.file == "plan-00002.txt")
+    assert "title" not in kept.__dict__  # not read yet
+    other = next(p for p in second.plans if p.file == "plan-00001.txt")
+    (corpus / "plan-00002.txt").write_text(_moved(text, text.splitlines()[0][:2], "新安"), encoding="utf-8")
+    build([corpus], out, jobs=1)
+    with pytest.raises(InputError, match=r"plan-00002\.json"):
+        _ = kept.title
+    assert other.title == next(p for p in first.plans if p.file == "plan-00001.txt").title

@@ -322,11 +322,22 @@ class _Where:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def summary(self, stem: str) -> Callable[[], dict[str, Any]]:
-        """A loader of a plan's summary file, wherever the folder is when it is called."""
+    def summary(self, stem: str, key: str) -> Callable[[], dict[str, Any]]:
+        """A loader of a plan's summary file, wherever the folder is when it is called; the
+        summary must be the one of the plan built under ``key`` (a later build may have put
+        another plan's under that name)."""
 
         def load() -> dict[str, Any]:
-            data: dict[str, Any] = json.loads((self.path / SUMMARIES_DIR / f"{stem}.json").read_bytes())
+            path = self.path / SUMMARIES_DIR / f"{stem}.json"
+            try:
+                data: dict[str, Any] = json.loads(path.read_bytes())
+            except (OSError, ValueError) as exc:
+                raise InputError(path, f"无法读取方案摘要 / cannot read the plan's summary: {exc}") from exc
+            if not isinstance(data, dict) or data.get("key") != key:
+                raise InputError(
+                    path,
+                    "构建目录已被之后的构建改变 / the build folder was changed by a later build since this one",
+                )
             return data
 
         return load
@@ -420,7 +431,7 @@ def _plans(
             data = read_plan_bytes(f)
             key = plan_key(f.name, data, code)
             entry = ledger.entries.get(f.name) if ledger is not None else None
-            known = PlanOutput.lazy(entry.light, where.summary(f.stem)) if entry is not None else None
+            known = PlanOutput.lazy(entry.light, where.summary(f.stem, key)) if entry is not None else None
             kept = reuse(previous, tmp, f, key, known, originals) if previous is not None else None
             if kept is not None and entry is not None:
                 kept_entries[f.name] = entry
