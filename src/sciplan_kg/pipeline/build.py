@@ -5,9 +5,12 @@ on every core (``jobs``), and what it produced is kept under a key: the plan's b
 fingerprint of the code, ontology, shapes and registries. A rebuild takes every plan whose
 key has not changed from the previous build folder as it is, so adding or replacing one
 plan in a large corpus redoes that plan's work and the corpus-wide steps only; those start
-from what the previous build kept for them (``state.py``: the corpus index, the registries'
+from what the previous build kept for them (``state.py``: the ledger, the registries'
 outputs, the similarity state and each plan's similarity file), and give the same bytes as
-a full build (``tests/pipeline/test_incremental.py``).
+a full build (``tests/pipeline/test_incremental.py``). The summary files are spliced: a
+reused plan's pieces are cut from the previous files where the ledger says they lie, only the
+new plans' are rendered (``summaries.py``, ``ledger.py``), and a reused plan's summary is
+read only when a step asks for more than the ledger holds.
 
 The build folder's layout is ``folder.py``'s.
 
