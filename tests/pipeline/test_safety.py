@@ -23,6 +23,7 @@ import pytest
 
 from sciplan_kg.cli import main
 from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.pipeline import outputs
 from sciplan_kg.pipeline.build import BuildResult, build
 from tests.conftest import FIXTURE_PLANS, tree_bytes
 
@@ -132,6 +133,26 @@ def test_a_build_folder_keeps_the_users_files_across_rebuilds(tmp_path: Path) ->
     marker = json.loads((out / ".sciplan-kg").read_text(encoding="utf-8"))
     assert marker["kind"] == "build" and "my-notes.md" not in marker["files"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg"]
+
+
+def test_a_large_previous_folder_is_removed_in_the_background_and_only_its_own_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A previous build folder of many files is removed by a process of its own after the swap
+    (at the lowest priority): it ends with the holder gone, and the user's files in the folder
+    moved into the new one, never deleted."""
+    monkeypatch.setattr(outputs, "BACKGROUND_REMOVAL", 10)
+    out = tmp_path / "kg"
+    build([ENSHI], out)
+    (out / "my-notes.md").write_text("我的笔记", encoding="utf-8")
+    build([ENSHI, ANPING], out)
+    for _ in range(300):  # the removal runs in its own process: wait for it (30 s at most)
+        if sorted(p.name for p in tmp_path.iterdir()) == ["kg"]:
+            break
+        time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg"]
+    assert (out / "my-notes.md").read_text(encoding="utf-8") == "我的笔记"
+    assert len(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["plans"]) == 2
 
 
 def test_an_older_build_folder_is_replaced_but_its_foreign_files_kept(tmp_path: Path) -> None:

@@ -360,9 +360,10 @@ BACKGROUND_REMOVAL = 5000
 
 def _remove_in_background(old: Path) -> None:
     """Start a detached process that removes ``old`` (a ``tmp-old`` holder) as ``remove_old``."""
+    # at the lowest priority: the store sync and the first query that follow a rebuild come first
     code = (
-        "import sys; from pathlib import Path; from sciplan_kg.pipeline.outputs import remove_old; "
-        "remove_old(Path(sys.argv[1]))"
+        "import os, sys; from pathlib import Path; os.nice(19); "
+        "from sciplan_kg.pipeline.outputs import remove_old; remove_old(Path(sys.argv[1]))"
     )
     try:
         subprocess.Popen(  # our interpreter, a fixed program, a path we made
