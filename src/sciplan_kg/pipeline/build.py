@@ -247,7 +247,7 @@ def _build_locked(
         result.asserted = registry.triples + sum(p.triples for p in result.plans)
         result.inferred = registry.inferred + sum(p.inferred for p in result.plans)
         _summaries(result, registry, ledger, kept, tmp, code)
-        lap = _lap(result, "registry, index, report", lap)
+        lap = _lap(result, "registry, summaries", lap)
         same = {str(e.light["plan"]) for e in kept.values()}  # their tasks are in the similarity state
         links = similarity_step(result.plans, previous, tmp, cores, code, same)  # how many
         lap = _lap(result, "similarity", lap)
@@ -347,7 +347,7 @@ class _Where:
 
 
 class _TasksOf(Mapping[str, list[tuple[str, str, str]]]):
-    """Each plan's tasks by plan IRI, read from a reused plan's index line only when asked for
+    """Each plan's tasks by plan IRI, read from a reused plan's summary file only when asked for
     (the parent links look at the plans a citation links, not at every plan)."""
 
     def __init__(self, plans: list[PlanOutput]) -> None:
