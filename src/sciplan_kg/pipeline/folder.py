@@ -110,8 +110,9 @@ class BuildFolder:
             raise InputError(path, "不是构建目录：缺少 .sciplan-kg 标记 / not a build folder: no .sciplan-kg marker")
         if marker.kind != BUILD:
             raise InputError(path, f"不是构建目录，而是 {marker.kind} / not a build folder but a {marker.kind}")
+        present = _present(path)
         for rel in sorted(marker.files or ()):
-            if not os.path.lexists(path / rel):
+            if rel not in present and not os.path.lexists(path / rel):
                 raise InputError(
                     path / rel,
                     "构建目录不完整：缺少这个文件，请重新构建 / the build folder is incomplete: this file is "
@@ -172,6 +173,20 @@ class BuildFolder:
         except ValueError:
             return False
         return self.marker.owns(rel)
+
+
+def _present(folder: Path) -> set[str]:
+    """The entries under ``folder``, relative ("a/b.ttl"; a sub-folder as "a/"), by one walk: a
+    build folder of 3,000 plans lists 21,000 files, and a ``lexists`` each took a tenth of a
+    second of every command that opens it. What the walk misses is asked one by one."""
+    out: set[str] = set()
+    for root, dirs, files in os.walk(folder):
+        rel = os.path.relpath(root, folder)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        out.update(prefix + name for name in files)
+        out.update(prefix + name + "/" for name in dirs)
+        out.update(prefix + name for name in dirs)
+    return out
 
 
 def build_parts(path: Path) -> dict[str, list[Path]]:
