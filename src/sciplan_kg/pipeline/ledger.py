@@ -1,8 +1,8 @@
 """The ledger (``state/ledger.json``): what the next build needs to take this build's summary
 files apart instead of making them again.
 
-The summary files (the corpus index, ``manifest.json``, ``coverage.json``, ``warnings.txt``,
-``validation.json``, ``validation.txt``) are each a head, every part's pieces and a tail
+The summary files (``manifest.json``, ``coverage.json``, ``warnings.txt``, ``validation.json``,
+``validation.txt``) are each a head, every part's pieces and a tail
 (``summaries.assemble``). The ledger records, for each plan in the build's order:
 
 - its light summary (``plan.LIGHT``: file, key, IRIs, triple counts, description counts, basis),
@@ -11,11 +11,12 @@ The summary files (the corpus index, ``manifest.json``, ``coverage.json``, ``war
 - what those files' heads and the report's order need of it (whether it conforms, its results
   per severity, its first and last result's order key, its informational results counted).
 
-A rebuild that adds or replaces a few plans then reads the ledger (7 MB at 3,000 plans, against
-the index's 84 MB parsed) and the summary files as bytes, and splices: a reused plan's pieces are
-copied, the new plans' rendered. Nothing is presumed: the ledger is used only when it was written
-under the same code fingerprint and every summary file has the size and CRC-32 it records (a file
-edited or cut short since is noticed, and the build falls back to reading the index whole).
+A rebuild that adds or replaces a few plans then reads the ledger (10 MB at 3,000 plans, 0.2 s;
+the corpus index it replaces was 84 MB parsed) and the summary files as bytes, and splices: a
+reused plan's pieces are copied, the new plans' rendered. Nothing is presumed: the ledger is used
+only when it was written under the same code fingerprint and every summary file has the size and
+CRC-32 it records (a file edited or cut short since is noticed, and the build reads each plan's
+summary file and renders every plan's pieces again).
 Written by every build, full or not, with no time or path in it: the same inputs give the same
 bytes.
 """

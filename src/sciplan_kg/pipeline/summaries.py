@@ -1,8 +1,11 @@
-"""The build folder's summary files, written from every plan's summary on every build:
-``validation.txt``, ``validation.json``, ``warnings.txt``, ``coverage.json``, ``manifest.json``.
+"""The build folder's summary files: ``validation.txt``, ``validation.json``, ``warnings.txt``,
+``coverage.json``, ``manifest.json``.
 
-They are rewritten whole (a plan added anywhere changes their order and totals), so writing
-them must cost little: at 3,000 plans the validation report holds about 70,000 results, and
+Each is put together from the parts' pieces (below, "pieces"): a rebuild renders the new plans'
+pieces only and cuts the others' from the previous files (``ledger.py``). When two parts'
+results interleave, the whole merge writes them (``merged_report``, ``write_summaries``); it is
+also the tests' oracle for the pieces. Either way the files must cost little: at 3,000 plans
+the validation report holds about 70,000 results, and
 ``Report.to_json`` (``dataclasses.asdict`` and the pure-Python indenting JSON encoder) took
 3.4 s of a 1,000-plan rebuild. ``merged_report`` gives the same merge as
 ``validation.report.merge_reports`` (a result two parts share listed once, in ``_order``) and
