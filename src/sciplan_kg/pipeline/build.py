@@ -71,7 +71,7 @@ from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.read.formats import SUFFIXES
 from sciplan_kg.read.text import read_plan_bytes
-from sciplan_kg.validation.report import Report, Result, format_report
+from sciplan_kg.validation.report import Report, format_report
 from sciplan_kg.workers import die_with_parent
 
 Progress = Callable[[int], None]
@@ -97,8 +97,7 @@ class BuildResult:
         """The whole validation report (read from the folder's ``validation.json`` when first
         asked for: a rebuild does not make 70,000 result objects nobody reads)."""
         if self._report is None:
-            data = json.loads((self.out / "validation.json").read_text(encoding="utf-8"))
-            self._report = Report(bool(data["conforms"]), [Result(**r) for r in data["results"]])
+            self._report = Report.from_dict(json.loads((self.out / "validation.json").read_bytes()))
         return self._report
 
 
@@ -286,7 +285,7 @@ def _summaries(
     whole merge of every result when parts' results interleave (no ledger then)."""
     parts = [registry_part(registry.report)]
     for p in result.plans:
-        entry = kept.get(p.file)
+        entry = kept.get(p.file)  # reused from the ledger
         if ledger is not None and entry is not None:
             e = entry.part
             parts.append(Part(ledger.pieces(entry), e.conforms, e.severity, e.first, e.last, e.info))

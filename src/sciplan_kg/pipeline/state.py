@@ -41,7 +41,7 @@ from pathlib import Path
 from sciplan_kg.corpus.description import Counts
 from sciplan_kg.corpus.similarity import Link
 from sciplan_kg.pipeline.folder import REGISTRY, REGISTRY_INFERRED
-from sciplan_kg.validation.report import Report, Result
+from sciplan_kg.validation.report import Report
 
 STATE_DIR = "state"
 REGISTRY_STATE = "state/registry.json"
@@ -99,7 +99,7 @@ def reuse_registry(previous: Path | None, out: Path, code: str) -> RegistryState
             int(data["triples"]),
             int(data["inferred"]),
             Counts(**data["counts"]),
-            Report(bool(data["conforms"]), [Result(**r) for r in data["results"]]),
+            Report.from_dict(data),
         )
         for rel in (REGISTRY, REGISTRY_INFERRED):
             link_or_copy(previous / rel, out / rel)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV
@@ -51,6 +52,11 @@ class Report:
 
     def counts(self) -> Counter[str]:
         return Counter(r.severity for r in self.results)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The report ``to_json`` wrote, parsed (``{"conforms": …, "results": [...]}``)."""
+        return cls(bool(data["conforms"]), [Result(**r) for r in data["results"]])
 
     def to_json(self) -> str:
         return json.dumps(
