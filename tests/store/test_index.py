@@ -357,3 +357,25 @@ def test_a_full_load_in_runs_equals_one_in_a_single_stream(
     runs = tmp_path / "runs.oxigraph"
     sync(out, runs)
     assert _quads(runs) == _quads(store_path(out))
+
+
+@pytest.mark.parametrize("batch", [None, 1], ids=["runs", "one file per load"])
+def test_a_damaged_graph_file_in_a_full_load_is_named_and_nothing_is_kept(
+    plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int | None
+) -> None:
+    """The bulk loads run side by side in threads: a file Oxigraph cannot parse is still named
+    (file and line), the loads still running are waited for, and no store is left behind."""
+    import sciplan_kg.store.sync as index
+    from sciplan_kg.errors import InputError
+
+    if batch is not None:
+        monkeypatch.setattr(index, "LOAD_BATCH", batch)
+    out = tmp_path / "build"
+    build([plans], out)
+    damaged = sorted((out / "graph" / "asserted").glob("*.ttl"))[2]
+    damaged.write_bytes(damaged.read_bytes() + b"\n<https://example.org/s> <https://example.org/p> .\n")
+    with pytest.raises(InputError) as caught:
+        sync(out)
+    assert caught.value.path == damaged and "Turtle" in caught.value.message
+    assert not store_path(out).exists()  # the new store was made in a temporary folder, now gone
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
