@@ -78,3 +78,28 @@ def test_blocks_scored_in_worker_processes_give_the_same_links(five: BuildResult
     assert len({link.task for link in alone}) > 64, "several blocks of texts"
     assert similar_tasks(tasks, block=64, jobs=2) == alone
     assert similar_tasks(tasks, jobs=2) == alone
+
+
+def test_each_similarity_file_has_the_rows_parsing_it_gives(five: BuildResult) -> None:
+    """The rows companion written beside each plan's similarity file (``similarity_rows``)
+    holds the rows of the query tables that parsing the file gives, and says so."""
+    import csv
+    import io
+
+    import pyoxigraph as ox
+
+    from sciplan_kg.corpus.similarity import similarity_rows, similarity_turtle
+    from sciplan_kg.rdf.rows import companion, companion_matches, oxigraph_rows
+
+    links = similar_tasks(_tasks())
+    links.append(links[0]._replace(score=1.0, rank=9))  # a score written as an integer's text
+    data = b"".join(similarity_turtle(links))
+    assert sorted(similarity_rows(links)) == sorted(oxigraph_rows(ox.parse(data, format=ox.RdfFormat.TURTLE)))
+    files = sorted((five.out / "graph" / "similarity").glob("*.ttl"))
+    assert len(files) == 5
+    for f in files:
+        rows = companion(f)
+        assert companion_matches(rows, f)
+        body = rows.read_bytes().split(b"\n", 1)[1].decode("utf-8")
+        got = sorted(tuple(r) for r in csv.reader(io.StringIO(body, newline="")))
+        assert got == sorted(oxigraph_rows(ox.parse(path=str(f)))), f

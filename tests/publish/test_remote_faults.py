@@ -22,7 +22,7 @@ from sciplan_kg.errors import QueryError
 from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.publish.load import load
 from sciplan_kg.query import backend, catalogue, kept, run_query
-from sciplan_kg.query.kept import sync_store as sync
+from sciplan_kg.query.kept import keep_answers
 from sciplan_kg.query.remote import RemoteError
 from sciplan_kg.store.sync import state_digest, store_path
 
@@ -332,7 +332,7 @@ def test_plain_numeric_parameters_still_work(five: BuildResult, capsys: pytest.C
 def synced(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("kept") / "build"
     shutil.copytree(five.out, out)
-    sync(out)
+    keep_answers(out)  # synced, every answer that says keep kept
     return out
 
 

@@ -158,6 +158,20 @@ def _fresh(folder: Path, where: Path) -> dict[str, list[tuple[str, ...]]]:
         target.unlink()
 
 
+def _files_given_to(monkeypatch: pytest.MonkeyPatch, step: str) -> list[str]:
+    """The links of the files the tables' ``step`` (``_stage``: read or parsed; ``_parse_in``:
+    parsed) is given from now on, as a list that grows."""
+    given: list[str] = []
+    real = getattr(tables, step)
+
+    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
+        given.extend(link for _, link in todo)
+        return int(real(db, store_dir, todo, work))
+
+    monkeypatch.setattr(tables, step, counting)
+    return given
+
+
 def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -169,14 +183,7 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
     sync(out, views=False)
     folder = store_path(out)
     assert _database(folder) == _fresh(folder, tmp_path)
-    parsed: list[str] = []
-    real = tables._stage
-
-    def counting(db: object, store_dir: Path, todo: list[tuple[int, str]], work: Path) -> int:
-        parsed.extend(link for _, link in todo)
-        return real(db, store_dir, todo, work)
-
-    monkeypatch.setattr(tables, "_stage", counting)
+    parsed = _files_given_to(monkeypatch, "_stage")
     steps = {
         "add": lambda: shutil.copy(files[3], plans / files[3].name),
         "replace": lambda: (plans / files[0].name).write_text(
@@ -263,3 +270,56 @@ def test_many_files_are_parsed_in_processes_to_the_same_tables(
     monkeypatch.setattr(tables, "_insert", not_here)  # the spawned workers import the real one
     assert _fresh(folder, tmp_path) == serial
     assert not [p for p in tmp_path.iterdir() if p.name != "fresh.duckdb"], "the parts are removed"
+
+
+def test_the_rows_companions_give_the_tables_parsing_gives(
+    five: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan's three files are read from the rows companions the build wrote beside them (not
+    parsed), and the tables equal those made by parsing every file; a file edited after its
+    companion was written is parsed, its companion left unread."""
+    out = tmp_path / "build"
+    shutil.copytree(five.out, out)
+    sync(out, views=False)
+    folder = store_path(out)
+    parsed = _files_given_to(monkeypatch, "_parse_in")
+    read = _fresh(folder, tmp_path)
+    assert len(read["files"]) - len(parsed) == 15, "each plan's two graph files and similarity file"
+    with monkeypatch.context() as m:
+        m.setattr(tables, "_with_companions", lambda store_dir, todo: ([], todo))
+        assert _fresh(folder, tmp_path) == read
+    # a plan's file edited by hand (its companion now stale): that file is parsed
+    edited = sorted((out / "graph" / "asserted").glob("*.ttl"))[0]
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("科普", "科学普及"), encoding="utf-8")
+    sync(out, views=False, full_fraction=1.0)
+    parsed.clear()
+    now = _fresh(folder, tmp_path)
+    assert len(now["files"]) - len(parsed) == 14
+    with monkeypatch.context() as m:
+        m.setattr(tables, "_with_companions", lambda store_dir, todo: ([], todo))
+        assert _fresh(folder, tmp_path) == now
+    assert now != read
+
+
+def test_a_companion_read_by_duckdb_keeps_every_character(tmp_path: Path) -> None:
+    from sciplan_kg.rdf.rows import companion_bytes, triples_rows
+    from sciplan_kg.rdf.serialize import turtle_bytes
+    from sciplan_kg.rdf.triples import Triples
+    from tests.rdf.test_rows import _tricky
+
+    triples = Triples(_tricky())
+    rows = triples_rows(triples)
+    f = tmp_path / "x.rows"
+    f.write_bytes(companion_bytes(rows, turtle_bytes(triples)))
+    db = duckdb.connect()
+    tables._tables(db)
+    assert tables._read_companions(db, [(7, f)]) == len(rows)
+    got: list[tuple[str, str, str, str]] = []
+    for table in PROPERTIES:
+        for file, s, o, lang in db.execute(f"SELECT * FROM r_{table}").fetchall():
+            assert file == 7
+            got.append((table, s, o, lang))
+    for table in CLASSES:
+        got += [(table, s, "", "") for _, s in db.execute(f"SELECT * FROM r_{table}").fetchall()]
+    assert sorted(got) == sorted(rows)

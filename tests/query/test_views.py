@@ -33,7 +33,7 @@ KEPT = sorted(name for name, q in CATALOGUE.items() if q.keep)
 
 @pytest.fixture(scope="module")
 def five_store(five: BuildResult) -> Path:
-    sync(five.out)
+    keep_answers(five.out)  # synced, and every answer that says keep kept
     return five.out
 
 
@@ -135,7 +135,7 @@ def test_an_edited_query_is_evaluated(five_store: Path) -> None:
 def test_a_damaged_or_missing_answer_is_evaluated_and_kept_again(five: BuildResult, tmp_path: Path) -> None:
     out = tmp_path / "build"
     shutil.copytree(five.out, out)
-    sync(out)
+    keep_answers(out)
     store_dir = store_path(out)
     view = kept.answer_file(store_dir, state_digest(store_dir), CATALOGUE["sources"])
     view.write_bytes(view.read_bytes()[:20])
@@ -161,7 +161,8 @@ def test_answers_follow_the_store_when_a_plan_is_added(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build([plans], out)
     first = sync(out)
-    assert first.full and sorted(first.views) == KEPT, "a full load keeps every answer that says keep"
+    assert first.full and first.views == [], "a full load makes the tables and keeps no answer by itself"
+    assert sorted(keep_answers(out)) == KEPT
     before = _served(out, "co-responsibility")
     assert before is not None and {r["plan"] for r in before.rows} == {
         r["plan"] for r in backend(out).run(CATALOGUE["plans"], {}).rows
@@ -227,7 +228,7 @@ def test_answers_no_longer_kept_are_removed(five: BuildResult, tmp_path: Path) -
     computation keeps the five and removes the others' files and entries."""
     out = tmp_path / "build"
     shutil.copytree(five.out, out)
-    sync(out)
+    keep_answers(out)
     folder = store_path(out) / kept.VIEWS
     index = json.loads((folder / kept.INDEX).read_text(encoding="utf-8"))
     old = dict(index, plans={"state": "old", "query": "old"})
@@ -252,7 +253,7 @@ def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Pat
     assert sorted(made) == KEPT
     serial = tmp_path / "serial"
     shutil.copytree(five.out, serial)
-    sync(serial)
+    keep_answers(serial)  # on the DuckDB tables
     for name in KEPT:
         a = kept.answer_file(store_dir, state_digest(store_dir), CATALOGUE[name]).read_bytes()
         b = kept.answer_file(store_path(serial), state_digest(store_path(serial)), CATALOGUE[name]).read_bytes()
@@ -261,11 +262,12 @@ def test_worker_processes_keep_the_same_answers(five: BuildResult, tmp_path: Pat
     assert set(index) == set(KEPT)
 
 
-def test_a_full_load_makes_the_tables_and_keeps_answers_from_them(
+def test_a_full_load_makes_the_tables_and_the_answers_are_kept_from_them(
     five: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After a full load the DuckDB tables are made and the five kept answers evaluated on them
-    (none on Oxigraph: ``_answer`` refuses here), byte for byte Oxigraph's own encoded answer."""
+    """A full load makes the DuckDB tables (beside the store's compaction) and keeps no answer;
+    ``keep_answers`` then evaluates the five on the tables (none on Oxigraph: ``_answer``
+    refuses here), byte for byte Oxigraph's own encoded answer."""
     pytest.importorskip("duckdb")
     from sciplan_kg.query import tables
 
@@ -275,9 +277,13 @@ def test_a_full_load_makes_the_tables_and_keeps_answers_from_them(
     out = tmp_path / "build"
     shutil.copytree(five.out, out)
     monkeypatch.setattr(kept, "_answer", no_oxigraph)
-    sync(out)
+    assert sync(out).views == []
     store_dir = store_path(out)
     assert tables.database_path(store_dir).is_file(), "the tables were made by the load"
+    assert not (store_dir / kept.VIEWS / kept.INDEX).exists()
+    made = tables.database_path(store_dir).stat().st_mtime_ns
+    assert sorted(keep_answers(out)) == KEPT
+    assert tables.database_path(store_dir).stat().st_mtime_ns == made, "the tables were in step"
     index = json.loads((store_dir / kept.VIEWS / kept.INDEX).read_text(encoding="utf-8"))
     assert sorted(index) == KEPT
     monkeypatch.undo()
@@ -300,8 +306,10 @@ def test_tables_that_cannot_be_made_leave_the_answers_to_oxigraph(
     shutil.copytree(five.out, out)
     monkeypatch.setattr(tables, "fresh", broken)
     result = sync(out)
-    assert result.full and sorted(result.views) == KEPT  # the load itself goes on
+    assert result.full and result.views == []  # the load itself goes on
     store_dir = store_path(out)
+    assert not tables.database_path(store_dir).exists()
+    assert sorted(keep_answers(out)) == KEPT
     assert not tables.database_path(store_dir).exists()
     assert all(_served(out, name) is not None for name in KEPT), "kept from Oxigraph"
 

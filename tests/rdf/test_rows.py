@@ -4,6 +4,8 @@ variables by it and matches constants as terms of that kind."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -35,3 +37,78 @@ def test_each_propertys_objects_are_of_its_kind(five_graph: Graph) -> None:
     wrong = {t: kinds for t, kinds in seen.items() if kinds != {KINDS[t]}}
     assert not wrong, f"objects not of the declared kind: {wrong}"
     assert RDF.type not in {URIRef(i) for i in PROPERTIES.values()}
+
+
+# the rows companions the build writes beside each plan's two graph files
+
+
+def _tricky() -> Graph:
+    """Literals as the plans hold them and worse: quotes, commas, line breaks, a carriage
+    return, a backslash, non-ASCII text, language tags, decimals with an integer's lexical
+    form, a blank node (left out), an IRI with a comma."""
+    from rdflib import BNode
+
+    from sciplan_kg.rdf.rows import BY_CLASS
+
+    g = Graph()
+    s = URIRef("https://w3id.org/sciplan-kg/id/plan/x/task/1")
+    text = URIRef(PROPERTIES["text"])
+    label = URIRef(PROPERTIES["label"])
+    for value in ['他说"好"，然后, 走了', "两行\n第二行", "回车\r\n", "反斜杠 \\ 和 \\n", "", " 前后空格 ", '""']:
+        g.add((s, text, Literal(value)))
+    g.add((s, label, Literal("任务", lang="zh")))
+    g.add((s, label, Literal("task, one", lang="en")))
+    g.add((s, URIRef(PROPERTIES["score"]), Literal("1", datatype=XSD.decimal)))
+    g.add((s, URIRef(PROPERTIES["score"]), Literal("0.25", datatype=XSD.decimal)))
+    g.add((s, URIRef(PROPERTIES["ordinal"]), Literal(3)))
+    g.add((s, URIRef(PROPERTIES["agency"]), URIRef("https://w3id.org/sciplan-kg/id/agency/a,b")))
+    g.add((s, URIRef(PROPERTIES["agency"]), BNode("b1")))
+    g.add((BNode("b2"), text, Literal("blank subject")))
+    g.add((s, RDF.type, URIRef(next(iter(BY_CLASS)))))
+    return g
+
+
+def _companion_rows(data: bytes) -> list[tuple[str, str, str, str]]:
+    import csv
+    import io
+
+    body = data.split(b"\n", 1)[1].decode("utf-8")
+    return [(t, s, o, lang) for t, s, o, lang in csv.reader(io.StringIO(body, newline=""))]
+
+
+def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path) -> None:
+    """For every plan's two files and a graph of awkward literals: the rows the build takes
+    from its triples are the rows parsing the Turtle it wrote gives, and the companion holds
+    exactly them (read back as CSV) and says which bytes it was made from."""
+    import pyoxigraph as ox
+
+    from sciplan_kg.pipeline.folder import rows_file_of
+    from sciplan_kg.rdf.rows import companion_bytes, companion_matches, oxigraph_rows, triples_rows
+    from sciplan_kg.rdf.serialize import turtle_bytes
+    from sciplan_kg.rdf.triples import Triples
+
+    tricky = Triples(_tricky())
+    ttl = turtle_bytes(tricky)
+    rows = triples_rows(tricky)
+    assert sorted(rows) == sorted(oxigraph_rows(ox.parse(ttl, format=ox.RdfFormat.TURTLE)))
+    assert len(rows) == 14
+    assert sorted(_companion_rows(companion_bytes(rows, ttl))) == sorted(rows)
+    out = five.out  # type: ignore[attr-defined]
+    checked = 0
+    for sub in ("graph/asserted", "graph/inferred"):
+        for f in sorted((out / sub).glob("*.ttl")):
+            companion = out / rows_file_of(f"{sub}/{f.name}")
+            assert companion_matches(companion, f), companion
+            expected = sorted(oxigraph_rows(ox.parse(path=str(f))))
+            assert expected and sorted(_companion_rows(companion.read_bytes())) == expected, f
+            checked += 1
+    assert checked == 10
+    edited = tmp_path / "edited.ttl"
+    edited.write_bytes(ttl.replace("两行".encode(), "三行".encode()))  # the same size, other bytes
+    (tmp_path / "edited.rows").write_bytes(companion_bytes(rows, ttl))
+    assert not companion_matches(tmp_path / "edited.rows", edited)
+    (tmp_path / "edited.ttl").write_bytes(ttl)
+    assert companion_matches(tmp_path / "edited.rows", edited)
+    (tmp_path / "edited.rows").write_bytes(b"not a companion\n")
+    assert not companion_matches(tmp_path / "edited.rows", edited)
+    assert not companion_matches(tmp_path / "missing.rows", edited)

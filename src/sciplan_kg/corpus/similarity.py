@@ -60,6 +60,7 @@ from scipy import sparse
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import DATA_DIR
 from sciplan_kg.rdf.namespaces import SK
+from sciplan_kg.rdf.rows import Row
 from sciplan_kg.rdf.serialize import turtle_prefixes
 from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import fold
@@ -442,6 +443,22 @@ def similarity_triples(tasks: list[tuple[str, str, str]]) -> Iterator[tuple[Node
 
 
 LINK_TRIPLES = 7  # triples per link (below)
+
+
+def similarity_rows(links: list[Link]) -> list[Row]:
+    """The rows of the query tables (``rdf/rows.py``) that ``similarity_turtle(links)`` gives
+    when parsed (``oxigraph_rows``): each link node's task, other task, rank and score, their
+    texts as that file writes them (tested)."""
+    rows: list[Row] = []
+    for link in links:
+        node = f"{link.task}/similar/{link.rank}"
+        rows += (
+            ("fromtask", node, str(link.task), ""),
+            ("totask", node, str(link.other), ""),
+            ("rank_", node, str(link.rank), ""),
+            ("score", node, str(Decimal(str(link.score))), ""),
+        )
+    return rows
 
 
 def similarity_turtle(links: list[Link]) -> Iterator[bytes]:

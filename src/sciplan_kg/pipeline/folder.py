@@ -10,6 +10,8 @@ A build folder holds::
     graph/dataset.ttl              the VoID/DCAT description
     graph/asserted/<stem>.ttl      one plan's asserted triples (its named graph, with …)
     graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
+    graph/asserted/<stem>.rows     the rows of the query tables each of those two files gives
+    graph/inferred/<stem>.rows     (``rdf/rows.py``: CSV, after a line naming the file's size and CRC-32)
     graph/similarity/<stem>.ttl    the similarity links from one plan's tasks (together: the
                                    similarity graph; a file per plan, so a rebuild links the files
                                    whose links did not change and a store re-reads only the others)
@@ -47,6 +49,7 @@ from rdflib import Graph
 from sciplan_kg.errors import InputError
 from sciplan_kg.pipeline.outputs import BUILD, Marker, read_marker
 from sciplan_kg.rdf.parse import parse_file, parse_files
+from sciplan_kg.rdf.rows import COMPANION_SUFFIX
 
 GRAPH_DIR = "graph"
 ASSERTED_DIR = "graph/asserted"
@@ -75,6 +78,18 @@ def plan_files_of(stem: str) -> tuple[str, str, str, str, str]:
         f"{SOURCE_TEXT_DIR}/{stem}.txt",
         f"{SUMMARIES_DIR}/{stem}.json",
     )
+
+
+def rows_files_of(stem: str) -> tuple[str, str]:
+    """The rows companions of a plan's asserted and inferred graph files (``rdf.rows``: the
+    rows of the query layer's DuckDB tables, made by the build from the triples it wrote)."""
+    asserted, inferred, *_ = plan_files_of(stem)
+    return rows_file_of(asserted), rows_file_of(inferred)
+
+
+def rows_file_of(graph_file: str) -> str:
+    """``graph/asserted/X.ttl`` → ``graph/asserted/X.rows``."""
+    return graph_file.removesuffix(".ttl") + COMPANION_SUFFIX
 
 
 def similarity_file_of(stem: str) -> str:

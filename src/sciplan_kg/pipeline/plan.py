@@ -31,10 +31,18 @@ from sciplan_kg.extract import extract_text
 from sciplan_kg.paths import ONTOLOGY_DIR, REGISTRY_DIR
 from sciplan_kg.pipeline.coverage import coverage
 from sciplan_kg.pipeline.dataset import plan_graph_iri
-from sciplan_kg.pipeline.folder import ORIGINALS_DIR, REGISTRY, REGISTRY_INFERRED, plan_files_of
+from sciplan_kg.pipeline.folder import (
+    ORIGINALS_DIR,
+    REGISTRY,
+    REGISTRY_INFERRED,
+    plan_files_of,
+    rows_file_of,
+    rows_files_of,
+)
 from sciplan_kg.pipeline.state import RegistryState, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
 from sciplan_kg.rdf.parse import load_ontology
+from sciplan_kg.rdf.rows import companion_bytes, triples_rows
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import read_plan_text
@@ -233,8 +241,12 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
     else:
         (out / text_file).write_bytes(pt.raw.encode("utf-8"))
         (out / ORIGINALS_DIR / path.name).write_bytes(data)
-    (out / graph_file).write_bytes(turtle_bytes(asserted))
-    (out / inferred_file).write_bytes(turtle_bytes(inferred))
+    for name, triples in ((graph_file, asserted), (inferred_file, inferred)):
+        graph = turtle_bytes(triples)
+        (out / name).write_bytes(graph)
+        # the rows of the DuckDB tables beside it, so that a full load reads them instead of
+        # parsing the file again (rdf/rows.py)
+        (out / rows_file_of(name)).write_bytes(companion_bytes(triples_rows(triples), graph))
     clock.lap("write")
     asserted_count, cover, tasks = len(asserted), coverage(rec, asserted, pt.raw).row(), plan_tasks(asserted)
     clock.lap("coverage")
@@ -373,12 +385,13 @@ def reuse(
     summary is ``known`` (from the ledger) or, without one, read from its own file; a plan
     whose files are not all there is built again. ``originals``: the names in the previous
     ``originals/`` folder, listed once (else each plan's original is tried)."""
-    names = plan_files_of(path.stem)
+    names = (*plan_files_of(path.stem), *rows_files_of(path.stem))
     try:
         if known is not None:
             output = known
         else:
-            output = PlanOutput.from_json((previous / names[-1]).read_text(encoding="utf-8"))
+            summary = plan_files_of(path.stem)[-1]
+            output = PlanOutput.from_json((previous / summary).read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError):
         return None
     if output.key != key or output.file != path.name:

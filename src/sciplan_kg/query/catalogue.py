@@ -10,9 +10,9 @@ for one plan, ``-p plan IRI``, are its rows on that plan's graph and the corpus-
 other than the similarity links, so the embedded stores evaluate it there, on a few thousand
 triples instead of millions: see ``backends.plan_scope``; a user's own .rq file may say so too),
 ``keep`` (``yes`` or ``no``, the default: ``yes`` keeps the query's answer at its default
-parameters beside the store after a full load, ``query/kept.py``; only the whole-corpus
-listings that take seconds to evaluate at 3,000 plans say so, since a kept answer costs the
-load time and memory and is stale after every change).
+parameters beside the store at its first evaluation on each state, ``query/kept.py``; only
+the whole-corpus listings that take seconds to evaluate at 3,000 plans say so, since a kept
+answer costs time and disk and is stale after every change).
 """
 
 from __future__ import annotations

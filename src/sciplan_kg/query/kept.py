@@ -14,11 +14,12 @@ whole-corpus listings that still take more than 5 s to evaluate at 3,000 plans (
 others evaluate in a few seconds; keeping them cost half of the time after a full load and
 disk for every state, for a saving of a second or two at their first run.
 
-When: after a full load of the store, every kept answer is made at once (``compute``: one
-read-only process per core, each answer streamed from Oxigraph's solutions into its file,
-``stream_encode``); after a small change (one plan added or replaced) none is, so that the
-change stays a matter of seconds, and each kept query's first evaluation on the new state
-keeps its answer (``keep``).
+When: at each kept query's first evaluation on the store's current state (``keep``), after a
+full load as after a small change: evaluated on the DuckDB tables (``query/tables.py``, which
+a full load makes) a listing takes 2–5 s at 3,000 plans, so the load does not make all five
+before a first query can be answered (``after_load``). ``keep_answers`` makes the missing ones
+at once (``compute``: on the tables, or one read-only Oxigraph process per core, each answer
+streamed from the solutions into its file, ``stream_encode``).
 
 A kept answer is served only when it is exactly what evaluating the query would give:
 
@@ -514,22 +515,24 @@ def _size(folder: Path, name: str) -> int:
 
 
 def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> list[str]:
-    """What a full load of the store does next (``store.sync``'s ``after_load``): make the
-    DuckDB tables of the whole-corpus listings (``query/tables.py``) and keep every catalogue
-    query's answer, evaluated on the new store before it replaces the old — on those tables
-    where they serve the query (``_with_frames``), else on Oxigraph."""
-    return compute(store_dir, state, graphs, hint=final, frames=_tables_made(store_dir))
+    """What a full load of the store does beside it (``store.sync``'s ``after_load``, while
+    Oxigraph compacts the new store): make the DuckDB tables of the whole-corpus listings
+    (``query/tables.py``) from the files it loaded; returns ``[]``: no answer is kept here.
+
+    Why the tables here: the first listing evaluated after a full load would make them anyway
+    (44 s of parsing on 2 cores at 3,000 plans), and made beside the compaction they cost
+    about half that in wall time. Why no answers: evaluated on the tables, a catalogue
+    listing takes 2–5 s at 3,000 plans, so each is kept at its first evaluation (as after a
+    small change) instead of all five before the first query is answered (12 s more; issue
+    22: what a first query needs). ``keep_answers`` keeps them all at once. When the tables
+    cannot be made (DuckDB missing, a file it cannot read) a later query tries again
+    (``tables.open_tables``) or Oxigraph answers."""
+    _tables_made(store_dir)
+    return []
 
 
 def _tables_made(store_dir: Path) -> bool:
-    """Make the DuckDB tables of the store in ``store_dir`` afresh; whether they were made.
-
-    Why here: the first listing evaluated after a full load would make them anyway (61 s of
-    parsing on 2 cores at 3,000 plans); made now, the five kept answers are evaluated on them
-    in 2–4 s each instead of 11–20 s on Oxigraph (the step at 3,000 plans: 115.8 s → 51.9 s of
-    tables + 22.1 s of answers, docs/engines.md). When they
-    cannot be made (DuckDB missing, a file it cannot read) the answers are Oxigraph's, as
-    before, and a later query tries again (``tables.open_tables``)."""
+    """Make the DuckDB tables of the store in ``store_dir`` afresh; whether they were made."""
     from sciplan_kg.query.frames import available
 
     if not available():
@@ -539,6 +542,21 @@ def _tables_made(store_dir: Path) -> bool:
     try:
         tables.fresh(store_dir)
     except Exception:  # an accelerator only: Oxigraph answers, the tables are made later or never
+        return False
+    return True
+
+
+def _tables_in_step(store_dir: Path) -> bool:
+    """Bring the DuckDB tables of the synced store in ``store_dir`` in step; whether they are."""
+    from sciplan_kg.query.frames import available
+
+    if not available():
+        return False
+    from sciplan_kg.query import tables
+
+    try:
+        tables.open_tables(store_dir).close()
+    except Exception:  # an accelerator only: Oxigraph answers
         return False
     return True
 
@@ -565,8 +583,8 @@ def _with_frames(store_dir: Path, state: str, q: CatalogueQuery) -> bool:
 
 
 def sync_store(build: Path, views: bool = True, full_fraction: float | None = None) -> SyncResult:
-    """Bring the query store of ``build`` in step; after a full load (``views``) keep the
-    catalogue's answers."""
+    """Bring the query store of ``build`` in step; a full load (``views``) makes the DuckDB
+    tables too (``after_load``)."""
     from sciplan_kg.store.sync import FULL_FRACTION, sync
 
     fraction = FULL_FRACTION if full_fraction is None else full_fraction
@@ -574,7 +592,7 @@ def sync_store(build: Path, views: bool = True, full_fraction: float | None = No
 
 
 def open_store(build: Path, views: bool = True) -> Any:
-    """The synced store of ``build``, opened for reading (answers kept after a full load)."""
+    """The synced store of ``build``, opened for reading (tables made after a full load)."""
     return open_store_in_state(build, views)[0]
 
 
@@ -587,11 +605,13 @@ def open_store_in_state(build: Path, views: bool = True) -> tuple[Any, str | Non
 
 def keep_answers(build: Path) -> list[str]:
     """Evaluate the catalogue queries whose answer the synced store of ``build`` does not keep
-    for its current state, and keep them (what a full load does; after a small change, to make
-    them all at once rather than at each query's first run). Returns their names."""
+    for its current state, and keep them, all at once rather than at each query's first run
+    (on the DuckDB tables where they serve the query). Returns their names."""
     from sciplan_kg.store.sync import read_state, state_digest, store_path, sync
 
     store_dir = store_path(build)
-    sync(build)
+    sync(build, after_load=after_load)
     state = state_digest(store_dir)
-    return compute(store_dir, state, len(read_state(store_dir))) if state else []
+    if not state:
+        return []
+    return compute(store_dir, state, len(read_state(store_dir)), frames=_tables_in_step(store_dir))
