@@ -149,8 +149,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--evaluate",
         action="store_true",
-        help="evaluate the query even where the build's store keeps its answer (kept answers are "
-        "made when the store changes, for the catalogue queries at their default parameters)",
+        help="evaluate the query even where the build's store keeps its answer (a catalogue query's "
+        "answer at its default parameters is kept at its first evaluation on each state of the store)",
     )
 
     p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")
