@@ -109,6 +109,12 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     assert not companion_matches(tmp_path / "edited.rows", edited)
     (tmp_path / "edited.ttl").write_bytes(ttl)
     assert companion_matches(tmp_path / "edited.rows", edited)
+    # written when the tables held other properties (another version's folder): not read
+    import sciplan_kg.rdf.rows as rows_module
+
+    other = companion_bytes(rows, ttl).replace(rows_module._SCHEMA.encode(), b"0" * 16, 1)
+    (tmp_path / "edited.rows").write_bytes(other)
+    assert not companion_matches(tmp_path / "edited.rows", edited)
     (tmp_path / "edited.rows").write_bytes(b"not a companion\n")
     assert not companion_matches(tmp_path / "edited.rows", edited)
     assert not companion_matches(tmp_path / "missing.rows", edited)

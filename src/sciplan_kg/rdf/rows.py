@@ -18,6 +18,7 @@ package writes have none, and a blank node's label means nothing outside its fil
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import zlib
@@ -134,12 +135,15 @@ def triples_rows(triples: Triples) -> list[Row]:
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
-# a rows companion: this line (the size and CRC-32 of the graph file's bytes it was made from),
-# then one CSV line per row: table,"subject","object",language — quoted as RFC 4180 quotes
-# (a doubled '"'), so a text may hold commas, quotes and line breaks
+# a rows companion: this line (which tables it was made for, and the size and CRC-32 of the
+# graph file's bytes it was made from), then one CSV line per row: table,"subject","object",
+# language — quoted as RFC 4180 quotes (a doubled '"'), so a text may hold commas, quotes and
+# line breaks. The tables' digest: a companion written when the tables held other properties
+# (a folder built by another version) is not read, its file is parsed.
 COMPANION_SUFFIX = ".rows"
-_COMPANION_HEAD = b"#sciplan-kg rows 1 "
-_HEAD = re.compile(rb"#sciplan-kg rows 1 (\d+) ([0-9a-f]{8})\n")
+_SCHEMA = hashlib.sha256(repr((sorted(PROPERTIES.items()), sorted(CLASSES.items()))).encode()).hexdigest()[:16]
+_COMPANION_HEAD = f"#sciplan-kg rows 1 {_SCHEMA} ".encode()
+_HEAD = re.compile(rb"#sciplan-kg rows 1 ([0-9a-f]{16}) (\d+) ([0-9a-f]{8})\n")
 
 
 def companion(path: Path) -> Path:
@@ -156,19 +160,20 @@ def companion_bytes(rows: Iterable[Row], graph: bytes) -> bytes:
 
 
 def companion_matches(rows_file: Path, graph_file: Path) -> bool:
-    """Was ``rows_file`` made from exactly the bytes ``graph_file`` holds now (its first line
-    names their size and CRC-32)? False when either cannot be read."""
+    """Was ``rows_file`` made for these tables from exactly the bytes ``graph_file`` holds now
+    (its first line names the tables' digest and the bytes' size and CRC-32)? False when
+    either cannot be read."""
     try:
         with rows_file.open("rb") as fh:
-            head = _HEAD.fullmatch(fh.readline(64))
-        if head is None:
+            head = _HEAD.fullmatch(fh.readline(96))
+        if head is None or head[1].decode() != _SCHEMA:
             return False
         with graph_file.open("rb") as fh:
-            if int(head[1]) != os.fstat(fh.fileno()).st_size:
+            if int(head[2]) != os.fstat(fh.fileno()).st_size:
                 return False
             crc = 0
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 crc = zlib.crc32(chunk, crc)
-        return f"{crc:08x}".encode() == head[2]
+        return f"{crc:08x}".encode() == head[3]
     except OSError:
         return False
