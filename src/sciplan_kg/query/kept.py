@@ -413,14 +413,13 @@ def compute(
     state: str,
     graphs: int,
     jobs: int | None = None,
-    hint: Path | None = None,
     frames: bool = False,
 ) -> list[str]:
     """Evaluate the catalogue queries whose kept answer is missing or stale on the store in
     ``store_dir`` (closed for writing) and keep the answers; returns their names. A store of
     ``PARALLEL_FROM`` graphs or more is queried by read-only worker processes, ``jobs`` at a
-    time (``JOBS``: one), the largest answers first (by the size of the last ones, here or in
-    the store ``hint``), so that no worker is left alone with a long one at the end.
+    time (``JOBS``: one), the largest answers first (by the size of the last ones kept here),
+    so that no worker is left alone with a long one at the end.
 
     One at a time, though the machine has more cores: the memory is Oxigraph's own evaluation
     (``co-responsibility`` at 3,000 plans: 1.1 GB for a 10 MB answer), and two such processes
@@ -436,7 +435,7 @@ def compute(
     index = _index(folder)
     _forget(folder, [name for name in index if name not in queries])
     todo = [q for name, q in queries.items() if index.get(name) != _entry(state, q)]
-    todo.sort(key=lambda q: -max(_size(d / VIEWS, q.name) for d in (store_dir, hint or store_dir)))
+    todo.sort(key=lambda q: -_size(store_dir / VIEWS, q.name))
     jobs = jobs or JOBS
     done: dict[str, bool] = {}
     if frames:
