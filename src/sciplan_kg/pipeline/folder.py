@@ -11,7 +11,7 @@ A build folder holds::
     graph/asserted/<stem>.ttl      one plan's asserted triples (its named graph, with …)
     graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
     graph/asserted/<stem>.rows     the rows of the query tables each of those two files gives
-    graph/inferred/<stem>.rows     (``rdf/rows.py``: CSV, after a line naming the file's size and CRC-32)
+    graph/inferred/<stem>.rows     (``rdf/rows.py``: CSV, after a line naming the tables, the file's size and CRC-32)
     graph/similarity/<stem>.ttl    the similarity links from one plan's tasks (together: the
                                    similarity graph; a file per plan, so a rebuild links the files
                                    whose links did not change and a store re-reads only the others)
