@@ -48,6 +48,7 @@ import json
 import os
 import shutil
 import stat
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,10 +330,28 @@ def _load_whole(
     try:
         made = _load_into(tmp, wanted, digests, beside=beside)
         folders.swap_in(tmp, store_dir, folders.QUERY_STORE, whole=True)
-    except BaseException:
+    except BaseException as exc:
+        # the failed load's frames hold the new store open, and RocksDB may still be writing
+        # into its folder in the background: cleared, the store closes (its work ends) before
+        # the folder is removed (else files written meanwhile left it behind)
+        _clear_frames(exc)
         folders.discard(tmp)
         raise
     return made
+
+
+def _clear_frames(exc: BaseException) -> None:
+    """Clear the local variables of every frame ``exc`` and the exceptions it came from hold
+    (a bulk load's error comes from its thread, inside the error that names the file)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        traceback.clear_frames(e.__traceback__)
+        todo += (e.__cause__, e.__context__)
 
 
 def _batches(files: list[tuple[str, Path]], size: int) -> Iterator[list[tuple[str, Path]]]:
