@@ -82,8 +82,7 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     exactly them (read back as CSV) and says which bytes it was made from."""
     import pyoxigraph as ox
 
-    from sciplan_kg.pipeline.folder import rows_file_of
-    from sciplan_kg.rdf.rows import companion_bytes, companion_matches, oxigraph_rows, triples_rows
+    from sciplan_kg.rdf.rows import companion_bytes, companion_matches, companion_of, oxigraph_rows, triples_rows
     from sciplan_kg.rdf.serialize import turtle_bytes
     from sciplan_kg.rdf.triples import Triples
 
@@ -97,7 +96,7 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     checked = 0
     for sub in ("graph/asserted", "graph/inferred"):
         for f in sorted((out / sub).glob("*.ttl")):
-            companion = out / rows_file_of(f"{sub}/{f.name}")
+            companion = out / companion_of(f"{sub}/{f.name}")
             assert companion_matches(companion, f), companion
             expected = sorted(oxigraph_rows(ox.parse(path=str(f))))
             assert expected and sorted(_companion_rows(companion.read_bytes())) == expected, f

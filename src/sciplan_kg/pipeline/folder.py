@@ -49,7 +49,7 @@ from rdflib import Graph
 from sciplan_kg.errors import InputError
 from sciplan_kg.pipeline.outputs import BUILD, Marker, read_marker
 from sciplan_kg.rdf.parse import parse_file, parse_files
-from sciplan_kg.rdf.rows import COMPANION_SUFFIX
+from sciplan_kg.rdf.rows import companion_of
 
 GRAPH_DIR = "graph"
 ASSERTED_DIR = "graph/asserted"
@@ -84,12 +84,7 @@ def rows_files_of(stem: str) -> tuple[str, str]:
     """The rows companions of a plan's asserted and inferred graph files (``rdf.rows``: the
     rows of the query layer's DuckDB tables, made by the build from the triples it wrote)."""
     asserted, inferred, *_ = plan_files_of(stem)
-    return rows_file_of(asserted), rows_file_of(inferred)
-
-
-def rows_file_of(graph_file: str) -> str:
-    """``graph/asserted/X.ttl`` → ``graph/asserted/X.rows``."""
-    return graph_file.removesuffix(".ttl") + COMPANION_SUFFIX
+    return companion_of(asserted), companion_of(inferred)
 
 
 def similarity_file_of(stem: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sciplan_kg.corpus.similarity import similarity_rows, similarity_turtle
 from sciplan_kg.corpus.similarity_state import update_links, update_links_keeping
-from sciplan_kg.pipeline.folder import rows_file_of, similarity_file_of
+from sciplan_kg.pipeline.folder import similarity_file_of
 from sciplan_kg.pipeline.plan import PlanOutput
 from sciplan_kg.pipeline.state import (
     SIMILARITY_FILES,
@@ -27,7 +27,7 @@ from sciplan_kg.pipeline.state import (
     read_similarity_state,
     similarity_files_bytes,
 )
-from sciplan_kg.rdf.rows import companion_bytes
+from sciplan_kg.rdf.rows import companion_bytes, companion_of
 
 
 def similarity_step(
@@ -80,7 +80,7 @@ def similarity_step(
         with open(f"{target}/{rel}", "wb") as fh:
             fh.write(data)
         # the rows of the query tables beside it (rdf/rows.py), so a full load need not parse it
-        with open(f"{target}/{rows_file_of(rel)}", "wb") as fh:
+        with open(f"{target}/{companion_of(rel)}", "wb") as fh:
             fh.write(companion_bytes(similarity_rows(own), data))
     (tmp / SIMILARITY_FILES).write_bytes(similarity_files_bytes(code, files))
     return update.count
@@ -90,7 +90,7 @@ def _link_with_rows(source: str, target: str, rel: str) -> None:
     """Link a plan's similarity file from the previous folder, and its rows companion when
     that has one (a folder built before companions has none: the tables parse the file)."""
     link_or_copy(f"{source}/{rel}", f"{target}/{rel}")
-    rows = rows_file_of(rel)
+    rows = companion_of(rel)
     try:
         link_or_copy(f"{source}/{rows}", f"{target}/{rows}")
     except FileNotFoundError:

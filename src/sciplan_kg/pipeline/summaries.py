@@ -113,8 +113,9 @@ def _dump(path: Path, data: object) -> None:
 # Each summary file (``SUMMARY_FILES``) is a head, the pieces of its parts (the registries,
 # then each plan) in an order, and a tail. A part's pieces depend on that part alone, so a
 # rebuild takes a reused plan's pieces from the previous folder's files as bytes, where
-# ``ledger.py`` recorded them, and renders the new plans' only. The full build writes its files from pieces too, so both
-# give the same bytes by construction (and ``tests/pipeline/test_incremental.py`` compares).
+# ``ledger.py`` recorded them, and renders the new plans' only. The full build writes its
+# files from pieces too, so both give the same bytes by construction (and
+# ``tests/pipeline/test_incremental.py`` compares).
 
 SUMMARY_FILES = {
     "manifest": "manifest.json",

@@ -530,8 +530,9 @@ def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> list[st
     return []
 
 
-def _tables_made(store_dir: Path) -> bool:
-    """Make the DuckDB tables of the store in ``store_dir`` afresh; whether they were made."""
+def _tables_made(store_dir: Path, afresh: bool = True) -> bool:
+    """Make the DuckDB tables of the store in ``store_dir`` afresh (a new store, closed for
+    writing) or bring them in step (the synced store); whether they are there."""
     from sciplan_kg.query.frames import available
 
     if not available():
@@ -539,23 +540,11 @@ def _tables_made(store_dir: Path) -> bool:
     from sciplan_kg.query import tables
 
     try:
-        tables.fresh(store_dir)
+        if afresh:
+            tables.fresh(store_dir)
+        else:
+            tables.open_tables(store_dir).close()
     except Exception:  # an accelerator only: Oxigraph answers, the tables are made later or never
-        return False
-    return True
-
-
-def _tables_in_step(store_dir: Path) -> bool:
-    """Bring the DuckDB tables of the synced store in ``store_dir`` in step; whether they are."""
-    from sciplan_kg.query.frames import available
-
-    if not available():
-        return False
-    from sciplan_kg.query import tables
-
-    try:
-        tables.open_tables(store_dir).close()
-    except Exception:  # an accelerator only: Oxigraph answers
         return False
     return True
 
@@ -613,4 +602,4 @@ def keep_answers(build: Path) -> list[str]:
     state = state_digest(store_dir)
     if not state:
         return []
-    return compute(store_dir, state, len(read_state(store_dir)), frames=_tables_in_step(store_dir))
+    return compute(store_dir, state, len(read_state(store_dir)), frames=_tables_made(store_dir, afresh=False))

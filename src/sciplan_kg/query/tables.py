@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sciplan_kg.rdf.rows import CLASSES, PROPERTIES, TABLES, companion_matches, oxigraph_rows
+from sciplan_kg.rdf.rows import CLASSES, PROPERTIES, TABLES, companion, companion_matches, oxigraph_rows
 
 FOLDER = "frames"
 DATABASE = "tables.duckdb"
@@ -156,13 +156,13 @@ def _with_companions(
 ) -> tuple[list[tuple[int, Path]], list[tuple[int, str]]]:
     """The files of ``todo`` whose rows companion the store keeps beside them and made from
     exactly their bytes (``rdf.rows.companion_matches``): (id, companion path); and the others."""
-    from sciplan_kg.store.sync import LOADED, companion_link
+    from sciplan_kg.store.sync import LOADED
 
     read: list[tuple[int, Path]] = []
     parse: list[tuple[int, str]] = []
     for fid, link in todo:
         path = store_dir / LOADED / link
-        rows = path.with_name(companion_link(path.name))
+        rows = companion(path)
         if companion_matches(rows, path):
             read.append((fid, rows))
         else:

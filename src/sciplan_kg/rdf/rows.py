@@ -146,9 +146,15 @@ _COMPANION_HEAD = f"#sciplan-kg rows 1 {_SCHEMA} ".encode()
 _HEAD = re.compile(rb"#sciplan-kg rows 1 ([0-9a-f]{16}) (\d+) ([0-9a-f]{8})\n")
 
 
+def companion_of(name: str) -> str:
+    """The name of a graph file's rows companion (``graph/asserted/X.ttl`` → ``…/X.rows``; the
+    store's link ``<link>.ttl`` → ``<link>.rows``)."""
+    return name.removesuffix(".ttl") + COMPANION_SUFFIX
+
+
 def companion(path: Path) -> Path:
-    """The rows companion of a graph file (``X.ttl`` → ``X.rows``)."""
-    return path.with_suffix(COMPANION_SUFFIX)
+    """The rows companion of a graph file, beside it."""
+    return path.with_name(companion_of(path.name))
 
 
 def companion_bytes(rows: Iterable[Row], graph: bytes) -> bytes:

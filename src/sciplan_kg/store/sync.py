@@ -58,7 +58,7 @@ from sciplan_kg.errors import OS_ERRORS, InputError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.dataset import ONTOLOGY_GRAPH, graph_files
 from sciplan_kg.pipeline.outputs import swap_subfolder, write_atomic
-from sciplan_kg.rdf.rows import COMPANION_SUFFIX, companion
+from sciplan_kg.rdf.rows import companion, companion_of
 from sciplan_kg.rdf.serialize import turtle_prefixes
 from sciplan_kg.store import index, subjects
 
@@ -219,11 +219,16 @@ def _new_ours(store_dir: Path, name: str, files: list[Path]) -> bool:
     the similarity graph's 3,000 files an added plan changes a few, and reading every file's
     head cost a second of a sync."""
     try:
-        with os.scandir(_links(store_dir, name)) as it:
-            there = {e.name: e.inode() for e in it}
+        there = _inodes(_links(store_dir, name))
     except OSError:
         there = {}
     return all(there.get(subjects.link_name(f)) == os.stat(f).st_ino or _ours(f) for f in files)
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    """The inode of each entry of a ``loaded/`` folder, by name (one scan, no stat per file)."""
+    with os.scandir(folder) as it:
+        return {e.name: e.inode() for e in it}
 
 
 def _ours(f: Path) -> bool:
@@ -279,8 +284,7 @@ def _keep_links(store_dir: Path, name: str, files: list[Path]) -> None:
             _link(f, tmp / link)
         swap_subfolder(tmp, final)
         return
-    with os.scandir(final) as it:
-        there = {e.name: e.inode() for e in it}
+    there = _inodes(final)
     for link, f in wanted.items():
         if there.get(link) == f.stat().st_ino:
             continue
@@ -302,13 +306,8 @@ def _with_companions(files: list[Path]) -> dict[str, Path]:
         wanted[link] = f
         rows = companion(f)
         if os.path.isfile(rows):
-            wanted[companion_link(link)] = rows
+            wanted[companion_of(link)] = rows
     return wanted
-
-
-def companion_link(link: str) -> str:
-    """The name in ``loaded/`` of the rows companion of the file linked as ``link``."""
-    return link.removesuffix(".ttl") + COMPANION_SUFFIX
 
 
 def _link(f: Path, to: Path) -> None:
