@@ -91,6 +91,27 @@ def test_rebuild_is_byte_identical_whatever_the_hash_seed(five: BuildResult, tmp
     assert tree_bytes(out) == tree_bytes(five.out)
 
 
+def test_similarity_files_made_by_workers_are_the_same(
+    five: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many plans' similarity files are made by forked workers, ``WORKER_FILES`` plans each:
+    the folder is byte for byte the one made in one process, and the parent made none."""
+    from sciplan_kg.pipeline import links
+
+    in_parent: list[int] = []
+    made = links._files
+
+    def recording(todo: list[tuple[str, str]], work: object) -> list[tuple[str, str, str]]:
+        in_parent.append(len(todo))  # a worker appends to its own copy of the list
+        return made(todo, work)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(links, "WORKER_FILES", 2)
+    monkeypatch.setattr(links, "_files", recording)
+    out = build(None, tmp_path / "out", jobs=2)
+    assert in_parent == []
+    assert tree_bytes(out.out) == tree_bytes(five.out)
+
+
 def test_failed_build_leaves_the_previous_folder_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     build([ENSHI], out)

@@ -82,7 +82,14 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     exactly them (read back as CSV) and says which bytes it was made from."""
     import pyoxigraph as ox
 
-    from sciplan_kg.rdf.rows import companion_bytes, companion_matches, companion_of, oxigraph_rows, triples_rows
+    from sciplan_kg.rdf.rows import (
+        companion_bytes,
+        companion_matches,
+        companion_of,
+        oxigraph_rows,
+        triples_companion,
+        triples_rows,
+    )
     from sciplan_kg.rdf.serialize import turtle_bytes
     from sciplan_kg.rdf.triples import Triples
 
@@ -93,6 +100,13 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     assert len(rows) == 14
     assert sorted(_companion_rows(companion_bytes(rows, ttl))) == sorted(rows)
     out = five.out  # type: ignore[attr-defined]
+    # the build's way (a group of rows at a time) gives the same bytes, with and without the
+    # blank subject that sends it the row-by-row way
+    plain = Triples(t for t in _tricky() if isinstance(t[0], URIRef))
+    for graph in (tricky, plain):
+        data = turtle_bytes(graph)
+        assert triples_companion(graph, data) == companion_bytes(triples_rows(graph), data)
+    assert len(_companion_rows(triples_companion(plain, turtle_bytes(plain)))) == 14
     checked = 0
     for sub in ("graph/asserted", "graph/inferred"):
         for f in sorted((out / sub).glob("*.ttl")):
@@ -117,3 +131,28 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     (tmp_path / "edited.rows").write_bytes(b"not a companion\n")
     assert not companion_matches(tmp_path / "edited.rows", edited)
     assert not companion_matches(tmp_path / "missing.rows", edited)
+
+
+def test_a_noted_crc_stands_for_reading_the_file(tmp_path: Path) -> None:
+    """The store's full load notes each file's CRC-32 as it reads it; the tables' check of a
+    companion then takes it from there, for that very file only (same inode, size, time)."""
+    import os
+    import zlib
+
+    from sciplan_kg.rdf.rows import companion_bytes, companion_matches, note_crc, triples_rows
+    from sciplan_kg.rdf.serialize import turtle_bytes
+    from sciplan_kg.rdf.triples import Triples
+
+    graph = Triples(t for t in _tricky() if isinstance(t[0], URIRef))
+    ttl = turtle_bytes(graph)
+    (tmp_path / "g.ttl").write_bytes(ttl)
+    (tmp_path / "g.rows").write_bytes(companion_bytes(triples_rows(graph), ttl))
+    assert companion_matches(tmp_path / "g.rows", tmp_path / "g.ttl")
+    st = os.stat(tmp_path / "g.ttl")
+    note_crc(st, zlib.crc32(ttl) ^ 1)  # noted wrong on purpose: proves the note is what is read
+    assert not companion_matches(tmp_path / "g.rows", tmp_path / "g.ttl")
+    note_crc(st, zlib.crc32(ttl))
+    assert companion_matches(tmp_path / "g.rows", tmp_path / "g.ttl")
+    os.utime(tmp_path / "g.ttl", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # written since
+    note_crc(st, zlib.crc32(ttl) ^ 1)  # the old identity's note no longer applies
+    assert companion_matches(tmp_path / "g.rows", tmp_path / "g.ttl")

@@ -10,12 +10,16 @@ are made, digested and, when the digest differs from the recorded one, written.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Collection
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 
 from sciplan_kg.corpus.similarity import similarity_rows, similarity_turtle
-from sciplan_kg.corpus.similarity_state import update_links, update_links_keeping
+from sciplan_kg.corpus.similarity_state import LinkUpdate, update_links, update_links_keeping
 from sciplan_kg.pipeline.folder import similarity_file_of
 from sciplan_kg.pipeline.plan import PlanOutput
 from sciplan_kg.pipeline.state import (
@@ -28,6 +32,7 @@ from sciplan_kg.pipeline.state import (
     similarity_files_bytes,
 )
 from sciplan_kg.rdf.rows import companion_bytes, companion_of
+from sciplan_kg.workers import die_with_parent
 
 
 def similarity_step(
@@ -64,26 +69,69 @@ def similarity_step(
             except FileNotFoundError:
                 pass
         todo.append((stem, p.plan))
-    made = update.links_of(plan for _, plan in todo)
+    work = _Work(update, before if previous is not None else {}, source, target)
+    jobs = max(1, min(cores, len(todo) // WORKER_FILES))
+    if jobs == 1:
+        made = _files(todo, work)
+    else:  # a full build: 3,000 plans' files made in one process were 6 s with a core idle
+        global _WORK
+        shares = [todo[k : k + WORKER_FILES] for k in range(0, len(todo), WORKER_FILES)]
+        _WORK = work
+        gc.freeze()  # the workers' collector then leaves the parent's objects (and their pages) alone
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=die_with_parent) as pool:
+                made = [one for part in pool.map(_share, shares) for one in part]
+        finally:
+            _WORK = None
+            gc.unfreeze()
+    for stem, plan, digest in made:
+        files[stem] = (plan, digest)
+    (tmp / SIMILARITY_FILES).write_bytes(similarity_files_bytes(code, files))
+    return update.count
+
+
+WORKER_FILES = 250  # plans' files made by one worker at a time; fewer in all are made here
+
+
+class _Work(NamedTuple):
+    update: LinkUpdate
+    before: dict[str, tuple[str, str]]  # the previous build's files (none: no previous folder)
+    source: str  # the previous folder
+    target: str  # the folder being built
+
+
+_WORK: _Work | None = None  # what the forked workers read
+
+
+def _share(todo: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    assert _WORK is not None
+    return _files(todo, _WORK)
+
+
+def _files(todo: list[tuple[str, str]], work: _Work) -> list[tuple[str, str, str]]:
+    """The similarity files of the plans ``todo`` (stem, plan): each linked from the previous
+    folder when its links have the digest recorded there, else written with its rows
+    companion; (stem, plan, digest) of each."""
+    made = work.update.links_of(plan for _, plan in todo)
+    out = []
     for stem, plan in todo:
         own = made[plan]
         rel = similarity_file_of(stem)
         digest = links_digest(own)
-        files[stem] = (plan, digest)
-        if previous is not None and before.get(stem) == (plan, digest):
+        out.append((stem, plan, digest))
+        if work.before.get(stem) == (plan, digest):
             try:
-                _link_with_rows(source, target, rel)
+                _link_with_rows(work.source, work.target, rel)
                 continue
             except FileNotFoundError:
                 pass
         data = b"".join(similarity_turtle(own))
-        with open(f"{target}/{rel}", "wb") as fh:
+        with open(f"{work.target}/{rel}", "wb") as fh:
             fh.write(data)
         # the rows of the query tables beside it (rdf/rows.py), so a full load need not parse it
-        with open(f"{target}/{companion_of(rel)}", "wb") as fh:
+        with open(f"{work.target}/{companion_of(rel)}", "wb") as fh:
             fh.write(companion_bytes(similarity_rows(own), data))
-    (tmp / SIMILARITY_FILES).write_bytes(similarity_files_bytes(code, files))
-    return update.count
+    return out
 
 
 def _link_with_rows(source: str, target: str, rel: str) -> None:

@@ -41,7 +41,7 @@ from sciplan_kg.pipeline.folder import (
 from sciplan_kg.pipeline.state import RegistryState, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
 from sciplan_kg.rdf.parse import load_ontology
-from sciplan_kg.rdf.rows import companion_bytes, companion_of, triples_rows
+from sciplan_kg.rdf.rows import companion_of, triples_companion
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import read_plan_text
@@ -245,7 +245,7 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
         (out / name).write_bytes(graph)
         # the rows of the DuckDB tables beside it, so that a full load reads them instead of
         # parsing the file again (rdf/rows.py)
-        (out / companion_of(name)).write_bytes(companion_bytes(triples_rows(triples), graph))
+        (out / companion_of(name)).write_bytes(triples_companion(triples, graph))
     clock.lap("write")
     asserted_count, cover, tasks = len(asserted), coverage(rec, asserted, pt.raw).row(), plan_tasks(asserted)
     clock.lap("coverage")

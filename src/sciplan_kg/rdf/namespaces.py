@@ -230,6 +230,16 @@ class SK(DefinedNamespace):
     matchMethod: URIRef
 
 
+# each term set on the class as a plain attribute, the URIRef ``SK["x"]`` gives: ``SK.x`` is then
+# found by Python's own attribute lookup, not by the metaclass's ``__getattr__`` (half a million
+# Python calls per 300 plans built), and is the same object each time (a dict finds it by
+# identity, where an equal IRI made anew costs a Python ``__eq__``). A name not declared above
+# still goes to ``__getattr__`` and fails (``_fail``).
+for _name in SK.__annotations__:
+    type.__setattr__(SK, _name, SK[_name])
+del _name
+
+
 LEVELS = {
     "national": SK.National,
     "region": SK.Regional,  # 东部 / 中部 / 西部 (areas.toml)

@@ -135,6 +135,52 @@ def triples_rows(triples: Triples) -> list[Row]:
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
+
+def triples_companion(triples: Triples, graph: bytes) -> bytes:
+    """``companion_bytes(triples_rows(triples), graph)``, the same bytes, made a group at a
+    time: the rows of one table and one object differ only in their subject, so each group is
+    one ``str.join`` of its subjects (half the time of a tuple per row, then a line per tuple;
+    3,000 plans: 11 CPU s of the build). Subjects are written as they are, so a file with a
+    subject that needs quoting (a '"') or is not an IRI takes the row-by-row way."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    if any(type(s) is not URIRef or '"' in s for s in triples.spo):
+        return companion_bytes(triples_rows(triples), graph)
+    decimal = {XSD.decimal}  # a set: the datatype found by identity, no Python ``__eq__`` call
+    parts: list[str] = []
+    add = parts.append
+    pos = triples.pos
+    for iri, table in BY_PROPERTY.items():
+        by_object = pos.get(URIRef(iri))
+        if not by_object:
+            continue
+        head = f'{table},"'
+        for o, subjects in by_object.items():
+            if isinstance(o, Literal):
+                text = str(o)
+                if o.datatype in decimal and _INTEGER.match(text):
+                    text += ".0"
+                tail = f'","{text.replace(chr(34), chr(34) * 2)}",{o.language or ""}\n'
+            elif isinstance(o, BNode):
+                continue
+            else:
+                tail = f'","{o.replace(chr(34), chr(34) * 2)}",\n'
+            add(head)
+            add((tail + head).join(subjects))
+            add(tail)
+    types = pos.get(URIRef(RDF_TYPE))
+    if types:
+        for iri, table in BY_CLASS.items():
+            members = types.get(URIRef(iri))
+            if members:
+                head, tail = f'{table},"', '","",\n'
+                add(head)
+                add((tail + head).join(members))
+                add(tail)
+    head = b"%s%d %08x\n" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph))
+    return head + "".join(parts).encode()
+
 # a rows companion: this line (which tables it was made for, and the size and CRC-32 of the
 # graph file's bytes it was made from), then one CSV line per row: table,"subject","object",
 # language — quoted as RFC 4180 quotes (a doubled '"'), so a text may hold commas, quotes and
@@ -168,18 +214,36 @@ def companion_bytes(rows: Iterable[Row], graph: bytes) -> bytes:
 def companion_matches(rows_file: Path, graph_file: Path) -> bool:
     """Was ``rows_file`` made for these tables from exactly the bytes ``graph_file`` holds now
     (its first line names the tables' digest and the bytes' size and CRC-32)? False when
-    either cannot be read."""
+    either cannot be read. The CRC is taken from ``note_crc`` when this process has read the
+    very file (same inode, size and modification time) since, else from reading it."""
     try:
         with rows_file.open("rb") as fh:
             head = _HEAD.fullmatch(fh.readline(96))
         if head is None or head[1].decode() != _SCHEMA:
             return False
         with graph_file.open("rb") as fh:
-            if int(head[2]) != os.fstat(fh.fileno()).st_size:
+            st = os.fstat(fh.fileno())
+            if int(head[2]) != st.st_size:
                 return False
-            crc = 0
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                crc = zlib.crc32(chunk, crc)
+            crc = _CRCS.get((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
+            if crc is None:
+                crc = 0
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    crc = zlib.crc32(chunk, crc)
         return f"{crc:08x}".encode() == head[3]
     except OSError:
         return False
+
+
+# CRC-32s of graph files this process read whole (the store's full load reads every file it
+# loads, then the tables check every companion against its file: reading 1 GB twice at 3,000
+# plans), by the file's identity: a file written since has another modification time
+_CRCS: dict[tuple[int, int, int, int], int] = {}
+_CRCS_KEPT = 100_000
+
+
+def note_crc(st: os.stat_result, crc: int) -> None:
+    """Remember that the file of ``st`` (its ``fstat`` when read) has the CRC-32 ``crc``."""
+    if len(_CRCS) >= _CRCS_KEPT:
+        _CRCS.clear()
+    _CRCS[(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)] = crc

@@ -60,6 +60,10 @@ def sorted_graph(g: Graph) -> Graph:
 
 _INLINE_TYPES = {XSD.integer: re.compile(r"^[+-]?\d+$"), XSD.decimal: re.compile(r"^[+-]?\d*\.\d+$")}
 _BOOLEAN = {"true", "false"}
+# datatypes as one-member sets: a term is found in a set by identity first, where ``==`` is a
+# Python call (rdflib's ``Identifier.__eq__``), and so is ``XSD.decimal`` (a namespace lookup)
+_DECIMAL, _BOOLEAN_TYPE, _PLAIN = {XSD.decimal}, {XSD.boolean}, {None, XSD.string}
+_INTEGER_LEXICAL = _INLINE_TYPES[XSD.integer]
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
@@ -79,7 +83,10 @@ class _Terms:
         return text
 
     def _text(self, term: Node) -> str:
-        if isinstance(term, URIRef):
+        # the class is compared first: rdflib's terms are ABCs, so an ``isinstance`` that is
+        # false (a literal tested for an IRI) is a Python call; a subclass still takes isinstance
+        kind = type(term)
+        if kind is not Literal and isinstance(term, URIRef):
             iri = str(term)
             if not iri.startswith(self.any_prefix):
                 return f"<{iri}>"
@@ -87,21 +94,23 @@ class _Terms:
                 if iri.startswith(ns) and _LOCAL.match(iri[len(ns) :]):
                     return f"{prefix}:{iri[len(ns) :]}"
             return f"<{iri}>"
-        if isinstance(term, BNode):
+        if kind is BNode or (kind is not Literal and isinstance(term, BNode)):
             return f"_:{term}"
         assert isinstance(term, Literal)
         lexical = str(term)
-        if term.language:
-            return f'"{lexical.translate(_ESCAPES)}"@{term.language}'
+        language = term.language
+        if language:
+            return f'"{lexical.translate(_ESCAPES)}"@{language}'
         dt = term.datatype
-        if dt in _INLINE_TYPES and _INLINE_TYPES[dt].match(lexical):
+        inline = _INLINE_TYPES.get(dt)  # type: ignore[call-overload]
+        if inline is not None and inline.match(lexical):
             return lexical
-        if dt == XSD.decimal and _INLINE_TYPES[XSD.integer].match(lexical):
+        if dt in _DECIMAL and _INTEGER_LEXICAL.match(lexical):
             return lexical + ".0"  # the canonical form, as rdflib writes it
-        if dt == XSD.boolean and lexical in _BOOLEAN:
+        if dt in _BOOLEAN_TYPE and lexical in _BOOLEAN:
             return lexical
         quoted = f'"{lexical.translate(_ESCAPES)}"'
-        return quoted if dt is None or dt == XSD.string else f"{quoted}^^{self(dt)}"
+        return quoted if dt in _PLAIN else f"{quoted}^^{self(dt)}"
 
 
 def turtle_body(triples: Iterable[tuple[Node, Node, Node]], terms: _Terms | None = None) -> str:
@@ -161,7 +170,7 @@ def _indexed_body(triples: Triples, terms: _Terms) -> str:
         for p_text, objs in predicates:
             texts = []
             for o in objs:
-                if isinstance(o, Literal):
+                if type(o) is Literal or (type(o) is not URIRef and isinstance(o, Literal)):
                     texts.append(text(o))
                 else:
                     o_text = cache.get(o)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
@@ -135,10 +135,14 @@ class Union:
 def sort_key(t: Triple) -> tuple[tuple[str, str, str, str], ...]:
     """A total order on triples that does not depend on the hash seed, by plain strings (rdflib's
     own order compares terms by Python calls, ten times slower)."""
-    return tuple(_term_key(x) for x in t)
+    s, p, o = t
+    return (_term_key(s), _term_key(p), _term_key(o))
 
 
 def _term_key(x: Node) -> tuple[str, str, str, str]:
-    if isinstance(x, Literal):
-        return (str(x), "Literal", x.language or "", str(x.datatype or ""))
-    return (str(x), type(x).__name__, "", "")
+    kind = type(x)
+    # the class compared first: rdflib's terms are ABCs, and an isinstance that is false (an
+    # IRI tested for a literal) is a Python call; a subclass of Literal still takes isinstance
+    if kind is Literal or (kind is not URIRef and isinstance(x, Literal)):
+        return (str(x), "Literal", x.language or "", str(x.datatype or ""))  # type: ignore[attr-defined]
+    return (str(x), kind.__name__, "", "")

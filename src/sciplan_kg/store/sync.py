@@ -49,6 +49,7 @@ import os
 import shutil
 import stat
 import traceback
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ from sciplan_kg.errors import OS_ERRORS, InputError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.dataset import ONTOLOGY_GRAPH, graph_files
 from sciplan_kg.pipeline.outputs import swap_subfolder, write_atomic
-from sciplan_kg.rdf.rows import companion, companion_of
+from sciplan_kg.rdf.rows import companion, companion_of, note_crc
 from sciplan_kg.rdf.serialize import turtle_prefixes
 from sciplan_kg.store import index, subjects
 
@@ -68,6 +69,7 @@ FULL_FRACTION = 0.2  # reload whole when more than this share of the graphs chan
 LOAD_BATCH = 64 << 20  # bytes of Turtle in the bulk loads of a full load at once (its peak memory: ``_load_into``)
 MAX_LOADERS = 4  # bulk loads at once in a full load, at most (fewer on fewer cores)
 _HEADER = turtle_prefixes().encode("utf-8")
+_HEADER_CRC = zlib.crc32(_HEADER)
 
 
 def store_path(build: Path) -> Path:
@@ -479,6 +481,8 @@ def _turtle(files: list[tuple[str, Path]], records: dict[str, dict[str, subjects
             fh.seek(len(_HEADER))
             data = fh.read()
         records[name][subjects.link_name(f)] = subjects.describe(data, st)
+        # the file's CRC-32, which the query layer's tables check its rows companion against
+        note_crc(st, zlib.crc32(data, _HEADER_CRC))
         parts += (data, b"\n")
     return b"".join(parts)
 

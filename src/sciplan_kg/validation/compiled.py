@@ -227,7 +227,8 @@ class _Union:
         return {s for k in self.subclasses(c) for s in self.subjects(_TYPE, k)}
 
     def is_instance(self, node: Node, c: Node) -> bool:
-        if isinstance(node, Literal):
+        kind = type(node)  # before isinstance: rdflib's terms are ABCs, a false isinstance a Python call
+        if kind is Literal or (kind is not URIRef and isinstance(node, Literal)):
             return False
         below = self.subclasses(c)
         return any(t in below for t in self.objects(node, _TYPE))
