@@ -41,11 +41,14 @@ class Counts:
     def of(cls, *graphs: Iterable[tuple[Node, Node, Node]]) -> Counts:
         types: dict[Node, set[Node]] = {}
         labels: dict[str, set[Node]] = {lang: set() for lang in LANGUAGES}
+        rdf_type, label = RDF.type, RDFS.label
         for g in graphs:
             for s, p, o in g:
-                if p == RDF.type:
+                # identity first: ``==`` on rdflib terms is a Python call, and the build gives
+                # the very objects (rdf.namespaces.canonical)
+                if p is rdf_type or (p is not label and p == rdf_type):
                     types.setdefault(s, set()).add(o)
-                elif p == RDFS.label and isinstance(o, Literal) and o.language in labels:
+                elif (p is label or p == label) and isinstance(o, Literal) and o.language in labels:
                     labels[o.language].add(s)
         classes = Counter(str(c) for cs in types.values() for c in cs)
         return cls(

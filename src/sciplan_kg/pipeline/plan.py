@@ -40,6 +40,7 @@ from sciplan_kg.pipeline.folder import (
 )
 from sciplan_kg.pipeline.state import RegistryState, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
+from sciplan_kg.rdf.namespaces import canonical_graph
 from sciplan_kg.rdf.parse import load_ontology
 from sciplan_kg.rdf.rows import companion_of, triples_companion
 from sciplan_kg.rdf.serialize import turtle_bytes
@@ -72,8 +73,10 @@ class Workbench:
     @classmethod
     def load(cls) -> Workbench:
         reg = load_registry()
-        ontology = load_ontology()
-        rg = registry_graph(reg)
+        # the parsed graphs' IRIs made the same objects as the terms the plans are built with
+        # (rdf.namespaces.canonical: no Python ``__eq__`` where a rule or shape meets a plan's term)
+        ontology = canonical_graph(load_ontology())
+        rg = canonical_graph(registry_graph(reg))
         reasoner = Reasoner(ontology, rg)
         context = Graph()
         for triple in rg:
@@ -82,7 +85,7 @@ class Workbench:
             context.add(triple)
         for triple in ontology:  # its individuals (comparators, roles) are values shapes check
             context.add(triple)
-        return cls(reg, ontology, CompiledShapes(load_shapes()), rg, reasoner, context)
+        return cls(reg, ontology, CompiledShapes(canonical_graph(load_shapes())), rg, reasoner, context)
 
 
 # the layers above the pipeline (pyproject's import-linter contract: the pipeline never imports

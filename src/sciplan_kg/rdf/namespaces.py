@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from rdflib import OWL, PROV, RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
+from rdflib.term import Node
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -238,6 +239,38 @@ class SK(DefinedNamespace):
 for _name in SK.__annotations__:
     type.__setattr__(SK, _name, SK[_name])
 del _name
+
+
+# One object per IRI across what a plan is built with. An IRI parsed from the ontology, the
+# shapes or the registries is another object than the same IRI made in code (``SK.Task``,
+# ``OA.exact``), and every dict or set lookup that meets the other one costs rdflib's
+# ``Identifier.__eq__``, a Python call (4 million per 300 plans: the rules, the shapes and the
+# indexes look each other's terms up). ``canonical`` gives the first object seen for an IRI;
+# the namespaces' terms are seen first.
+_CANONICAL: dict[Node, Node] = {}
+
+
+def canonical(term: Node) -> Node:
+    """The one object of an IRI (``term`` itself when first seen); other terms as they are."""
+    if type(term) is not URIRef:
+        return term
+    return _CANONICAL.setdefault(term, term)
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """``graph``'s triples in a new graph of the same namespace bindings, its IRIs ``canonical``."""
+    out = Graph(bind_namespaces="none")
+    for prefix, ns in graph.namespaces():
+        out.bind(prefix, ns, override=True)
+    for s, p, o in graph:
+        out.add((canonical(s), canonical(p), canonical(o)))
+    return out
+
+
+for _ns in (SK, RDF, RDFS, OWL, XSD, PROV, SKOS):
+    for _name in _ns.__annotations__:
+        canonical(_ns[_name])
+del _ns, _name
 
 
 LEVELS = {

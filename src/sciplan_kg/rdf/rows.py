@@ -181,6 +181,7 @@ def triples_companion(triples: Triples, graph: bytes) -> bytes:
     head = b"%s%d %08x\n" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph))
     return head + "".join(parts).encode()
 
+
 # a rows companion: this line (which tables it was made for, and the size and CRC-32 of the
 # graph file's bytes it was made from), then one CSV line per row: table,"subject","object",
 # language — quoted as RFC 4180 quotes (a doubled '"'), so a text may hold commas, quotes and
