@@ -55,17 +55,23 @@ class Instrument:
     cues: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
 
-    def matches(self, folded: str) -> list[str]:
-        """The cue occurrences in ``folded`` that count (no ``unless`` match overlaps them)."""
-        vetoes = [(m.start(), m.end()) for p in self.unless for m in p.finditer(folded)]
+    def matches(self, folded: str, first: bool = False) -> list[str]:
+        """The cue occurrences in ``folded`` that count (no ``unless`` match overlaps them); with
+        ``first``, only the first that counts (enough to code a text). The ``unless`` wordings
+        are looked for only once a cue is found: most texts show no cue of most instruments."""
+        vetoes: list[tuple[int, int]] | None = None
         found: list[str] = []
         for cue in self.cues:
             for m in cue.finditer(folded):
                 if m.end() == m.start():
                     continue
+                if vetoes is None:
+                    vetoes = [(v.start(), v.end()) for p in self.unless for v in p.finditer(folded)]
                 if any(m.start() < end and start < m.end() for start, end in vetoes):
                     continue
                 found.append(m.group(0))
+                if first:
+                    return found
         return found
 
 
@@ -84,7 +90,7 @@ class InstrumentScheme:
 
     def code(self, text: str) -> list[str]:
         folded = fold(text)
-        return [i.key for i in self.instruments if i.matches(folded)]
+        return [i.key for i in self.instruments if i.matches(folded, first=True)]
 
     def explain(self, text: str) -> list[tuple[str, list[str]]]:
         folded = fold(text)
