@@ -40,7 +40,7 @@ from sciplan_kg.pipeline.folder import (
 )
 from sciplan_kg.pipeline.state import RegistryState, link_or_copy
 from sciplan_kg.rdf.graph import PlanGraph, SourceFacts, registry_graph
-from sciplan_kg.rdf.namespaces import canonical_graph
+from sciplan_kg.rdf.namespaces import canonical, canonical_graph
 from sciplan_kg.rdf.parse import load_ontology
 from sciplan_kg.rdf.rows import companion_of, triples_companion
 from sciplan_kg.rdf.serialize import turtle_bytes
@@ -68,15 +68,17 @@ class Workbench:
     context_triples: Triples = field(init=False, repr=False)  # the same, indexed once (rdf.triples)
 
     def __post_init__(self) -> None:
-        self.context_triples = Triples(self.validation_context)
+        # each IRI the one object the plans' terms are (rdf.namespaces.canonical): the
+        # validation's lookups in the context are then identity hits
+        self.context_triples = Triples(
+            (canonical(s), canonical(p), canonical(o)) for s, p, o in self.validation_context
+        )
 
     @classmethod
     def load(cls) -> Workbench:
         reg = load_registry()
-        # the parsed graphs' IRIs made the same objects as the terms the plans are built with
-        # (rdf.namespaces.canonical: no Python ``__eq__`` where a rule or shape meets a plan's term)
-        ontology = canonical_graph(load_ontology())
-        rg = canonical_graph(registry_graph(reg))
+        ontology = load_ontology()
+        rg = registry_graph(reg)
         reasoner = Reasoner(ontology, rg)
         context = Graph()
         for triple in rg:
@@ -85,6 +87,7 @@ class Workbench:
             context.add(triple)
         for triple in ontology:  # its individuals (comparators, roles) are values shapes check
             context.add(triple)
+        # the shapes' IRIs the objects the plans' terms are (rdf.namespaces.canonical)
         return cls(reg, ontology, CompiledShapes(canonical_graph(load_shapes())), rg, reasoner, context)
 
 

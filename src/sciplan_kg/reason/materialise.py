@@ -33,6 +33,8 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from sciplan_kg.rdf.namespaces import canonical
+
 Triple = tuple[Node, Node, Node]
 
 # OWL constructs with a rule of their own in OWL 2 RL that this materialiser does not apply
@@ -76,6 +78,24 @@ class Rules:
     chains: tuple[tuple[tuple[Node, ...], Node], ...]
     domains: dict[Node, frozenset[Node]]
     ranges: dict[Node, frozenset[Node]]
+
+    def canonical(self) -> Rules:
+        """The same rules, each IRI the one object ``rdf.namespaces.canonical`` gives (the plans'
+        terms are those objects: a rule found for a plan's property is then an identity hit)."""
+
+        def terms(m: dict[Node, frozenset[Node]]) -> dict[Node, frozenset[Node]]:
+            return {canonical(k): frozenset(map(canonical, v)) for k, v in m.items()}
+
+        return Rules(
+            super_classes=terms(self.super_classes),
+            super_properties=terms(self.super_properties),
+            inverses=terms(self.inverses),
+            transitive=frozenset(map(canonical, self.transitive)),
+            symmetric=frozenset(map(canonical, self.symmetric)),
+            chains=tuple((tuple(map(canonical, chain)), canonical(p)) for chain, p in self.chains),
+            domains=terms(self.domains),
+            ranges=terms(self.ranges),
+        )
 
     @classmethod
     def from_ontology(cls, ontology: Graph) -> Rules:

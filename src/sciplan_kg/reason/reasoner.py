@@ -21,7 +21,7 @@ import owlrl
 from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.term import Node
 
-from sciplan_kg.rdf.namespaces import OA, SK
+from sciplan_kg.rdf.namespaces import OA, SK, canonical
 from sciplan_kg.rdf.triples import Triples, sort_key
 from sciplan_kg.reason.materialise import Rules, materialise
 
@@ -76,9 +76,12 @@ class Reasoner:
     every plan is reasoned with) and then applied plan by plan."""
 
     def __init__(self, ontology: Graph, context: Graph | None = None) -> None:
-        self.rules = Rules.from_ontology(ontology)
-        self.properties = _object_properties(ontology)
-        self.context = _relevant(context, self.properties) if context is not None else set()
+        # each IRI the one object the plans' terms are (rdf.namespaces.canonical): the rules and
+        # the context then meet a plan's terms by identity, not by rdflib's Python ``__eq__``
+        self.rules = Rules.from_ontology(ontology).canonical()
+        self.properties = {canonical(p) for p in _object_properties(ontology)}
+        relevant = _relevant(context, self.properties) if context is not None else set()
+        self.context = {(canonical(s), canonical(p), canonical(o)) for s, p, o in relevant}
         self.context_derived = materialise(self.context, self.rules)
 
     def registry_inferences(self) -> list[tuple[Node, Node, Node]]:
