@@ -139,9 +139,9 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 def triples_companion(triples: Triples, graph: bytes) -> bytes:
     """``companion_bytes(triples_rows(triples), graph)``, the same bytes, made a group at a
     time: the rows of one table and one object differ only in their subject, so each group is
-    one ``str.join`` of its subjects (half the time of a tuple per row, then a line per tuple;
-    3,000 plans: 11 CPU s of the build). Subjects are written as they are, so a file with a
-    subject that needs quoting (a '"') or is not an IRI takes the row-by-row way."""
+    one ``str.join`` of its subjects, not a tuple per row and then a line per tuple (3.4 → 2.4
+    ms per plan). Subjects are written as they are, so a file with a subject that needs quoting
+    (a '"') or is not an IRI takes the row-by-row way."""
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import XSD
 
