@@ -36,18 +36,15 @@ The state a build keeps and the update from it are ``corpus.similarity_state``'s
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import repeat
-from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,7 +61,7 @@ from sciplan_kg.rdf.rows import Row
 from sciplan_kg.rdf.serialize import turtle_prefixes
 from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import fold
-from sciplan_kg.workers import die_with_parent
+from sciplan_kg.workers import forked_map
 
 METHOD = "char-2gram-tfidf-cosine-refidf"
 TOP = 3
@@ -241,9 +238,6 @@ class _Vectors:
     min_score: float
 
 
-_SHARED: _Vectors | None = None
-
-
 def _members(task_doc: np.ndarray, docs: int) -> list[list[int]]:
     members: list[list[int]] = [[] for _ in range(docs)]
     for i, d in enumerate(task_doc.tolist()):
@@ -256,7 +250,6 @@ def _rank(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The chosen links (task, other, score; by task, then rank) of the tasks of the docs
     ``rows`` (only those marked in ``wanted``, if given), every pair scored."""
-    global _SHARED
     shared = _Vectors(
         c.x, sparse.csc_matrix(c.x.T), _members(c.task_doc(), len(c.docs)), c.task_plan.tolist(), wanted, top, min_score
     )
@@ -265,14 +258,7 @@ def _rank(
     if jobs == 1:
         found = [_block_links(b, shared) for b in blocks]
     else:
-        _SHARED = shared
-        gc.freeze()  # the workers' collector then leaves the parent's objects (and their pages) alone
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=die_with_parent) as pool:
-                found = list(pool.map(_block_links, blocks))
-        finally:
-            _SHARED = None
-            gc.unfreeze()
+        found = forked_map(_block_links, blocks, jobs, shared)
     task, other, score = [], [], []
     for part in found:
         for i, chosen in part:
@@ -309,10 +295,8 @@ def ranks(task: np.ndarray) -> np.ndarray:
     return np.arange(len(task)) - np.repeat(first, np.diff(np.r_[first, len(task)])) + 1
 
 
-def _block_links(rows: np.ndarray, shared: _Vectors | None = None) -> list[tuple[int, list[tuple[float, int]]]]:
+def _block_links(rows: np.ndarray, v: _Vectors) -> list[tuple[int, list[tuple[float, int]]]]:
     """The chosen (score, task) of every (wanted) task whose text is one of ``rows``."""
-    v = shared or _SHARED
-    assert v is not None
     scores = rounded_scores(v.x[rows] @ v.xt, v.min_score)
     out = []
     for offset, d in enumerate(rows.tolist()):

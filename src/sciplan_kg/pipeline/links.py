@@ -10,11 +10,8 @@ are made, digested and, when the digest differs from the recorded one, written.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Collection
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,7 +29,7 @@ from sciplan_kg.pipeline.state import (
     similarity_files_bytes,
 )
 from sciplan_kg.rdf.rows import companion_bytes, companion_of
-from sciplan_kg.workers import die_with_parent
+from sciplan_kg.workers import forked_map
 
 
 def similarity_step(
@@ -74,16 +71,8 @@ def similarity_step(
     if jobs == 1:
         made = _files(todo, work)
     else:  # a full build: 3,000 plans' files made in one process were 6 s with a core idle
-        global _WORK
         shares = [todo[k : k + WORKER_FILES] for k in range(0, len(todo), WORKER_FILES)]
-        _WORK = work
-        gc.freeze()  # the workers' collector then leaves the parent's objects (and their pages) alone
-        try:
-            with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=die_with_parent) as pool:
-                made = [one for part in pool.map(_share, shares) for one in part]
-        finally:
-            _WORK = None
-            gc.unfreeze()
+        made = [one for part in forked_map(_share, shares, jobs, work) for one in part]
     for stem, plan, digest in made:
         files[stem] = (plan, digest)
     (tmp / SIMILARITY_FILES).write_bytes(similarity_files_bytes(code, files))
@@ -100,12 +89,9 @@ class _Work(NamedTuple):
     target: str  # the folder being built
 
 
-_WORK: _Work | None = None  # what the forked workers read
-
-
-def _share(todo: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    assert _WORK is not None
-    return _files(todo, _WORK)
+def _share(todo: list[tuple[str, str]], work: _Work) -> list[tuple[str, str, str]]:
+    """A worker's share: ``_files``, looked up when called (the tests replace it)."""
+    return _files(todo, work)
 
 
 def _files(todo: list[tuple[str, str]], work: _Work) -> list[tuple[str, str, str]]:

@@ -105,35 +105,12 @@ def triples_rows(triples: Triples) -> list[Row]:
     ``rdf.serialize.turtle_bytes`` writes of them, read from the index by predicate (the
     lexical forms as that file holds them: an xsd:decimal with an integer's lexical form is
     written with ".0"). Held equal on every plan by tests/rdf/test_rows.py."""
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import XSD
+    from rdflib import URIRef
 
-    decimal = XSD.decimal
     rows: list[Row] = []
-    for iri, table in BY_PROPERTY.items():
-        by_object = triples.pos.get(URIRef(iri))
-        if not by_object:
-            continue
-        for o, subjects in by_object.items():
-            if isinstance(o, BNode):
-                continue
-            if isinstance(o, Literal):
-                text, lang = str(o), o.language or ""
-                if o.datatype == decimal and _INTEGER.match(text):
-                    text += ".0"
-            else:
-                text, lang = str(o), ""
-            rows.extend((table, str(s), text, lang) for s in subjects if isinstance(s, URIRef))
-    types = triples.pos.get(URIRef(RDF_TYPE))
-    if types:
-        for iri, table in BY_CLASS.items():
-            members = types.get(URIRef(iri))
-            if members:
-                rows.extend((table, str(s), "", "") for s in members if isinstance(s, URIRef))
+    for table, text, lang, subjects in _groups(triples):
+        rows.extend((table, str(s), text, lang) for s in subjects if isinstance(s, URIRef))
     return rows
-
-
-_INTEGER = re.compile(r"^[+-]?\d+$")
 
 
 def triples_companion(triples: Triples, graph: bytes) -> bytes:
@@ -142,44 +119,53 @@ def triples_companion(triples: Triples, graph: bytes) -> bytes:
     one ``str.join`` of its subjects, not a tuple per row and then a line per tuple (3.4 → 2.4
     ms per plan). Subjects are written as they are, so a file with a subject that needs quoting
     (a '"') or is not an IRI takes the row-by-row way."""
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import XSD
+    from rdflib import URIRef
 
     if any(type(s) is not URIRef or '"' in s for s in triples.spo):
         return companion_bytes(triples_rows(triples), graph)
-    decimal = {XSD.decimal}  # a set: the datatype found by identity, no Python ``__eq__`` call
     parts: list[str] = []
     add = parts.append
+    for table, text, lang, subjects in _groups(triples):
+        head, tail = f'{table},"', f'","{text.replace(_Q, _QQ)}",{lang}\n'
+        add(head)
+        add((tail + head).join(subjects))
+        add(tail)
+    return _head(graph) + "".join(parts).encode()
+
+
+def _groups(triples: Triples) -> Iterator[tuple[str, str, str, Iterable[Any]]]:
+    """The rows of ``triples`` a group at a time: (table, object text, language tag, the
+    subjects that have it), blank-node objects left out; a class table's groups have an empty
+    object and tag."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    decimal = {XSD.decimal}  # a set: the datatype found by identity, no Python ``__eq__`` call
     pos = triples.pos
     for iri, table in BY_PROPERTY.items():
         by_object = pos.get(URIRef(iri))
         if not by_object:
             continue
-        head = f'{table},"'
         for o, subjects in by_object.items():
-            if isinstance(o, Literal):
+            kind = type(o)  # before isinstance: rdflib's terms are ABCs, a false isinstance a Python call
+            if kind is URIRef:
+                yield table, str(o), "", subjects
+            elif kind is Literal or isinstance(o, Literal):
                 text = str(o)
                 if o.datatype in decimal and _INTEGER.match(text):
                     text += ".0"
-                tail = f'","{text.replace(chr(34), chr(34) * 2)}",{o.language or ""}\n'
-            elif isinstance(o, BNode):
-                continue
-            else:
-                tail = f'","{o.replace(chr(34), chr(34) * 2)}",\n'
-            add(head)
-            add((tail + head).join(subjects))
-            add(tail)
+                yield table, text, o.language or "", subjects
+            elif not isinstance(o, BNode):
+                yield table, str(o), "", subjects
     types = pos.get(URIRef(RDF_TYPE))
     if types:
         for iri, table in BY_CLASS.items():
             members = types.get(URIRef(iri))
             if members:
-                head, tail = f'{table},"', '","",\n'
-                add(head)
-                add((tail + head).join(members))
-                add(tail)
-    head = b"%s%d %08x\n" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph))
-    return head + "".join(parts).encode()
+                yield table, "", "", members
+
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
 
 
 # a rows companion: this line (which tables it was made for, and the size and CRC-32 of the
@@ -206,10 +192,17 @@ def companion(path: Path) -> Path:
 
 def companion_bytes(rows: Iterable[Row], graph: bytes) -> bytes:
     """A rows companion of the graph file whose bytes are ``graph``."""
-    head = b"%s%d %08x\n" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph))
-    q, qq = '"', '""'
+    q, qq = _Q, _QQ
     text = "".join(f'{t},"{s.replace(q, qq)}","{o.replace(q, qq)}",{lang}\n' for t, s, o, lang in rows)
-    return head + text.encode()
+    return _head(graph) + text.encode()
+
+
+_Q, _QQ = '"', '""'  # a quote in a CSV field, and how it is written
+
+
+def _head(graph: bytes) -> bytes:
+    """A companion's first line, for the graph file whose bytes are ``graph``."""
+    return b"%s%d %08x\n" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph))
 
 
 def companion_matches(rows_file: Path, graph_file: Path) -> bool:
