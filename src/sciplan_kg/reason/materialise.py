@@ -26,7 +26,7 @@ shapes' ``sh:maxCount 1`` reports them instead.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
@@ -36,6 +36,7 @@ from rdflib.term import Node
 from sciplan_kg.rdf.namespaces import canonical
 
 Triple = tuple[Node, Node, Node]
+Pair = tuple[Node, Node]
 
 # OWL constructs with a rule of their own in OWL 2 RL that this materialiser does not apply
 _UNSUPPORTED = (
@@ -49,6 +50,9 @@ _UNSUPPORTED = (
     OWL.sameAs,
     OWL.InverseFunctionalProperty,
 )
+
+# rdf:type, tested by set membership (a plan's term may be another object equal to it)
+_TYPES = frozenset({RDF.type})
 
 
 def _closure(edges: dict[Node, set[Node]]) -> dict[Node, frozenset[Node]]:
@@ -150,55 +154,141 @@ def unsupported_axioms(ontology: Graph) -> list[str]:
 
 def materialise(triples: Iterable[Triple], rules: Rules) -> set[Triple]:
     """The triples the rules derive from ``triples`` that are not among them."""
-    by_p: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
-    for s, p, o in triples:
-        by_p[p].add((s, o))
-    asserted = {(s, p, o) for p, pairs in by_p.items() for s, o in pairs}
-    types = by_p[RDF.type]
-    changed = True
-    while changed:
-        size = sum(len(v) for v in by_p.values())
-        for p in list(by_p):
-            pairs = by_p[p]
-            if not pairs:
+    return Closure.empty(rules).extend(triples)
+
+
+class Closure:
+    """A set of triples closed under the rules, indexed for ``extend``: the registries' closure,
+    made once, that every plan is reasoned with.
+
+    ``extend`` is a semi-naive fixpoint: each round applies the rules only to the triples the
+    previous round added (joined, for the two-premise rules — transitivity and property chains —
+    with everything known), so nothing of the closed set is derived again and no triple is
+    looked at twice by a one-premise rule."""
+
+    def __init__(self, rules: Rules, by_p: dict[Node, set[Pair]]) -> None:
+        self.rules = rules
+        self.by_p = by_p
+        # the properties the two-premise rules join on, each indexed both ways
+        self.joined = rules.transitive | {link for chain, _ in rules.chains for link in chain}
+        self.succ: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in self.joined}
+        self.pred: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in self.joined}
+        for p in self.joined:
+            for s, o in by_p.get(p, ()):
+                self.succ[p][s].add(o)
+                self.pred[p][o].add(s)
+
+    @classmethod
+    def empty(cls, rules: Rules) -> Closure:
+        return cls(rules, {})
+
+    @classmethod
+    def of(cls, triples: Iterable[Triple], rules: Rules) -> Closure:
+        """``triples`` and all they entail."""
+        triples = set(triples)
+        by_p: dict[Node, set[Pair]] = defaultdict(set)
+        for s, p, o in triples | materialise(triples, rules):
+            by_p[p].add((s, o))
+        return cls(rules, dict(by_p))
+
+    def triples(self) -> set[Triple]:
+        return {(s, p, o) for p, pairs in self.by_p.items() for s, o in pairs}
+
+    def extend(self, triples: Iterable[Triple]) -> set[Triple]:
+        """What ``triples`` entail together with this closure that neither states (the closure
+        itself is not changed)."""
+        rules, known = self.rules, self.by_p
+        empty: frozenset[Pair] = frozenset()
+        new: dict[Node, set[Pair]] = defaultdict(set)  # what the closure lacked: given, then derived
+        succ: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in self.joined}
+        pred: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in self.joined}
+        out: dict[Node, set[Pair]] = defaultdict(set)
+        for s, p, o in triples:
+            out[p].add((s, o))
+        given = {p: pairs - known.get(p, empty) for p, pairs in out.items()}
+        delta = self._admit(given, new, succ, pred)
+        while delta:
+            out = defaultdict(set)
+            types = out[RDF.type]
+            for p, pairs in delta.items():
+                for q in rules.super_properties.get(p, ()):
+                    out[q] |= pairs
+                for q in rules.inverses.get(p, ()):
+                    out[q].update([(o, s) for s, o in pairs])
+                if p in rules.symmetric:
+                    out[p].update([(o, s) for s, o in pairs])
+                for c in rules.domains.get(p, ()):
+                    types.update([(s, c) for s, _ in pairs])
+                for c in rules.ranges.get(p, ()):
+                    types.update([(o, c) for _, o in pairs if type(o) is URIRef or isinstance(o, URIRef | BNode)])
+                if p in _TYPES:
+                    sco = rules.super_classes
+                    types.update([(s, d) for s, c in pairs for d in sco.get(c, ())])
+                if p in rules.transitive:
+                    after, before = _look(self.succ[p], succ[p]), _look(self.pred[p], pred[p])
+                    out[p].update([(s, y) for s, o in pairs for y in after(o)])
+                    out[p].update([(x, o) for s, o in pairs for x in before(s)])
+            for chain, q in rules.chains:
+                for i, link in enumerate(chain):
+                    if link in delta:
+                        out[q] |= self._paths(chain, i, delta[link], succ, pred)
+            delta = self._admit({p: pairs - known.get(p, empty) for p, pairs in out.items()}, new, succ, pred)
+        return {(s, p, o) for p, pairs in new.items() for s, o in pairs - given.get(p, empty)}
+
+    def _admit(
+        self,
+        found: dict[Node, set[Pair]],
+        new: dict[Node, set[Pair]],
+        succ: dict[Node, dict[Node, set[Node]]],
+        pred: dict[Node, dict[Node, set[Node]]],
+    ) -> dict[Node, set[Pair]]:
+        """The pairs of ``found`` not yet in ``new``, added to it and to its join indexes."""
+        delta: dict[Node, set[Pair]] = {}
+        for p, pairs in found.items():
+            have = new[p]
+            fresh = pairs - have
+            if not fresh:
                 continue
-            for q in rules.super_properties.get(p, ()):
-                by_p[q] |= pairs
-            for q in rules.inverses.get(p, ()):
-                by_p[q] |= {(o, s) for s, o in pairs}
-            if p in rules.symmetric:
-                pairs |= {(o, s) for s, o in pairs}
-            if p in rules.transitive:
-                _transitive(pairs)
-            for c in rules.domains.get(p, ()):
-                types |= {(s, c) for s, _ in pairs}
-            for c in rules.ranges.get(p, ()):
-                types |= {(o, c) for _, o in pairs if isinstance(o, URIRef | BNode)}
-        for chain, p in rules.chains:
-            by_p[p] |= _chain(by_p, chain)
-        for s, c in list(types):
-            for d in rules.super_classes.get(c, ()):
-                types.add((s, d))
-        changed = sum(len(v) for v in by_p.values()) != size
-    closure = {(s, p, o) for p, pairs in by_p.items() for s, o in pairs}
-    return closure - asserted
+            have |= fresh
+            delta[p] = fresh
+            if p in self.joined:
+                after, before = succ[p], pred[p]
+                for s, o in fresh:
+                    after[s].add(o)
+                    before[o].add(s)
+        return delta
+
+    def _paths(
+        self,
+        chain: tuple[Node, ...],
+        i: int,
+        pairs: set[Pair],
+        succ: dict[Node, dict[Node, set[Node]]],
+        pred: dict[Node, dict[Node, set[Node]]],
+    ) -> set[Pair]:
+        """The pairs ``chain`` joins with its ``i``-th link one of ``pairs``, the other links
+        anything known."""
+        current = pairs
+        for link in chain[i + 1 :]:
+            after = _look(self.succ[link], succ[link])
+            current = {(s, y) for s, o in current for y in after(o)}
+            if not current:
+                return current
+        for link in reversed(chain[:i]):
+            before = _look(self.pred[link], pred[link])
+            current = {(x, o) for s, o in current for x in before(s)}
+            if not current:
+                return current
+        return set(current)
 
 
-def _transitive(pairs: set[tuple[Node, Node]]) -> None:
-    succ: dict[Node, set[Node]] = defaultdict(set)
-    for s, o in pairs:
-        succ[s].add(o)
-    for s, reach in _closure(succ).items():
-        pairs |= {(s, o) for o in reach}
+def _look(closed: dict[Node, set[Node]], local: dict[Node, set[Node]]) -> Callable[[Node], Iterable[Node]]:
+    """One direction of a property's join index: the closure's pairs and the new ones."""
 
+    def look(n: Node) -> Iterable[Node]:
+        a, b = closed.get(n), local.get(n)
+        if a is None:
+            return b or ()
+        return a if b is None else a | b
 
-def _chain(by_p: dict[Node, set[tuple[Node, Node]]], chain: tuple[Node, ...]) -> set[tuple[Node, Node]]:
-    current = set(by_p.get(chain[0], ()))
-    for link in chain[1:]:
-        succ: dict[Node, set[Node]] = defaultdict(set)
-        for s, o in by_p.get(link, ()):
-            succ[s].add(o)
-        current = {(s, o2) for s, o in current for o2 in succ.get(o, ())}
-        if not current:
-            break
-    return current
+    return look

@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from sciplan_kg.rdf.namespaces import OA, SK, canonical
 from sciplan_kg.rdf.triples import Triples, sort_key
-from sciplan_kg.reason.materialise import Rules, materialise
+from sciplan_kg.reason.materialise import Closure, Rules
 
 _VOCABULARY_PREFIXES = (
     str(SK),
@@ -82,7 +82,10 @@ class Reasoner:
         self.properties = {canonical(p) for p in _object_properties(ontology)}
         relevant = _relevant(context, self.properties) if context is not None else set()
         self.context = {(canonical(s), canonical(p), canonical(o)) for s, p, o in relevant}
-        self.context_derived = materialise(self.context, self.rules)
+        # the registries' closure, made once: a plan's reasoning starts from it and derives only
+        # what the plan adds (a semi-naive fixpoint, ``Closure.extend``)
+        self.closure = Closure.of(self.context, self.rules)
+        self.context_derived = self.closure.triples() - self.context
 
     def registry_inferences(self) -> list[tuple[Node, Node, Node]]:
         """What the context entails on its own, sorted."""
@@ -103,8 +106,7 @@ class Reasoner:
 
     def _derived(self, asserted: Triples) -> list[tuple[Node, Node, Node]]:
         base = _relevant_triples(asserted, self.properties)
-        derived = materialise(base | self.context, self.rules) - self.context_derived
-        return [t for t in derived if _keep(t) and t not in asserted]
+        return [t for t in self.closure.extend(base) if _keep(t) and t not in asserted]
 
 
 def _relevant(g: Graph, properties: set[URIRef]) -> set[tuple[Node, Node, Node]]:
