@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from sciplan_kg.corpus.description import Counts
@@ -19,7 +19,7 @@ from sciplan_kg.pipeline.plan import Workbench
 from sciplan_kg.rdf.graph import PlanGraph
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_bytes
-from sciplan_kg.rdf.triples import Triples, Union
+from sciplan_kg.rdf.triples import Triples, Union, sort_key
 from sciplan_kg.read.text import read_plan_text
 from sciplan_kg.resolve.records import resolve
 from sciplan_kg.validation.report import validate_graph
@@ -87,3 +87,21 @@ def test_grouped_turtle_keeps_literals_that_print_alike() -> None:
     decimal = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
     triples = [(s, p, Literal("1", datatype=decimal)), (s, p, Literal("1.0", datatype=decimal)), (s, p, Literal("a"))]
     assert turtle_bytes(Triples(triples)) == turtle_bytes(triples)
+
+
+def test_sort_key_is_a_total_order_by_text_then_kind() -> None:
+    """Triples of IRIs sort by their texts; terms with the same text but another kind (a blank
+    node, a literal with a language or a datatype) still get keys of their own, so the order
+    never depends on the hash seed."""
+    a, b = URIRef("https://example.org/a"), URIRef("https://example.org/b")
+    iris = [(b, a, a), (a, b, a), (a, a, b), (a, a, a)]
+    assert sorted(iris, key=sort_key) == sorted(iris, key=lambda t: tuple(map(str, t)))
+    same_text = [
+        (a, a, a),
+        (a, a, BNode("https://example.org/a")),
+        (a, a, Literal("https://example.org/a")),
+        (a, a, Literal("https://example.org/a", lang="zh")),
+        (a, a, Literal("https://example.org/a", datatype=XSD.anyURI)),
+    ]
+    assert len({sort_key(t) for t in same_text}) == len(same_text)
+    assert sorted(same_text, key=sort_key) == sorted(reversed(same_text), key=sort_key)
