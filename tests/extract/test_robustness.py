@@ -41,6 +41,7 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
         ("empty.txt", b"", "empty"),
         ("blank.txt", b"  \n\n \n", "empty"),
         ("binary.txt", bytes(range(256)) * 40, "binary"),
+        ("control.txt", (b"\x01\x02\x1b\x7f" + "科学素质行动".encode()) * 300, "binary"),  # no NUL
         ("latin1.txt", "Überblick über Maßnahmen, Straße und Größe. ".encode("latin-1") * 50, "cannot decode"),
         (
             "notaplan.txt",

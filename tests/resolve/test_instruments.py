@@ -14,6 +14,7 @@ import pytest
 
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract.records import Commitment, Measure, PlanRecord, Span, Task
+from sciplan_kg.read.text import fold
 from sciplan_kg.resolve.instruments import code_record, code_text, compile_cue, explain, load_scheme
 
 SCHEME_ORDER = [
@@ -237,3 +238,18 @@ def test_the_rule_file_reads_as_documented() -> None:
     assert "Rothwell" in text and "unless" in text and "…" in text
     for cue in re.findall(r"^\s+'([^']*)',", text, flags=re.M):
         compile_cue(cue)  # every cue and unless pattern compiles
+
+
+def test_an_instrument_shows_a_cue_exactly_where_a_cue_pattern_matches() -> None:
+    """``Instrument.shows`` (plain-word cues by a substring test, the others by regex) is the
+    prefilter of every coding: it must say yes wherever any cue's pattern matches, on every
+    phrase above and on each phrase with its cue words alone."""
+    scheme = load_scheme()
+    texts = [phrase for _, phrase in USES + DOES_NOT]
+    texts += [w for i in scheme.instruments for w in i.words] + ["", "与本方案无关的一句话。"]
+    assert any(i.words for i in scheme.instruments) and any(i.patterns for i in scheme.instruments)
+    for instrument in scheme.instruments:
+        assert set(instrument.words) | {p.pattern for p in instrument.patterns} == {c.pattern for c in instrument.cues}
+        for text in texts:
+            folded = fold(text)
+            assert instrument.shows(folded) == any(c.search(folded) for c in instrument.cues), (instrument.key, text)

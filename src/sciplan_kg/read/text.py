@@ -191,12 +191,13 @@ def split_lines(folded: str) -> tuple[Line, ...]:
 
 
 MAX_BYTES = int(os.environ.get("SCIPLAN_MAX_BYTES", 20 * 1024 * 1024))
-_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}
+_CONTROL = bytes(sorted(set(range(0, 9)) | {11, 12} | set(range(14, 32)) | {127}))
 
 
 def _binary(data: bytes) -> bool:
     head = data[:65536]
-    return b"\x00" in head or sum(b in _CONTROL for b in head) > len(head) // 100
+    # the control bytes counted by deleting them (one C call, not a Python step per byte)
+    return b"\x00" in head or len(head) - len(head.translate(None, _CONTROL)) > len(head) // 100
 
 
 def decode(data: bytes, path: Path) -> str:
