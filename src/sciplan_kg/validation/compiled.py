@@ -192,6 +192,7 @@ class _Union:
 
     def __init__(self, parts: Sequence[Triples]) -> None:
         self.parts = parts
+        self.spos = [g.spo for g in parts]
         subs: dict[Node, set[Node]] = {}
         for g in parts:
             for s, _, o in g.with_predicate(RDFS.subClassOf):
@@ -200,9 +201,19 @@ class _Union:
         self.below: dict[Node, set[Node]] = {}
 
     def objects(self, s: Node, p: URIRef) -> set[Node]:
-        if len(self.parts) == 1:
-            return set(self.parts[0].objects(s, p))
-        return {o for g in self.parts for o in g.objects(s, p)}
+        # the parts' indexes read in line (a method call per part was most of a lookup); most
+        # lookups find their values in one part, so the set is made from that one
+        found: set[Node] | None = None
+        for spo in self.spos:
+            by_p = spo.get(s)
+            if by_p is not None:
+                values = by_p.get(p)
+                if values:
+                    if found is None:
+                        found = set(values)
+                    else:
+                        found.update(values)
+        return set() if found is None else found
 
     def subjects(self, p: URIRef, o: Node) -> set[Node]:
         return {s for g in self.parts for s in g.subjects(p, o)}
@@ -248,56 +259,56 @@ def _conforms(shape: Shape, focus: Node, data: _Union) -> bool:
 def _check(shape: Shape, focus: Node, data: _Union) -> Iterator[RawResult]:
     """The results of ``shape`` on one focus node."""
     values = data.values(shape, focus)
-
-    def result(constraint: URIRef, value: Node | None = None) -> RawResult:
-        return RawResult(
-            shape.severity,
-            focus,
-            shape.path,
-            shape.inverse,
-            _COMPONENT[constraint],
-            shape.node,
-            shape.messages,
-            value,
-        )
-
     if shape.min_count is not None and len(values) < shape.min_count:
-        yield result(SH.minCount)
+        yield _result(shape, focus, SH.minCount)
     if shape.max_count is not None and len(values) > shape.max_count:
-        yield result(SH.maxCount)
-    ordered = sorted(values, key=str)
+        yield _result(shape, focus, SH.maxCount)
+    ordered = sorted(values, key=str) if len(values) > 1 else list(values)
     for c in shape.classes:
         for v in ordered:
             if not data.is_instance(v, c):
-                yield result(SH["class"], v)
+                yield _result(shape, focus, SH["class"], v)
     if shape.datatype is not None:
         for v in ordered:
             if not (isinstance(v, Literal) and v.datatype == shape.datatype and not v.ill_typed):
-                yield result(SH.datatype, v)
+                yield _result(shape, focus, SH.datatype, v)
     if shape.languages is not None:
         for v in ordered:
             if not (isinstance(v, Literal) and v.language and _lang_in(v.language, shape.languages)):
-                yield result(SH.languageIn, v)
+                yield _result(shape, focus, SH.languageIn, v)
     for required in shape.has_value:
         if required not in values:
-            yield result(SH.hasValue)
+            yield _result(shape, focus, SH.hasValue)
     if shape.allowed is not None:
         for v in ordered:
             if v not in shape.allowed:
-                yield result(SH["in"], v)
+                yield _result(shape, focus, SH["in"], v)
     for node_shape in shape.nodes:
         for v in ordered:
             if not _conforms(node_shape, v, data):
-                yield result(SH.node, v)
+                yield _result(shape, focus, SH.node, v)
     if shape.qualified is not None:
         matching = sum(1 for v in ordered if _conforms(shape.qualified, v, data))
         if shape.qualified_min is not None and matching < shape.qualified_min:
-            yield result(SH.qualifiedMinCount)
+            yield _result(shape, focus, SH.qualifiedMinCount)
         if shape.qualified_max is not None and matching > shape.qualified_max:
-            yield result(SH.qualifiedMaxCount)
+            yield _result(shape, focus, SH.qualifiedMaxCount)
     for prop in shape.properties:
         for v in ordered:
             yield from _check(prop, v, data)
+
+
+def _result(shape: Shape, focus: Node, constraint: URIRef, value: Node | None = None) -> RawResult:
+    return RawResult(
+        shape.severity,
+        focus,
+        shape.path,
+        shape.inverse,
+        _COMPONENT[constraint],
+        shape.node,
+        shape.messages,
+        value,
+    )
 
 
 def _lang_in(tag: str, ranges: tuple[str, ...]) -> bool:
