@@ -273,10 +273,19 @@ def similarity(sentence: str, row: str) -> float:
     提供…，培育…。: 1.0); a row may also cut a body sentence and join it to others (建立全方位…数据资源库。
     组建专家委员会。建立多元主体协同发声机制。, whose last sentence the body continues: 建立多元主体协同发声机制，
     将应急科普与舆论引导…结合，…: 1.0)."""
-    s = bigrams(sentence)
-    score = _contained(s, bigrams(row))
-    for part in _SENTENCE.findall(row):
-        score = max(score, _contained(bigrams(part), s))
+    return _score(bigrams(sentence), _row_grams(row))
+
+
+def _row_grams(row: str) -> tuple[set[str], list[set[str]]]:
+    """A row's bigrams, whole and for each of its sentences (what :func:`similarity` compares)."""
+    return bigrams(row), [bigrams(part) for part in _SENTENCE.findall(row)]
+
+
+def _score(sentence: set[str], row: tuple[set[str], list[set[str]]]) -> float:
+    whole, parts = row
+    score = _contained(sentence, whole)
+    for part in parts:
+        score = max(score, _contained(part, sentence))
     return score
 
 
@@ -340,12 +349,14 @@ def _counterpart(rec: PlanRecord, bm: Measure, by_number: bool) -> Measure | Non
 def _links(sentences: list[Task], rows: list[Task]) -> tuple[list[tuple[int, int]], set[int]]:
     """(sentence, row) index pairs, and the sentences that reach the threshold with a row but are
     linked to none (headings summing up their details): see :func:`link_body`."""
+    # each text's bigrams made once, not once per pair (``similarity`` of every pair)
     grams = [bigrams(s.text) for s in sentences]
-    row_grams = [bigrams(r.text) for r in rows]
+    row_parts = [_row_grams(r.text) for r in rows]
+    row_grams = [whole for whole, _ in row_parts]
     candidates = []
-    for si, s in enumerate(sentences):
-        for ri, r in enumerate(rows):
-            score = similarity(s.text, r.text)
+    for si in range(len(sentences)):
+        for ri in range(len(rows)):
+            score = _score(grams[si], row_parts[ri])
             if score >= LINK_THRESHOLD:
                 candidates.append((-score, -len(grams[si]), si, ri))
     covered: list[set[str]] = [set() for _ in rows]
