@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sciplan_kg.extract.records import AgencyMention, Assignment, Role, Span
-from sciplan_kg.read.text import PlanText
+from sciplan_kg.read.text import KEYS_KEPT, PlanText
 
 # -- vocabulary -------------------------------------------------------------------------------
 
@@ -91,6 +92,7 @@ def role_of(label: str) -> Role:
     return "lead" if label.startswith(("牵头", "主责", "主办")) else "support"
 
 
+@lru_cache(maxsize=KEYS_KEPT)
 def plausible_name(name: str) -> bool:
     """A piece of a list that can be a name at all: 2–40 characters, no digits or dates, no
     sentence punctuation, no role word (a name never contains 牵头 or 负责)."""
@@ -100,6 +102,7 @@ def plausible_name(name: str) -> bool:
     return not any(word in name for word in ROLE_WORDS)
 
 
+@lru_cache(maxsize=KEYS_KEPT)
 def looks_like_agency(name: str) -> bool:
     """A written name that is recognisably a body: ends in a body's word (局, 委, 中心, 单位, …)
     or a bracket after one (县委组织部（老干部局）), or is a collective (各乡镇, 其他成员单位). Used to

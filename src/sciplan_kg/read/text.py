@@ -21,7 +21,7 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from sciplan_kg.errors import InputError
@@ -43,6 +43,11 @@ INVISIBLE = frozenset(
     "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated shaping and swapping controls
     "\ufeff"  # zero-width no-break space: a byte order mark inside the text (files joined)
 )
+
+# the answers kept by a pure function of a short text called for the same texts in plan after
+# plan (measure titles, agency names: ``title_key``, ``registry.name_key``, ``plausible_name``)
+KEYS_KEPT = 16_384
+
 _INVISIBLE_RUN = re.compile("[" + "".join(sorted(INVISIBLE)) + "]+")
 
 
@@ -102,6 +107,7 @@ def fold(text: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=KEYS_KEPT)
 def title_key(title: str) -> str:
     """A document title folded for comparison: no issuer wrapper (…关于印发 … 的通知),
     brackets, 年 or spaces, one dash for any run of dashes, so 《…（2021年—2025年）》,

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import REGISTRY_DIR
-from sciplan_kg.read.text import fold, title_key
+from sciplan_kg.read.text import KEYS_KEPT, fold, title_key
 
 LEVEL_CHAR = {
     "county": "县",
@@ -237,6 +237,7 @@ def name_candidates(name: str, level_char: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=KEYS_KEPT)
 def name_key(name: str) -> str:
     """An agency name folded for comparison: punctuation folded, whitespace dropped."""
     return re.sub(r"\s+", "", fold(name))
