@@ -15,7 +15,7 @@ import pytest
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract.records import Commitment, Measure, PlanRecord, Span, Task
 from sciplan_kg.read.text import fold
-from sciplan_kg.resolve.instruments import code_record, code_text, compile_cue, explain, load_scheme
+from sciplan_kg.resolve.instruments import Instrument, code_record, code_text, compile_cue, explain, load_scheme
 
 SCHEME_ORDER = [
     "funding", "talent", "facilities", "information", "public-services",
@@ -253,3 +253,10 @@ def test_an_instrument_shows_a_cue_exactly_where_a_cue_pattern_matches() -> None
         for text in texts:
             folded = fold(text)
             assert instrument.shows(folded) == any(c.search(folded) for c in instrument.cues), (instrument.key, text)
+
+
+def test_a_cue_is_a_plain_word_only_without_syntax_or_case_folding() -> None:
+    cues = (re.compile("科普"), re.compile("e站", re.IGNORECASE), re.compile("经费|资金"))
+    instrument = Instrument("k", "g", "中", "en", "定义", "definition", cues, ())
+    assert instrument.words == ("科普",)
+    assert instrument.shows("建设E站") and instrument.shows("落实资金") and not instrument.shows("建设场馆")

@@ -42,8 +42,10 @@ class InstrumentGroup:
     definition_en: str
 
 
-# a cue with none of these is a plain word: it matches exactly where the word occurs
+# a cue with none of these characters, compiled without these flags, is a plain word: it
+# matches exactly where the word occurs
 _SYNTAX = re.compile(r"[\\.^$*+?{}\[\]|()]")
+_NOT_LITERAL = re.IGNORECASE | re.VERBOSE
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Instrument:
     patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        plain = [c for c in self.cues if not _SYNTAX.search(c.pattern)]
+        plain = [c for c in self.cues if not _SYNTAX.search(c.pattern) and not c.flags & _NOT_LITERAL]
         object.__setattr__(self, "words", tuple(c.pattern for c in plain))
         object.__setattr__(self, "patterns", tuple(c for c in self.cues if c not in plain))
 
