@@ -79,7 +79,13 @@ _NODES = [URIRef(f"https://example.org/n{i}") for i in range(4)]
 # the properties the two-premise rules join on (transitivity, chains), drawn as often as all the
 # others the rules say something about together: a join across the two halves is what can fail
 _JOINED = sorted(_ONTOLOGY_RULES.transitive | {link for chain, _ in _ONTOLOGY_RULES.chains for link in chain})
-_OTHERS = sorted(set(_ONTOLOGY_RULES.super_properties) | set(_ONTOLOGY_RULES.inverses) | set(_ONTOLOGY_RULES.domains))
+_OTHERS = sorted(
+    set(_ONTOLOGY_RULES.super_properties)
+    | set(_ONTOLOGY_RULES.inverses)
+    | set(_ONTOLOGY_RULES.domains)
+    | set(_ONTOLOGY_RULES.ranges)
+    | _ONTOLOGY_RULES.symmetric
+)
 _CLASSES = sorted(set(_ONTOLOGY_RULES.super_classes))
 _TRIPLES = st.one_of(
     st.tuples(st.sampled_from(_NODES), st.sampled_from(_JOINED), st.sampled_from(_NODES)),
