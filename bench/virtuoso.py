@@ -125,24 +125,27 @@ def measure(build: Path, home: Path, limit: float, keep_running: bool = False) -
         subprocess.run([str(SERVE), "stop", str(build)], env=env, capture_output=True, check=False)
         shutil.rmtree(home / "db")
     start = time.perf_counter()
+    # the server may be up when the start fails (the load failed after it): stopped whatever
+    # happens below, as after the measurement, unless asked to keep it running on success
     done = subprocess.run([str(SERVE), "start", str(build)], env=env, capture_output=True, text=True, check=False)
     start_wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"virtuoso-serve failed: {done.stderr[-400:]}")
-    endpoint = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
-    pid = _server_pid(home)
-    loaded = json.loads((home / "db" / "loaded.json").read_text(encoding="utf-8"))
-    out: dict[str, object] = {
-        "endpoint": endpoint,
-        "start_wall": start_wall,
-        "load_seconds": loaded["load_seconds"],
-        "load_cpu": _cpu(pid),
-        "files": loaded["files"],
-        "disk_bytes": _disk(home / "db"),
-        "load_average": os.getloadavg(),
-    }
-    out["rss_loaded"], _ = _memory(pid)
+    measured = False
     try:
+        if done.returncode != 0:
+            raise RuntimeError(f"virtuoso-serve failed: {done.stderr[-400:]}")
+        endpoint = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
+        pid = _server_pid(home)
+        loaded = json.loads((home / "db" / "loaded.json").read_text(encoding="utf-8"))
+        out: dict[str, object] = {
+            "endpoint": endpoint,
+            "start_wall": start_wall,
+            "load_seconds": loaded["load_seconds"],
+            "load_cpu": _cpu(pid),
+            "files": loaded["files"],
+            "disk_bytes": _disk(home / "db"),
+            "load_average": os.getloadavg(),
+        }
+        out["rss_loaded"], _ = _memory(pid)
         from sciplan_kg.query.backends import RemoteBackend
         from sciplan_kg.query.remote import select
 
@@ -157,8 +160,9 @@ def measure(build: Path, home: Path, limit: float, keep_running: bool = False) -
         out["queries_plan"] = time_catalogue(endpoint, limit, plan)
         out["rss_end"], out["peak"] = _memory(pid)
         out["cpu_end"] = _cpu(pid)
+        measured = True
     finally:
-        if not keep_running:
+        if not (keep_running and measured):
             subprocess.run([str(SERVE), "stop", str(build)], env=env, capture_output=True, check=False)
     return out
 

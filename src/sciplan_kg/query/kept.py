@@ -513,10 +513,10 @@ def _size(folder: Path, name: str) -> int:
     return max(sizes)
 
 
-def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> list[str]:
+def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> None:
     """What a full load of the store does beside it (``store.sync``'s ``after_load``, while
     Oxigraph compacts the new store): make the DuckDB tables of the whole-corpus listings
-    (``query/tables.py``) from the files it loaded; returns ``[]``: no answer is kept here.
+    (``query/tables.py``) from the files it loaded; no answer is kept here.
 
     Why the tables here: the first listing evaluated after a full load would make them anyway
     (44 s of parsing on 2 cores at 3,000 plans), and made beside the compaction they cost
@@ -527,7 +527,6 @@ def after_load(store_dir: Path, state: str, graphs: int, final: Path) -> list[st
     cannot be made (DuckDB missing, a file it cannot read) a later query tries again
     (``tables.open_tables``) or Oxigraph answers."""
     _tables_made(store_dir)
-    return []
 
 
 def _tables_made(store_dir: Path, afresh: bool = True) -> bool:

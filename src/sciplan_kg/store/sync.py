@@ -51,7 +51,7 @@ import stat
 import traceback
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,6 @@ class SyncResult:
     removed: int
     kept: int
     full: bool = False
-    views: list[str] = field(default_factory=list)  # catalogue queries whose answers were made anew
 
 
 def state_digest(store_dir: Path) -> str | None:
@@ -126,8 +125,8 @@ def state_digest(store_dir: Path) -> str | None:
 # what the caller of a full load does on the new store's folder (folder, state digest, number of
 # graphs, final location) before it replaces the old: it runs once the files are linked in
 # ``loaded/`` and the state is written, while Oxigraph compacts the store in another thread, so
-# it reads those files and never opens the store; it returns the names of what it made
-AfterLoad = Callable[[Path, str, int, Path], list[str]]
+# it reads those files and never opens the store
+AfterLoad = Callable[[Path, str, int, Path], None]
 
 
 def sync(
@@ -139,8 +138,8 @@ def sync(
     """Bring the store of ``build`` in step with it; returns what was done. More than
     ``full_fraction`` of the graphs changed (or a fresh store): load it whole into a new folder,
     call ``after_load(folder, state digest, graphs, final location)`` on it before it replaces
-    the old store (the query layer keeps its answers there: ``query.kept``), and report the
-    names it returns in ``SyncResult.views``. The store never imports the query layer."""
+    the old store (the query layer makes its DuckDB tables there: ``query.kept``). The store
+    never imports the query layer."""
     store_dir = store_dir or store_path(build)
     subjects.forget_folders()
     wanted = {str(name): files for name, files in graph_files(build).items()}
@@ -191,15 +190,15 @@ def _sync_locked(
     fresh = not (store_dir / STATE).is_file() or not (store_dir / LOADED).is_dir()
     many = len(changed) + len(gone) > full_fraction * max(len(wanted), 1)
     if fresh or many or str(ONTOLOGY_GRAPH) in changed or not all(_new_ours(store_dir, n, wanted[n]) for n in changed):
-        made = _load_whole(store_dir, wanted, digests, after_load)
-        return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
+        _load_whole(store_dir, wanted, digests, after_load)
+        return SyncResult(len(wanted), len(gone), 0, full=True)
     from sciplan_kg.store.update import update
 
     try:
         update(store_dir, wanted, digests, state, changed, gone)
     except subjects.Unreadable:  # a subject the index cannot follow: no guessing, load whole
-        made = _load_whole(store_dir, wanted, digests, after_load)
-        return SyncResult(len(wanted), len(gone), 0, full=True, views=made)
+        _load_whole(store_dir, wanted, digests, after_load)
+        return SyncResult(len(wanted), len(gone), 0, full=True)
     return SyncResult(len(changed), len(gone), len(wanted) - len(changed))
 
 
@@ -321,15 +320,16 @@ def _link(f: Path, to: Path) -> None:
 
 def _load_whole(
     store_dir: Path, wanted: dict[str, list[Path]], digests: dict[str, str], after_load: AfterLoad | None
-) -> list[str]:
+) -> None:
     folders.remove_stale_temporaries(store_dir)
     tmp = folders.new_temporary(store_dir)
 
-    def beside() -> list[str]:
-        return [] if after_load is None else after_load(tmp, state_digest(tmp) or "", len(wanted), store_dir)
+    def beside() -> None:
+        if after_load is not None:
+            after_load(tmp, state_digest(tmp) or "", len(wanted), store_dir)
 
     try:
-        made = _load_into(tmp, wanted, digests, beside=beside)
+        _load_into(tmp, wanted, digests, beside=beside)
         folders.swap_in(tmp, store_dir, folders.QUERY_STORE, whole=True)
     except BaseException as exc:
         # the failed load's frames hold the new store open, and RocksDB may still be writing
@@ -338,7 +338,6 @@ def _load_whole(
         _clear_frames(exc)
         folders.discard(tmp)
         raise
-    return made
 
 
 def _clear_frames(exc: BaseException) -> None:
@@ -383,8 +382,8 @@ def _load_into(
     wanted: dict[str, list[Path]],
     digests: dict[str, str],
     batch_bytes: int | None = None,
-    beside: Callable[[], list[str]] | None = None,
-) -> list[str]:
+    beside: Callable[[], None] | None = None,
+) -> None:
     """Load every graph's files into a new store in ``tmp``: runs of files, ``LOAD_BATCH``
     bytes of Turtle shared among ``_loaders()`` bulk loads that run at once, each in a thread
     of its own (Oxigraph parses and sorts outside the GIL). Why runs: Oxigraph's bulk loader
@@ -398,7 +397,7 @@ def _load_into(
     Then Oxigraph compacts the store (``optimize``) in a thread while this one links the files,
     writes the index and the state and calls ``beside`` (the query layer makes its tables from
     the files: 3,000 plans on 2 cores, 20 s of compaction and 44 s of tables one after the
-    other); returns what ``beside`` returns."""
+    other)."""
     from collections import deque
     from concurrent.futures import Future, ThreadPoolExecutor, wait
 
@@ -448,12 +447,12 @@ def _load_into(
                 _keep_links(tmp, name, files)
             index.write_whole(tmp, {name: subjects.entry(digests[name], records[name]) for name in wanted})
             _save_state(tmp, digests)
-            made = beside() if beside is not None else []
+            if beside is not None:
+                beside()
         finally:
             wait([compacted])
         compacted.result()
     del store
-    return made
 
 
 def _bulk_load(store: Any, data: bytes) -> None:
