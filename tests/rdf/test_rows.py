@@ -128,6 +128,11 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     other = companion_bytes(rows, ttl).replace(rows_module._SCHEMA.encode(), b"0" * 16, 1)
     (tmp_path / "edited.rows").write_bytes(other)
     assert not companion_matches(tmp_path / "edited.rows", edited)
+    # cut short (a full disk, a copy that stopped) or added to: not read
+    whole = companion_bytes(rows, ttl)
+    for damaged in (whole[:-1], whole[: whole.index(b"\n") + 1], whole + b'label,"x","y",\n'):
+        (tmp_path / "edited.rows").write_bytes(damaged)
+        assert not companion_matches(tmp_path / "edited.rows", edited)
     (tmp_path / "edited.rows").write_bytes(b"not a companion\n")
     assert not companion_matches(tmp_path / "edited.rows", edited)
     assert not companion_matches(tmp_path / "missing.rows", edited)

@@ -130,7 +130,7 @@ def triples_companion(triples: Triples, graph: bytes) -> bytes:
         add(head)
         add((tail + head).join(subjects))
         add(tail)
-    return _head(graph) + "".join(parts).encode()
+    return _with_head(graph, "".join(parts).encode())
 
 
 def _groups(triples: Triples) -> Iterator[tuple[str, str, str, Iterable[Any]]]:
@@ -168,15 +168,16 @@ def _groups(triples: Triples) -> Iterator[tuple[str, str, str, Iterable[Any]]]:
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
 
-# a rows companion: this line (which tables it was made for, and the size and CRC-32 of the
-# graph file's bytes it was made from), then one CSV line per row: table,"subject","object",
-# language — quoted as RFC 4180 quotes (a doubled '"'), so a text may hold commas, quotes and
-# line breaks. The tables' digest: a companion written when the tables held other properties
-# (a folder built by another version) is not read, its file is parsed.
+# a rows companion: this line (which tables it was made for, the size and CRC-32 of the graph
+# file's bytes it was made from, and the length of the rows after it), then one CSV line per
+# row: table,"subject","object",language — quoted as RFC 4180 quotes (a doubled '"'), so a
+# text may hold commas, quotes and line breaks. The tables' digest: a companion written when
+# the tables held other properties (a folder built by another version) is not read, its file
+# is parsed.
 COMPANION_SUFFIX = ".rows"
 _SCHEMA = hashlib.sha256(repr((sorted(PROPERTIES.items()), sorted(CLASSES.items()))).encode()).hexdigest()[:16]
-_COMPANION_HEAD = f"#sciplan-kg rows 1 {_SCHEMA} ".encode()
-_HEAD = re.compile(rb"#sciplan-kg rows 1 ([0-9a-f]{16}) (\d+) ([0-9a-f]{8})\n")
+_COMPANION_HEAD = f"#sciplan-kg rows 2 {_SCHEMA} ".encode()
+_HEAD = re.compile(rb"#sciplan-kg rows 2 ([0-9a-f]{16}) (\d+) ([0-9a-f]{8}) (\d+)\n")
 
 
 def companion_of(name: str) -> str:
@@ -194,27 +195,32 @@ def companion_bytes(rows: Iterable[Row], graph: bytes) -> bytes:
     """A rows companion of the graph file whose bytes are ``graph``."""
     q, qq = _Q, _QQ
     text = "".join(f'{t},"{s.replace(q, qq)}","{o.replace(q, qq)}",{lang}\n' for t, s, o, lang in rows)
-    return _head(graph) + text.encode()
+    return _with_head(graph, text.encode())
 
 
 _Q, _QQ = '"', '""'  # a quote in a CSV field, and how it is written
 
 
-def _head(graph: bytes) -> bytes:
-    """A companion's first line, for the graph file whose bytes are ``graph``."""
-    return b"%s%d %08x\n" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph))
+def _with_head(graph: bytes, body: bytes) -> bytes:
+    """A companion: its first line, for the graph file whose bytes are ``graph`` and the rows
+    ``body`` (its length: a companion cut short or added to is not read), then the body."""
+    return b"%s%d %08x %d\n%s" % (_COMPANION_HEAD, len(graph), zlib.crc32(graph), len(body), body)
 
 
 def companion_matches(rows_file: Path, graph_file: Path) -> bool:
     """Was ``rows_file`` made for these tables from exactly the bytes ``graph_file`` holds now
-    (its first line names the tables' digest and the bytes' size and CRC-32)? False when
-    either cannot be read. The CRC is taken from ``note_crc`` when this process has read the
+    (its first line names the tables' digest and the bytes' size and CRC-32), and is its body
+    as long as that line says (not cut short by a full disk or a copy that stopped)? False
+    when either cannot be read. The CRC is taken from ``note_crc`` when this process has read the
     very file (same inode, size and modification time) since, else from reading it."""
     try:
         with rows_file.open("rb") as fh:
-            head = _HEAD.fullmatch(fh.readline(96))
-        if head is None or head[1].decode() != _SCHEMA:
-            return False
+            line = fh.readline(120)
+            head = _HEAD.fullmatch(line)
+            if head is None or head[1].decode() != _SCHEMA:
+                return False
+            if os.fstat(fh.fileno()).st_size != len(line) + int(head[4]):
+                return False
         with graph_file.open("rb") as fh:
             st = os.fstat(fh.fileno())
             if int(head[2]) != st.st_size:
