@@ -58,10 +58,12 @@ test: install ## run lint, the import contract and the tests
 	$(BIN)/lint-imports
 	SCIPLAN_REQUIRE_BROWSER=1 $(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadgroup
 
-# sizes make bench runs; SCALES=5,100 for a shorter run
+# sizes make bench runs; SCALES=5,100 for a shorter run; REPEAT=3 runs the pipeline and the add
+# of one plan three times per size (the median run in the table, the range beside it)
 SCALES ?= 5,100,1000,3000
+REPEAT ?= 1
 bench: install ## every stage and query at 5, 100, 1,000, 3,000 plans, embedded and on Virtuoso if installed → BENCHMARKS.md (before → now)
-	$(BIN)/python bench/run.py --scales $(SCALES)
+	$(BIN)/python bench/run.py --scales $(SCALES) --repeat $(REPEAT)
 
 bench-formats: install ## reading speed per input format (text, HTML, DOCX, PDF, a 40-page PDF, a 1 MB page)
 	$(BIN)/python bench/formats.py

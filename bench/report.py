@@ -135,12 +135,29 @@ def main() -> None:
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def end_to_end(r: dict) -> float:  # type: ignore[type-arg]
+    """Seconds until a first query can be answered: build, export, load. Rows before
+    2026-12-05 made the tables and kept every answer in a step after the load (``views_wall``,
+    counted); since then the load makes the tables and the answers are kept afterwards
+    (``keep_wall``, not counted)."""
+    return float(r["build_wall"] + r["export_wall"] + r["load_wall"] + r.get("views_wall", 0.0))
+
+
+def _spread(values: list[float], ratio: bool = False) -> str:
+    """`` (3 runs: 180.1–206.0)`` after a median taken of several runs (seconds, or a ratio
+    ``3.1–4.0×``); nothing for one."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = f"{low:.1f}–{high:.1f}×" if ratio else f"{_s(low)}–{_s(high)}"
+    return f" ({len(values)} runs: {span})"
+
+
 def _end_to_end_cells(r: dict, largest_naive: dict | None) -> list[str]:  # type: ignore[type-arg]
-    """The end-to-end table's cells of one size, after the plans column ("-" where not measured)."""
-    # end to end: until a first query can be answered. Rows before 2026-12-05 made the tables
-    # and kept every answer in a step after the load (views_wall, counted); since then the
-    # load makes the tables and the answers are kept afterwards (keep_wall, not counted)
-    total = r["build_wall"] + r["export_wall"] + r["load_wall"] + r.get("views_wall", 0.0)
+    """The end-to-end table's cells of one size, after the plans column ("-" where not measured).
+    A row of several runs (``run.py --repeat``) shows the median run's figures and the range."""
+    total = end_to_end(r)
+    passes = r.get("passes", [])
     triples = r["asserted"] + r["inferred"]
     if "naive_wall" in r:
         naive, mark = r["naive_wall"], ""
@@ -163,13 +180,13 @@ def _end_to_end_cells(r: dict, largest_naive: dict | None) -> list[str]:  # type
         _s(r["load_wall"]),
         views,
         _mb(max(r["load_peak"], r.get("views_peak", 0), r.get("keep_peak", 0))),
-        _s(r["floor_wall"]),
-        _s(total),
+        _s(r["floor_wall"]) + _spread([p["floor_wall"] for p in passes]),
+        _s(total) + _spread([end_to_end(p) for p in passes]),
         f"{_s(naive)}{mark}",
         f"{naive / total:.1f}×{mark}",
-        f"{total / r['floor_wall']:.1f}×",
+        f"{total / r['floor_wall']:.1f}×" + _spread([end_to_end(p) / p["floor_wall"] for p in passes], ratio=True),
         f"{_s(r['rebuild_one_wall'])} + {resync}",
-        grow[0],
+        grow[0] + _spread(r.get("add_one_passes", [])),
         grow[1],
     ]
 

@@ -4,6 +4,7 @@
     python bench/run.py --queries-only [--scales 1000,3000]   # time the queries again (and on Virtuoso)
     python bench/run.py --queries-only --virtuoso-only --scales 3000   # only on Virtuoso
     python bench/run.py --scales 5,100 --work /tmp/x --out /tmp/x/results.json   # a trial run
+    python bench/run.py --scales 3000 --keep --repeat 3   # the pipeline three times: the median run
 
 ``--work DIR`` holds the corpora, builds and stores (default bench/.work); a corpus a trial run
 lacks is read from bench/.work when there (never written), else generated into DIR. Before the
@@ -37,6 +38,11 @@ peak memory are its own:
   the sync of its store and kept answers; then after adding one plan, and after adding 100
   more (``add_one_wall``, ``add_100_wall``: rebuild + sync, seconds until a query can be
   answered; docs/incremental.md).
+
+``--repeat N`` runs build, export, load, kept answers and floor N times from nothing, and adds
+N new plans one at a time: the row holds the run whose end to end (or add) is the median, whole
+(its figures add up), and ``passes`` / ``add_one_passes`` every run, whose range BENCHMARKS.md
+shows beside it. Two runs of the same code on this 2-core machine have differed by a tenth.
 """
 
 from __future__ import annotations
@@ -51,6 +57,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+from report import end_to_end  # bench/report.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WORK = ROOT / "bench" / ".work"
@@ -170,12 +179,48 @@ def time_virtuoso(row: dict[str, object], build_dir: Path, n: int) -> None:
     shutil.rmtree(home, ignore_errors=True)  # bench's own folder (a database as large as the store)
 
 
-def run_scale(n: int, naive_max: int, virtuoso: bool = True) -> dict[str, object]:
+# the figures of one pass of the pipeline (``pipeline_pass``) that ``--repeat`` keeps for each pass
+PASS_KEYS = ("build_wall", "build_peak", "export_wall", "load_wall", "load_peak", "keep_wall", "floor_wall")
+
+
+def median_pass(passes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The pass whose end to end is the median (of an even number, the lower middle): one
+    pass's figures, which add up, rather than each column's median."""
+    return sorted(passes, key=end_to_end)[(len(passes) - 1) // 2]
+
+
+def run_scale(n: int, naive_max: int, virtuoso: bool = True, repeat: int = 1) -> dict[str, object]:
     plans = corpus(n)
     build_dir = WORK / f"build-{n}"
+    row: dict[str, object] = {"plans": n}
+    # the pipeline from nothing ``repeat`` times (the machine's spread: two runs of the same
+    # code have differed by a tenth); the row holds the median pass, ``passes`` each one
+    passes = [pipeline_pass(n, plans, build_dir) for _ in range(repeat)]
+    row.update(median_pass(passes))
+    if repeat > 1:
+        row["passes"] = [{k: p[k] for k in PASS_KEYS} for p in passes]
+    export = WORK / f"export-{n}.ttl"
+    time_queries(row, build_dir)
+    if virtuoso:
+        time_virtuoso(row, build_dir, n)
+    else:
+        row["virtuoso"] = None
+    if n <= naive_max:
+        wall, peak, out = timed([PY, str(ROOT / "bench" / "naive.py"), str(plans), str(WORK / f"naive-{n}.ttl")])
+        row.update(naive_wall=wall, naive_peak=peak, naive_stages=json.loads(out))
+    if n != 5:
+        _, _, out = timed([PY, str(ROOT / "bench" / "accuracy.py"), str(plans), str(build_dir), "--json"])
+        row["accuracy"] = json.loads(out)
+    export.unlink(missing_ok=True)
+    incremental(row, n, plans, build_dir, repeat)
+    return row
+
+
+def pipeline_pass(n: int, plans: Path, build_dir: Path) -> dict[str, object]:
+    """Build, export, load, keep the answers, and the floor, from nothing: the pass's figures."""
     shutil.rmtree(build_dir, ignore_errors=True)
     shutil.rmtree(build_dir.with_name(build_dir.name + ".oxigraph"), ignore_errors=True)
-    row: dict[str, object] = {"plans": n}
+    row: dict[str, object] = {}
     wall, peak, out = timed([PY, "-c", BUILD, str(plans), str(build_dir), "0"])
     info = json.loads(out)
     row.update(build_wall=wall, build_peak=peak, **{k: info[k] for k in ("asserted", "inferred", "conforms")})
@@ -194,19 +239,13 @@ def run_scale(n: int, naive_max: int, virtuoso: bool = True) -> dict[str, object
     wall, peak, _ = timed([oxigraph, "load", "--location", str(floor), "--file", str(export)])
     row.update(floor_wall=wall, floor_peak=peak)
     shutil.rmtree(floor, ignore_errors=True)
-    time_queries(row, build_dir)
-    if virtuoso:
-        time_virtuoso(row, build_dir, n)
-    else:
-        row["virtuoso"] = None
-    if n <= naive_max:
-        wall, peak, out = timed([PY, str(ROOT / "bench" / "naive.py"), str(plans), str(WORK / f"naive-{n}.ttl")])
-        row.update(naive_wall=wall, naive_peak=peak, naive_stages=json.loads(out))
-    if n != 5:
-        _, _, out = timed([PY, str(ROOT / "bench" / "accuracy.py"), str(plans), str(build_dir), "--json"])
-        row["accuracy"] = json.loads(out)
-    export.unlink(missing_ok=True)
-    # the incremental path, last (it changes the build): one plan changed in a copy of the corpus
+    return row
+
+
+def incremental(row: dict[str, object], n: int, plans: Path, build_dir: Path, repeat: int) -> None:
+    """The incremental path, last (it changes the build): one plan changed in a copy of the
+    corpus; then ``repeat`` new plans added one at a time (the median's figures in the row,
+    each in ``add_one_passes``), then 100 more at once."""
     changed = WORK / f"changed-{n}"
     shutil.rmtree(changed, ignore_errors=True)
     shutil.copytree(plans, changed, ignore=shutil.ignore_patterns("truth", "*.md"))
@@ -220,19 +259,28 @@ def run_scale(n: int, naive_max: int, virtuoso: bool = True) -> dict[str, object
     # generator writes plan i the same for any count, so these are new places and periods)
     more = WORK / f"more-{n}"
     shutil.rmtree(more, ignore_errors=True)
-    subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(n + 101), str(more)], check=True)
+    subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(n + repeat + 100), str(more)], check=True)
     extra = sorted(more.glob("*.txt"))[n:]
-    for label, batch in (("add_one", extra[:1]), ("add_100", extra[1:])):
-        for f in batch:
-            shutil.copy(f, changed / f"added-{f.name}")
-        wall, _, out = timed([PY, "-c", BUILD, str(changed), str(build_dir), "1"])
-        row[f"{label}_rebuild_wall"] = wall
-        row[f"{label}_reused"] = json.loads(out)["reused"]
-        wall, _, out = timed([PY, "-c", SYNC, str(build_dir), "1"])
-        row.update({f"{label}_sync_wall": wall, f"{label}_sync": out.strip()})
-        row[f"{label}_wall"] = row[f"{label}_rebuild_wall"] + wall  # seconds until a query can be answered
+    added = [_add(changed, build_dir, extra[k : k + 1], "add_one") for k in range(repeat)]
+    row.update(sorted(added, key=lambda a: float(a["add_one_wall"]))[(repeat - 1) // 2])
+    if repeat > 1:
+        row["add_one_passes"] = [a["add_one_wall"] for a in added]
+    row.update(_add(changed, build_dir, extra[repeat:], "add_100"))
     shutil.rmtree(more, ignore_errors=True)
     shutil.rmtree(changed, ignore_errors=True)
+
+
+def _add(changed: Path, build_dir: Path, batch: list[Path], label: str) -> dict[str, Any]:
+    """Add the plans ``batch`` to the corpus ``changed``, rebuild and sync: the figures."""
+    for f in batch:
+        shutil.copy(f, changed / f"added-{f.name}")
+    row: dict[str, Any] = {}
+    wall, _, out = timed([PY, "-c", BUILD, str(changed), str(build_dir), "1"])
+    row[f"{label}_rebuild_wall"] = wall
+    row[f"{label}_reused"] = json.loads(out)["reused"]
+    wall, _, out = timed([PY, "-c", SYNC, str(build_dir), "1"])
+    row.update({f"{label}_sync_wall": wall, f"{label}_sync": out.strip()})
+    row[f"{label}_wall"] = row[f"{label}_rebuild_wall"] + wall  # seconds until a query can be answered
     return row
 
 
@@ -265,6 +313,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the rows of other sizes already in --out")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="corpora, builds, stores (default bench/.work)")
     parser.add_argument("--no-virtuoso", action="store_true", help="do not time the queries on Virtuoso")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the pipeline (build, export, load, floor) and the add of one plan this many times "
+        "per size; the row holds the median pass, each one beside it",
+    )
     parser.add_argument("--before", type=Path, help="earlier results to show beside (default: the newest dated copy)")
     parser.add_argument(
         "--queries-only",
@@ -300,7 +355,7 @@ def main() -> None:
         results["rows"] = [r for r in earlier["rows"] if r["plans"] not in scales]
     for n in scales:
         print(f"scale {n} …", file=sys.stderr, flush=True)
-        row = run_scale(n, args.naive_max, virtuoso=not args.no_virtuoso)
+        row = run_scale(n, args.naive_max, virtuoso=not args.no_virtuoso, repeat=max(1, args.repeat))
         rows = [r for r in results["rows"] if r["plans"] != n] + [row]  # type: ignore[union-attr]
         results["rows"] = sorted(rows, key=lambda r: r["plans"])
         _save(results, args.out)

@@ -1,0 +1,59 @@
+"""The benchmark's repeated runs (bench/run.py ``--repeat``): the row holds the median run
+whole, and BENCHMARKS.md shows the range beside it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+import pytest
+
+from sciplan_kg.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def bench(request: pytest.FixtureRequest) -> tuple[ModuleType, ModuleType]:
+    sys.path.insert(0, str(ROOT / "bench"))  # as when run as a script: run.py imports report.py
+    request.addfinalizer(lambda: sys.path.remove(str(ROOT / "bench")))
+    modules = []
+    for name in ("report", "run"):
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules[0], modules[1]
+
+
+def _pass(build: float, load: float, floor: float) -> dict[str, float]:
+    return {"build_wall": build, "build_peak": 1e9, "export_wall": 2.0, "load_wall": load, "load_peak": 1e9,
+            "keep_wall": 9.0, "floor_wall": floor}  # fmt: skip
+
+
+def test_the_row_is_the_median_run_whole(bench: tuple[ModuleType, ModuleType]) -> None:
+    _, run = bench
+    passes = [_pass(100.0, 98.0, 50.0), _pass(88.0, 90.0, 56.0), _pass(95.0, 90.0, 60.0)]
+    # end to end 200, 180, 187: the median is the third run, its floor with it (not the
+    # median floor, 56, which belongs to another run)
+    assert run.median_pass(passes) is passes[2]
+    assert run.median_pass(passes[:2]) is passes[1], "of two, the lower"
+    assert run.median_pass(passes[:1]) is passes[0]
+
+
+def test_benchmarks_show_the_range_of_the_runs(bench: tuple[ModuleType, ModuleType]) -> None:
+    report, run = bench
+    passes = [_pass(100.0, 98.0, 50.0), _pass(88.0, 90.0, 56.0), _pass(95.0, 90.0, 60.0)]
+    row = {"plans": 3000, "asserted": 10, "inferred": 5, "rebuild_one_wall": 20.0, "resync_one_wall": 3.0,
+           **run.median_pass(passes), "passes": passes}  # fmt: skip
+    for k, rebuild, sync in (("add_one", 3.5, 1.25), ("add_100", 15.0, 4.0)):
+        row.update({f"{k}_rebuild_wall": rebuild, f"{k}_sync_wall": sync, f"{k}_wall": rebuild + sync})
+    row["add_one_passes"] = [4.75, 4.5, 5.25]
+    cells = report._end_to_end_cells(row, None)
+    assert "187.0 (3 runs: 180.0–200.0)" in cells
+    assert "60.0 (3 runs: 50.0–60.0)" in cells, "the floor of the median run, and the floors' range"
+    assert "3.1× (3 runs: 3.1–4.0×)" in cells, "each run's end to end over its own floor"
+    assert "3.50 + 1.25 (3 runs: 4.50–5.25)" in cells
+    one = report._end_to_end_cells({**row, "passes": passes[:1], "add_one_passes": [4.75]}, None)
+    assert "187.0" in one and not any("runs:" in c for c in one), "one run: no range"
