@@ -413,3 +413,25 @@ def test_a_reused_plans_summary_is_read_from_its_own_build(tmp_path: Path) -> No
     with pytest.raises(InputError, match=r"plan-00002\.json"):
         _ = kept.title
     assert other.title == next(p for p in first.plans if p.file == "plan-00001.txt").title
+
+
+def test_a_builds_report_is_read_from_its_own_validation_json(tmp_path: Path) -> None:
+    """``BuildResult.report`` is read from the folder when first asked for; after a later build
+    wrote the folder it is a message naming the file, not the later build's report."""
+    corpus = tmp_path / "plans"
+    _generate().generate(2, corpus, seed=11)
+    shutil.rmtree(corpus / "truth", ignore_errors=True)
+    out = tmp_path / "build"
+    build([corpus], out, jobs=1)
+    (corpus / "plan-00002.txt").unlink()
+    first = build([corpus], out, jobs=1)  # a rebuild: its report is read from the folder
+    assert first._report is None
+    written = (out / "validation.json").read_text(encoding="utf-8")
+    assert first.report.to_json() + "\n" == written
+    again = build([corpus], out, jobs=1)
+    assert again._report is None
+    shutil.copy(sorted(PLANS_DIR.glob("*.txt"))[0], corpus / "seed.txt")
+    later = build([corpus], out, jobs=1)
+    with pytest.raises(InputError, match=r"validation\.json"):
+        _ = again.report
+    assert later.report.to_json() + "\n" == (out / "validation.json").read_text(encoding="utf-8")

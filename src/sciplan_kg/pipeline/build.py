@@ -91,14 +91,35 @@ class BuildResult:
     # time ("… (cpu)")
     timings: dict[str, float] = field(default_factory=dict)
     _report: Report | None = field(default=None, repr=False)
+    # the identity (inode, size, modification time) of the validation.json this build wrote
+    _report_file: tuple[int, int, int] | None = field(default=None, repr=False)
 
     @property
     def report(self) -> Report:
         """The whole validation report (read from the folder's ``validation.json`` when first
-        asked for: a rebuild does not make 70,000 result objects nobody reads)."""
+        asked for: a rebuild does not make 70,000 result objects nobody reads). Once a later
+        build has written the folder, asking is an ``InputError``, not that build's report."""
         if self._report is None:
-            self._report = Report.from_dict(json.loads((self.out / "validation.json").read_bytes()))
+            path = self.out / VALIDATION_JSON
+            try:
+                with path.open("rb") as fh:
+                    if self._report_file is not None and _identity(os.fstat(fh.fileno())) != self._report_file:
+                        raise InputError(
+                            path,
+                            "构建目录已被之后的构建改变 / the build folder was changed by a later build since this one",
+                        )
+                    data = fh.read()
+                self._report = Report.from_dict(json.loads(data))
+            except (OSError, ValueError) as exc:
+                raise InputError(path, f"无法读取验证报告 / cannot read the validation report: {exc}") from exc
         return self._report
+
+
+VALIDATION_JSON = "validation.json"
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _is_plan_file(path: Path) -> bool:
@@ -269,6 +290,8 @@ def _build_locked(
         lap = _lap(result, "description", lap)
         folders.swap_in(tmp, out, folders.BUILD)
         where.path = out
+        if result._report is None:  # read when asked for: only from the file this build wrote
+            result._report_file = _identity((out / VALIDATION_JSON).stat())
         _lap(result, "swap", lap)
         _lap(result, "build", started)
     except BaseException:
