@@ -228,9 +228,7 @@ def run_tables(store_dir: Path, out: Path) -> None:
         "bytes": target.stat().st_size,
         "files": len(tables.loaded(store_dir)),
     }
-    import duckdb
-
-    db = duckdb.connect(str(target), read_only=True)
+    db = tables.connect(target, read_only=True)
     summary["rows"] = sum(db.execute(f"SELECT count(*) FROM r_{t}").fetchall()[0][0] for t in tables.TABLES)
     db.close()
     print(summary, flush=True)

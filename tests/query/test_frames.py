@@ -16,6 +16,7 @@ import pytest
 
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline.build import BuildResult, build
+from sciplan_kg.pipeline.plan import SOURCE_DIR
 from sciplan_kg.query import backend, catalogue
 from sciplan_kg.query.backends import OxigraphBackend
 from sciplan_kg.query.kept import sync_store as sync
@@ -323,3 +324,31 @@ def test_a_companion_read_by_duckdb_keeps_every_character(tmp_path: Path) -> Non
     for table in CLASSES:
         got += [(table, s, "", "") for _, s in db.execute(f"SELECT * FROM r_{table}").fetchall()]
     assert sorted(got) == sorted(rows)
+
+
+def test_duckdb_draws_no_progress_bar_into_what_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """DuckDB draws a progress bar on standard output once a statement has run 2 s (making the
+    tables at 3,000 plans, a listing over them): into the CSV a query writes there. A connection
+    of ``tables.connect`` draws none, made to draw at once; and every connection is made there."""
+    real = duckdb.connect
+
+    def eager(*args: object, **kwargs: object) -> object:
+        db = real(*args, **kwargs)  # type: ignore[arg-type]
+        db.execute("SET progress_bar_time = 0")  # (which turns the bar on, as DuckDB does)
+        return db
+
+    monkeypatch.setattr(duckdb, "connect", eager)
+    db = tables.connect(tmp_path / "t.duckdb")
+    capfd.readouterr()  # the statement that turns the bar off drew it, being made to draw at once
+    try:
+        assert db.execute("SELECT count(*) FROM range(3000000) t(x) WHERE x % 7 = 1").fetchall() == [(428572,)]
+    finally:
+        db.close()
+    assert capfd.readouterr().out == ""
+    made = {
+        str(f.relative_to(SOURCE_DIR)): f.read_text(encoding="utf-8").count("duckdb.connect(")
+        for f in SOURCE_DIR.rglob("*.py")
+    }
+    assert {f: n for f, n in made.items() if n} == {"query/tables.py": 1}

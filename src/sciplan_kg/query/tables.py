@@ -44,6 +44,21 @@ WAIT = 30.0  # seconds a reader waits for a writer of the database before giving
 MEMORY = "600MB"  # DuckDB's memory while it writes the tables (beyond it, to the file or its temp folder)
 
 
+def connect(path: Path, read_only: bool = False, memory: str | None = None) -> Any:
+    """A DuckDB connection to the database ``path``, with DuckDB's progress bar off: it prints
+    to standard output once a statement has run 2 s (making the tables, a listing at 3,000
+    plans), into the CSV or JSON a query writes there. Every connection is made here."""
+    import duckdb
+
+    db = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory} if memory else {})
+    try:
+        db.execute("SET enable_progress_bar = false")  # a connection's setting (its cursors share it)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
 class Unavailable(Exception):
     """The database cannot be used now (no DuckDB, a read-only store, a writer holding it
     too long): the caller answers with Oxigraph instead."""
@@ -134,9 +149,8 @@ def _insert(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
 
 def _part(store_dir: Path, todo: list[tuple[int, str]], path: Path) -> int:
     """A worker's share of ``_stage``: the rows of ``todo`` into a database of its own."""
-    import duckdb
 
-    db = duckdb.connect(str(path))
+    db = connect(path)
     try:
         _tables(db)
         return _insert(db, store_dir, todo)
@@ -290,7 +304,7 @@ def _state_of(path: Path) -> str | None:
     import duckdb
 
     try:
-        db = duckdb.connect(str(path), read_only=True)
+        db = connect(path, read_only=True)
     except Exception as exc:
         if _busy(exc):
             raise _Busy from exc
@@ -321,14 +335,13 @@ def _busy(exc: BaseException) -> bool:
 def fresh(store_dir: Path, target: Path | None = None) -> Path:
     """A new database of the store's files, written under a temporary name and renamed into
     place (``target``, by default ``database_path``); returns that path."""
-    import duckdb
 
     target = target or database_path(store_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     state, files = _consistent(store_dir)
     with tempfile.TemporaryDirectory(prefix=".tables-", dir=target.parent) as tmp:
         path = Path(tmp) / DATABASE
-        db = duckdb.connect(str(path), config={"memory_limit": MEMORY})
+        db = connect(path, memory=MEMORY)
         try:
             _schema(db)
             # one transaction: each INSERT on its own commits through the write-ahead log (3,000
@@ -352,7 +365,7 @@ def update(store_dir: Path) -> dict[str, int]:
     target = database_path(store_dir)
     state, files = _consistent(store_dir)
     try:
-        db = duckdb.connect(str(target), config={"memory_limit": MEMORY})
+        db = connect(target, memory=MEMORY)
     except Exception as exc:
         if _busy(exc):
             raise _Busy from exc
@@ -422,7 +435,7 @@ def open_tables(store_dir: Path, wait: float | None = None) -> Any:
             if _state_of(target) != (state_digest(store_dir) or ""):
                 with _store_lock(store_dir):
                     update(store_dir)
-            db = duckdb.connect(str(target), read_only=True)
+            db = connect(target, read_only=True)
             state = dict(db.execute("SELECT key, value FROM meta").fetchall()).get("state")
             if state == (state_digest(store_dir) or ""):
                 return db
