@@ -149,7 +149,6 @@ def _insert(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
 
 def _part(store_dir: Path, todo: list[tuple[int, str]], path: Path) -> int:
     """A worker's share of ``_stage``: the rows of ``todo`` into a database of its own."""
-
     db = connect(path)
     try:
         _tables(db)
@@ -335,7 +334,6 @@ def _busy(exc: BaseException) -> bool:
 def fresh(store_dir: Path, target: Path | None = None) -> Path:
     """A new database of the store's files, written under a temporary name and renamed into
     place (``target``, by default ``database_path``); returns that path."""
-
     target = target or database_path(store_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     state, files = _consistent(store_dir)

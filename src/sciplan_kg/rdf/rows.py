@@ -211,8 +211,8 @@ def companion_matches(rows_file: Path, graph_file: Path) -> bool:
     """Was ``rows_file`` made for these tables from exactly the bytes ``graph_file`` holds now
     (its first line names the tables' digest and the bytes' size and CRC-32), and is its body
     as long as that line says (not cut short by a full disk or a copy that stopped)? False
-    when either cannot be read. The CRC is taken from ``note_crc`` when this process has read the
-    very file (same inode, size and modification time) since, else from reading it."""
+    when either cannot be read. The CRC is taken from ``note_crc`` when this process has read
+    the very file (same inode, size and modification time) since, else from reading it."""
     try:
         with rows_file.open("rb") as fh:
             line = fh.readline(120)
