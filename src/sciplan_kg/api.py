@@ -82,7 +82,8 @@ def run_query(
 
     ``params`` binds the query's parameters (values may be numbers: ``{"minTasks": 5}``);
     ``options`` are ``query.run_query``'s: ``endpoint``, ``store`` ("oxigraph" or "rdflib"),
-    ``timeout`` (seconds), ``views`` (false: evaluate even where the store keeps the answer)::
+    ``timeout`` (seconds), ``views`` (false: evaluate even where the store keeps the answer),
+    ``tables`` (false: evaluate on Oxigraph only, never on the store's DuckDB tables)::
 
         run_query("tasks").rows
         run_query("co-responsibility", "kg", {"minTasks": 5}).dataframe()   # needs pandas

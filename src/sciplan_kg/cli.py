@@ -152,6 +152,12 @@ def _parser() -> argparse.ArgumentParser:
         help="evaluate the query even where the build's store keeps its answer (a catalogue query's "
         "answer at its default parameters is kept at its first evaluation on each state of the store)",
     )
+    p.add_argument(
+        "--no-tables",
+        action="store_true",
+        help="evaluate on Oxigraph only, never on the store's DuckDB tables (the five whole-corpus listings "
+        "and a .rq translated to SQL are answered there by default; the same rows, to compare the engines)",
+    )
 
     p = add("load", "upload the graph to a SPARQL server, one named graph per plan / 上传到 SPARQL 服务器")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
@@ -290,6 +296,7 @@ def _query(args: argparse.Namespace) -> int:
         store=args.store,
         timeout=args.timeout,
         views=not args.evaluate,
+        tables=not args.no_tables,
     )
     fmt = args.format or format_for(result, args.output)
     if args.output is not None:

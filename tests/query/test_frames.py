@@ -141,6 +141,40 @@ def test_the_query_command_uses_it_and_kept_answers_come_first(copy: Path) -> No
     assert served.run(q, {}).rows == OxigraphBackend(served.store).run(q, {}).rows
 
 
+def test_no_tables_evaluates_every_query_on_oxigraph(
+    copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--no-tables`` (``tables=False``): neither a listing nor a user's ``.rq`` that the tables
+    could answer goes to DuckDB; Oxigraph gives the same rows, at the command line too."""
+    from sciplan_kg import cli
+    from sciplan_kg.query.catalogue import find_query
+
+    oxigraph = backend(copy, views=False, tables=False)
+    assert type(oxigraph) is OxigraphBackend
+    frames = backend(copy, views=False)
+    own = tmp_path / "my-tasks.rq"
+    own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
+    for q in (CATALOGUE["co-responsibility"], find_query(str(own))):
+        rows = oxigraph.run(q, {}).rows
+        assert rows and rows == frames.run(q, {}).rows
+    assert frames._db is not None, "the frames backend answered on DuckDB"
+
+    args = ["query", "co-responsibility", "--data", str(copy), "--format", "csv", "--evaluate"]
+    used: list[str] = []
+    real = FramesBackend.run
+
+    def spy(self: FramesBackend, q: object, params: dict[str, str], timeout: float | None = None) -> object:
+        used.append("frames")
+        return real(self, q, params, timeout)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FramesBackend, "run", spy)
+    assert cli.main([*args, "--no-tables"]) == 0
+    plain = capsys.readouterr().out
+    assert used == [] and plain.count("\n") > 1
+    assert cli.main(args) == 0
+    assert used == ["frames"] and capsys.readouterr().out == plain
+
+
 def _database(folder: Path) -> dict[str, list[tuple[str, ...]]]:
     db = tables.open_tables(folder)
     try:

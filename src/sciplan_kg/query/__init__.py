@@ -26,13 +26,19 @@ STORES = ("rdflib", "oxigraph")
 
 
 def backend(
-    data: Path | Graph | None = None, endpoint: str | None = None, store: str = "oxigraph", views: bool = True
+    data: Path | Graph | None = None,
+    endpoint: str | None = None,
+    store: str = "oxigraph",
+    views: bool = True,
+    tables: bool = True,
 ) -> Backend:
     """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph in
     an embedded Oxigraph store (default; a build folder's store is kept on disk beside it, see
     ``store/sync.py``) or loaded into rdflib. A build folder's store serves the answers it keeps of
     the catalogue queries at their default parameters (``query/kept.py``) unless ``views`` is
-    false."""
+    false, and answers the whole-corpus listings and a user's ``.rq`` it can translate on its
+    DuckDB tables (``query/frames.py``) unless ``tables`` is false: then Oxigraph evaluates
+    every query (to compare the two engines, or when DuckDB misbehaves)."""
     if endpoint:
         return RemoteBackend(endpoint)
     if store not in STORES:
@@ -57,7 +63,7 @@ def backend(
         from sciplan_kg.query import frames  # the whole-corpus listings on DuckDB (docs/engines.md)
 
         opened, state = open_store_in_state(path)
-        if frames.available():
+        if tables and frames.available():
             return frames.FramesBackend(opened, store_dir, kept=kept, scope=store_dir, opened=state)
         return OxigraphBackend(opened, kept=kept, scope=store_dir, opened=state)
     from sciplan_kg.pipeline.dataset import load_dataset
@@ -74,13 +80,15 @@ def run_query(
     store: str = "oxigraph",
     timeout: float | None = None,
     views: bool = True,
+    tables: bool = True,
 ) -> QueryResult:
     """Run a catalogue query (by name) or a .rq file.
 
     ``data`` is a build folder, an RDF file or an rdflib graph (default: build/); ``endpoint``
     a SPARQL endpoint to run it on instead; ``store`` the embedded engine ("oxigraph", the
     default, or "rdflib"); ``views`` false evaluates a catalogue query even where the build's
-    store keeps its answer (``query/kept.py``). A plan, agency, area or agency type parameter
+    store keeps its answer (``query/kept.py``); ``tables`` false evaluates every query on Oxigraph,
+    none on the store's DuckDB tables (``query/frames.py``). A plan, agency, area or agency type parameter
     may be given by IRI, prefixed name, slug or name (``query/names.py``). Returns a SELECT's
     rows (``.dataframe()`` gives a pandas DataFrame when pandas is installed), an ASK's
     ``.boolean``, a CONSTRUCT's or DESCRIBE's ``.graph``::
@@ -89,5 +97,5 @@ def run_query(
         df = run_query("tasks", params={"plan": "巫山县"}).dataframe()
     """
     q = find_query(name_or_file)
-    where = backend(data, endpoint, store, views)
+    where = backend(data, endpoint, store, views, tables)
     return where.run(q, resolve_params(q, params or {}, where, timeout), timeout)
