@@ -154,10 +154,13 @@ def test_no_tables_evaluates_every_query_on_oxigraph(
     frames = backend(copy, views=False)
     own = tmp_path / "my-tasks.rq"
     own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
-    for q in (CATALOGUE["co-responsibility"], find_query(str(own))):
-        rows = oxigraph.run(q, {}).rows
-        assert rows and rows == frames.run(q, {}).rows
-    assert frames._db is not None, "the frames backend answered on DuckDB"
+    try:
+        for q in (CATALOGUE["co-responsibility"], find_query(str(own))):
+            rows = oxigraph.run(q, {}).rows
+            assert rows and rows == frames.run(q, {}).rows
+        assert frames._db is not None, "the frames backend answered on DuckDB"
+    finally:
+        frames.close()  # this process opens the database again, writable (the tests below)
 
     args = ["query", "co-responsibility", "--data", str(copy), "--format", "csv", "--evaluate"]
     used: list[str] = []
@@ -173,6 +176,28 @@ def test_no_tables_evaluates_every_query_on_oxigraph(
     assert used == [] and plain.count("\n") > 1
     assert cli.main(args) == 0
     assert used == ["frames"] and capsys.readouterr().out == plain
+
+
+def test_run_query_leaves_no_connection_open(copy: Path, tmp_path: Path) -> None:
+    """``run_query`` closes its backend: rdflib's parser keeps the frames of its last parse
+    alive (a user's ``.rq`` is parsed to be translated), and with them the DuckDB connection,
+    so a writer in the same process (a sync after a build, in a notebook) could not open the
+    database. Checked with the collector off: closed by the call, not by chance."""
+    import gc
+
+    from sciplan_kg.query import run_query
+
+    own = tmp_path / "my-tasks.rq"
+    own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
+    target = tables.database_path(store_path(copy))
+    gc.disable()
+    try:
+        for name in ("co-responsibility", str(own)):
+            assert run_query(name, copy, views=False).rows
+            db = tables.connect(target, memory=tables.MEMORY)  # a writer's configuration
+            db.close()
+    finally:
+        gc.enable()
 
 
 def _database(folder: Path) -> dict[str, list[tuple[str, ...]]]:

@@ -98,4 +98,10 @@ def run_query(
     """
     q = find_query(name_or_file)
     where = backend(data, endpoint, store, views, tables)
-    return where.run(q, resolve_params(q, params or {}, where, timeout), timeout)
+    try:
+        return where.run(q, resolve_params(q, params or {}, where, timeout), timeout)
+    finally:
+        # now, not when collected: rdflib's parser (pyparsing) keeps the frames of the last
+        # parse alive, and with them a DuckDB connection a later writer in this process (a
+        # sync after a build, in a notebook) could not open the database beside
+        where.close()

@@ -49,6 +49,10 @@ SCIPLAN_GRAPHS = "https://w3id.org/sciplan-kg/id/graph/"
 class Backend(Protocol):
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None) -> QueryResult: ...
 
+    def close(self) -> None:
+        """Release what the backend holds open (a DuckDB connection: ``frames.FramesBackend``)
+        now rather than when it is collected; it opens again if used after."""
+
 
 @contextmanager
 def deadline(seconds: float | None, name: str) -> Iterator[None]:
@@ -115,6 +119,9 @@ class RdflibBackend:
 
             self._scoped = {str(plan): parse_files(files)}
         return self._scoped[str(plan)]
+
+    def close(self) -> None:
+        """Nothing held open beyond the object itself."""
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         prepared = local_prepare(q)
@@ -460,6 +467,9 @@ class OxigraphBackend:
         store.extend(quads)
         return cls(store)
 
+    def close(self) -> None:
+        """Nothing held open beyond the object itself."""
+
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         from sciplan_kg.query import kept as views
 
@@ -651,6 +661,9 @@ class RemoteBackend:
             found = [b["g"]["value"] for b in rows if "g" in b]
             self._graphs = sorted(g for g in found if g.startswith(SCIPLAN_GRAPHS))
         return self._graphs
+
+    def close(self) -> None:
+        """Nothing held open beyond the object itself."""
 
     def run(self, q: CatalogueQuery, params: dict[str, str], timeout: float | None = None) -> QueryResult:
         form = query_form(prepare(q))  # syntax and Update refusal; SERVICE is the server's business

@@ -238,16 +238,19 @@ def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], Qu
     folder.mkdir(parents=True, exist_ok=True)
     b = backend(build)
     out: dict[str, tuple[list[Row], QueryFiles]] = {}
-    for name, q in sorted(catalogue().items()):
-        try:
-            result = b.run(q, {}, None)
-        except QueryError as exc:
-            out[name] = ([], QueryFiles(name, q.summary_zh, q.summary_en, f"—（{exc}）", []))
-            continue
-        (folder / f"{name}.csv").write_text(delimited(result, ","), encoding="utf-8")
-        (folder / f"{name}.xlsx").write_bytes(_stable_xlsx(xlsx_bytes(result, name)))
-        files = [("CSV", f"csv/{name}.csv"), ("XLSX", f"csv/{name}.xlsx")]
-        out[name] = (result.rows, QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), files))
+    try:
+        for name, q in sorted(catalogue().items()):
+            try:
+                result = b.run(q, {}, None)
+            except QueryError as exc:
+                out[name] = ([], QueryFiles(name, q.summary_zh, q.summary_en, f"—（{exc}）", []))
+                continue
+            (folder / f"{name}.csv").write_text(delimited(result, ","), encoding="utf-8")
+            (folder / f"{name}.xlsx").write_bytes(_stable_xlsx(xlsx_bytes(result, name)))
+            files = [("CSV", f"csv/{name}.csv"), ("XLSX", f"csv/{name}.xlsx")]
+            out[name] = (result.rows, QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), files))
+    finally:
+        b.close()  # the DuckDB connection, now (query.run_query says why)
     return out
 
 

@@ -172,6 +172,13 @@ def _run(b: Backend, name: str) -> list[Row]:
 def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
     """Everything the report shows, from the build folder's store."""
     b = backend(build)
+    try:
+        return _read(b, manifest)
+    finally:
+        b.close()  # the DuckDB connection, now (query.run_query says why)
+
+
+def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
     facts = {str(r["plan"]): r for r in _run(b, "plans")}
     targets = _run(b, "targets")
     chains: dict[str, list[Row]] = defaultdict(list)
