@@ -178,7 +178,7 @@ def test_no_tables_evaluates_every_query_on_oxigraph(
     assert used == ["frames"] and capsys.readouterr().out == plain
 
 
-def test_run_query_leaves_no_connection_open(copy: Path, tmp_path: Path) -> None:
+def test_run_query_leaves_no_connection_open(five: BuildResult, tmp_path: Path) -> None:
     """``run_query`` closes its backend: rdflib's parser keeps the frames of its last parse
     alive (a user's ``.rq`` is parsed to be translated), and with them the DuckDB connection,
     so a writer in the same process (a sync after a build, in a notebook) could not open the
@@ -187,6 +187,9 @@ def test_run_query_leaves_no_connection_open(copy: Path, tmp_path: Path) -> None
 
     from sciplan_kg.query import run_query
 
+    copy = tmp_path / "build"  # a store of its own: this module's fixtures hold the other's open
+    shutil.copytree(five.out, copy)
+    sync(copy, views=False)
     own = tmp_path / "my-tasks.rq"
     own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
     target = tables.database_path(store_path(copy))
