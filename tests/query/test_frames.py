@@ -36,10 +36,22 @@ OTHER = {"co-responsibility": {"minTasks": "2"}, "similar-tasks": {"minScore": "
 @pytest.fixture(scope="module")
 def copy(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five plans' build, copied (this module writes beside its store), and synced."""
-    out = tmp_path_factory.mktemp("frames") / "build"
+    return _synced_copy(five, tmp_path_factory.mktemp("frames"))
+
+
+def _synced_copy(five: BuildResult, where: Path) -> Path:
+    """The five plans' build copied into ``where`` (as ``build``), its store synced."""
+    out = where / "build"
     shutil.copytree(five.out, out)
     sync(out, views=False)
     return out
+
+
+def _users_tasks(where: Path) -> Path:
+    """The catalogue's ``tasks`` saved as a user's own ``.rq`` (translated, not served by SQL)."""
+    own = where / "my-tasks.rq"
+    own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
+    return own
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +164,7 @@ def test_no_tables_evaluates_every_query_on_oxigraph(
     oxigraph = backend(copy, views=False, tables=False)
     assert type(oxigraph) is OxigraphBackend
     frames = backend(copy, views=False)
-    own = tmp_path / "my-tasks.rq"
-    own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
+    own = _users_tasks(tmp_path)
     try:
         for q in (CATALOGUE["co-responsibility"], find_query(str(own))):
             rows = oxigraph.run(q, {}).rows
@@ -187,11 +198,8 @@ def test_run_query_leaves_no_connection_open(five: BuildResult, tmp_path: Path) 
 
     from sciplan_kg.query import run_query
 
-    copy = tmp_path / "build"  # a store of its own: this module's fixtures hold the other's open
-    shutil.copytree(five.out, copy)
-    sync(copy, views=False)
-    own = tmp_path / "my-tasks.rq"
-    own.write_text(CATALOGUE["tasks"].path.read_text(encoding="utf-8"), encoding="utf-8")
+    copy = _synced_copy(five, tmp_path)  # a store of its own: this module's fixtures hold the other's open
+    own = _users_tasks(tmp_path)
     target = tables.database_path(store_path(copy))
     gc.disable()
     try:
@@ -341,9 +349,7 @@ def test_the_rows_companions_give_the_tables_parsing_gives(
     """A plan's three files are read from the rows companions the build wrote beside them (not
     parsed), and the tables equal those made by parsing every file; a file edited after its
     companion was written is parsed, its companion left unread."""
-    out = tmp_path / "build"
-    shutil.copytree(five.out, out)
-    sync(out, views=False)
+    out = _synced_copy(five, tmp_path)
     folder = store_path(out)
     parsed = _files_given_to(monkeypatch, "_parse_in")
     read = _fresh(folder, tmp_path)

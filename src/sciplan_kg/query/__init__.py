@@ -10,6 +10,7 @@ graph), written by ``output`` as a table, CSV, TSV, JSON, xlsx or RDF. Imports `
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 from rdflib import Graph
@@ -97,11 +98,8 @@ def run_query(
         df = run_query("tasks", params={"plan": "巫山县"}).dataframe()
     """
     q = find_query(name_or_file)
-    where = backend(data, endpoint, store, views, tables)
-    try:
+    # closed now, not when collected: rdflib's parser (pyparsing) keeps the frames of the last
+    # parse alive, and with them a DuckDB connection a later writer in this process (a sync
+    # after a build, in a notebook) could not open the database beside
+    with closing(backend(data, endpoint, store, views, tables)) as where:
         return where.run(q, resolve_params(q, params or {}, where, timeout), timeout)
-    finally:
-        # now, not when collected: rdflib's parser (pyparsing) keeps the frames of the last
-        # parse alive, and with them a DuckDB connection a later writer in this process (a
-        # sync after a build, in a notebook) could not open the database beside
-        where.close()

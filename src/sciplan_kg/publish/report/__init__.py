@@ -28,6 +28,7 @@ import re
 import shutil
 import zipfile
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -236,9 +237,8 @@ def safeguard_table(corpus: data.Corpus) -> SafeguardTable:
 def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], QueryFiles]]:
     """Every catalogue query at its default parameters, written as CSV and XLSX (full IRIs)."""
     folder.mkdir(parents=True, exist_ok=True)
-    b = backend(build)
     out: dict[str, tuple[list[Row], QueryFiles]] = {}
-    try:
+    with closing(backend(build)) as b:  # the DuckDB connection closed now (query.run_query says why)
         for name, q in sorted(catalogue().items()):
             try:
                 result = b.run(q, {}, None)
@@ -249,8 +249,6 @@ def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], Qu
             (folder / f"{name}.xlsx").write_bytes(_stable_xlsx(xlsx_bytes(result, name)))
             files = [("CSV", f"csv/{name}.csv"), ("XLSX", f"csv/{name}.xlsx")]
             out[name] = (result.rows, QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), files))
-    finally:
-        b.close()  # the DuckDB connection, now (query.run_query says why)
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -171,11 +172,8 @@ def _run(b: Backend, name: str) -> list[Row]:
 
 def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
     """Everything the report shows, from the build folder's store."""
-    b = backend(build)
-    try:
+    with closing(backend(build)) as b:  # the DuckDB connection closed now (query.run_query says why)
         return _read(b, manifest)
-    finally:
-        b.close()  # the DuckDB connection, now (query.run_query says why)
 
 
 def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
