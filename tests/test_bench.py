@@ -15,7 +15,13 @@ from sciplan_kg.paths import ROOT
 @pytest.fixture(scope="module")
 def bench(request: pytest.FixtureRequest) -> tuple[ModuleType, ModuleType]:
     sys.path.insert(0, str(ROOT / "bench"))  # as when run as a script: run.py imports report.py
-    request.addfinalizer(lambda: sys.path.remove(str(ROOT / "bench")))
+
+    def leave() -> None:  # the generic names leave with the path: no other test imports them
+        sys.path.remove(str(ROOT / "bench"))
+        for name in ("report", "run"):
+            sys.modules.pop(name, None)
+
+    request.addfinalizer(leave)
     modules = []
     for name in ("report", "run"):
         spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
@@ -57,3 +63,47 @@ def test_benchmarks_show_the_range_of_the_runs(bench: tuple[ModuleType, ModuleTy
     assert "3.50 + 1.25 (3 runs: 4.50–5.25)" in cells
     one = report._end_to_end_cells({**row, "passes": passes[:1], "add_one_passes": [4.75]}, None)
     assert "187.0" in one and not any("runs:" in c for c in one), "one run: no range"
+
+
+class _Tree:
+    """A process tree whose resident and proportional sets are given, counting the reads."""
+
+    def __init__(self) -> None:
+        self.rss = self.pss = 0
+        self.pss_reads = 0
+
+    def read_rss(self, pids: list[int]) -> int:
+        return self.rss
+
+    def read_pss(self, pids: list[int]) -> int:
+        self.pss_reads += 1
+        return self.pss
+
+
+def test_the_peak_is_read_where_the_resident_set_is_high(bench: tuple[ModuleType, ModuleType]) -> None:
+    _, run = bench
+    tree = _Tree()
+    watch = run.PeakWatch(pss=tree.read_pss, rss=tree.read_rss)
+    t = 0.0
+    for rss, pss in [(100, 80), (100, 80), (90, 70), (95, 75), (120, 100), (121, 101), (300, 250), (200, 190)]:
+        tree.rss, tree.pss = rss, pss
+        watch.sample([1], t)
+        t += watch.TICK
+    # read at 100 (the first), 120 (a new high, a second after), 300 (a new high by more than a
+    # tenth, within the second); not at 121 (within the second, a small rise), 90, 95, 200
+    assert tree.pss_reads == 3
+    assert watch.peak == 250
+    for _ in range(int(watch.EVERY / watch.TICK) + 1):  # a plateau below the high: read now and then
+        tree.rss, tree.pss = 200, 260
+        watch.sample([1], t)
+        t += watch.TICK
+    assert tree.pss_reads == 4 and watch.peak == 260
+
+
+def test_timed_sees_the_memory_of_a_child(bench: tuple[ModuleType, ModuleType]) -> None:
+    _, run = bench
+    grow = "import time; b = bytearray(300 << 20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5); print('done')"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grow!r}], check=True)"
+    wall, peak, out = run.timed([sys.executable, "-c", child])
+    assert out.strip() == "done"
+    assert 300 << 20 < peak < 600 << 20, "the grandchild's 300 MB, counted once"
