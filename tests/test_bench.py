@@ -104,6 +104,6 @@ def test_timed_sees_the_memory_of_a_child(bench: tuple[ModuleType, ModuleType]) 
     _, run = bench
     grow = "import time; b = bytearray(300 << 20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1.5); print('done')"
     child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grow!r}], check=True)"
-    wall, peak, out = run.timed([sys.executable, "-c", child])
+    _, peak, out = run.timed([sys.executable, "-c", child])
     assert out.strip() == "done"
     assert 300 << 20 < peak < 600 << 20, "the grandchild's 300 MB, counted once"
