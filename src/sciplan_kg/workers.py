@@ -1,5 +1,6 @@
 """Worker processes end with the process that forked them; ``forked_map`` shares one large
-object with them without pickling it.
+object with them without pickling it; ``ChildRun`` does work that is system calls (hard links)
+in a forked child while this process goes on with its Python work.
 
 The build, the similarity step and the kept answers fork worker processes. A pool ends its
 workers when it is closed, but a parent killed outright (SIGKILL, the out-of-memory killer)
@@ -10,6 +11,7 @@ ends (``PR_SET_PDEATHSIG``); elsewhere this does nothing.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -61,3 +63,67 @@ def forked_map(fn: Callable[[_Item, Any], _Out], items: Sequence[_Item], jobs: i
 
 def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
     return fn(item, _SHARED)
+
+
+class ChildRun:
+    """``fn`` over ``items`` in a forked child process, while this process goes on with other
+    work; ``wait`` gives the indices of the items ``fn`` returned false for. For work that is
+    system calls (the hard links of thousands of reused files): a thread would not run beside
+    this process's Python code, since it needs the interpreter lock between calls. Where
+    ``fork`` is not there (not POSIX), or for few items, ``fn`` runs here at once.
+
+    A child that fails (killed, an exception) counts every item as failed, so the caller
+    redoes them all. ``stop`` ends a child whose results are no longer wanted (this process
+    failed): call it or ``wait`` before removing what the child writes into."""
+
+    INLINE_BELOW = 64  # items: a fork costs more than the work
+
+    def __init__(self, fn: Callable[[_Item], bool], items: Sequence[_Item]) -> None:
+        self.count = len(items)
+        self.pid = 0
+        self.read_end = -1
+        self.failed: list[int] = []
+        if not hasattr(os, "fork") or self.count < self.INLINE_BELOW:
+            self.failed = [i for i, item in enumerate(items) if not fn(item)]
+            return
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its work, its answer on the pipe, and out without cleanup
+            code = 1
+            try:
+                os.close(read_end)
+                die_with_parent()
+                gc.disable()  # a collection would touch (and so copy) the parent's pages
+                answer = ",".join(str(i) for i, item in enumerate(items) if not fn(item)).encode()
+                view = memoryview(answer)
+                while view:
+                    view = view[os.write(write_end, view) :]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self.pid, self.read_end = pid, read_end
+
+    def wait(self) -> list[int]:
+        """The indices of the items that failed (all of them if the child did)."""
+        if self.pid:
+            chunks = []
+            while chunk := os.read(self.read_end, 1 << 16):
+                chunks.append(chunk)
+            os.close(self.read_end)
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+            if os.waitstatus_to_exitcode(status) != 0:
+                self.failed = list(range(self.count))
+            else:
+                self.failed = [int(i) for i in b"".join(chunks).split(b",") if i]
+        return self.failed
+
+    def stop(self) -> None:
+        """End the child, if it still runs, and wait for it."""
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.close(self.read_end)
+            os.waitpid(self.pid, 0)
+            self.pid = 0

@@ -273,6 +273,34 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
         assert updated == _fresh(folder, tmp_path), step
 
 
+def test_a_sync_brings_the_tables_it_has_in_step_and_makes_none(tmp_path: Path) -> None:
+    """After a plan is added, the sync brings the store's tables in step with it (the next
+    listing reads them at once); a store without tables is not given any by a sync."""
+    from sciplan_kg.store.sync import state_digest
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    files = sorted(PLANS_DIR.glob("*.txt"))
+    for f in files[:3]:
+        shutil.copy(f, plans / f.name)
+    out = tmp_path / "build"
+    build([plans], out)
+    assert sync(out).full  # a full load: the tables made beside it
+    folder = store_path(out)
+    database = tables.database_path(folder)
+    assert tables._state_of(database) == state_digest(folder)
+    shutil.copy(files[3], plans / files[3].name)
+    build([plans], out)
+    assert not sync(out, full_fraction=1.0).full
+    assert tables._state_of(database) == state_digest(folder)  # in step, before any query
+    assert tables.update(folder) == {}  # nothing left for a query to do
+    database.unlink()
+    shutil.copy(files[4], plans / files[4].name)
+    build([plans], out)
+    assert not sync(out, full_fraction=1.0).full
+    assert not database.exists()
+
+
 def test_a_damaged_or_stale_database_is_made_anew(
     copy: Path, tmp_path: Path, engines: tuple[OxigraphBackend, FramesBackend]
 ) -> None:

@@ -377,20 +377,10 @@ class _Clock:
         self.last = now
 
 
-def reuse(
-    previous: Path,
-    out: Path,
-    path: Path,
-    key: str,
-    known: PlanOutput | None = None,
-    originals: Container[str] | None = None,
-) -> PlanOutput | None:
-    """The plan's outputs from the previous build folder, linked into ``out``, if its key
-    is unchanged (same bytes, same name, same code, ontology, shapes and registries). Its
-    summary is ``known`` (from the ledger) or, without one, read from its own file; a plan
-    whose files are not all there is built again. ``originals``: the names in the previous
-    ``originals/`` folder, listed once (else each plan's original is tried)."""
-    names = (*plan_files_of(path.stem), *rows_files_of(path.stem))
+def reusable(previous: Path, path: Path, key: str, known: PlanOutput | None = None) -> PlanOutput | None:
+    """The plan's summary in the previous build folder if its key is unchanged (same bytes,
+    same name, same code, ontology, shapes and registries): ``known`` (from the ledger) or,
+    without one, read from its own file. Its files are not linked here (``ReusedFiles``)."""
     try:
         if known is not None:
             output = known
@@ -401,26 +391,50 @@ def reuse(
         return None
     if output.key != key or output.file != path.name:
         return None
-    # paths as strings: thousands of plans are linked on every build, and pathlib's joins cost
-    # more than the links themselves
-    source, target = os.fspath(previous), os.fspath(out)
-    linked: list[str] = []
-    try:
-        for name in names:
-            link_or_copy(f"{source}/{name}", f"{target}/{name}")
-            linked.append(name)
-    except OSError:
-        for name in linked:
-            (out / name).unlink(missing_ok=True)
-        return None
-    original = f"{ORIGINALS_DIR}/{path.name}"
-    if originals is not None and path.name not in originals:
-        return output
-    try:  # a plan file that is not plain text was kept as given
-        link_or_copy(f"{source}/{original}", f"{target}/{original}")
-    except FileNotFoundError:
-        pass
     return output
+
+
+class ReusedFiles:
+    """A reused plan's files, to be hard-linked from the previous build folder into ``out``.
+    ``originals``: the names in the previous ``originals/`` folder, listed once (else each
+    plan's original is tried)."""
+
+    __slots__ = ("original", "source", "stem", "target")
+
+    def __init__(self, previous: Path, out: Path, path: Path, originals: Container[str] | None = None) -> None:
+        # paths as strings: thousands of plans are linked on every build, and pathlib's joins
+        # cost more than the links themselves
+        self.source, self.target, self.stem = os.fspath(previous), os.fspath(out), path.stem
+        listed = originals is None or path.name in originals
+        self.original = f"{ORIGINALS_DIR}/{path.name}" if listed else None
+
+    def names(self) -> tuple[str, ...]:
+        return (*plan_files_of(self.stem), *rows_files_of(self.stem))
+
+    def link(self) -> bool:
+        """Link them all; a plan whose files are not all there is built again, and its links
+        made so far are removed (a write to one would change the previous folder's file)."""
+        source, target = self.source, self.target
+        linked: list[str] = []
+        try:
+            for name in self.names():
+                link_or_copy(f"{source}/{name}", f"{target}/{name}")
+                linked.append(name)
+        except OSError:
+            for name in linked:
+                Path(target, name).unlink(missing_ok=True)
+            return False
+        if self.original is not None:
+            try:  # a plan file that is not plain text was kept as given
+                link_or_copy(f"{source}/{self.original}", f"{target}/{self.original}")
+            except FileNotFoundError:
+                pass
+        return True
+
+    def unlink(self) -> None:
+        """Remove whatever of them was linked (before the plan is built in their place)."""
+        for name in (*self.names(), *([self.original] if self.original else [])):
+            Path(self.target, name).unlink(missing_ok=True)
 
 
 def registry_outputs(out: Path, bench: Workbench, code: str) -> RegistryState:

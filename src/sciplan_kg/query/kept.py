@@ -570,12 +570,22 @@ def _with_frames(store_dir: Path, state: str, q: CatalogueQuery) -> bool:
 
 
 def sync_store(build: Path, views: bool = True, full_fraction: float | None = None) -> SyncResult:
-    """Bring the query store of ``build`` in step; a full load (``views``) makes the DuckDB
-    tables too (``after_load``)."""
-    from sciplan_kg.store.sync import FULL_FRACTION, sync
+    """Bring the query store of ``build`` in step, and with ``views`` its DuckDB tables: a full
+    load makes them (``after_load``), an update of the store brings the tables it has in step
+    (``tables.update``: the added plan's rows), so that the next query of any kind is answered
+    at once. Tables the store does not have are not made here (a query makes them when it
+    needs them)."""
+    from sciplan_kg.store.sync import FULL_FRACTION, store_path, sync
 
     fraction = FULL_FRACTION if full_fraction is None else full_fraction
-    return sync(build, full_fraction=fraction, after_load=after_load if views else None)
+    result = sync(build, full_fraction=fraction, after_load=after_load if views else None)
+    if views and not result.full and (result.loaded or result.removed):
+        store_dir = store_path(build)
+        from sciplan_kg.query.tables import database_path
+
+        if database_path(store_dir).is_file():
+            _tables_made(store_dir, afresh=False)
+    return result
 
 
 def open_store(build: Path, views: bool = True) -> Any:
