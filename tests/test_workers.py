@@ -66,3 +66,17 @@ def test_stop_ends_a_child_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ChildProcessError):  # ended and reaped: no zombie left
         os.waitpid(pid, os.WNOHANG)
     run.stop()  # again: nothing to do
+
+
+def test_no_process_to_be_had_does_the_work_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ChildRun, "INLINE_BELOW", 1)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    items = [tmp_path / "a", tmp_path / "gone" / "b"]
+    run = ChildRun(_touch, items)
+    assert run.pid == 0
+    assert (tmp_path / "a").exists()
+    assert run.wait() == [1]

@@ -87,7 +87,13 @@ class ChildRun:
             self.failed = [i for i, item in enumerate(items) if not fn(item)]
             return
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (a limit, memory): the work done here
+            os.close(read_end)
+            os.close(write_end)
+            self.failed = [i for i, item in enumerate(items) if not fn(item)]
+            return
         if pid == 0:  # the child: its work, its answer on the pipe, and out without cleanup
             code = 1
             try:
