@@ -41,6 +41,8 @@ VERSION = "2"  # of the schema and the rows: a database of another version is ma
 BATCH = 64 << 20  # bytes of Turtle parsed before their rows go to DuckDB (bounds the update's memory)
 PARALLEL_FROM = 64  # files per process from which a fresh database or a big update is parsed in parallel
 WAIT = 30.0  # seconds a reader waits for a writer of the database before giving up
+LIST_ROWS = 5_000  # rows of a table given to DuckDB as lists (fewer) or numpy arrays (``_insert``)
+_COLUMN_TYPES = ("INTEGER", "VARCHAR", "VARCHAR", "VARCHAR")  # file, s, o, lang
 MEMORY = "600MB"  # DuckDB's memory while it writes the tables (beyond it, to the file or its temp folder)
 
 
@@ -111,8 +113,8 @@ def _insert(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
     """Parse the files ``todo`` (id, link path) and insert their rows, in batches of about
     ``BATCH`` bytes of Turtle; the number of rows. Each batch goes to DuckDB as columns (numpy
     arrays, one set per table): no text file in between (Python's CSV writer cost twice the
-    parse)."""
-    import numpy as np
+    parse). A table's few rows (the files an added plan changes besides its own: the dataset
+    description, the parent links) go as lists, without importing numpy."""
     import pyoxigraph as ox
 
     from sciplan_kg.store.sync import LOADED
@@ -135,13 +137,20 @@ def _insert(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
         for table, (files, subjects, objects, langs) in columns.items():
             if not files:
                 continue
-            stage = {"file": np.array(files, dtype=np.int32), "s": np.array(subjects, dtype=object)}
-            if table in PROPERTIES:
-                stage["o"] = np.array(objects, dtype=object)
-                stage["lang"] = np.array(langs, dtype=object)
-            db.register("stage", stage)
-            db.execute(f"INSERT INTO r_{table} SELECT * FROM stage")
-            db.unregister("stage")
+            if len(files) <= LIST_ROWS:
+                values = [files, subjects, *((objects, langs) if table in PROPERTIES else ())]
+                unnested = ", ".join(f"unnest(?::{t}[])" for t in _COLUMN_TYPES[: len(values)])
+                db.execute(f"INSERT INTO r_{table} SELECT {unnested}", values)
+            else:
+                import numpy as np
+
+                stage = {"file": np.array(files, dtype=np.int32), "s": np.array(subjects, dtype=object)}
+                if table in PROPERTIES:
+                    stage["o"] = np.array(objects, dtype=object)
+                    stage["lang"] = np.array(langs, dtype=object)
+                db.register("stage", stage)
+                db.execute(f"INSERT INTO r_{table} SELECT * FROM stage")
+                db.unregister("stage")
             total += len(files)
         del columns
     return total
@@ -186,8 +195,6 @@ def _with_companions(
 def _read_companions(db: Any, todo: list[tuple[int, Path]]) -> int:
     """Insert the rows of the companions ``todo`` (id, path), read by DuckDB's CSV reader (every
     core, no row through Python), ``BATCH`` bytes of them at a time; the number of rows."""
-    import numpy as np
-
     total, i = 0, 0
     while i < len(todo):
         batch: list[tuple[int, Path]] = []
@@ -197,8 +204,10 @@ def _read_companions(db: Any, todo: list[tuple[int, Path]]) -> int:
             size += todo[i][1].stat().st_size
             i += 1
         paths = [str(p) for _, p in batch]
-        ids = np.array([fid for fid, _ in batch], dtype=np.int32)
-        db.register("ids", {"id": ids, "path": np.array(paths, dtype=object)})
+        db.execute(
+            "CREATE OR REPLACE TEMP TABLE ids AS SELECT unnest(?::INTEGER[]) AS id, unnest(?::VARCHAR[]) AS path",
+            [[fid for fid, _ in batch], paths],
+        )
         listed = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
         db.execute(
             f"CREATE OR REPLACE TEMP TABLE stage AS SELECT ids.id AS file, TRY_CAST(r.t AS {_TABLE_NAMES}) AS t, "
@@ -208,7 +217,7 @@ def _read_companions(db: Any, todo: list[tuple[int, Path]]) -> int:
             "auto_detect=false) r "
             "JOIN ids ON r.filename = ids.path"
         )
-        db.unregister("ids")
+        db.execute("DROP TABLE ids")
         for table in PROPERTIES:
             db.execute(f"INSERT INTO r_{table} SELECT file, s, o, lang FROM stage WHERE t = '{table}'")
         for table in CLASSES:
@@ -269,18 +278,12 @@ def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str], work: Pa
         db.execute("DROP TABLE gone")
     first = db.execute("SELECT COALESCE(max(id), 0) FROM files").fetchall()[0][0] + 1
     todo = [(first + n, link) for n, link in enumerate(came)]
-    if todo:
-        import numpy as np
-
+    if todo:  # as lists unnested side by side: no numpy to import for the few files of an add
         ids, links = zip(*todo, strict=True)
-        stage = {
-            "id": np.array(ids, dtype=np.int32),
-            "link": np.array(links, dtype=object),
-            "ident": np.array([files[link] for link in links], dtype=object),
-        }
-        db.register("stage", stage)
-        db.execute("INSERT INTO files SELECT * FROM stage")
-        db.unregister("stage")
+        db.execute(
+            "INSERT INTO files SELECT unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [list(ids), list(links), [files[link] for link in links]],
+        )
     rows = _stage(db, store_dir, todo, work)
     db.execute("UPDATE meta SET value = ? WHERE key = 'state'", [state])
     return {"removed": len(gone), "added": len(came), "rows": rows}
