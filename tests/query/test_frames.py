@@ -243,7 +243,9 @@ def _files_given_to(monkeypatch: pytest.MonkeyPatch, step: str) -> list[str]:
     return given
 
 
-def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _three_plans_built(tmp_path: Path) -> tuple[Path, list[Path], Path]:
+    """Three of the bundled plans copied into a folder of their own and built: that folder, the
+    bundled plans (the rest are added later), the build folder."""
     plans = tmp_path / "plans"
     plans.mkdir()
     files = sorted(PLANS_DIR.glob("*.txt"))
@@ -251,6 +253,11 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
         shutil.copy(f, plans / f.name)
     out = tmp_path / "build"
     build([plans], out)
+    return plans, files, out
+
+
+def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plans, files, out = _three_plans_built(tmp_path)
     sync(out, views=False)
     folder = store_path(out)
     assert _database(folder) == _fresh(folder, tmp_path)
@@ -278,13 +285,7 @@ def test_a_sync_brings_the_tables_it_has_in_step_and_makes_none(tmp_path: Path) 
     listing reads them at once); a store without tables is not given any by a sync."""
     from sciplan_kg.store.sync import state_digest
 
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    files = sorted(PLANS_DIR.glob("*.txt"))
-    for f in files[:3]:
-        shutil.copy(f, plans / f.name)
-    out = tmp_path / "build"
-    build([plans], out)
+    plans, files, out = _three_plans_built(tmp_path)
     assert sync(out).full  # a full load: the tables made beside it
     folder = store_path(out)
     database = tables.database_path(folder)
