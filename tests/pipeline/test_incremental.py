@@ -441,8 +441,9 @@ def test_a_builds_report_is_read_from_its_own_validation_json(tmp_path: Path) ->
 def test_reused_plans_linked_by_forked_children_and_a_vanished_file_rebuilt(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    """The reused plans' files are linked by forked children (here four plans each, while a
-    plan is built); a plan one of whose files vanished from the previous build folder is
+    """The reused plans' files are linked by forked children (here four plans each, while two
+    new plans are built, on forked workers with two jobs); a plan one of whose files vanished
+    from the previous build folder is
     built again, without writing through a link into that folder: the result is a full
     build's, file for file."""
     import sciplan_kg.pipeline.build as build_module
@@ -457,12 +458,13 @@ def test_reused_plans_linked_by_forked_children_and_a_vanished_file_rebuilt(
     names = plan_files_of(victim.stem)
     (out / names[2]).unlink()  # its record; its graphs, before it in the order, are linked first
     text = sorted(corpus.glob("plan-*.txt"))[0].read_text(encoding="utf-8")
-    (corpus / "plan-new-one.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")
+    for name, place in (("plan-new-one.txt", "新丰"), ("plan-new-two.txt", "新安")):  # two: workers start
+        (corpus / name).write_text(_moved(text, text.splitlines()[0][:2], place), encoding="utf-8")
     before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
 
     second = build([corpus], out, jobs=jobs)
 
-    assert second.reused == len(first.plans) - 1  # all but the one with a file gone (and the new one)
+    assert second.reused == len(first.plans) - 1  # all but the one with a file gone (and the new ones)
     for name in (names[0], names[1], names[3], names[4]):  # written anew, not through the old links
         assert (out / name).stat().st_ino != before[out / name]
     relinked = [p for p, ino in before.items() if p.exists() and p.stat().st_ino == ino]
