@@ -84,7 +84,7 @@ class ChildRun:
         self.read_end = -1
         self.failed: list[int] = []
         if not hasattr(os, "fork") or self.count < self.INLINE_BELOW:
-            self.failed = [i for i, item in enumerate(items) if not fn(item)]
+            self.failed = _failed(fn, items)
             return
         read_end, write_end = os.pipe()
         try:
@@ -92,7 +92,7 @@ class ChildRun:
         except OSError:  # no process to be had (a limit, memory): the work done here
             os.close(read_end)
             os.close(write_end)
-            self.failed = [i for i, item in enumerate(items) if not fn(item)]
+            self.failed = _failed(fn, items)
             return
         if pid == 0:  # the child: its work, its answer on the pipe, and out without cleanup
             code = 1
@@ -100,7 +100,7 @@ class ChildRun:
                 os.close(read_end)
                 die_with_parent()
                 gc.disable()  # a collection would touch (and so copy) the parent's pages
-                answer = ",".join(str(i) for i, item in enumerate(items) if not fn(item)).encode()
+                answer = ",".join(map(str, _failed(fn, items))).encode()
                 view = memoryview(answer)
                 while view:
                     view = view[os.write(write_end, view) :]
@@ -133,3 +133,8 @@ class ChildRun:
             os.close(self.read_end)
             os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+def _failed(fn: Callable[[_Item], bool], items: Sequence[_Item]) -> list[int]:
+    """The indices of the items ``fn`` returns false for."""
+    return [i for i, item in enumerate(items) if not fn(item)]
