@@ -168,6 +168,7 @@ def _end_to_end_cells(r: dict, largest_naive: dict | None) -> list[str]:  # type
         naive, mark = float("nan"), ""
     views = _s(r["views_wall"]) if "views_wall" in r else f"({_s(r['keep_wall'])})" if "keep_wall" in r else "-"
     resync = _s(r["resync_one_wall"]) if "resync_one_wall" in r else "-"
+    replace = f"{_s(r['rebuild_one_wall'])} + {resync}" + _spread(r.get("replace_one_passes", []))
     grow = [
         f"{_s(r[k + '_rebuild_wall'])} + {_s(r[k + '_sync_wall'])}" if k + "_wall" in r else "-"
         for k in ("add_one", "add_100")
@@ -185,7 +186,7 @@ def _end_to_end_cells(r: dict, largest_naive: dict | None) -> list[str]:  # type
         f"{_s(naive)}{mark}",
         f"{naive / total:.1f}×{mark}",
         f"{total / r['floor_wall']:.1f}×" + _spread([end_to_end(p) / p["floor_wall"] for p in passes], ratio=True),
-        f"{_s(r['rebuild_one_wall'])} + {resync}",
+        replace,
         grow[0] + _spread(r.get("add_one_passes", [])),
         grow[1],
     ]

@@ -56,12 +56,16 @@ def test_benchmarks_show_the_range_of_the_runs(bench: tuple[ModuleType, ModuleTy
     for k, rebuild, sync in (("add_one", 3.5, 1.25), ("add_100", 15.0, 4.0)):
         row.update({f"{k}_rebuild_wall": rebuild, f"{k}_sync_wall": sync, f"{k}_wall": rebuild + sync})
     row["add_one_passes"] = [4.75, 4.5, 5.25]
+    row["replace_one_passes"] = [23.0, 24.5, 22.0]
     cells = report._end_to_end_cells(row, None)
     assert "187.0 (3 runs: 180.0–200.0)" in cells
     assert "60.0 (3 runs: 50.0–60.0)" in cells, "the floor of the median run, and the floors' range"
     assert "3.1× (3 runs: 3.1–4.0×)" in cells, "each run's end to end over its own floor"
     assert "3.50 + 1.25 (3 runs: 4.50–5.25)" in cells
-    one = report._end_to_end_cells({**row, "passes": passes[:1], "add_one_passes": [4.75]}, None)
+    assert "20.0 + 3.00 (3 runs: 22.0–24.5)" in cells, "the replace's median and range"
+    one = report._end_to_end_cells(
+        {**row, "passes": passes[:1], "add_one_passes": [4.75], "replace_one_passes": [23.0]}, None
+    )
     assert "187.0" in one and not any("runs:" in c for c in one), "one run: no range"
 
 
