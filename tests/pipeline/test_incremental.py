@@ -474,3 +474,26 @@ def test_reused_plans_linked_by_forked_children_and_a_vanished_file_rebuilt(
     inc_files, full_files = _files(out), _files(full)
     assert sorted(inc_files) == sorted(full_files)
     assert [name for name in inc_files if inc_files[name] != full_files[name]] == []
+
+
+def test_each_plan_file_is_asked_of_the_disk_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild asks the disk for each plan file ``READ_AHEAD`` files before it reads it
+    (``read.text.will_read``), once each, so that on a cold cache the reads overlap."""
+    import sciplan_kg.pipeline.build as build_module
+
+    corpus = tmp_path / "plans"
+    _generate().generate(5, corpus, seed=11)
+    shutil.rmtree(corpus / "truth", ignore_errors=True)
+    out = tmp_path / "build"
+    build([corpus], out, jobs=1)
+    events: list[tuple[str, str]] = []
+    read = build_module.read_plan_bytes
+    monkeypatch.setattr(build_module, "READ_AHEAD", 2)
+    monkeypatch.setattr(build_module, "will_read", lambda f: events.append(("ask", f.name)))
+    monkeypatch.setattr(build_module, "read_plan_bytes", lambda f: events.append(("read", f.name)) or read(f))
+    assert build([corpus], out, jobs=1).reused == 5
+    names = sorted(f.name for f in corpus.glob("*.txt"))
+    assert [n for kind, n in events if kind == "ask"] == names
+    assert [n for kind, n in events if kind == "read"] == names
+    for k, name in enumerate(names):  # asked for before the read two before its own (the first two: at the start)
+        assert events.index(("ask", name)) < events.index(("read", names[max(k - 2, 0)]))

@@ -71,7 +71,7 @@ from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.rdf.serialize import turtle_bytes
 from sciplan_kg.read.formats import SUFFIXES
-from sciplan_kg.read.text import read_plan_bytes
+from sciplan_kg.read.text import READ_AHEAD, read_plan_bytes, will_read
 from sciplan_kg.validation.report import Report, format_report
 from sciplan_kg.workers import ChildRun, die_with_parent
 
@@ -466,7 +466,11 @@ def _plans(
             to_link.clear()
 
     try:
+        for f in files[:READ_AHEAD]:
+            will_read(f)
         for i, f in enumerate(files):
+            if i + READ_AHEAD < len(files):  # the disk reads ahead while this plan is looked at
+                will_read(files[i + READ_AHEAD])
             data = read_plan_bytes(f)
             key = plan_key(f.name, data, code)
             entry = ledger.entries.get(f.name) if ledger is not None else None

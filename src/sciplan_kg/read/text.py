@@ -252,6 +252,33 @@ def plan_text(text: str, name: str = "text.txt") -> PlanText:
     return _plan_text(Path(name), text, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
+READ_AHEAD = 512  # plan files asked of the disk ahead of the one being read (``will_read``)
+
+
+def will_read(path: Path) -> None:
+    """Ask the kernel to start reading ``path`` now (``posix_fadvise`` WILLNEED), so that a read
+    of it a moment later finds it in memory; nothing where the call is missing or fails. Why: a
+    rebuild reads every plan file to see whether it changed, and on a cold cache 3,000 small
+    files read one after the other wait for the disk 3,000 times: 0.28 s, 0.14 s with every
+    read asked for first (the disk serves several at once). In the rebuild that adds one plan
+    to 3,000 with the cache dropped, the plans step took 1.24–1.42 s, and 1.14–1.16 s asking
+    512 files ahead (64 ahead: 1.12–1.20 s against 1.21–1.28 s). A warm cache costs the
+    3,000 calls, about 0.01 s."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # the read reports it
+    try:
+        advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def read_plan_bytes(path: Path) -> bytes:
     """A plan file's bytes, read once (size-checked). Raises :class:`InputError` naming the file."""
     try:
