@@ -8,6 +8,7 @@ step file by file to what a fresh database of the same store holds."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +22,8 @@ from sciplan_kg.query import backend, catalogue
 from sciplan_kg.query.backends import OxigraphBackend
 from sciplan_kg.query.kept import sync_store as sync
 from sciplan_kg.rdf.rows import CLASSES, PROPERTIES
-from sciplan_kg.store.sync import store_path
+from sciplan_kg.store.index import graph_id
+from sciplan_kg.store.sync import read_state, state_digest, store_path
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -262,6 +264,7 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
     folder = store_path(out)
     assert _database(folder) == _fresh(folder, tmp_path)
     parsed = _files_given_to(monkeypatch, "_stage")
+    listed = _folders_listed(monkeypatch)
     steps = {
         "add": lambda: shutil.copy(files[3], plans / files[3].name),
         "replace": lambda: (plans / files[0].name).write_text(
@@ -270,14 +273,63 @@ def test_add_replace_remove_one_plan_equals_a_fresh_database(tmp_path: Path, mon
         "remove": lambda: (plans / files[1].name).unlink(),
     }
     for step, change in steps.items():
+        before = read_state(folder)
         change()
         build([plans], out, incremental=True)
         assert not sync(out, views=False, full_fraction=1.0).full
+        changed = {graph_id(g) for g, digest in read_state(folder).items() if before.get(g) != digest}
         parsed.clear()
+        listed.clear()
         updated = _database(folder)
         assert parsed, step
         assert len(parsed) < len(tables.loaded(folder)) / 2, f"{step}: only the files that changed are read"
+        assert listed == [changed], f"{step}: only the folders of the graphs that changed are listed"
         assert updated == _fresh(folder, tmp_path), step
+
+
+def _folders_listed(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The graphs' folders ``tables.loaded`` is asked to list, each time it is asked for some."""
+    asked: list[set[str]] = []
+    real = tables.loaded
+
+    def listing(store_dir: Path, graphs: Iterable[str] | None = None) -> dict[str, str]:
+        if graphs is not None:
+            asked.append(set(graphs))
+        return real(store_dir, graphs)
+
+    monkeypatch.setattr(tables, "loaded", listing)
+    return asked
+
+
+def test_the_census_of_an_update_is_the_stores_files(tmp_path: Path) -> None:
+    """An update lists only the folders of the graphs whose digest changed since the database
+    recorded them, and that census is every file the store holds, a folder no graph of the
+    state names (a stopped sync's) included; a database that recorded no graphs (made before
+    it did) lists every folder, and records them."""
+    plans, files, out = _three_plans_built(tmp_path)
+    sync(out)
+    folder = store_path(out)
+    db = duckdb.connect(str(tables.database_path(folder)))
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    held = {link: ident for link, (_, ident) in tables._held(db).items()}
+    assert tables._recorded(meta) == read_state(folder)
+    shutil.copy(files[3], plans / files[3].name)
+    build([plans], out)
+    sync(out, views=False, full_fraction=1.0)  # the store moves on, the tables stay
+    stray = folder / "loaded" / ("f" * 24)
+    stray.mkdir()
+    shutil.copy(next((folder / "loaded").glob("*/*.ttl")), stray / "left.ttl")
+    state, census, graphs = tables._consistent(folder, tables._recorded(meta), held)
+    assert census == tables.loaded(folder) and f"{stray.name}/left.ttl" in census
+    assert graphs == read_state(folder) and state == state_digest(folder)
+    shutil.rmtree(stray)
+    db.execute("DELETE FROM meta WHERE key = 'graphs'")  # as a database made before
+    db.close()
+    tables.update(folder)
+    db = duckdb.connect(str(tables.database_path(folder)), read_only=True)
+    assert tables._recorded(dict(db.execute("SELECT key, value FROM meta").fetchall())) == read_state(folder)
+    db.close()
+    assert _database(folder) == _fresh(folder, tmp_path)
 
 
 def test_a_sync_brings_the_tables_it_has_in_step_and_makes_none(tmp_path: Path) -> None:

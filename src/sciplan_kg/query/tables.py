@@ -26,10 +26,12 @@ needs it alone, and a reader that finds it being written waits for the writer to
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,23 +92,33 @@ def _schema(db: Any) -> None:
     db.execute("INSERT INTO meta VALUES ('version', ?), ('state', '')", [VERSION])
 
 
-def loaded(store_dir: Path) -> dict[str, str]:
+def loaded(store_dir: Path, graphs: Iterable[str] | None = None) -> dict[str, str]:
     """The files the store holds (``loaded/<graph id>/<link>``) → their identity: inode, size,
-    modification time (a hard link shares them with the file it was made from)."""
+    modification time (a hard link shares them with the file it was made from); of the graphs
+    whose ids are ``graphs`` only, or of every graph."""
     from sciplan_kg.store.sync import LOADED
 
-    out: dict[str, str] = {}
     root = store_dir / LOADED
-    with os.scandir(root) as graphs:
-        for g in graphs:
-            if not g.is_dir() or g.name.endswith(".new"):
-                continue
-            with os.scandir(g.path) as files:
-                for f in files:
-                    if f.name.endswith(".ttl") and not f.name.startswith("."):
-                        st = f.stat()
-                        out[f"{g.name}/{f.name}"] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+    if graphs is None:
+        graphs = _graph_folders(root)
+    out: dict[str, str] = {}
+    for g in sorted(graphs):
+        try:
+            files = os.scandir(root / g)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with files:
+            for f in files:
+                if f.name.endswith(".ttl") and not f.name.startswith("."):
+                    st = f.stat()
+                    out[f"{g}/{f.name}"] = f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
     return out
+
+
+def _graph_folders(root: Path) -> set[str]:
+    """The graphs' folders in ``loaded/`` (a sync's ``.new`` one under way left out)."""
+    with os.scandir(root) as entries:
+        return {g.name for g in entries if g.is_dir() and not g.name.endswith(".new")}
 
 
 def _insert(db: Any, store_dir: Path, todo: list[tuple[int, str]]) -> int:
@@ -264,10 +276,33 @@ def _parse_in(db: Any, store_dir: Path, todo: list[tuple[int, str]], work: Path)
     return total
 
 
-def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str], work: Path) -> dict[str, int]:
-    """Bring the tables of ``db`` to the store's ``files``: the rows of files gone or changed
-    removed, those of files new or changed added; what was done."""
-    known = {link: (fid, ident) for fid, link, ident in db.execute("SELECT id, link, ident FROM files").fetchall()}
+def _held(db: Any) -> dict[str, tuple[int, str]]:
+    """The files whose rows the database holds: link → (id, identity)."""
+    return {link: (fid, ident) for fid, link, ident in db.execute("SELECT id, link, ident FROM files").fetchall()}
+
+
+def _recorded(meta: dict[str, str]) -> dict[str, str] | None:
+    """The store's graphs (IRI → digest) as the database last recorded them (None: not recorded,
+    a database made before they were)."""
+    try:
+        graphs = json.loads(meta["graphs"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return graphs if isinstance(graphs, dict) else None
+
+
+def _apply(
+    db: Any,
+    store_dir: Path,
+    census: tuple[str, dict[str, str], dict[str, str]],
+    work: Path,
+    known: dict[str, tuple[int, str]] | None = None,
+) -> dict[str, int]:
+    """Bring the tables of ``db`` to the store's ``census`` (``_consistent``: its state, files and
+    graphs): the rows of files gone or changed removed, those of files new or changed added, the
+    state and graphs recorded; what was done. ``known``: ``_held(db)``, if read already."""
+    state, files, graphs = census
+    known = _held(db) if known is None else known
     gone = [fid for link, (fid, ident) in known.items() if files.get(link) != ident]
     came = sorted(link for link, ident in files.items() if known.get(link, (0, None))[1] != ident)
     if gone:
@@ -286,19 +321,41 @@ def _apply(db: Any, store_dir: Path, state: str, files: dict[str, str], work: Pa
         )
     rows = _stage(db, store_dir, todo, work)
     db.execute("UPDATE meta SET value = ? WHERE key = 'state'", [state])
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('graphs', ?)", [json.dumps(graphs, sort_keys=True)])
     return {"removed": len(gone), "added": len(came), "rows": rows}
 
 
-def _consistent(store_dir: Path) -> tuple[str, dict[str, str]]:
-    """The store's state digest and its files, read while no sync changes them (the sync
-    holds the store folder's lock while it writes)."""
-    from sciplan_kg.store.sync import state_digest
+def _consistent(
+    store_dir: Path, recorded: dict[str, str] | None = None, held: dict[str, str] | None = None
+) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The store's state digest, its files and its graphs (``state.json``: IRI → digest of the
+    graph's files), read while no sync changes them (the sync holds the store folder's lock
+    while it writes). ``recorded``: the graphs as the database last recorded them, ``held``
+    its files (link → identity): a graph whose digest is the one recorded is the one the
+    database holds (the sync changed neither it nor its ``loaded/`` folder), so its files are
+    taken from ``held`` and only the other graphs' folders are listed. Adding one plan to 3,000
+    then lists 3 folders instead of 3,000: 0.36 s on a cold cache, 0.1 s on a warm one."""
+    from sciplan_kg.store.index import graph_id
+    from sciplan_kg.store.sync import LOADED, STATE, state_digest
 
-    state = state_digest(store_dir) or ""
-    files = loaded(store_dir)
-    if state_digest(store_dir) != state:
+    try:
+        raw = (store_dir / STATE).read_bytes()
+        graphs = json.loads(raw)
+        state = hashlib.sha256(raw).hexdigest()
+    except (OSError, ValueError):
+        graphs, state = {}, ""
+    if not isinstance(graphs, dict):
+        graphs = {}
+    present = _graph_folders(store_dir / LOADED)
+    if recorded is None or held is None:
+        files = loaded(store_dir, present)
+    else:
+        same = {graph_id(g) for g, digest in graphs.items() if recorded.get(g) == digest} & present
+        files = {link: ident for link, ident in held.items() if link.partition("/")[0] in same}
+        files.update(loaded(store_dir, present - same))
+    if (state_digest(store_dir) or "") != state:
         raise Unavailable("the store changed while it was read")
-    return state, files
+    return state, files, {str(g): str(d) for g, d in graphs.items()}
 
 
 def _state_of(path: Path) -> str | None:
@@ -339,7 +396,7 @@ def fresh(store_dir: Path, target: Path | None = None) -> Path:
     place (``target``, by default ``database_path``); returns that path."""
     target = target or database_path(store_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    state, files = _consistent(store_dir)
+    census = _consistent(store_dir)
     with tempfile.TemporaryDirectory(prefix=".tables-", dir=target.parent) as tmp:
         path = Path(tmp) / DATABASE
         db = connect(path, memory=MEMORY)
@@ -349,7 +406,7 @@ def fresh(store_dir: Path, target: Path | None = None) -> Path:
             # plans: 20 s of inserts, against 12 s); the memory limit makes DuckDB write the
             # transaction's rows to the file as they come instead of holding them (2.3 GB peak)
             db.execute("BEGIN TRANSACTION")
-            _apply(db, store_dir, state, files, Path(tmp))
+            _apply(db, store_dir, census, Path(tmp))
             db.execute("COMMIT")
             db.execute("CHECKPOINT")
         finally:
@@ -363,8 +420,9 @@ def update(store_dir: Path) -> dict[str, int]:
     there is none or it cannot be used); what was done."""
     import duckdb
 
+    from sciplan_kg.store.sync import state_digest
+
     target = database_path(store_dir)
-    state, files = _consistent(store_dir)
     try:
         db = connect(target, memory=MEMORY)
     except Exception as exc:
@@ -379,12 +437,14 @@ def update(store_dir: Path) -> dict[str, int]:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("version") != VERSION:
             raise duckdb.Error("another version")
-        if meta.get("state") == state:
+        if meta.get("state") == (state_digest(store_dir) or ""):
             return {}
+        held = _held(db)
+        census = _consistent(store_dir, _recorded(meta), {link: ident for link, (_, ident) in held.items()})
         db.execute("BEGIN TRANSACTION")
         try:
             with tempfile.TemporaryDirectory(prefix=".parts-", dir=target.parent) as work:
-                done = _apply(db, store_dir, state, files, Path(work))
+                done = _apply(db, store_dir, census, Path(work), held)
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(duckdb.Error):
