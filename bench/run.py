@@ -37,17 +37,18 @@ peak memory are its own:
 - last, after changing one plan (the incremental path): the rebuild of the build folder, then
   the sync of its store and tables (``replace_one_wall``; with ``--repeat N``, N plans changed
   one at a time, the median in the row: since 2026-12-06, session Q); then after adding one
-  plan, and after adding 100 more (``add_one_wall``, ``add_100_wall``: rebuild + sync, seconds until a query can be
-  answered; docs/incremental.md). Since 2026-12-06 (session P) the sync also brings the DuckDB
-  tables in step, as the first listing after the add did before, so these count it too.
+  plan, and after adding 100 more (``add_one_wall``, ``add_100_wall``: rebuild + sync, seconds
+  until a query can be answered; docs/incremental.md). Since 2026-12-06 (session P) the sync
+  also brings the DuckDB tables in step, as the first listing after the add did before, so
+  these count it too.
 
 The package's bytecode is written first (``compile_package``), as an installed package has it.
 
 ``--repeat N`` runs build, export, load, kept answers and floor N times from nothing, changes N
 plans and adds N new ones one at a time: the row holds the run whose end to end (or replace, or
 add) is the median, whole (its figures add up), and ``passes`` / ``replace_one_passes`` /
-``add_one_passes`` every run, whose range BENCHMARKS.md
-shows beside it. Two runs of the same code on this 2-core machine have differed by a tenth.
+``add_one_passes`` every run, whose range BENCHMARKS.md shows beside it. Two runs of the same
+code on this 2-core machine have differed by a tenth, and by a fifth an hour apart.
 """
 
 from __future__ import annotations
