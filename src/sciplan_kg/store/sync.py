@@ -203,11 +203,21 @@ def _sync_locked(
 
 
 def read_state(store_dir: Path) -> dict[str, str]:
+    return read_state_and_digest(store_dir)[0]
+
+
+def read_state_and_digest(store_dir: Path) -> tuple[dict[str, str], str | None]:
+    """``read_state`` and ``state_digest`` from one read of ``state.json``, so that they agree
+    (the query layer's tables record both: ``query.tables._consistent``)."""
     try:
-        state = json.loads((store_dir / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
+        raw = (store_dir / STATE).read_bytes()
+    except OSError:
+        return {}, None
+    try:
+        state = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        state = {}
+    return (state if isinstance(state, dict) else {}), hashlib.sha256(raw).hexdigest()
 
 
 def _save_state(store_dir: Path, state: dict[str, str]) -> None:
