@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,9 +57,10 @@ def _known_gap(corpus: str, name: str, scope: str, request: pytest.FixtureReques
         request.applymarker(pytest.mark.xfail(reason=KNOWN_GAPS[corpus, name, scope], strict=True))
 
 
+@contextmanager
 def _serve(build_dir: Path, folder: Path, buffers: int) -> Iterator[str]:
     """A copy of ``build_dir`` (so its .virtuoso folder is this test's) loaded and served by
-    scripts/virtuoso-serve.sh on free ports; stopped when the iteration ends."""
+    scripts/virtuoso-serve.sh on free ports; stopped on leaving the block."""
     data = folder / "build"
     shutil.copytree(build_dir, data)
     env = dict(
@@ -69,10 +71,10 @@ def _serve(build_dir: Path, folder: Path, buffers: int) -> Iterator[str]:
         BIN=str(Path(sys.executable).parent),
     )
     done = subprocess.run([str(SERVE), "start", str(data)], env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    url = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
-    assert url in done.stdout and "--endpoint" in done.stdout
-    try:
+    try:  # stopped even when the start failed after the server came up (a failed load)
+        assert done.returncode == 0, done.stderr
+        url = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
+        assert url in done.stdout and "--endpoint" in done.stdout
         yield url
     finally:
         subprocess.run([str(SERVE), "stop", str(data)], env=env, capture_output=True, timeout=120)
@@ -97,7 +99,7 @@ def served(
     corpus = str(request.param)
     build_dir = five.out if corpus == "five" else _hundred(tmp_path_factory.mktemp("hundred-plans"))
     buffers = 20000 if corpus == "five" else 40000
-    for url in _serve(build_dir, tmp_path_factory.mktemp("virtuoso"), buffers):
+    with _serve(build_dir, tmp_path_factory.mktemp("virtuoso"), buffers) as url:
         yield corpus, build_dir, url
 
 
