@@ -117,9 +117,15 @@ class SyncResult:
 def state_digest(store_dir: Path) -> str | None:
     """What identifies the store's content: the digest of its ``state.json`` (None: no store)."""
     try:
-        return hashlib.sha256((store_dir / STATE).read_bytes()).hexdigest()
+        return _digest_of((store_dir / STATE).read_bytes())
     except OSError:
         return None
+
+
+def _digest_of(raw: bytes) -> str:
+    """The digest of ``state.json``'s bytes: the one definition ``state_digest`` and
+    ``read_state_and_digest`` share."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 # what the caller of a full load does on the new store's folder (folder, state digest, number of
@@ -217,7 +223,7 @@ def read_state_and_digest(store_dir: Path) -> tuple[dict[str, str], str | None]:
         state = json.loads(raw.decode("utf-8"))
     except ValueError:
         state = {}
-    return (state if isinstance(state, dict) else {}), hashlib.sha256(raw).hexdigest()
+    return (state if isinstance(state, dict) else {}), _digest_of(raw)
 
 
 def _save_state(store_dir: Path, state: dict[str, str]) -> None:
