@@ -8,16 +8,19 @@ plans' HTML report, 27 CPU seconds) all go to one worker, which then writes it o
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from rdflib import Graph
 
 from sciplan_kg.extract import extract_text
 from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.paths import PLANS_DIR
+from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import BuildResult, build
 from sciplan_kg.pipeline.folder import load_graphs
 from sciplan_kg.pipeline.plan import PlanOutput
@@ -64,6 +67,17 @@ def five(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 def five_graph(five: BuildResult) -> Graph:
     """Asserted + inferred + ontology of the five plans, as the query interface sees it."""
     return union(load_graphs(five.out))
+
+
+def bench_module(name: str) -> ModuleType:
+    """``bench/<name>.py`` loaded as the module ``name`` (registered in ``sys.modules``, as its
+    dataclasses need): the benchmark's scripts are not a package."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def path_of(plan: PlanOutput) -> Path:

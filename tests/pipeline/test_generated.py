@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-from sciplan_kg.paths import ROOT
 from sciplan_kg.pipeline.build import build
-
-
-def _bench(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import bench_module
 
 
 def test_generated_plans_are_extracted_as_written(tmp_path: Path) -> None:
-    generate, accuracy = _bench("generate"), _bench("accuracy")
+    generate, accuracy = bench_module("generate"), bench_module("accuracy")
     plans = tmp_path / "plans"
     generate.generate(12, plans, seed=7)
     assert {p.name for p in plans.glob("*.txt")} == {f"plan-{i:05d}.txt" for i in range(1, 13)}
@@ -36,6 +24,6 @@ def test_generated_plans_are_extracted_as_written(tmp_path: Path) -> None:
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
-    generate = _bench("generate")
+    generate = bench_module("generate")
     a, b = generate.generate(3, tmp_path / "a"), generate.generate(3, tmp_path / "b")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]

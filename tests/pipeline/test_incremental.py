@@ -7,19 +7,16 @@ keeps (similarity state, ledger, registry state) is damaged or another corpus's.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import shutil
-import sys
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.paths import PLANS_DIR, ROOT
+from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline.build import build
 from sciplan_kg.pipeline.ledger import LEDGER
 from sciplan_kg.pipeline.plan import PlanOutput
@@ -40,15 +37,7 @@ from sciplan_kg.query import run_query
 from sciplan_kg.query.catalogue import catalogue
 from sciplan_kg.store.sync import store_path, sync
 from sciplan_kg.validation.report import Report, Result
-
-
-def _generate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate"] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.conftest import bench_module
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +76,7 @@ def _moved(text: str, old: str, new: str) -> str:
 def corpus(tmp_path: Path) -> Path:
     """The five bundled plans and ten generated ones, written as other offices write."""
     folder = tmp_path / "plans"
-    _generate().generate(10, folder, seed=11)
+    bench_module("generate").generate(10, folder, seed=11)
     shutil.rmtree(folder / "truth", ignore_errors=True)
     for f in sorted(PLANS_DIR.glob("*.txt")):
         shutil.copy(f, folder / f.name)
@@ -136,7 +125,7 @@ def test_adding_replacing_and_removing_plans_equals_a_full_build(corpus: Path, t
 
     # add several: more generated plans under new names
     more = tmp_path / "more"
-    _generate().generate(14, more, seed=11)  # the same ten, and four more
+    bench_module("generate").generate(14, more, seed=11)  # the same ten, and four more
     for f in sorted(more.glob("*.txt"))[10:]:
         shutil.copy(f, corpus / f"added-{f.name}")
     _check(corpus, out, tmp_path, "add-several")
@@ -166,7 +155,7 @@ def test_a_hundred_plans_added_equal_a_full_build(corpus: Path, tmp_path: Path) 
     build([corpus], out, jobs=2)
     sync(out)
     more = tmp_path / "more"
-    _generate().generate(110, more, seed=11)  # the same ten as the corpus, and a hundred more
+    bench_module("generate").generate(110, more, seed=11)  # the same ten as the corpus, and a hundred more
     added = sorted(more.glob("*.txt"))[10:]
     assert len(added) == 100
     for f in added:
@@ -188,7 +177,7 @@ def test_damaged_or_foreign_state_falls_back_to_the_full_computation(tmp_path: P
     """The state a build keeps for the next is only ever a shortcut: damaged, cut short, gone or
     another corpus's, the rebuild does the work itself and writes a full build's bytes."""
     corpus = tmp_path / "plans"
-    _generate().generate(1, corpus, seed=11)
+    bench_module("generate").generate(1, corpus, seed=11)
     shutil.rmtree(corpus / "truth", ignore_errors=True)
     for f in sorted(PLANS_DIR.glob("*.txt")):
         shutil.copy(f, corpus / f.name)
@@ -230,7 +219,7 @@ def test_plan_files_swapping_names_get_their_own_similarity_files(tmp_path: Path
     be linked for the plan now of that name (``state.SIMILARITY_FILES`` names each file's plan).
     A similarity-files state of the format before (no plan) is ignored."""
     corpus = tmp_path / "plans"
-    _generate().generate(2, corpus, seed=11)
+    bench_module("generate").generate(2, corpus, seed=11)
     shutil.rmtree(corpus / "truth", ignore_errors=True)
     shutil.copy(sorted(PLANS_DIR.glob("*.txt"))[0], corpus / "bundled.txt")
     out = tmp_path / "build"
@@ -327,7 +316,7 @@ def test_interleaved_results_are_merged_whole(tmp_path: Path) -> None:
     assert report_order(shared) is None  # a result two parts share is listed once: merged whole
 
     corpus = tmp_path / "plans"
-    _generate().generate(1, tmp_path / "generated", seed=11)
+    bench_module("generate").generate(1, tmp_path / "generated", seed=11)
     text = (tmp_path / "generated" / "plan-00001.txt").read_text(encoding="utf-8")
     corpus.mkdir()
     (corpus / "x.txt").write_text(text, encoding="utf-8")
@@ -352,7 +341,7 @@ def test_a_rebuild_renders_and_reads_only_what_changed(tmp_path: Path, monkeypat
     import sciplan_kg.pipeline.plan as plan_module
 
     corpus = tmp_path / "plans"
-    _generate().generate(6, corpus, seed=11)
+    bench_module("generate").generate(6, corpus, seed=11)
     shutil.rmtree(corpus / "truth", ignore_errors=True)
     out = tmp_path / "build"
     build([corpus], out, jobs=1)
@@ -397,7 +386,7 @@ def test_a_reused_plans_summary_is_read_from_its_own_build(tmp_path: Path) -> No
     (after the swap, from the folder's final place); once a later build put another plan under
     that name, asking is a message naming the file, not another plan's summary."""
     corpus = tmp_path / "plans"
-    _generate().generate(2, corpus, seed=11)
+    bench_module("generate").generate(2, corpus, seed=11)
     shutil.rmtree(corpus / "truth", ignore_errors=True)
     out = tmp_path / "build"
     first = build([corpus], out, jobs=1)
@@ -419,7 +408,7 @@ def test_a_builds_report_is_read_from_its_own_validation_json(tmp_path: Path) ->
     """``BuildResult.report`` is read from the folder when first asked for; after a later build
     wrote the folder it is a message naming the file, not the later build's report."""
     corpus = tmp_path / "plans"
-    _generate().generate(2, corpus, seed=11)
+    bench_module("generate").generate(2, corpus, seed=11)
     shutil.rmtree(corpus / "truth", ignore_errors=True)
     out = tmp_path / "build"
     build([corpus], out, jobs=1)
@@ -482,7 +471,7 @@ def test_each_plan_file_is_asked_of_the_disk_before_it_is_read(tmp_path: Path, m
     import sciplan_kg.pipeline.build as build_module
 
     corpus = tmp_path / "plans"
-    _generate().generate(5, corpus, seed=11)
+    bench_module("generate").generate(5, corpus, seed=11)
     shutil.rmtree(corpus / "truth", ignore_errors=True)
     out = tmp_path / "build"
     build([corpus], out, jobs=1)

@@ -11,7 +11,6 @@ seconds to start and a few hundred MB, and the default test run starts no server
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ import pytest
 
 from sciplan_kg.pipeline.build import BuildResult, build
 from sciplan_kg.query import catalogue, run_query
+from tests.conftest import bench_module
 
 from .test_remote import free_port
 
@@ -82,11 +82,7 @@ def _serve(build_dir: Path, folder: Path, buffers: int) -> Iterator[str]:
 
 def _hundred(folder: Path) -> Path:
     """100 plans of bench/generate.py, built."""
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    generate.generate(100, folder / "plans")
+    bench_module("generate").generate(100, folder / "plans")
     build([folder / "plans"], folder / "build")
     return folder / "build"
 
