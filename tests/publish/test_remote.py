@@ -23,6 +23,7 @@ from sciplan_kg.pipeline.dataset import REGISTRY_GRAPH, load_dataset
 from sciplan_kg.publish.load import load, store_endpoint
 from sciplan_kg.publish.serve import oxigraph_binary
 from sciplan_kg.query import catalogue, run_query
+from sciplan_kg.query.backends import split_order
 from sciplan_kg.query.remote import RemoteError
 
 
@@ -71,6 +72,21 @@ def _rows(result) -> list[str]:
 @pytest.mark.parametrize("name", sorted(catalogue()))
 def test_remote_rows_equal_local_rows(name: str, server: str, five: BuildResult, five_graph: Graph) -> None:
     assert _rows(run_query(name, endpoint=server)) == _rows(run_query(name, five_graph))
+
+
+ORDERED = sorted(n for n, q in catalogue().items() if split_order(q.text)[1])
+
+
+@pytest.mark.parametrize("name", ORDERED)
+def test_remote_rows_come_in_the_embedded_order(name: str, server: str, five: BuildResult) -> None:
+    """The final ORDER BY is done by the client on every store: the rows come in one order
+    (compared by their sort keys: rows equal in every key may come in either order)."""
+    keys = [var for var, _ in split_order(catalogue()[name].text)[1]]
+
+    def order(result) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+        return [tuple(row[k] for k in keys) for row in result.rows]
+
+    assert order(run_query(name, endpoint=server)) == order(run_query(name, five.out))
 
 
 def test_parameters_are_bound_remotely_as_terms(server: str, five_graph: Graph) -> None:

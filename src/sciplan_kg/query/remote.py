@@ -3,11 +3,12 @@ telling people plainly what went wrong when the server does (uploading is
 ``publish/load.py``'s, on top of this).
 
 Safe requests (PUT of a whole graph, queries) are retried with exponential backoff on connection
-errors and HTTP 5xx. Every request has one deadline (``timeout`` seconds) that its retries and
-their backoff count against: a server that never answers is given up after ``timeout``, not
-``timeout`` × tries. Only http:// and https:// URLs are requested (``netguard.check_url``);
-an answer that is not what the protocol says (not SPARQL JSON results, a binding without its
-type) is a RemoteError naming the URL, never a traceback.
+errors and HTTP 502, 503, 504 (not 500 or 501: a query the server failed on fails again).
+Every request has one deadline (``timeout`` seconds) that its retries and their backoff count
+against: a server that never answers is given up after ``timeout``, not ``timeout`` × tries.
+Only http:// and https:// URLs are requested (``netguard.check_url``); an answer that is not
+what the protocol says (not SPARQL JSON results, a binding without its type) is a RemoteError
+naming the URL, never a traceback.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def remote_error(endpoint: str, what: str, exc: BaseException, seconds: float | 
 
 def _transient(exc: BaseException) -> bool:
     if isinstance(exc, urllib.error.HTTPError):
-        return exc.code >= 500
+        # 500 and 501 are the server's answer to this request (Virtuoso and Oxigraph answer a
+        # query they fail on with 500): asked again, it fails again. 502, 503, 504…: a gateway,
+        # an overload, a restart, which may pass.
+        return exc.code >= 502
     return isinstance(exc, (urllib.error.URLError, ConnectionError, TimeoutError, OSError))
 
 
