@@ -44,7 +44,7 @@ pytestmark = pytest.mark.skipif(
 # the rows of a title-only parent and did not compile from 100 plans (its chain now sits in a
 # sub-query of its own, its national check is an EXISTS); targets dropped 巫山's safeguard target
 # (its comparator is one sub-query, not two nested); funding and indicators answered their
-# true/false column as 1/0 (named in their `#+ booleans:` headers). Closed 2026-12-07:
+# true/false column as 1/0 (named in their `#+ booleans:` headers). Closed 2026-12-06:
 # indicators over the hundred (one row per indicator, every plan's value in one cell) was past the
 # row length of Virtuoso's sort (SR319, SR478 at 3,000 plans); the client now does a final ORDER BY.
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
