@@ -29,6 +29,7 @@ from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery
 from sciplan_kg.query.run import (
     QueryResult,
+    Value,
     ask_result,
     bindings,
     finish,
@@ -668,13 +669,15 @@ class RemoteBackend:
         self.endpoint = check_url(endpoint, "--endpoint")
         self.timeout = timeout
         self._graphs = graphs
+        self.server = ""  # the software that answered the graph listing (its Server header)
 
     def _select(
         self, text: str, name: str, graphs: list[str] | None, timeout: float | None = None
     ) -> tuple[list[str], list[dict[str, Any]]]:
-        from sciplan_kg.query.remote import select
+        from sciplan_kg.query.remote import select_from
 
-        return select(self.endpoint, text, name, timeout or self.timeout, graphs or ())
+        columns, rows, self.server = select_from(self.endpoint, text, name, timeout or self.timeout, graphs or ())
+        return columns, rows
 
     def graphs(self, timeout: float | None = None) -> list[str]:
         if self._graphs is None:
@@ -685,6 +688,22 @@ class RemoteBackend:
             found = [b["g"]["value"] for b in rows if "g" in b]
             self._graphs = sorted(g for g in found if g.startswith(SCIPLAN_GRAPHS))
         return self._graphs
+
+    def _values(
+        self, text: str, name: str, graphs: list[str], timeout: float | None
+    ) -> tuple[list[str], list[dict[str, Value]]]:
+        """The rows of a SELECT query as values: from Virtuoso's CSV when the server is
+        Virtuoso and the query has no string constant its CSV would spoil
+        (``csvresults``), else from SPARQL JSON results."""
+        from sciplan_kg.query.csvresults import csv_safe
+
+        if self.server.startswith("Virtuoso/") and csv_safe(text):
+            from sciplan_kg.query.remote import select_virtuoso_csv
+
+            columns, cells = select_virtuoso_csv(self.endpoint, text, name, timeout or self.timeout, graphs)
+            return columns, [dict(zip(columns, row, strict=True)) for row in cells]
+        columns, found = self._select(text, name, graphs, timeout)
+        return columns, [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
 
     def close(self) -> None:
         """Nothing held open beyond the object itself."""
@@ -710,17 +729,18 @@ class RemoteBackend:
         from sciplan_kg.query.remote import RemoteError
 
         try:
-            columns, found = self._select(text, q.name, graphs, timeout)
+            columns, rows = self._values(text, q.name, graphs, timeout)
         except RemoteError as exc:
             unordered, keys = split_order(text) if SORT_REFUSED.search(str(exc)) else (text, [])
             projected = {str(v) for v in getattr(prepared.algebra, "PV", None) or ()}
             if not keys or not all(var in projected for var, _ in keys):
                 raise  # not the sort, or ordered by what it does not return
+            # the terms (SPARQL JSON), to sort as the embedded store sorts
             columns, found = self._select(unordered, q.name, graphs, timeout)
             key = _cached(json_order_key)
             for var, descending in reversed(keys):  # stable sorts, last key first
                 found.sort(key=lambda row, var=var: key(_json_term(row.get(var))), reverse=descending)
-        rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
+            rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
         return finish(q, columns, rows)
 
 

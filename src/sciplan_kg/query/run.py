@@ -220,6 +220,12 @@ def code_only(text: str) -> str:
     return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def string_constants(text: str) -> list[str]:
+    """The query's string literals as written, quotes included (not a quote inside a comment
+    or an IRI)."""
+    return [m.group(0) for m in _NOT_CODE.finditer(text) if m.group(0)[0] in "\"'"]
+
+
 _FILTER = re.compile(r"(?<![\w?$:.@-])FILTER\s*\(+([^()]*)\)", re.IGNORECASE)
 _FALSY = re.compile(r"false|[+-]?(0+\.?0*|\.0+)(e[+-]?\d+)?|\"\"|''", re.IGNORECASE)
 
