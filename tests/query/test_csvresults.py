@@ -74,6 +74,11 @@ def test_line_ends_and_many_rows() -> None:
     assert rows == [[1, "x"], [None, "y\r\nz"], [2, ""]]
 
 
+def test_a_last_line_without_its_line_end() -> None:
+    assert read('"a","b"\n1,"x"') == (["a", "b"], [[1, "x"]])
+    assert read('"a","b"\n1,') == (["a", "b"], [[1, None]])  # the last cell unbound
+
+
 def test_no_rows() -> None:
     assert read('"a","b"\n') == (["a", "b"], [])
 

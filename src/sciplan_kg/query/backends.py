@@ -656,6 +656,10 @@ class RemoteBackend:
     (default ``remote.DEFAULT_TIMEOUT``), its retries included; an answer that is not SPARQL
     JSON results is a RemoteError naming the endpoint.
 
+    Virtuoso (known by the Server header of the graph listing's answer) is asked for CSV, which
+    it writes 2.4× faster than JSON and which is read back as the same values
+    (``csvresults``), unless the query has a string constant beyond ASCII, which its CSV spoils.
+
     When the server refuses to sort rows that long (Virtuoso: a cell past its row length,
     SR478 or SR319, which ``indicators`` has from about 100 plans), a final ORDER BY over
     variables the query returns is done here instead, in the embedded store's order
@@ -669,7 +673,7 @@ class RemoteBackend:
         self.endpoint = check_url(endpoint, "--endpoint")
         self.timeout = timeout
         self._graphs = graphs
-        self.server = ""  # the software that answered the graph listing (its Server header)
+        self.server = ""  # the software that answered last (its Server header)
 
     def _select(
         self, text: str, name: str, graphs: list[str] | None, timeout: float | None = None

@@ -45,7 +45,7 @@ def read(body: str) -> tuple[list[str], list[list[Value]]]:
     ``run.python_value`` gives for the term SPARQL JSON results would hold. A ValueError
     naming the line when the text is not CSV of that form."""
     cells = _CELL.findall(body)  # one pass in C; checked below to have read every character
-    if cells and cells[-1] == ("", "", ""):
+    if cells and cells[-1] == ("", "", "") and (len(cells) == 1 or cells[-2][2] != ","):
         cells.pop()  # the empty match at the end of the text, after its last line end
     if sum(len(q) + len(raw) + len(end) for q, raw, end in cells) != len(body):
         raise ValueError(_where_not_csv(body))
