@@ -8,12 +8,18 @@ plans' HTML report, 27 CPU seconds) all go to one worker, which then writes it o
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import json
 import os
 import sys
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import ClassVar
 
 import pytest
 from rdflib import Graph
@@ -78,6 +84,52 @@ def bench_module(name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+class FakeSparql(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint for tests (``serving``): the graph listing ``RemoteBackend`` sends
+    first is answered with one sciplan-kg graph, any other query with what ``answer`` returns
+    for it and its Accept header: (HTTP status, body, Content-Type). ``software`` is the Server
+    header it sends."""
+
+    graph: ClassVar[str] = "https://w3id.org/sciplan-kg/id/graph/plan/x"
+    software: ClassVar[str] = "FakeSparql/1.0"
+
+    def answer(self, query: str, accept: str) -> tuple[int, bytes, str]:
+        raise NotImplementedError
+
+    def do_POST(self) -> None:
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        query = form["query"][0]
+        if "GROUP BY ?g" in query:
+            listing = {
+                "head": {"vars": ["g", "n"]},
+                "results": {"bindings": [{"g": {"type": "uri", "value": self.graph}}]},
+            }
+            status, payload, ctype = 200, json.dumps(listing).encode(), "application/sparql-results+json"
+        else:
+            status, payload, ctype = self.answer(query, self.headers.get("Accept", ""))
+        self.server_version, self.sys_version = self.software, ""
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(handler: type[http.server.BaseHTTPRequestHandler], path: str = "/sparql") -> Iterator[str]:
+    """``handler`` served on 127.0.0.1 in a thread; yields its URL (``path`` on it)."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{path}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def path_of(plan: PlanOutput) -> Path:

@@ -44,6 +44,8 @@ NOT_FOR_USERS = {
     ("query/remote.py", "TimeoutError"): "raised inside with_retries, which turns it into a RemoteError",
     ("query/remote.py", "urllib.error.HTTPError"): "a refused redirect, turned into a RemoteError by with_retries",
     ("query/backends.py", "ValueError"): "RdflibBackend made with neither a graph nor a build folder by a programmer",
+    ("query/csvresults.py", "ValueError"): "a Virtuoso answer that is not CSV of its form: remote.select_virtuoso_csv"
+    " turns it into a RemoteError naming the endpoint and the line",
     ("store/subjects.py", "Unreadable"): "a subject the index cannot read: store/sync.py catches it and loads whole",
 }
 

@@ -6,11 +6,8 @@ every catalogue query equal to the embedded store's on a real server."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import math
-import threading
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -25,6 +22,7 @@ from sciplan_kg.query.catalogue import parse_query_file
 from sciplan_kg.query.csvresults import csv_safe, read
 from sciplan_kg.query.remote import RemoteError
 from sciplan_kg.query.run import python_value
+from tests.conftest import FakeSparql, serving
 
 # what Virtuoso 7.2.5 answered, as text/csv, for one row of every kind of term
 VIRTUOSO_CSV = (
@@ -111,7 +109,7 @@ def test_only_queries_with_string_constants_beyond_ascii_are_unsafe() -> None:
 
 # --- RemoteBackend: which format it asks for ----------------------------------------------
 
-GRAPH = "https://w3id.org/sciplan-kg/id/graph/plan/x"
+VIRTUOSO = "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu"
 HEAD = "#+ summary_zh: 测试\n#+ summary_en: test\n#+ description: test\n"
 JSON_ROWS = {
     "head": {"vars": ["name", "n"]},
@@ -128,47 +126,26 @@ JSON_ROWS = {
 CSV_ROWS = '"name","n"\n"乙",9\n"https://example.org/a",\n'
 
 
-class _Server(http.server.BaseHTTPRequestHandler):
+class _Server(FakeSparql):
     """Answers like Virtuoso (or, with ``software`` changed, like another server): CSV when
     asked for it, SPARQL JSON otherwise; records what each query asked for."""
 
-    software: ClassVar[str] = "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu"
+    software: ClassVar[str] = VIRTUOSO
     asked: ClassVar[list[str]] = []
 
-    def do_POST(self) -> None:
-        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        accept = self.headers["Accept"]
-        if "GROUP BY ?g" in form["query"][0]:
-            doc = {"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": {"type": "uri", "value": GRAPH}}]}}
-            payload, ctype = json.dumps(doc).encode(), "application/sparql-results+json"
-        else:
-            type(self).asked.append(accept)
-            if accept == "text/csv":
-                payload, ctype = CSV_ROWS.encode(), "text/csv; charset=UTF-8"
-            else:
-                payload, ctype = json.dumps(JSON_ROWS).encode(), "application/sparql-results+json"
-        self.server_version, self.sys_version = type(self).software, ""  # the Server header
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def answer(self, query: str, accept: str) -> tuple[int, bytes, str]:
+        type(self).asked.append(accept)
+        if accept == "text/csv":
+            return 200, CSV_ROWS.encode(), "text/csv; charset=UTF-8"
+        return 200, json.dumps(JSON_ROWS).encode(), "application/sparql-results+json"
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
     _Server.asked = []
-    _Server.software = "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu"
-    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Server)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}/sparql"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    _Server.software = VIRTUOSO
+    with serving(_Server) as url:
+        yield url
 
 
 def _query(tmp_path: Path, body: str) -> object:

@@ -4,9 +4,7 @@ on the embedded Oxigraph store, on rdflib and on a real Oxigraph server started 
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from sciplan_kg.query import run_query
 from sciplan_kg.query.backends import RemoteBackend
 from sciplan_kg.query.catalogue import parse_query_file
 from sciplan_kg.query.remote import RemoteError
+from tests.conftest import FakeSparql, serving
 from tests.publish.test_remote import start_oxigraph
 
 SK = "https://w3id.org/sciplan-kg/ontology#"
@@ -158,45 +157,22 @@ def test_a_timeout_applies_to_every_form(five: BuildResult, rq: dict[str, Path])
     assert len(run_query(str(rq["construct"]), five.out, {"plan": WUSHAN}, timeout=30).graph) == 3
 
 
-class _Fake(http.server.BaseHTTPRequestHandler):
-    """A server that answers every query with the graph list, then with HTML."""
+class _Fake(FakeSparql):
+    """A server that answers ASK with a boolean that is none, everything else with HTML."""
 
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
-        if "COUNT" in body:  # the graph listing (RemoteBackend.graphs: GROUP BY ?g)
-            data = {"head": {"vars": ["g"]}, "results": {"bindings": [{"g": {"type": "uri", "value": _GRAPH}}]}}
-            payload, ctype = json.dumps(data).encode(), "application/sparql-results+json"
-        elif "ASK" in body:
-            payload, ctype = b'{"head": {}, "boolean": "yes"}', "application/sparql-results+json"
-        else:
-            payload, ctype = b"<html>oops</html>", "text/html"
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-_GRAPH = "https://w3id.org/sciplan-kg/id/graph/plan/x"
+    def answer(self, query: str, accept: str) -> tuple[int, bytes, str]:
+        if "ASK" in query:
+            return 200, b'{"head": {}, "boolean": "yes"}', "application/sparql-results+json"
+        return 200, b"<html>oops</html>", "text/html"
 
 
 def test_a_server_answering_nonsense_is_a_message(rq: dict[str, Path]) -> None:
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Fake)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/query"
+    with serving(_Fake, "/query") as url:
         backend = RemoteBackend(url)
         with pytest.raises(RemoteError, match="not RDF"):
             backend.run(parse_query_file(rq["describe"]), {}, 10)
         with pytest.raises(RemoteError, match="boolean"):
             backend.run(parse_query_file(rq["ask-none"]), {}, 10)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_describe_without_where_takes_no_parameter(five: BuildResult, tmp_path: Path) -> None:

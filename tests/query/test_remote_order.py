@@ -6,10 +6,7 @@ errors are left to the server, whose error the user gets."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -19,9 +16,9 @@ import pytest
 
 from sciplan_kg.query.backends import RemoteBackend, json_order_key, order_key
 from sciplan_kg.query.catalogue import parse_query_file
+from tests.conftest import FakeSparql, serving
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-GRAPH = "https://w3id.org/sciplan-kg/id/graph/plan/x"
 HEAD = "#+ summary_zh: 测试\n#+ summary_en: test\n#+ description: test\n"
 
 
@@ -52,48 +49,26 @@ ROWS = [
 REFUSAL = b"Virtuoso 22026 Error SR478: Value of ANY type column too long"
 
 
-class _Sorter(http.server.BaseHTTPRequestHandler):
-    """Answers the graph listing, refuses a query with ORDER BY as Virtuoso refuses to sort
-    long rows, and answers any other query with ROWS in the order given."""
+class _Sorter(FakeSparql):
+    """Refuses a query with ORDER BY as Virtuoso refuses to sort long rows (``refusal``), and
+    answers any other query with ROWS in the order given; records every query."""
 
     queries: ClassVar[list[str]] = []
     refusal: ClassVar[bytes] = REFUSAL
 
-    def do_POST(self) -> None:
-        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
-        query = form["query"][0]
-        if "GROUP BY ?g" in query:
-            doc = {"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": _uri(GRAPH)}]}}
-        else:
-            type(self).queries.append(query)
-            if "ORDER BY" in query:
-                self._answer(500, self.refusal, "text/plain")
-                return
-            doc = {"head": {"vars": ["name", "n"]}, "results": {"bindings": ROWS}}
-        self._answer(200, json.dumps(doc).encode(), "application/sparql-results+json")
-
-    def _answer(self, status: int, payload: bytes, ctype: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def answer(self, query: str, accept: str) -> tuple[int, bytes, str]:
+        type(self).queries.append(query)
+        if "ORDER BY" in query:
+            return 500, self.refusal, "text/plain"
+        doc = {"head": {"vars": ["name", "n"]}, "results": {"bindings": ROWS}}
+        return 200, json.dumps(doc).encode(), "application/sparql-results+json"
 
 
 @pytest.fixture
 def sorter() -> Iterator[str]:
     _Sorter.queries = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Sorter)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/sparql"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Sorter) as url:
+        yield url
 
 
 def _query(tmp_path: Path, tail: str, select: str = "?name ?n") -> object:
