@@ -77,16 +77,17 @@ def test_remote_rows_equal_local_rows(name: str, server: str, five: BuildResult,
 ORDERED = sorted(n for n, q in catalogue().items() if split_order(q.text)[1])
 
 
+def order(name: str, result) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    """The rows of catalogue query ``name`` as their final ORDER BY's keys: rows equal in every
+    key may come in either order, so orders are compared by these."""
+    keys = [var for var, _ in split_order(catalogue()[name].text)[1]]
+    return [tuple(row[k] for k in keys) for row in result.rows]
+
+
 @pytest.mark.parametrize("name", ORDERED)
 def test_remote_rows_come_in_the_embedded_order(name: str, server: str, five: BuildResult) -> None:
-    """The final ORDER BY is done by the client on every store: the rows come in one order
-    (compared by their sort keys: rows equal in every key may come in either order)."""
-    keys = [var for var, _ in split_order(catalogue()[name].text)[1]]
-
-    def order(result) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
-        return [tuple(row[k] for k in keys) for row in result.rows]
-
-    assert order(run_query(name, endpoint=server)) == order(run_query(name, five.out))
+    """A server's SPARQL order is the embedded store's (``backends.order_key``)."""
+    assert order(name, run_query(name, endpoint=server)) == order(name, run_query(name, five.out))
 
 
 def test_parameters_are_bound_remotely_as_terms(server: str, five_graph: Graph) -> None:
