@@ -1,8 +1,9 @@
 """Virtuoso's CSV results read back as the values its SPARQL JSON results give
 (``query/csvresults.py``), and ``RemoteBackend`` asking Virtuoso for CSV only when the query
-has no string constant its CSV would spoil. The CSV texts below are as Virtuoso 7.2.5 wrote
-them (2026-12-06, a VALUES query of each kind of term); ``make virtuoso-test`` holds the rows of
-every catalogue query equal to the embedded store's on a real server."""
+has no string constant its CSV would spoil. The cells of VIRTUOSO_CSV are as Virtuoso 7.2.5
+wrote them (2026-12-06, two queries binding each kind of term, their rows joined into one);
+``make virtuoso-test`` holds the rows of every catalogue query equal to the embedded store's on
+a real server."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from sciplan_kg.query.remote import RemoteError
 from sciplan_kg.query.run import python_value
 from tests.conftest import FakeSparql, serving
 
-# what Virtuoso 7.2.5 answered, as text/csv, for one row of every kind of term
+# what Virtuoso 7.2.5 answered, as text/csv, for every kind of term (two answers' rows in one)
 VIRTUOSO_CSV = (
     '"iri","s","e","n","d","dbl","b","date","dt","lang","u","numstr","q","big","nan","small","y"\n'
     '"http://ex.org/a","str","",5,2.5,1.5,1,2025-12-31,2025-12-31T10:00:00Z,"甲",,"123","a ""q"", b\n'
