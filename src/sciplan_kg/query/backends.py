@@ -707,7 +707,18 @@ class RemoteBackend:
             columns, cells = select_virtuoso_csv(self.endpoint, text, name, timeout or self.timeout, graphs)
             return columns, [dict(zip(columns, row, strict=True)) for row in cells]
         columns, found = self._select(text, name, graphs, timeout)
-        return columns, [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
+        return columns, _json_values(columns, found)
+
+    def _sorted_here(
+        self, text: str, keys: list[tuple[str, bool]], name: str, graphs: list[str], timeout: float | None
+    ) -> tuple[list[str], list[dict[str, Value]]]:
+        """The rows of ``text`` (the query without its final ORDER BY) sorted by ``keys`` as
+        the embedded store sorts: from SPARQL JSON results, whose terms say how they sort."""
+        columns, found = self._select(text, name, graphs, timeout)
+        key = _cached(json_order_key)
+        for var, descending in reversed(keys):  # stable sorts, last key first
+            found.sort(key=lambda row, var=var: key(_json_term(row.get(var))), reverse=descending)
+        return columns, _json_values(columns, found)
 
     def close(self) -> None:
         """Nothing held open beyond the object itself."""
@@ -739,18 +750,18 @@ class RemoteBackend:
             projected = {str(v) for v in getattr(prepared.algebra, "PV", None) or ()}
             if not keys or not all(var in projected for var, _ in keys):
                 raise  # not the sort, or ordered by what it does not return
-            # the terms (SPARQL JSON), to sort as the embedded store sorts
-            columns, found = self._select(unordered, q.name, graphs, timeout)
-            key = _cached(json_order_key)
-            for var, descending in reversed(keys):  # stable sorts, last key first
-                found.sort(key=lambda row, var=var: key(_json_term(row.get(var))), reverse=descending)
-            rows = [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
+            columns, rows = self._sorted_here(unordered, keys, q.name, graphs, timeout)
         return finish(q, columns, rows)
 
 
 # Virtuoso's refusals to sort a row longer than its row length (a cell of GROUP_CONCAT over many
 # plans): "SR478: Value of ANY type column too long", "SR319: Max row length is exceeded"
 SORT_REFUSED = re.compile(r"\bSR(?:478|319)\b")
+
+
+def _json_values(columns: list[str], found: list[dict[str, Any]]) -> list[dict[str, Value]]:
+    """Rows of SPARQL JSON results as values (``run.python_value``)."""
+    return [{c: python_value(_from_json(b.get(c))) for c in columns} for b in found]
 
 
 def _json_term(binding: dict[str, str] | None) -> tuple[str, str, str, str] | None:
