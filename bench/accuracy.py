@@ -5,8 +5,12 @@
 What is scored (precision / recall / F1 where both sides are sets, accuracy otherwise):
 title and document number (exact), literacy target (value), measures (kind + title), tasks
 (measure + task title), lead agencies (the task's own where the table gives one, else its
-measure's, by registry key), numeric targets (task + value + unit). A truncated plan is
-scored on what its text still holds: a task whose text was cut off is not expected.
+measure's, by registry key), numeric targets (task + value + unit), parent links (the plan
+→ the built plan it cites as its basis, from ``graph/parents.ttl``), and how the tasks taken
+from the parent are classed (``parent_tasks``: the share of those the truth calls copied or
+adapted whose match has that class; a task the pool gave is not scored, as it may equal a
+parent's task by chance). A truncated plan is scored on what its text still holds: a task whose
+text was cut off is not expected, nor a parent link to a plan whose title was cut off.
 """
 
 from __future__ import annotations
@@ -77,10 +81,77 @@ def score(plans: Path, build: Path) -> dict[str, object]:
                     sets["leads"][1].add((stem, t["title"], key))
                 for target in t.get("targets", []):
                     sets["targets"][1].add((stem, t["title"], float(target["value"]), target["unit"]))
+    sets["parents"] = _parent_links(plans, build)
     out: dict[str, object] = {k: _f1(*v) for k, v in sets.items()}
+    out["parent_tasks"] = _parent_task_classes(plans, build)
     for k, (hit, total) in exact.items():
         out[k] = {"accuracy": hit / total if total else 1.0, "expected": total}
     return out
+
+
+SK = "https://w3id.org/sciplan-kg/ontology#"
+
+
+def _plans_by_iri(build: Path) -> dict[str, str]:
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    return {p["plan"]: Path(p["file"]).stem for p in manifest["plans"]}
+
+
+def _truths(plans: Path) -> dict[str, dict]:
+    return {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in sorted((plans / "truth").glob("*.json"))}
+
+
+def _objects(ttl: Path, *predicates: str) -> dict[str, dict[str, str]]:
+    """subject → {predicate's local name: object's value} for ``predicates`` (of ``SK``) in a
+    Turtle file, read by Oxigraph's parser (rdflib's takes minutes for a corpus)."""
+    import pyoxigraph as ox
+
+    wanted = {SK + p: p for p in predicates}
+    out: dict[str, dict[str, str]] = {}
+    for t in ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE):
+        name = wanted.get(t.predicate.value)
+        if name is not None:
+            out.setdefault(t.subject.value, {})[name] = t.object.value
+    return out
+
+
+def _parent_links(plans: Path, build: Path) -> tuple[set, set]:
+    """(child, parent) by file stem: expected where the parent plan is in the corpus."""
+    truths = _truths(plans)
+    by_title = {_fold(t["title"]): stem for stem, t in truths.items()}
+    expected = {
+        (stem, by_title[_fold(t["parent"])])
+        for stem, t in truths.items()
+        if t.get("parent") and _fold(t["parent"]) in by_title
+    }
+    stems = _plans_by_iri(build)
+    links = _objects(build / "graph" / "parents.ttl", "parentPlan")
+    found = {(stems.get(c, c), stems.get(v["parentPlan"], v["parentPlan"])) for c, v in links.items()}
+    return expected, found
+
+
+def _parent_task_classes(plans: Path, build: Path) -> dict[str, object]:
+    """Of the tasks the truth says were copied or adapted from the parent (and that the build
+    found), the share whose match has that class, by class; and what the others were classed."""
+    matches: dict[str, dict[str, str]] = {}
+    for f in sorted((build / "graph" / "parents").glob("*.ttl")):  # one file per child plan
+        matches.update(_objects(f, "childTask", "matchClass"))
+    names = {SK + "CopiedTask": "copied", SK + "AdaptedTask": "adapted", SK + "NewTask": "new"}
+    by_task = {m["childTask"]: names[m["matchClass"]] for m in matches.values() if "childTask" in m}
+    counts: dict[str, dict[str, int]] = {"copied": {}, "adapted": {}}
+    for stem, truth in _truths(plans).items():
+        origin = {_fold(t["text"]): t["origin"] for m in truth["measures"] for t in m["tasks"] if t.get("origin")}
+        ttl = build / "graph" / "asserted" / f"{stem}.ttl"
+        if not origin or not ttl.is_file():
+            continue
+        for task, v in _objects(ttl, "text").items():
+            made = origin.get(_fold(v["text"]))
+            if made is not None and task in by_task:
+                counts[made][by_task[task]] = counts[made].get(by_task[task], 0) + 1
+    return {
+        made: {"accuracy": c.get(made, 0) / sum(c.values()) if c else 1.0, "expected": sum(c.values()), "classed": c}
+        for made, c in counts.items()
+    }
 
 
 def main() -> None:

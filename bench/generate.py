@@ -11,8 +11,17 @@ a different set of agencies per plan and per measure, numeric targets in some ta
 and then a text cut off in the middle. Nothing here imports sciplan_kg: the truth is what the
 generator wrote, not what the extractor reads.
 
-A truth file holds the title, document number, literacy target, and each measure's kind,
-title, lead agencies and tasks (title, own lead agencies, targets). Agencies are given by
+Plans of two levels, as a real corpus holds them: plans 0, 5, 10 … 95 are the twenty
+provinces' own plans (a small corpus holds some too); every other plan is a county's,
+district's or city's, which cites its province's plan by title (and half the time by its
+document number too) and takes half of its tasks from the province plan's same measure, copied
+(the province's 全省 made its own) or adapted (the title and first clause kept, a local
+phrase or a target of its own); the rest it writes from the common pool. A plan's text does
+not depend on how many plans are generated.
+
+A truth file holds the title, document number, literacy target, the parent plan's title (None
+for a province), and each measure's kind, title, lead agencies and tasks (title, own lead
+agencies, targets, and ``origin``: ``copied`` or ``adapted`` from the parent, else None). Agencies are given by
 their registry key (``kexie``, ``education`` …), so a score does not depend on which of a
 name's spellings a plan used. ``bench/accuracy.py`` scores a build against them.
 """
@@ -20,6 +29,7 @@ name's spellings a plan used. ``bench/accuracy.py`` scores a build against them.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 from pathlib import Path
@@ -96,6 +106,18 @@ TASKS = [
     ("组织科普品牌活动", "办好全国科普日、科技活动周等品牌活动，扩大公众参与"),
     ("加强科普交流合作", "积极参与区域科普交流合作，引进优质科普资源"),
 ]
+# a county plan's tasks: this share taken from its province's plan for the same measure, and of
+# those this share copied (the rest adapted); the phrases an adapted task adds
+FROM_PARENT = 0.5
+COPIED_SHARE = 0.6
+PROVINCE_EVERY = 5
+LOCAL = [
+    "因地制宜打造{place}特色科普品牌",
+    "每年组织专项活动并纳入年度目标考核",
+    "依托乡镇和村（社区）综合服务阵地常态化推进",
+    "结合{L}内产业特点建立工作台账",
+    "由各乡镇（街道）按季度报送工作进展",
+]
 TARGETS = [
     ("培育高素质农民{n}人以上", "人", (500, 5000)),
     ("每年开展科普活动不少于{n}次", "次", (4, 50)),
@@ -119,10 +141,24 @@ def _agency(key: str, level: str, rng: random.Random) -> str:
     return rng.choice(AGENCIES[key]).replace("{L}", level)
 
 
+def province_of(i: int) -> int | None:
+    """The province whose own plan plan ``i`` is (plans 0, 5, 10 … 95, one per province, so
+    that a small corpus holds parents too), or None for a county, district or city plan."""
+    j, rest = divmod(i, PROVINCE_EVERY)
+    return j if rest == 0 and j < len(PROVINCES) else None
+
+
 class Plan:
-    def __init__(self, i: int, rng: random.Random) -> None:
+    def __init__(self, i: int, rng: random.Random, parent: dict[str, object] | None = None) -> None:
         self.rng = rng
-        self.province, self.place, self.level = _place(i, rng)
+        own = province_of(i)
+        if own is None:
+            self.province, self.place, self.level = _place(i, rng)
+        else:
+            self.province, self.place, self.level = None, PROVINCES[own], "省"
+        # the province's plan (its truth), which a county plan cites and copies or adapts
+        # tasks from; None for a province's own plan
+        self.parent = parent
         self.layout = rng.choice(["dash", "numbered", "table"])
         self.ascii = rng.random() < 0.25
         self.lead_word = rng.choice(["牵头部门", "牵头单位"])
@@ -142,24 +178,40 @@ class Plan:
     def write(self) -> tuple[str, dict[str, object]]:
         rng, L = self.rng, self.level
         doc_number = None
+        province = self.province is None
         if self.doc:
             o, c = self.doc
-            doc_number = f"{self.place[:2]}府办发{o}{self.year}{c}{self.number}号"
+            doc_number = f"{self.place[:2]}{'政' if province else '府'}办发{o}{self.year}{c}{self.number}号"
             self.lines += [doc_number, ""]
+        office = f"{self.place}人民政府办公{'厅' if province else '室'}"
+        basis = f"《全民科学素质行动规划纲要（2021{self.dash}2035年）》"
+        parent = self.parent
+        if parent is not None:
+            # the province's plan, by title (as written in its own text), and now and then
+            # by its document number too, as real plans cite it
+            cited = f"《{parent['title']}》"
+            if parent["doc_number"] and rng.random() < 0.5:
+                cited += f"（{parent['doc_number']}）"
+            basis += f"和{cited}"
+        else:
+            basis += (
+                f"和《{self.province}全民科学素质行动规划纲要实施方案（2021{self.dash}2025年）》"
+                if self.province
+                else ""
+            )
         self.lines += [
-            f"{self.place}人民政府办公室",
+            office,
             f"关于印发{self.title()}的通知",
             "",
-            f"各乡镇人民政府、街道办事处，{L}政府各部门：",
+            "各市、县（区）人民政府，省政府各部门：" if province else f"各乡镇人民政府、街道办事处，{L}政府各部门：",
             f"现将《{self.title()}》印发给你们，请认真贯彻执行。",
             "",
-            f"{self.place}人民政府办公室",
+            office,
             f"{self.year}年{rng.randrange(1, 13)}月{rng.randrange(1, 29)}日",
             "",
             self.title(),
             "",
-            f"为贯彻落实《全民科学素质行动规划纲要（2021{self.dash}2035年）》和《{self.province}全民科学素质行动规划纲要"
-            f"实施方案（2021{self.dash}2025年）》，结合我{L}实际，制定本方案。",
+            f"为贯彻落实{basis}，结合我{L}实际，制定本方案。",
             "一、总体要求",
             f"到2025年，全{L}公民具备科学素质的比例达到{self.target:g}%以上。",
             "二、提升行动",
@@ -181,15 +233,14 @@ class Plan:
             others = [k for k in AGENCIES if k not in lead]
             support = rng.sample(others, rng.randint(2, 5))
             tasks = []
+            theirs = list(parent["measures"][n]["tasks"]) if parent is not None else []  # type: ignore[index]
             for t in range(rng.randint(2, 5)):
-                task_title, body = TASKS[chosen[(n * 3 + t) % len(TASKS)]]
-                targets = []
-                if rng.random() < 0.3:
-                    template, unit, (lo, hi) = rng.choice(TARGETS)
-                    value = rng.randrange(lo, hi)
-                    body += "，" + template.format(n=value)
-                    targets.append({"value": value, "unit": unit})
-                tasks.append({"title": task_title, "text": f"{task_title}。{body}。", "targets": targets, "lead": None})
+                task = self._from_parent(theirs) if theirs and rng.random() < FROM_PARENT else None
+                if task is None or any(x["title"] == task["title"] for x in tasks):
+                    task = self._own_task(chosen[(n * 3 + t) % len(TASKS)])
+                if any(x["title"] == task["title"] for x in tasks):
+                    continue
+                tasks.append(task)
             measure = {"kind": kind, "title": name, "lead": sorted(lead), "tasks": tasks}
             measures.append(measure)
             lead_names = [_agency(k, L, rng) for k in lead]
@@ -233,9 +284,52 @@ class Plan:
             "truncated": self.truncate,
             "doc_number": doc_number,
             "literacy_target": self.target,
+            "parent": parent["title"] if parent is not None else None,
             "measures": measures,
         }
         return text, self.truth
+
+    def _own_task(self, k: int) -> dict[str, object]:
+        """Task ``k`` of the pool in the plan's own words, a numeric target now and then."""
+        task_title, body = TASKS[k]
+        targets = []
+        if self.rng.random() < 0.3:
+            template, unit, (lo, hi) = self.rng.choice(TARGETS)
+            value = self.rng.randrange(lo, hi)
+            body += "，" + template.format(n=value)
+            targets.append({"value": value, "unit": unit})
+        return {
+            "title": task_title,
+            "text": f"{task_title}。{body}。",
+            "targets": targets,
+            "lead": None,
+            "origin": None,
+        }
+
+    def _from_parent(self, theirs: list[dict[str, object]]) -> dict[str, object]:
+        """One of the parent measure's tasks, taken from ``theirs``: copied (its text, the
+        province's word for the whole area made the plan's own) or adapted (its title and first
+        clause kept, the rest the plan's own: a local emphasis or a target)."""
+        task = theirs.pop(self.rng.randrange(len(theirs)))
+        text = str(task["text"]).replace("全省", f"全{self.level}")
+        if self.rng.random() < COPIED_SHARE:
+            return {**task, "text": text, "lead": None, "origin": "copied"}
+        title = str(task["title"])
+        first = text.removeprefix(f"{title}。").split("，")[0].rstrip("。")
+        if self.rng.random() < 0.3:  # a target of its own in place of the rest
+            template, unit, (lo, hi) = self.rng.choice(TARGETS)
+            value = self.rng.randrange(lo, hi)
+            rest, targets = template.format(n=value), [{"value": value, "unit": unit}]
+        else:  # a local emphasis
+            rest, targets = self.rng.choice(LOCAL).format(place=self.place, L=self.level), []
+        adapted = {
+            "title": title,
+            "text": f"{title}。{first}，{rest}。",
+            "targets": targets,
+            "lead": None,
+            "origin": "adapted",
+        }
+        return adapted
 
 
 def generate(n: int, out: Path, seed: int = 2021) -> list[Path]:
@@ -243,8 +337,7 @@ def generate(n: int, out: Path, seed: int = 2021) -> list[Path]:
     (out / "truth").mkdir(exist_ok=True)
     written = []
     for i in range(n):
-        rng = random.Random(f"{seed}-{i}")
-        text, truth = Plan(i, rng).write()
+        text, truth = _plan(i, seed)
         path = out / f"plan-{i + 1:05d}.txt"
         path.write_text(text, encoding="utf-8")
         (out / "truth" / f"{path.stem}.json").write_text(
@@ -252,6 +345,18 @@ def generate(n: int, out: Path, seed: int = 2021) -> list[Path]:
         )
         written.append(path)
     return written
+
+
+@functools.lru_cache(maxsize=len(PROVINCES))
+def _province_truth(j: int, seed: int) -> dict[str, object]:
+    return _plan(j * PROVINCE_EVERY, seed)[1]
+
+
+def _plan(i: int, seed: int) -> tuple[str, dict[str, object]]:
+    """Plan ``i``'s text and truth: the same whatever the corpus's size."""
+    own = province_of(i)
+    parent = _province_truth(i % len(PROVINCES), seed) if own is None else None
+    return Plan(i, random.Random(f"{seed}-{i}"), parent).write()
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,16 +119,17 @@ def main() -> None:
         lines += ["", "## Extraction accuracy on generated plans (bench/accuracy.py)", ""]
         lines += [
             "| plans | measures F1 | tasks F1 | lead agencies P / R | targets F1 "
-            "| title | doc. number | literacy target |"
+            "| title | doc. number | literacy target | parent links P / R (expected) "
+            "| parent tasks classed as made: copied / adapted |"
         ]
-        lines += ["|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += ["|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in acc:
             a = r["accuracy"]
             lines.append(
                 f"| {r['plans']:,} | {a['measures']['f1']:.3f} | {a['tasks']['f1']:.3f} "
                 f"| {a['leads']['precision']:.3f} / {a['leads']['recall']:.3f} | {a['targets']['f1']:.3f} "
                 f"| {a['title']['accuracy']:.3f} | {a['doc_number']['accuracy']:.3f} "
-                f"| {a['literacy_target']['accuracy']:.3f} |"
+                f"| {a['literacy_target']['accuracy']:.3f} | {_parents_cell(a)} | {_parent_tasks_cell(a)} |"
             )
     tail = ROOT / "bench" / "BENCHMARKS.tail.md"
     if tail.is_file():
@@ -325,6 +327,21 @@ def _served(cell: list[float | int | None] | None) -> str:
     if cell is None or cell[2] is None:
         return "-"
     return _s(float(cell[2]))
+
+
+def _parents_cell(a: dict[str, Any]) -> str:
+    """Parent links found against the truth (runs before the generator wrote parents: —)."""
+    p = a.get("parents")
+    if not p:
+        return "—"
+    return f"{p['precision']:.3f} / {p['recall']:.3f} ({p['expected']:,})"
+
+
+def _parent_tasks_cell(a: dict[str, Any]) -> str:
+    t = a.get("parent_tasks")
+    if not t:
+        return "—"
+    return " / ".join(f"{t[k]['accuracy']:.3f} ({t[k]['expected']:,})" for k in ("copied", "adapted"))
 
 
 def _query_cell(cell: list[float | int | None] | None) -> str:

@@ -316,8 +316,8 @@ def test_interleaved_results_are_merged_whole(tmp_path: Path) -> None:
     assert report_order(shared) is None  # a result two parts share is listed once: merged whole
 
     corpus = tmp_path / "plans"
-    bench_module("generate").generate(1, tmp_path / "generated", seed=11)
-    text = (tmp_path / "generated" / "plan-00001.txt").read_text(encoding="utf-8")
+    bench_module("generate").generate(2, tmp_path / "generated", seed=11)  # plan 2: a county's
+    text = (tmp_path / "generated" / "plan-00002.txt").read_text(encoding="utf-8")
     corpus.mkdir()
     (corpus / "x.txt").write_text(text, encoding="utf-8")
     (corpus / "x.txt:9.txt").write_text(_moved(text, text.splitlines()[0][:2], "新丰"), encoding="utf-8")

@@ -50,6 +50,7 @@ from scipy import sparse
 from sciplan_kg.corpus.similarity import letters
 from sciplan_kg.rdf import iris
 from sciplan_kg.rdf.namespaces import ELI, SK
+from sciplan_kg.rdf.rows import Row
 from sciplan_kg.rdf.serialize import turtle_prefixes
 from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import title_key
@@ -307,37 +308,65 @@ def parents_turtle(links: ParentLinks) -> Iterator[bytes]:
     """The links as Turtle, written straight from them (one block per subject, blank-line
     separated, as the store's incremental load reads them), in a fixed order."""
     yield turtle_prefixes().encode("utf-8")
-    plans: dict[str, list[str]] = defaultdict(list)
-    for plan, node in links.identity.published_as:
-        plans[plan].append(f"sk:publishedAs <{node}>")
-    for child, parent in links.identity.parents:
-        plans[child].append(f"sk:parentPlan <{parent}>")
-    for plan in sorted(plans):
-        yield (f"<{plan}> " + " ;\n    ".join(sorted(plans[plan])) + " .\n\n").encode("utf-8")
+    yield identity_turtle(links.identity)
     for k in range(0, len(links.matches), 10_000):
-        out = []
-        for m in links.matches[k : k + 10_000]:
-            parent_task = f"    sk:parentTask <{m.parent_task}> ;\n" if m.parent_task is not None else ""
-            out.append(
-                f"<{m.node}> a sk:ParentTaskMatch ;\n"
-                f"    sk:childTask <{m.child_task}> ;\n"
-                f"    sk:matchClass {_term(CLASSES[m.cls])} ;\n"
-                f'    sk:matchMethod "{METHOD}" ;\n'
-                f"    sk:matchScore {Decimal(str(m.score))} ;\n"
-                f"    sk:matchedPlan <{m.parent_plan}> ;\n"
-                f"{parent_task}"
-                f"\n"
-            )
-        yield "".join(out).replace(" ;\n\n", " .\n\n").encode("utf-8")
+        yield matches_turtle(links.matches[k : k + 10_000])
+
+
+def identity_turtle(identity: Identity) -> bytes:
+    """The identity links as Turtle blocks, one per plan, in the plans' order."""
+    plans: dict[str, list[str]] = defaultdict(list)
+    for plan, node in identity.published_as:
+        plans[plan].append(f"sk:publishedAs <{node}>")
+    for child, parent in identity.parents:
+        plans[child].append(f"sk:parentPlan <{parent}>")
+    return "".join(f"<{plan}> " + " ;\n    ".join(sorted(plans[plan])) + " .\n\n" for plan in sorted(plans)).encode(
+        "utf-8"
+    )
+
+
+def matches_turtle(matches: Sequence[Match]) -> bytes:
+    """Task matches as Turtle blocks, in the order given."""
+    out = []
+    for m in matches:
+        parent_task = f"    sk:parentTask <{m.parent_task}> ;\n" if m.parent_task is not None else ""
+        out.append(
+            f"<{m.node}> a sk:ParentTaskMatch ;\n"
+            f"    sk:childTask <{m.child_task}> ;\n"
+            f"    sk:matchClass {_term(CLASSES[m.cls])} ;\n"
+            f'    sk:matchMethod "{METHOD}" ;\n'
+            f"    sk:matchScore {Decimal(str(m.score))} ;\n"
+            f"    sk:matchedPlan <{m.parent_plan}> ;\n"
+            f"{parent_task}"
+            f"\n"
+        )
+    return "".join(out).replace(" ;\n\n", " .\n\n").encode("utf-8")
+
+
+def match_rows(matches: Sequence[Match]) -> list[Row]:
+    """The rows of the query tables (``rdf/rows.py``) that ``matches_turtle(matches)`` gives when
+    parsed (``oxigraph_rows``): none, as the tables hold no property or class of a match (tested,
+    so that a table added for one is noticed here)."""
+    return []
+
+
+def match_triples(matches: Iterable[Match]) -> int:
+    """Triples ``matches_turtle`` writes for ``matches``."""
+    return sum(MATCH_TRIPLES - (m.parent_task is None) for m in matches)
+
+
+def child_matches(child: Sequence[tuple[str, str]], parents: Mapping[str, Sequence[tuple[str, str]]]) -> list[Match]:
+    """Each (task, text) of one child plan matched against each of its ``parents`` (plan IRI →
+    its (task, text)), in the order of ``ParentLinks.matches`` (by child task, then parent)."""
+    tasks = sorted(child)
+    matches = [m for parent, theirs in parents.items() for m in match_tasks(tasks, list(theirs), parent)]
+    matches.sort(key=lambda m: (m.child_task, m.parent_plan))
+    return matches
 
 
 def link_count(links: ParentLinks) -> int:
     """Triples written for ``links``."""
-    return (
-        len(links.identity.published_as)
-        + len(links.identity.parents)
-        + sum(MATCH_TRIPLES - (m.parent_task is None) for m in links.matches)
-    )
+    return len(links.identity.published_as) + len(links.identity.parents) + match_triples(links.matches)
 
 
 # ---------------------------------------------------------------- differences, for a side-by-side view

@@ -30,7 +30,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -38,14 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg.corpus.description import Counts, describe
-from sciplan_kg.corpus.parents import link_count, parents_turtle, plan_parent_links
 from sciplan_kg.corpus.similarity import LINK_TRIPLES
 from sciplan_kg.errors import InputError
 from sciplan_kg.paths import PLANS_DIR
 from sciplan_kg.pipeline import outputs as folders
-from sciplan_kg.pipeline.folder import DATASET, ORIGINALS_DIR, PARENTS, PLAN_DIRS, SIMILARITY_DIR, SUMMARIES_DIR
+from sciplan_kg.pipeline.folder import DATASET, ORIGINALS_DIR, PLAN_DIRS, SIMILARITY_DIR, SUMMARIES_DIR
 from sciplan_kg.pipeline.ledger import LEDGER, Entry, Ledger, entry_line, ledger_bytes, read_ledger
 from sciplan_kg.pipeline.links import similarity_step
+from sciplan_kg.pipeline.parent_links import parents_step
 from sciplan_kg.pipeline.plan import (
     PlanOutput,
     ReusedFiles,
@@ -273,20 +273,18 @@ def _build_locked(
         same = {str(e.light["plan"]) for e in kept.values()}  # their tasks are in the similarity state
         links = similarity_step(result.plans, previous, tmp, cores, code, same)  # how many
         lap = _lap(result, "similarity", lap)
-        parents = plan_parent_links({p.plan: p.basis for p in result.plans}, _TasksOf(result.plans))
-        with (tmp / PARENTS).open("wb") as fh:
-            fh.writelines(parents_turtle(parents))
+        parents = parents_step(result.plans, previous, tmp, code)
         lap = _lap(result, "parents", lap)
         counts = _total(
             [
                 registry.counts,
                 *(p.description_counts() for p in result.plans),
                 Counts({str(SK.TaskSimilarity): links}, links, {}),
-                Counts({str(SK.ParentTaskMatch): len(parents.matches)}, len(parents.matches), {}),
+                Counts({str(SK.ParentTaskMatch): parents.matches}, parents.matches, {}),
             ]
         )
         sources = sorted(iris.source(p.sha256) for p in result.plans)
-        triples = result.asserted + result.inferred + LINK_TRIPLES * links + link_count(parents)
+        triples = result.asserted + result.inferred + LINK_TRIPLES * links + parents.triples
         description = describe(counts, triples, sources, links)
         (tmp / DATASET).write_bytes(turtle_bytes(description))
         lap = _lap(result, "description", lap)
@@ -368,23 +366,6 @@ class _Where:
             return data
 
         return load
-
-
-class _TasksOf(Mapping[str, list[tuple[str, str, str]]]):
-    """Each plan's tasks by plan IRI, read from a reused plan's summary file only when asked for
-    (the parent links look at the plans a citation links, not at every plan)."""
-
-    def __init__(self, plans: list[PlanOutput]) -> None:
-        self._plans = {p.plan: p for p in plans}
-
-    def __getitem__(self, plan: str) -> list[tuple[str, str, str]]:
-        return self._plans[plan].tasks
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._plans)
-
-    def __len__(self) -> int:
-        return len(self._plans)
 
 
 def _total(parts: list[Counts]) -> Counts:

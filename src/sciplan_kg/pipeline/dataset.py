@@ -93,7 +93,7 @@ def named_graphs(
 def graph_files(build: Path) -> dict[URIRef, list[Path]]:
     """Each named graph of a build folder and the files it is made of."""
     from sciplan_kg.paths import ONTOLOGY_FILE
-    from sciplan_kg.pipeline.folder import DATASET, PARENTS, REGISTRY, REGISTRY_INFERRED, BuildFolder
+    from sciplan_kg.pipeline.folder import DATASET, REGISTRY, REGISTRY_INFERRED, BuildFolder
 
     folder = BuildFolder.open(build)
     graphs = {
@@ -101,8 +101,8 @@ def graph_files(build: Path) -> dict[URIRef, list[Path]]:
         ONTOLOGY_GRAPH: [ONTOLOGY_FILE],
         SIMILARITY_GRAPH: folder.similarity_files(),  # one file per plan, sorted
     }
-    if (build / PARENTS).is_file():
-        graphs[PARENTS_GRAPH] = [build / PARENTS]
+    if parents := folder.parent_files():
+        graphs[PARENTS_GRAPH] = parents
     if (build / DATASET).is_file():
         graphs[DATASET_GRAPH] = [build / DATASET]
     for graph, asserted, inferred in folder.plan_graph_files():

@@ -6,7 +6,9 @@ A build folder holds::
     manifest.json                  inputs (name, sha256, graph) and counts
     graph/registry.ttl             the registries (areas, directives, measures, agency types)
     graph/registry.inferred.ttl    their inferences
-    graph/parents.ttl              built plans named as another's basis, task matches (corpus/parents.py)
+    graph/parents.ttl              built plans named as another's basis (corpus/parents.py) …
+    graph/parents/<stem>.ttl       … and one child plan's tasks matched with its parents' (together:
+                                   the parents graph; a file per child, as for similarity)
     graph/dataset.ttl              the VoID/DCAT description
     graph/asserted/<stem>.ttl      one plan's asserted triples (its named graph, with …)
     graph/inferred/<stem>.ttl      … the inferences it adds to the registries'
@@ -64,6 +66,7 @@ REGISTRY_INFERRED = "graph/registry.inferred.ttl"
 SIMILARITY = "graph/similarity.ttl"  # the links in one file, in folders built before issue 22
 SIMILARITY_DIR = "graph/similarity"
 PARENTS = "graph/parents.ttl"
+PARENTS_DIR = "graph/parents"
 DATASET = "graph/dataset.ttl"
 PLAN_DIRS = (ASSERTED_DIR, INFERRED_DIR, RECORDS_DIR, SUMMARIES_DIR, SOURCE_TEXT_DIR, ORIGINALS_DIR)
 
@@ -85,6 +88,11 @@ def rows_files_of(stem: str) -> tuple[str, str]:
     rows of the query layer's DuckDB tables, made by the build from the triples it wrote)."""
     asserted, inferred, *_ = plan_files_of(stem)
     return companion_of(asserted), companion_of(inferred)
+
+
+def parents_file_of(stem: str) -> str:
+    """The file of a child plan's task matches with its parents', relative to the build folder."""
+    return f"{PARENTS_DIR}/{stem}.ttl"
 
 
 def similarity_file_of(stem: str) -> str:
@@ -163,6 +171,18 @@ class BuildFolder:
         stems = sorted(stem_of(str(entry["file"])) for entry in self.manifest["plans"])
         return [self.path / similarity_file_of(stem) for stem in stems]
 
+    def parent_files(self) -> list[Path]:
+        """The files of the parents graph: the identity links, then each child plan's matches
+        (sorted by name; none in a folder built before they were split, or where no plan names
+        a built plan); empty in a folder built before the graph was written."""
+        if not (self.path / PARENTS).is_file():
+            return []
+        try:
+            names = sorted(n for n in os.listdir(self.path / PARENTS_DIR) if n.endswith(".ttl"))
+        except FileNotFoundError:
+            names = []
+        return [self.path / PARENTS, *(self.path / PARENTS_DIR / n for n in names)]
+
     def parts(self) -> dict[str, list[Path]]:
         """The graph files by kind: asserted, inferred, similarity, parents, dataset (a fixed order;
         parents is missing from a folder built before it was written)."""
@@ -171,7 +191,7 @@ class BuildFolder:
             "asserted": [self.path / REGISTRY, *(a for _, a, _ in plans)],
             "inferred": [self.path / REGISTRY_INFERRED, *(i for _, _, i in plans)],
             "similarity": self.similarity_files(),
-            "parents": [self.path / PARENTS] if (self.path / PARENTS).is_file() else [],
+            "parents": self.parent_files(),
             "dataset": [self.path / DATASET] if (self.path / DATASET).is_file() else [],
         }
         return parts
