@@ -146,3 +146,24 @@ def test_a_parents_file_changed_since_is_not_trusted(corpus: Path, tmp_path: Pat
     matched.clear()
     build([corpus], out, jobs=1)
     assert len(matched) == 2 and _files(out) == before
+
+
+def test_children_matched_on_workers_give_the_same_files(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full build matches the children on forked workers when there are many (here: one
+    child per worker, two workers): the same files and state as one process gives."""
+    one = build([corpus], tmp_path / "one", jobs=1, incremental=False)
+    monkeypatch.setattr(step, "WORKER_CHILDREN", 1)
+    shares: list[int] = []
+    real = step.forked_map
+
+    def counting(fn, items, jobs, shared):  # type: ignore[no-untyped-def]
+        shares.append(len(items))
+        return real(fn, items, jobs, shared)
+
+    monkeypatch.setattr(step, "forked_map", counting)
+    two = build([corpus], tmp_path / "two", jobs=2, incremental=False)
+    assert shares == [2]
+    assert _files(two.out) == _files(one.out) == _reference(one)
+    assert (two.out / PARENT_STATE).read_bytes() == (one.out / PARENT_STATE).read_bytes()

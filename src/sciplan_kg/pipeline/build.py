@@ -273,7 +273,7 @@ def _build_locked(
         same = {str(e.light["plan"]) for e in kept.values()}  # their tasks are in the similarity state
         links = similarity_step(result.plans, previous, tmp, cores, code, same)  # how many
         lap = _lap(result, "similarity", lap)
-        parents = parents_step(result.plans, previous, tmp, code)
+        parents = parents_step(result.plans, previous, tmp, code, cores)
         lap = _lap(result, "parents", lap)
         counts = _total(
             [

@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sciplan_kg.corpus.parents import (
     child_matches,
@@ -49,6 +49,7 @@ from sciplan_kg.pipeline.plan import PlanOutput
 from sciplan_kg.pipeline.state import link_or_copy
 from sciplan_kg.rdf.rows import companion_bytes, companion_of
 from sciplan_kg.rdf.serialize import turtle_prefixes
+from sciplan_kg.workers import forked_map
 
 PARENT_STATE = "state/parents.json"
 FORMAT = 1
@@ -73,9 +74,13 @@ class _Child:
     triples: int
 
 
-def parents_step(plans: Sequence[PlanOutput], previous: Path | None, tmp: Path, code: str) -> ParentsWritten:
+def parents_step(
+    plans: Sequence[PlanOutput], previous: Path | None, tmp: Path, code: str, cores: int = 1
+) -> ParentsWritten:
     """Write the parents graph's files and their state into ``tmp``; a child's file is linked
-    from the ``previous`` build when neither it nor its parents changed."""
+    from the ``previous`` build when neither it nor its parents changed. The others are matched
+    on up to ``cores`` forked workers when there are many (a full build: 2,980 children at 3,000
+    generated plans, 4–6 s of CPU)."""
     by_plan = {p.plan: p for p in plans}
     cited = identities({p.plan: p.basis for p in plans})
     parents_of: dict[str, list[str]] = defaultdict(list)
@@ -86,29 +91,65 @@ def parents_step(plans: Sequence[PlanOutput], previous: Path | None, tmp: Path, 
     before = _read(previous, code)
     source, target = os.fspath(previous or ""), os.fspath(tmp)  # strings: pathlib's joins cost more
     children: dict[str, _Child] = {}
-    matched = 0
+    todo: list[_Todo] = []
     for child in sorted(parents_of):
         parents = sorted(parents_of[child])
         key = _key(child, parents, by_plan)
         stem = _stem(by_plan[child].file)
-        rel = parents_file_of(stem)
         was = before.get(child)
         if previous is not None and was is not None and was.key == key and was.stem == stem:
-            if _linked(source, target, rel, was.file):
+            if _linked(source, target, parents_file_of(stem), was.file):
                 children[child] = was
                 continue
-        matches = child_matches(_pairs(by_plan[child]), {parent: _pairs(by_plan[parent]) for parent in parents})
-        data = turtle_prefixes().encode("utf-8") + matches_turtle(matches)
-        with open(f"{target}/{rel}", "wb") as fh:
-            fh.write(data)
-        with open(f"{target}/{companion_of(rel)}", "wb") as fh:
-            fh.write(companion_bytes(match_rows(matches), data))
-        children[child] = _Child(key, stem, _fingerprint(data), len(matches), match_triples(matches))
-        matched += 1
+        todo.append(_Todo(child, key, stem, parents))
+    work = _Work(by_plan, target)
+    jobs = max(1, min(cores, len(todo) // WORKER_CHILDREN))
+    if jobs == 1:
+        made = _match(todo, work)
+    else:
+        shares = [todo[k : k + WORKER_CHILDREN] for k in range(0, len(todo), WORKER_CHILDREN)]
+        made = [one for part in forked_map(_share, shares, jobs, work) for one in part]
+    children.update(zip((t.child for t in todo), made, strict=True))
     (tmp / PARENT_STATE).write_bytes(_state_bytes(code, children))
     matches = sum(c.matches for c in children.values())
     triples = len(cited.published_as) + len(cited.parents) + sum(c.triples for c in children.values())
-    return ParentsWritten(matches, triples, matched)
+    return ParentsWritten(matches, triples, len(todo))
+
+
+WORKER_CHILDREN = 200  # children matched by one worker at a time; fewer in all are matched here
+
+
+class _Todo(NamedTuple):
+    child: str
+    key: str
+    stem: str
+    parents: list[str]
+
+
+class _Work(NamedTuple):
+    by_plan: dict[str, PlanOutput]
+    target: str  # the folder being built
+
+
+def _share(todo: list[_Todo], work: _Work) -> list[_Child]:
+    """A worker's share: ``_match``, looked up when called."""
+    return _match(todo, work)
+
+
+def _match(todo: list[_Todo], work: _Work) -> list[_Child]:
+    """Match each child of ``todo`` with its parents and write its file and rows companion."""
+    out = []
+    for t in todo:
+        theirs = {parent: _pairs(work.by_plan[parent]) for parent in t.parents}
+        matches = child_matches(_pairs(work.by_plan[t.child]), theirs)
+        data = turtle_prefixes().encode("utf-8") + matches_turtle(matches)
+        rel = parents_file_of(t.stem)
+        with open(f"{work.target}/{rel}", "wb") as fh:
+            fh.write(data)
+        with open(f"{work.target}/{companion_of(rel)}", "wb") as fh:
+            fh.write(companion_bytes(match_rows(matches), data))
+        out.append(_Child(t.key, t.stem, _fingerprint(data), len(matches), match_triples(matches)))
+    return out
 
 
 def _pairs(plan: PlanOutput) -> list[tuple[str, str]]:
