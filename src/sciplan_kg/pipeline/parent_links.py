@@ -172,7 +172,8 @@ def _key(child: str, parents: list[str], by_plan: dict[str, PlanOutput]) -> str:
 def _linked(source: str, target: str, rel: str, recorded: str) -> bool:
     """Link a child's file and its companion from the previous folder ``source`` into
     ``target``, if the file there is the one the state records (``recorded``: its size and
-    CRC-32, so a file edited since is not trusted: 0.1 s for 3,000 children)."""
+    CRC-32, so a file edited since is not trusted: 0.05 s to read and check 3,000 children's;
+    the links cost more, 0.7 s of wall)."""
     old, new = f"{source}/{rel}", f"{target}/{rel}"
     try:
         with open(old, "rb") as fh:
