@@ -178,12 +178,12 @@ class Plan:
     def write(self) -> tuple[str, dict[str, object]]:
         rng, L = self.rng, self.level
         doc_number = None
-        province = self.province is None
+        provincial = self.province is None  # a province's own plan
         if self.doc:
             o, c = self.doc
-            doc_number = f"{self.place[:2]}{'政' if province else '府'}办发{o}{self.year}{c}{self.number}号"
+            doc_number = f"{self.place[:2]}{'政' if provincial else '府'}办发{o}{self.year}{c}{self.number}号"
             self.lines += [doc_number, ""]
-        office = f"{self.place}人民政府办公{'厅' if province else '室'}"
+        office = f"{self.place}人民政府办公{'厅' if provincial else '室'}"
         basis = f"《全民科学素质行动规划纲要（2021{self.dash}2035年）》"
         parent = self.parent
         if parent is not None:
@@ -193,7 +193,7 @@ class Plan:
             if parent["doc_number"] and rng.random() < 0.5:
                 cited += f"（{parent['doc_number']}）"
             basis += f"和{cited}"
-        else:
+        else:  # a province's own plan; or a county plan made without its province's truth
             basis += (
                 f"和《{self.province}全民科学素质行动规划纲要实施方案（2021{self.dash}2025年）》"
                 if self.province
@@ -203,7 +203,7 @@ class Plan:
             office,
             f"关于印发{self.title()}的通知",
             "",
-            "各市、县（区）人民政府，省政府各部门：" if province else f"各乡镇人民政府、街道办事处，{L}政府各部门：",
+            "各市、县（区）人民政府，省政府各部门：" if provincial else f"各乡镇人民政府、街道办事处，{L}政府各部门：",
             f"现将《{self.title()}》印发给你们，请认真贯彻执行。",
             "",
             office,
