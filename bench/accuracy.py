@@ -34,9 +34,8 @@ def _fold(text: str) -> str:
 def score(plans: Path, build: Path) -> dict[str, object]:
     sets: dict[str, tuple[set, set]] = {k: (set(), set()) for k in ("measures", "tasks", "leads", "targets")}
     exact = {"title": [0, 0], "doc_number": [0, 0], "literacy_target": [0, 0]}
-    for truth_file in sorted((plans / "truth").glob("*.json")):
-        truth = json.loads(truth_file.read_text(encoding="utf-8"))
-        stem = truth_file.stem
+    truths = _truths(plans)
+    for stem, truth in truths.items():
         text = _fold((plans / f"{stem}.txt").read_text(encoding="utf-8"))
         record_file = build / "records" / f"{stem}.json"
         rec = json.loads(record_file.read_text(encoding="utf-8")) if record_file.is_file() else {"measures": []}
@@ -81,9 +80,9 @@ def score(plans: Path, build: Path) -> dict[str, object]:
                     sets["leads"][1].add((stem, t["title"], key))
                 for target in t.get("targets", []):
                     sets["targets"][1].add((stem, t["title"], float(target["value"]), target["unit"]))
-    sets["parents"] = _parent_links(plans, build)
+    sets["parents"] = _parent_links(truths, build)
     out: dict[str, object] = {k: _f1(*v) for k, v in sets.items()}
-    out["parent_tasks"] = _parent_task_classes(plans, build)
+    out["parent_tasks"] = _parent_task_classes(truths, build)
     for k, (hit, total) in exact.items():
         out[k] = {"accuracy": hit / total if total else 1.0, "expected": total}
     return out
@@ -115,9 +114,8 @@ def _objects(ttl: Path, *predicates: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def _parent_links(plans: Path, build: Path) -> tuple[set, set]:
+def _parent_links(truths: dict[str, dict], build: Path) -> tuple[set, set]:
     """(child, parent) by file stem: expected where the parent plan is in the corpus."""
-    truths = _truths(plans)
     by_title = {_fold(t["title"]): stem for stem, t in truths.items()}
     expected = {
         (stem, by_title[_fold(t["parent"])])
@@ -130,7 +128,7 @@ def _parent_links(plans: Path, build: Path) -> tuple[set, set]:
     return expected, found
 
 
-def _parent_task_classes(plans: Path, build: Path) -> dict[str, object]:
+def _parent_task_classes(truths: dict[str, dict], build: Path) -> dict[str, object]:
     """Of the tasks the truth says were copied or adapted from the parent (and that the build
     found), the share whose match has that class, by class; and what the others were classed."""
     matches: dict[str, dict[str, str]] = {}
@@ -139,7 +137,7 @@ def _parent_task_classes(plans: Path, build: Path) -> dict[str, object]:
     names = {SK + "CopiedTask": "copied", SK + "AdaptedTask": "adapted", SK + "NewTask": "new"}
     by_task = {m["childTask"]: names[m["matchClass"]] for m in matches.values() if "childTask" in m}
     counts: dict[str, dict[str, int]] = {"copied": {}, "adapted": {}}
-    for stem, truth in _truths(plans).items():
+    for stem, truth in truths.items():
         origin = {_fold(t["text"]): t["origin"] for m in truth["measures"] for t in m["tasks"] if t.get("origin")}
         ttl = build / "graph" / "asserted" / f"{stem}.ttl"
         if not origin or not ttl.is_file():

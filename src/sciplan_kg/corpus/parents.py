@@ -246,27 +246,20 @@ class ParentLinks:
 
 def parent_links(bases: dict[str, dict[str, Any]], tasks: Iterable[tuple[str, str, str]]) -> ParentLinks:
     """The identity links of the corpus and every child task matched against each parent
-    present. ``tasks`` are (task, plan, text) of every plan."""
-    by_plan: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for t in tasks:
-        by_plan[t[1]].append(t)
-    return plan_parent_links(bases, by_plan)
-
-
-def plan_parent_links(
-    bases: dict[str, dict[str, Any]], tasks_of: Mapping[str, Sequence[tuple[str, str, str]]]
-) -> ParentLinks:
-    """``parent_links`` with each plan's tasks ((task, plan, text)) by plan IRI: only the plans a
-    citation links are looked at (a build has every plan's list at hand; regrouping 100k tasks
-    cost a fifth of the step at 3,000 plans)."""
+    present, the whole corpus at once (the build keeps them child by child:
+    ``pipeline/parent_links.py``). ``tasks`` are (task, plan, text) of every plan."""
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for task, plan, text in tasks:
+        pairs[plan].append((task, text))
     identity = identities(bases)
-
-    def pairs(plan: str) -> list[tuple[str, str]]:
-        return [(task, text) for task, _, text in tasks_of.get(plan, ())]
-
-    matches: list[Match] = []
+    parents_of: dict[str, list[str]] = defaultdict(list)
     for child, parent in identity.parents:
-        matches.extend(match_tasks(sorted(pairs(child)), pairs(parent), parent))
+        parents_of[child].append(parent)
+    matches = [
+        m
+        for child, parents in parents_of.items()
+        for m in child_matches(pairs[child], {parent: pairs[parent] for parent in parents})
+    ]
     matches.sort(key=lambda m: (m.child_task, m.parent_plan))
     return ParentLinks(identity, matches)
 

@@ -44,7 +44,7 @@ from sciplan_kg.corpus.parents import (
     match_triples,
     matches_turtle,
 )
-from sciplan_kg.pipeline.folder import PARENTS, PARENTS_DIR, parents_file_of
+from sciplan_kg.pipeline.folder import PARENTS, PARENTS_DIR, parents_file_of, stem_of
 from sciplan_kg.pipeline.plan import PlanOutput
 from sciplan_kg.pipeline.state import link_or_copy
 from sciplan_kg.rdf.rows import companion_bytes, companion_of
@@ -95,7 +95,7 @@ def parents_step(
     for child in sorted(parents_of):
         parents = sorted(parents_of[child])
         key = _key(child, parents, by_plan)
-        stem = _stem(by_plan[child].file)
+        stem = stem_of(by_plan[child].file)
         was = before.get(child)
         if previous is not None and was is not None and was.key == key and was.stem == stem:
             if _linked(source, target, parents_file_of(stem), was.file):
@@ -154,11 +154,6 @@ def _match(todo: list[_Todo], work: _Work) -> list[_Child]:
 
 def _pairs(plan: PlanOutput) -> list[tuple[str, str]]:
     return [(task, text) for task, _, text in plan.tasks]
-
-
-def _stem(name: str) -> str:
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def _key(child: str, parents: list[str], by_plan: dict[str, PlanOutput]) -> str:
