@@ -42,7 +42,7 @@ from sciplan_kg.query.run import (
     text_form,
 )
 from sciplan_kg.query.run import code_only as _code
-from sciplan_kg.rdf.namespaces import SK
+from sciplan_kg.rdf.namespaces import ID, SK
 
 SCIPLAN_GRAPHS = "https://w3id.org/sciplan-kg/id/graph/"
 
@@ -339,85 +339,128 @@ def _plan_graph(plan: str) -> str | None:
 
 def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
     """The files a query of scope ``plan`` (``CatalogueQuery.scope``) is evaluated on for the
-    plan ``plan``: the plan's graph, the similarity links from the plan's tasks (the plan's own
-    file of the similarity graph) and every other corpus-wide graph, as loaded into the store in
-    ``store_dir`` (``sync.loaded_files``: so they are what the store holds); None when the store
-    holds no graph of that plan, or holds similarity links but not in a file of the plan's own
-    (a folder built before the files were split).
+    plan ``plan``, as loaded into the store in ``store_dir`` (``sync.loaded_files``: so they are
+    what the store holds): the plan's graph; its own files of the two graphs split by plan (its
+    tasks' similarity links; its tasks' matches with its parents' and the identity links of
+    every plan); the graphs of its parents in the corpus (their tasks and places, which the
+    parent queries read beside the plan's); and every other corpus-wide graph. None when the
+    store holds no graph of that plan, or holds similarity links but not in a file of the
+    plan's own (a folder built before the files were split).
 
     Why: over the whole store, Oxigraph reads a plan's rows by joins over every plan's triples
     (a sub-query is evaluated on its own, ``with_values``), 1–7 s for one plan at 1,000 plans
     however the query is written; a store of the plan's few thousand triples is loaded in
     about 0.03 s and answers any query shape, a user's included, in milliseconds. The plan's
-    links are its tasks' best matches in the other plans (``local-inventions``), not the
-    other plans' tasks: a query that reads those is not of scope plan."""
-    from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH
-    from sciplan_kg.rdf.namespaces import ID
+    links are its tasks' best matches in the other plans (``local-inventions``) and its tasks'
+    matches with its parents' (``parent-task-match``), not the other plans' links: a query that
+    reads those is not of scope plan. The other plans' match files are left out too (3,000 of
+    them, 70 MB at 3,000 plans: loading them made every plan's query 2.5–3.4 s)."""
+    from sciplan_kg.pipeline.dataset import PARENTS_GRAPH, SIMILARITY_GRAPH
+    from sciplan_kg.pipeline.folder import PARENTS, parents_file_of, similarity_file_of
     from sciplan_kg.store import sync
 
     graph = _plan_graph(plan)
     if graph is None:
         return None
-    graphs = f"{ID}graph/plan/"
     try:
         state = sync.read_state(store_dir)
         if graph not in state or not sync.settled(store_dir, state):
             return None  # another process is syncing: the whole store (its snapshot) answers
-        shared = sorted(g for g in state if not g.startswith(graphs) and g != str(SIMILARITY_GRAPH))
+        split = {str(SIMILARITY_GRAPH), str(PARENTS_GRAPH)}
+        shared = sorted(g for g in state if not g.startswith(_PLAN_GRAPHS) and g not in split)
         files = [f for g in [graph, *shared] for f in sync.loaded_files(store_dir, g)]
+        stem = _stem(store_dir, plan)
         if str(SIMILARITY_GRAPH) in state:
-            links = _similarity_link(store_dir, plan)
+            links = _own_link(store_dir, str(SIMILARITY_GRAPH), similarity_file_of(stem) if stem else None)
             if links is None:
                 return None
             files.append(links)
+        if str(PARENTS_GRAPH) in state:
+            identity = _own_link(store_dir, str(PARENTS_GRAPH), PARENTS)
+            if identity is None:
+                return None
+            matches = _own_link(store_dir, str(PARENTS_GRAPH), parents_file_of(stem) if stem else None)
+            files += [identity, *([matches] if matches is not None else [])]
+            for parent in parents_named(identity, plan):
+                parent_graph = _plan_graph(parent)
+                if parent_graph is not None and parent_graph != graph:
+                    files += sync.loaded_files(store_dir, parent_graph)
         return files
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError):
         return None  # no readable state, links or manifest: the query is evaluated on the whole store
 
 
-def _similarity_link(store_dir: Path, plan: str) -> Path | None:
-    """The store's link (``loaded/``) to the similarity file of the plan ``plan``, found by the
-    build folder's manifest (plan → input file stem → ``graph/similarity/<stem>.ttl``); None
-    when the store holds no such file."""
+_PLAN_GRAPHS = f"{ID}graph/plan/"  # the plans' named graphs (dataset.plan_graph_iri)
+
+
+def parents_named(identity: Path, plan: str) -> list[str]:
+    """The plans the identity links in ``identity`` (``graph/parents.ttl``) name as ``plan``'s
+    parents in the corpus (``sk:parentPlan``), sorted."""
+    subject, predicate = ox.NamedNode(plan), ox.NamedNode(str(SK.parentPlan))
+    found = {
+        t.object.value
+        for t in ox.parse(path=str(identity), format=ox.RdfFormat.TURTLE)
+        if t.subject == subject and t.predicate == predicate and isinstance(t.object, ox.NamedNode)
+    }
+    return sorted(found)
+
+
+def _stem(store_dir: Path, plan: str) -> str | None:
+    """The input file stem of the plan ``plan`` by the build folder's manifest (the names of
+    its files in the split graphs), or None when the manifest names it not exactly once."""
     import json
 
-    from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH
-    from sciplan_kg.pipeline.folder import MANIFEST, similarity_file_of, stem_of
-    from sciplan_kg.store import subjects, sync
+    from sciplan_kg.pipeline.folder import MANIFEST, stem_of
 
     build = store_dir.with_name(store_dir.name.removesuffix(".oxigraph"))
     entries = json.loads((build / MANIFEST).read_text(encoding="utf-8")).get("plans", [])
     stems = [stem_of(str(e["file"])) for e in entries if isinstance(e, dict) and e.get("plan") == plan]
-    if len(stems) != 1:
+    return stems[0] if len(stems) == 1 else None
+
+
+def _own_link(store_dir: Path, graph: str, relative: str | None) -> Path | None:
+    """The store's link (``loaded/``) to the build folder's file ``relative`` of graph
+    ``graph``; None when the store holds no such file."""
+    from sciplan_kg.store import sync
+
+    if relative is None:
         return None
-    link = sync.loaded_files(store_dir, str(SIMILARITY_GRAPH))
-    name = subjects.link_name(build / similarity_file_of(stems[0]))
-    found = [f for f in link if f.name == name]
-    return found[0] if found else None
+    build = store_dir.with_name(store_dir.name.removesuffix(".oxigraph"))
+    return sync.loaded_file(store_dir, graph, build / relative)
 
 
 def plan_files(build: Path, plan: str) -> list[Path] | None:
-    """``plan_scope`` for a build folder (``dataset.graph_files``): the plan's files, its
-    similarity file and the other shared graphs' files, the ontology included; None when the
-    folder holds no such plan, or its similarity links in one file (an older build)."""
-    from sciplan_kg.pipeline.dataset import SIMILARITY_GRAPH, graph_files
-    from sciplan_kg.pipeline.folder import BuildFolder, similarity_file_of, stem_of
-    from sciplan_kg.rdf.namespaces import ID
+    """``plan_scope`` for a build folder (``dataset.graph_files``): the plan's files, its own
+    files of the split graphs, its parents' files and the other shared graphs' files, the
+    ontology included; None when the folder holds no such plan, or its similarity links in one
+    file (an older build)."""
+    from sciplan_kg.pipeline.dataset import PARENTS_GRAPH, SIMILARITY_GRAPH, graph_files
+    from sciplan_kg.pipeline.folder import PARENTS, BuildFolder, parents_file_of, similarity_file_of, stem_of
 
     name = _plan_graph(plan)
     if name is None:
         return None
-    graphs = f"{ID}graph/plan/"
     files = graph_files(build)
     graph = URIRef(name)
     if graph not in files:
         return None
-    shared = sorted(g for g in files if not str(g).startswith(graphs) and g != SIMILARITY_GRAPH)
+    shared = sorted(
+        g for g in files if not str(g).startswith(_PLAN_GRAPHS) and g not in (SIMILARITY_GRAPH, PARENTS_GRAPH)
+    )
     stems = [stem_of(str(e["file"])) for e in BuildFolder.open(build).manifest["plans"] if e.get("plan") == plan]
     links = build / similarity_file_of(stems[0]) if len(stems) == 1 else None
     if links not in files.get(SIMILARITY_GRAPH, []):
         return None
-    return [f for g in [graph, *shared] for f in files[g]] + [links]
+    out = [f for g in [graph, *shared] for f in files[g]] + [links]
+    if PARENTS_GRAPH in files:
+        identity = build / PARENTS
+        matches = build / parents_file_of(stems[0])
+        out += [identity, *([matches] if matches in files[PARENTS_GRAPH] else [])]
+        for parent in parents_named(identity, plan):
+            parent_graph = _plan_graph(parent)
+            if parent_graph is not None and URIRef(parent_graph) != graph:
+                out += files.get(URIRef(parent_graph), [])
+    return out
 
 
 class OxigraphBackend:

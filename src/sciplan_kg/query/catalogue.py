@@ -6,9 +6,10 @@ Header keys: ``summary_zh``, ``summary_en``, ``description`` (may continue on ``
 integer, decimal, date or boolean), ``columns``, ``multivalued`` (columns whose value is
 several names joined with "; "), ``booleans`` (columns that are true/false: some engines,
 Virtuoso among them, answer EXISTS with 0/1), ``tags``, ``scope`` (``plan``: the query's rows
-for one plan, ``-p plan IRI``, are its rows on that plan's graph and the corpus-wide graphs
-other than the similarity links, so the embedded stores evaluate it there, on a few thousand
-triples instead of millions: see ``backends.plan_scope``; a user's own .rq file may say so too),
+for one plan, ``-p plan IRI``, are its rows on that plan's graph, its own similarity links and
+task matches, its parents' graphs and the corpus-wide graphs, so the embedded stores evaluate it
+there, on a few thousand triples instead of millions: see ``backends.plan_scope``; a user's own
+.rq file may say so too),
 ``keep`` (``yes`` or ``no``, the default: ``yes`` keeps the query's answer at its default
 parameters beside the store at its first evaluation on each state, ``query/kept.py``; only
 the whole-corpus listings that take seconds to evaluate at 3,000 plans say so, since a kept

@@ -260,9 +260,19 @@ def loaded_files(store_dir: Path, graph: str) -> list[Path]:
     folder since). Empty when the store holds no such graph; ``OSError`` when the folder
     cannot be read. The query layer evaluates a plan's query on these (``plan_scope``)."""
     folder = _links(store_dir, graph)
-    if not folder.is_dir():
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".ttl"))
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".ttl")
+    return [folder / n for n in names]
+
+
+def loaded_file(store_dir: Path, graph: str, f: Path) -> Path | None:
+    """The link (``loaded_files``) by which the store in ``store_dir`` holds the file ``f`` of
+    graph ``graph``, found by name without listing the graph's folder (3,000 links in the
+    split graphs); None when it holds no such file."""
+    link = _links(store_dir, graph) / subjects.link_name(f)
+    return link if link.is_file() else None
 
 
 def settled(store_dir: Path, state: dict[str, str]) -> bool:
@@ -270,16 +280,17 @@ def settled(store_dir: Path, state: dict[str, str]) -> bool:
     its ``loaded/`` folder and every folder there is of a graph in it. A sync under way (or
     stopped) takes the graphs it changes out of the state first, so a reader of
     ``loaded_files`` would miss them (the similarity graph changes with nearly every build)."""
-    folder = store_dir / LOADED
-    if not folder.is_dir():
+    try:
+        with os.scandir(store_dir / LOADED) as entries:  # a directory entry's type, no stat
+            found = {e.name for e in entries if "." not in e.name and e.is_dir()}
+    except (FileNotFoundError, NotADirectoryError):
         return not state
-    found = {p.name for p in folder.iterdir() if p.is_dir() and "." not in p.name}
     return found == {index.graph_id(name) for name in state}
 
 
 def _links(store_dir: Path, name: str) -> Path:
-    """The ``loaded/`` folder of graph ``name`` (``loaded_files`` is the public way in; this
-    name stays until the query layer uses it)."""
+    """The ``loaded/`` folder of graph ``name`` (``loaded_files`` and ``loaded_file`` are the
+    public ways in)."""
     return store_dir / LOADED / index.graph_id(name)
 
 
