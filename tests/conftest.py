@@ -70,6 +70,24 @@ def five(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 
 @pytest.fixture(scope="session")
+def parents_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The constructed parents corpus of ``tests/corpus/test_parents.py`` (two built parents,
+    four children, a plan whose parent is not built), built once for the session and its store
+    synced: where a child's rows depend on its parent's graph and the parent listings have rows."""
+    import shutil
+
+    from sciplan_kg.query.kept import sync_store
+    from tests.corpus.test_parents import make
+
+    folder = tmp_path_factory.mktemp("parents") / "plans"
+    make.write(folder)
+    shutil.copy(next(PLANS_DIR.glob("002_*.txt")), folder)
+    out = build([folder], folder.parent / "build", jobs=1).out
+    sync_store(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def five_graph(five: BuildResult) -> Graph:
     """Asserted + inferred + ontology of the five plans, as the query interface sees it."""
     return union(load_graphs(five.out))

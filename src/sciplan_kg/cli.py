@@ -155,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-tables",
         action="store_true",
-        help="evaluate on Oxigraph only, never on the store's DuckDB tables (the five whole-corpus listings "
+        help="evaluate on Oxigraph only, never on the store's DuckDB tables (the seven whole-corpus listings "
         "and a .rq translated to SQL are answered there by default; the same rows, to compare the engines)",
     )
 

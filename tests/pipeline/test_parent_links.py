@@ -60,7 +60,7 @@ def _files(out: Path) -> dict[str, bytes]:
 
 def _reference(result: BuildResult) -> dict[str, bytes]:
     """The files the whole-corpus links give: the identity links, and each child's matches in
-    ``parents_turtle``'s order (its rows companion: none of a match's triples is a row)."""
+    ``parents_turtle``'s order, its rows companion what the tables parse of it."""
     links = parent_links({p.plan: p.basis for p in result.plans}, [t for p in result.plans for t in p.tasks])
     head = turtle_prefixes().encode("utf-8")
     files = {PARENTS: head + identity_turtle(links.identity)}
@@ -71,7 +71,8 @@ def _reference(result: BuildResult) -> dict[str, bytes]:
     for child, matches in by_child.items():
         data = head + matches_turtle(matches)
         files[f"{PARENTS_DIR}/{stems[child]}.ttl"] = data
-        files[f"{PARENTS_DIR}/{stems[child]}.rows"] = companion_bytes([], data)
+        parsed = list(oxigraph_rows(ox.parse(data, format=ox.RdfFormat.TURTLE)))
+        files[f"{PARENTS_DIR}/{stems[child]}.rows"] = companion_bytes(parsed, data)
     assert b"".join(parents_turtle(links)) == head + identity_turtle(links.identity) + b"".join(
         sorted(matches_turtle(m) for m in by_child.values())
     )
@@ -95,9 +96,10 @@ def test_only_what_changed_is_matched_again(corpus: Path, tmp_path: Path, matche
     written = _files(out)
     assert written == _reference(first) and b"sk:parentPlan" in written[PARENTS]
     assert len(written) == 1 + 2 * 2  # the identity links, two children's files and companions
-    for rel, data in written.items():  # what the tables would parse of each: no row
+    for rel, data in written.items():  # the tables' rows of each match: its class and five properties
         if rel.endswith(".ttl") and rel != PARENTS:
-            assert not list(oxigraph_rows(ox.parse(data, format=ox.RdfFormat.TURTLE))), rel
+            tables = {t for t, *_ in oxigraph_rows(ox.parse(data, format=ox.RdfFormat.TURTLE))}
+            assert tables == {"t_match", "childtask", "matchclass", "matchscore", "matchedplan", "parenttask"}, rel
 
     # a county added: it alone is matched; the others' files are linked from the last build
     inodes = {rel: os.stat(out / rel).st_ino for rel in written if rel != PARENTS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,22 @@ def engines(five: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> tupl
     out = tmp_path_factory.mktemp("engines") / "build"
     shutil.copytree(five.out, out)
     sync(out, views=False)
+    folder = store_path(out)
+    store = ox.Store.read_only(str(folder))
+    return OxigraphBackend(store), FramesBackend(store, folder)
+
+
+@pytest.fixture(scope="module")
+def parent_engines(parents_store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[OxigraphBackend, object]:
+    """``engines`` on a copy of the constructed parents corpus (its store synced): where the
+    parent listings have rows, which the five plans do not give."""
+    import pyoxigraph as ox
+
+    from sciplan_kg.query.frames import FramesBackend
+
+    out = tmp_path_factory.mktemp("parent-engines") / "build"
+    shutil.copytree(parents_store, out)
+    shutil.copytree(store_path(parents_store), store_path(out))
     folder = store_path(out)
     store = ox.Store.read_only(str(folder))
     return OxigraphBackend(store), FramesBackend(store, folder)

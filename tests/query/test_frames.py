@@ -32,7 +32,14 @@ from sciplan_kg.query.frames import SERVED, FramesBackend  # noqa: E402
 
 CATALOGUE = catalogue()
 # parameters beside the defaults: a threshold that keeps fewer rows
-OTHER = {"co-responsibility": {"minTasks": "2"}, "similar-tasks": {"minScore": "0.8"}}
+OTHER = {
+    "co-responsibility": {"minTasks": "2"},
+    "similar-tasks": {"minScore": "0.8"},
+    "parent-task-match": {"matchClass": "adapted"},
+}
+# the listings of matches with parent plans: the five plans have no parent among them, so these
+# are held on the constructed parents corpus (tests/corpus/test_parents.py)
+PARENT_LISTINGS = {"parent-diffusion", "parent-task-match"}
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +72,23 @@ def engines(copy: Path) -> tuple[OxigraphBackend, FramesBackend]:
     return OxigraphBackend(store), FramesBackend(store, folder)
 
 
-def test_serves_the_five_listings() -> None:
-    assert SERVED == {"tasks", "sources", "co-responsibility", "similar-tasks", "instrument-mix-by-measure"}
+def test_serves_the_listings() -> None:
+    assert SERVED == {
+        "tasks",
+        "sources",
+        "co-responsibility",
+        "similar-tasks",
+        "instrument-mix-by-measure",
+        *PARENT_LISTINGS,
+    }
     assert SERVED <= set(CATALOGUE)
 
 
 @pytest.mark.parametrize("name", sorted(SERVED))
-def test_rows_equal_oxigraphs(name: str, engines: tuple[OxigraphBackend, FramesBackend]) -> None:
-    oxigraph, frames = engines
+def test_rows_equal_oxigraphs(
+    name: str, engines: tuple[OxigraphBackend, FramesBackend], request: pytest.FixtureRequest
+) -> None:
+    oxigraph, frames = request.getfixturevalue("parent_engines") if name in PARENT_LISTINGS else engines
     for params in ({}, OTHER.get(name, {})):
         q = CATALOGUE[name]
         assert frames.serves(q, params)

@@ -198,22 +198,6 @@ def _sorted(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True))
 
 
-@pytest.fixture(scope="module")
-def parents_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The constructed parents corpus of ``tests/corpus/test_parents.py`` (two built parents,
-    four children, a plan whose parent is not built): where a child's rows could depend on its
-    parent's graph."""
-    from sciplan_kg.pipeline.build import build
-    from tests.corpus.test_parents import PLANS_DIR, make
-
-    folder = tmp_path_factory.mktemp("parents") / "plans"
-    make.write(folder)
-    shutil.copy(next(PLANS_DIR.glob("002_*.txt")), folder)
-    out = build([folder], folder.parent / "build", jobs=1).out
-    sync(out)
-    return out
-
-
 @pytest.mark.parametrize("name", SCOPED)
 def test_scoped_rows_equal_the_whole_stores_on_the_parents_corpus(name: str, parents_store: Path) -> None:
     """The scope header is a promise that nothing the query reads about a plan lives in

@@ -267,6 +267,19 @@ def test_the_catalogues_own_forms_saved_as_a_users_query(
     assert rows == oxigraph.run(user, {}).rows
 
 
+@pytest.mark.parametrize("name", ["parent-diffusion", "parent-task-match"])
+def test_the_parent_listings_saved_as_a_users_query(
+    name: str, parent_engines: tuple[OxigraphBackend, FramesBackend], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the parents corpus (the five plans have no parent among them): the match tables, a
+    VALUES of IRIs and strings, and ``IF(…, ?m, ?unbound)`` — an arm bound nowhere, an error in
+    every row, which leaves the BIND unbound — give the same rows in the same order."""
+    q = catalogue()[name]
+    user = replace(q, name=f"my-{name}", text=q.text + "\n# my copy\n")
+    rows = _same_answer(parent_engines, user, [], [], monkeypatch)
+    assert rows and rows == parent_engines[0].run(user, {}).rows
+
+
 def test_not_covered_goes_to_oxigraph(engines: tuple[OxigraphBackend, FramesBackend]) -> None:
     """A predicate the tables do not hold, a property path of repetition, a class by variable,
     a CONSTRUCT: Oxigraph's answer; and the catalogue's own texts are never translated."""

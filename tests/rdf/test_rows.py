@@ -20,9 +20,14 @@ def test_every_table_has_a_kind() -> None:
     assert not set(KINDS) & set(CLASSES)
 
 
-def test_each_propertys_objects_are_of_its_kind(five_graph: Graph) -> None:
+def test_each_propertys_objects_are_of_its_kind(five_graph: Graph, parents_store: Path) -> None:
+    """On the five plans and the constructed parents corpus (the five have no parent among
+    them, so no task matches)."""
+    from sciplan_kg.pipeline.folder import load_graphs
+    from sciplan_kg.rdf.parse import union
+
     seen: dict[str, set[str]] = {}
-    for _, p, o in five_graph:
+    for _, p, o in (*five_graph, *union(load_graphs(parents_store))):
         table = BY_PROPERTY.get(str(p))
         if table is None:
             continue
@@ -33,7 +38,7 @@ def test_each_propertys_objects_are_of_its_kind(five_graph: Graph) -> None:
         else:
             kind = "blank node"
         seen.setdefault(table, set()).add(kind)
-    assert set(seen) == set(PROPERTIES), "every property the tables hold is in the five plans' graph"
+    assert set(seen) == set(PROPERTIES), "every property the tables hold is in the graphs"
     wrong = {t: kinds for t, kinds in seen.items() if kinds != {KINDS[t]}}
     assert not wrong, f"objects not of the declared kind: {wrong}"
     assert RDF.type not in {URIRef(i) for i in PROPERTIES.values()}
@@ -125,7 +130,7 @@ def test_a_companion_holds_the_rows_its_file_gives(five: object, tmp_path: Path)
     # written when the tables held other properties (another version's folder): not read
     import sciplan_kg.rdf.rows as rows_module
 
-    other = companion_bytes(rows, ttl).replace(rows_module._SCHEMA.encode(), b"0" * 16, 1)
+    other = companion_bytes(rows, ttl).replace(rows_module.SCHEMA.encode(), b"0" * 16, 1)
     (tmp_path / "edited.rows").write_bytes(other)
     assert not companion_matches(tmp_path / "edited.rows", edited)
     # cut short (a full disk, a copy that stopped) or added to: not read

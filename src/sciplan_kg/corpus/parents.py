@@ -338,9 +338,21 @@ def matches_turtle(matches: Sequence[Match]) -> bytes:
 
 def match_rows(matches: Sequence[Match]) -> list[Row]:
     """The rows of the query tables (``rdf/rows.py``) that ``matches_turtle(matches)`` gives when
-    parsed (``oxigraph_rows``): none, as the tables hold no property or class of a match (tested,
-    so that a table added for one is noticed here)."""
-    return []
+    parsed (``oxigraph_rows``): each match's class, child task, matched plan, score (its text as
+    that file writes it) and parent task when it has one (tested; the method is in no table)."""
+    rows: list[Row] = []
+    for m in matches:
+        node = str(m.node)
+        rows += (
+            ("t_match", node, "", ""),
+            ("childtask", node, m.child_task, ""),
+            ("matchclass", node, str(CLASSES[m.cls]), ""),
+            ("matchscore", node, str(Decimal(str(m.score))), ""),
+            ("matchedplan", node, m.parent_plan, ""),
+        )
+        if m.parent_task is not None:
+            rows.append(("parenttask", node, m.parent_task, ""))
+    return rows
 
 
 def match_triples(matches: Iterable[Match]) -> int:

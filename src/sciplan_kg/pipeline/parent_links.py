@@ -3,9 +3,10 @@ task matched against its parents' tasks (``corpus.parents``), updated from the p
 
 The parents graph is written as files of its own: ``graph/parents.ttl``, the identity links
 (which plan is a document cited, which plan names which as its basis), and one file per child
-plan, ``graph/parents/<stem>.ttl``, its tasks' matches (with a rows companion, empty: the query
-tables hold no property of a match, ``rdf/rows.py``). Why (issue 22): in a corpus of provinces'
-plans and the county plans that copy them every county plan has a parent, and 3,000 generated
+plan, ``graph/parents/<stem>.ttl``, its tasks' matches (with a rows companion: each match's
+class and properties, which the parent listings read from the query tables, ``rdf/rows.py``).
+Why (issue 22): in a corpus of provinces' plans and the county plans that copy them every
+county plan has a parent, and 3,000 generated
 plans have 2,980 children and 99k matches (50 MB of Turtle). Matching every child again
 (5.7 s, every child's and parent's summary read), rewriting the one file, and the store and its
 tables reading it whole again made adding one plan take 8 s. The matches of one child depend on

@@ -2,16 +2,18 @@
 the graph files the store holds (issue 22: every catalogue query evaluated over 3,000 plans in
 under 5 s).
 
-Why: Oxigraph answers the five listings (``tasks``, ``sources``, ``co-responsibility``,
-``similar-tasks``, ``instrument-mix-by-measure``) row by row, 15–47 s at 3,000 plans; they are
-joins and aggregations over a few properties, which a columnar engine does in bulk. Each is
+Why: Oxigraph answers the whole-corpus listings (``tasks``, ``sources``, ``co-responsibility``,
+``similar-tasks``, ``instrument-mix-by-measure``, and, over a corpus of provinces' and
+counties' plans, ``parent-task-match`` and ``parent-diffusion``) row by row, 6–47 s at 3,000
+plans; they are joins and aggregations over a few properties, which a columnar engine does in
+bulk. Each is
 written here by hand in SQL to give the same rows as its SPARQL text (the same joins, multiset
 semantics, COALESCE/IF of the agency lists, the same order keys), held equal to Oxigraph's rows
 by ``tests/query/test_frames.py``; measured in docs/engines.md (``bench/engines.py``).
 
-What it serves: only those five catalogue queries, only over the whole corpus (no ``plan`` or
+What it serves: only those seven catalogue queries, only over the whole corpus (no ``plan`` or
 ``task`` bound: one plan is already fast on its own graph, ``backends.plan_scope``), with their
-other parameters (``minTasks``, ``minScore``) bound as SQL parameters, and only when the query
+other parameters (``minTasks``, ``minScore``, ``matchClass``) bound as SQL parameters, and only when the query
 text is the catalogue's own (a user's ``.rq`` of the same name is evaluated by Oxigraph). The
 store's kept answers come first (``query/kept.py``). Every other query is Oxigraph's
 (``OxigraphBackend``, which this backend extends), and so is every query when DuckDB cannot be
@@ -41,12 +43,14 @@ from sciplan_kg.rdf import rows
 SK = rows.SK
 
 _NAMES = "names AS (SELECT s AS a, o AS name FROM preflabel WHERE lang = 'zh')"
+# a plan's place (or anything's with an area), with no type asked: as the parent listings' sub-query
+_AREA = "placeof AS (SELECT ar.s AS plan, lb.o AS place FROM area ar JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
 _PLACE = (
     "place AS (SELECT tp.s AS plan, lb.o AS place FROM t_plan tp JOIN area ar ON ar.s = tp.s"
     " JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
 )
 
-# the five whole-corpus listings, written by hand in SQL to give the SPARQL text's rows
+# the whole-corpus listings, written by hand in SQL to give the SPARQL text's rows
 # (queries/*.rq): the same joins, the same multiset semantics, parameters as $name
 SQL = {
     "tasks": f"""
@@ -125,6 +129,49 @@ FROM mt JOIN inmeasure im ON im.o = mt.measure JOIN inplan ip ON ip.s = im.o JOI
 JOIN tc ON tc.task = im.s JOIN instr ON instr.c = tc.c LEFT JOIN place ON place.plan = ip.o
 GROUP BY ip.o, place.place, im.o, title.title, instr.grp, instr.level, instr.instrument, instr.label, mt.measureTasks
 ORDER BY plan, measure, "group", level, instrument""",
+    "parent-task-match": f"""
+WITH {_AREA},
+cls (c, matchClass) AS (VALUES ('{SK}CopiedTask', 'copied'), ('{SK}AdaptedTask', 'adapted'), ('{SK}NewTask', 'new')),
+pt AS (
+  SELECT p.s AS m, p.o AS parentTask, tx.o AS parentText, lb.o AS parentTitle
+  FROM parenttask p JOIN text tx ON tx.s = p.o LEFT JOIN label lb ON lb.s = p.o AND lb.lang = 'zh')
+SELECT ip.o AS plan, placeof.place, im.o AS measure, ct.o AS task, tl.o AS taskTitle, mp.o AS parent,
+       pt.parentTask, pt.parentTitle, CAST(ms.o AS DOUBLE) AS score, cls.matchClass, tx.o AS text,
+       pt.parentText
+FROM childtask ct JOIN matchedplan mp ON mp.s = ct.s JOIN matchscore ms ON ms.s = ct.s
+JOIN matchclass mc ON mc.s = ct.s JOIN cls ON cls.c = mc.o
+JOIN inmeasure im ON im.s = ct.o JOIN inplan ip ON ip.s = im.o JOIN text tx ON tx.s = ct.o
+LEFT JOIN label tl ON tl.s = ct.o AND tl.lang = 'zh' LEFT JOIN pt ON pt.m = ct.s
+LEFT JOIN placeof ON placeof.plan = ip.o
+WHERE $matchClass IS NULL OR cls.matchClass = $matchClass
+ORDER BY plan, parent, measure, task""",
+    "parent-diffusion": f"""
+WITH {_AREA},
+rowsof AS (
+  SELECT ip.o AS plan, mp.o AS parent, im.o AS m, lb.o AS measureTitle, mc.o AS class
+  FROM childtask ct JOIN matchedplan mp ON mp.s = ct.s JOIN matchclass mc ON mc.s = ct.s
+  JOIN inmeasure im ON im.s = ct.o JOIN inplan ip ON ip.s = im.o
+  LEFT JOIN label lb ON lb.s = im.o AND lb.lang = 'zh'),
+scopes (scope) AS (VALUES ('plan'), ('measure')),
+parentplace AS (
+  SELECT plan AS parent, place AS parentPlace FROM placeof WHERE plan IN (SELECT o FROM matchedplan)),
+counted AS (
+  SELECT r.plan, pl.place, r.parent, pp.parentPlace, scopes.scope,
+         CASE WHEN scopes.scope = 'measure' THEN r.m END AS measure,
+         CASE WHEN scopes.scope = 'measure' THEN r.measureTitle END AS title,
+         COUNT(*) AS tasks,
+         SUM(CASE WHEN r.class = '{SK}CopiedTask' THEN 1 ELSE 0 END) AS copied,
+         SUM(CASE WHEN r.class = '{SK}AdaptedTask' THEN 1 ELSE 0 END) AS adapted,
+         SUM(CASE WHEN r.class = '{SK}NewTask' THEN 1 ELSE 0 END) AS new
+  FROM rowsof r CROSS JOIN scopes LEFT JOIN placeof pl ON pl.plan = r.plan
+  LEFT JOIN parentplace pp ON pp.parent = r.parent
+  GROUP BY ALL)
+SELECT plan, place, parent, parentPlace, scope, measure, title, tasks, copied, adapted, new,
+       round(1000.0 * copied / tasks) / 10.0 AS copiedPercent,
+       round(1000.0 * adapted / tasks) / 10.0 AS adaptedPercent,
+       round(1000.0 * new / tasks) / 10.0 AS newPercent
+FROM counted
+ORDER BY plan, parent, scope DESC, measure NULLS FIRST""",
 }
 
 
@@ -166,7 +213,7 @@ class FramesBackend(OxigraphBackend):
         self._state: str | None = None
 
     def serves(self, q: CatalogueQuery, params: dict[str, str]) -> bool:
-        """Whether ``q`` with ``params`` is answered here: one of the five, the catalogue's own
+        """Whether ``q`` with ``params`` is answered here: one of the seven, the catalogue's own
         text, no plan or task bound."""
         if q.name not in SERVED or not available():
             return False
@@ -223,13 +270,16 @@ class FramesBackend(OxigraphBackend):
 
     def _evaluate(self, db: Any, q: CatalogueQuery, params: dict[str, str], timeout: float | None) -> QueryResult:
         sql = SQL[q.name]
-        values = {str(v): term.toPython() for v, term in bindings(q, params).items() if f"${v}" in sql}
+        # a parameter with no default and not given is NULL in SQL (``$p IS NULL OR …``), as it
+        # is left unbound in SPARQL
+        values: dict[str, Any] = {p.name: None for p in q.params if f"${p.name}" in sql}
+        values |= {str(v): term.toPython() for v, term in bindings(q, params).items() if f"${v}" in sql}
         columns, found = _execute(db, q.name, sql, values, timeout)
         return finish(q, columns, [dict(zip(columns, map(plain, r), strict=True)) for r in found])
 
     def translates(self, q: CatalogueQuery, params: dict[str, str]) -> bool:
         """Whether ``q`` is one a user wrote (not the catalogue's own text, which is answered as
-        measured: kept, by the five's own SQL, or by Oxigraph) asked of the whole corpus (no
+        measured: kept, by the listings' own SQL, or by Oxigraph) asked of the whole corpus (no
         parameter naming an IRI: one plan or task is a lookup Oxigraph's indexes answer at once)."""
         if not available():
             return False

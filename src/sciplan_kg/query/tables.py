@@ -34,11 +34,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sciplan_kg.rdf.rows import CLASSES, PROPERTIES, TABLES, companion, companion_matches, oxigraph_rows
+from sciplan_kg.rdf.rows import (
+    CLASSES,
+    PROPERTIES,
+    SCHEMA,
+    TABLES,
+    companion,
+    companion_matches,
+    oxigraph_rows,
+)
 
 FOLDER = "frames"
 DATABASE = "tables.duckdb"
-VERSION = "2"  # of the schema and the rows: a database of another version is made anew
+VERSION = f"3 {SCHEMA}"  # of the schema and the rows: a database of another version is made anew
 BATCH = 64 << 20  # bytes of Turtle parsed before their rows go to DuckDB (bounds the update's memory)
 PARALLEL_FROM = 64  # files per process from which a fresh database or a big update is parsed in parallel
 WAIT = 30.0  # seconds a reader waits for a writer of the database before giving up

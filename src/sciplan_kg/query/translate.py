@@ -691,7 +691,15 @@ class _Translator:
 
     def e_Builtin_IF(self, node: Any, scope: dict[str, Ex]) -> Ex:
         c = self.boolean(node.arg1, scope)
-        a, b = self.expr(node.arg2, scope), self.expr(node.arg3, scope)
+        # an arm that is a variable bound nowhere is an error in every row (``IF(?c, ?m,
+        # ?unbound)``: unbound where ?c is false), NULL of the other arm's kind
+        a, b = self._arm(node.arg2, scope), self._arm(node.arg3, scope)
+        if a is None and b is None:
+            return Ex(_null(LIT), LIT, _null(LIT), True)
+        if a is None or b is None:
+            known = a if a is not None else b
+            assert known is not None
+            a, b = a or _error_like(known), b or _error_like(known)
         kind = _unify(a.kind, b.kind)
         x, y = _as(a, kind), _as(b, kind)
         sql = f"(CASE WHEN {c.sql} THEN {x} WHEN NOT {c.sql} THEN {y} END)"
@@ -709,6 +717,12 @@ class _Translator:
         if kind == LIT:
             lang = "(CASE " + " ".join(f"WHEN {a.sql} IS NOT NULL THEN {a.lang}" for a in args) + " END)"
         return Ex(sql, kind, lang, all(a.nullable for a in args))
+
+    def _arm(self, arg: Any, scope: dict[str, Ex]) -> Ex | None:
+        """An argument's expression, None when it is a variable bound nowhere."""
+        if isinstance(arg, Variable) and not self._knows(arg, scope):
+            return None
+        return self.expr(arg, scope)
 
     def _knows(self, var: Variable, scope: dict[str, Ex]) -> bool:
         return str(var) in scope or str(var) in self._outer
@@ -898,6 +912,11 @@ def _unify(*kinds: str) -> str:
     if found <= set(_NUMERIC):
         return MIX
     raise Unsupported("a value of two kinds")
+
+
+def _error_like(e: Ex) -> Ex:
+    """An error (SQL's NULL) of the kind of ``e``."""
+    return Ex(_null(e.kind), e.kind, _null(LIT) if e.kind == LIT else None, True)
 
 
 def _as(e: Ex, kind: str) -> str:

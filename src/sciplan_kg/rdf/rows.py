@@ -36,7 +36,7 @@ OA = "http://www.w3.org/ns/oa#"
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-# one table per property the five listings read (subject, object, language tag) …
+# one table per property the whole-corpus listings read (query/frames.py: subject, object, language tag) …
 PROPERTIES = {
     "inmeasure": SK + "inMeasure", "ordinal": SK + "ordinal", "text": SK + "text", "inplan": SK + "inPlan",
     "label": RDFS + "label", "area": SK + "area", "foritem": SK + "forItem", "role": SK + "role",
@@ -50,12 +50,16 @@ PROPERTIES = {
     # tasks' target groups, the properties a listing of one's own most often asks for
     "lead": SK + "leadAgency", "support": SK + "supportAgency", "agencytype": SK + "agencyType",
     "taskgroup": SK + "taskTargetGroup",
+    # … and the child tasks' matches with their parents' (corpus/parents.py), which the two
+    # parent listings read over the whole corpus (99k matches at 3,000 generated plans)
+    "childtask": SK + "childTask", "parenttask": SK + "parentTask", "matchedplan": SK + "matchedPlan",
+    "matchscore": SK + "matchScore", "matchclass": SK + "matchClass",
 }  # fmt: skip
 # … and one per class (its members)
 CLASSES = {
     "t_task": SK + "Task", "t_action": SK + "Action", "t_plan": SK + "ImplementationPlan",
     "t_measure": SK + "Measure", "t_instr": SK + "PolicyInstrument", "t_project": SK + "Project",
-    "t_agency": SK + "Agency",
+    "t_agency": SK + "Agency", "t_match": SK + "ParentTaskMatch",
 }  # fmt: skip
 # what each property's objects are (``query/translate.py`` types a user's query by them): an IRI,
 # a string literal (plain or language-tagged), an xsd:integer, an xsd:decimal; held true of the
@@ -63,10 +67,10 @@ CLASSES = {
 KINDS = {
     **dict.fromkeys(("inmeasure", "inplan", "area", "foritem", "role", "agency", "inhlead", "inhsupp", "derived",
                      "hassource", "selector", "resp", "fromtask", "totask", "uses", "broader", "lead", "support",
-                     "agencytype", "taskgroup"), "iri"),
+                     "agencytype", "taskgroup", "childtask", "parenttask", "matchedplan", "matchclass"), "iri"),
     **dict.fromkeys(("text", "label", "preflabel", "exact", "filename", "sha256", "notation"), "lit"),
     **dict.fromkeys(("ordinal", "line", "start", "end_", "rank_"), "int"),
-    "score": "num",
+    "score": "num", "matchscore": "num",
 }  # fmt: skip
 TABLES = [*PROPERTIES, *CLASSES]
 BY_PROPERTY = {iri: table for table, iri in PROPERTIES.items()}
@@ -175,8 +179,10 @@ _INTEGER = re.compile(r"^[+-]?\d+$")
 # the tables held other properties (a folder built by another version) is not read, its file
 # is parsed.
 COMPANION_SUFFIX = ".rows"
-_SCHEMA = hashlib.sha256(repr((sorted(PROPERTIES.items()), sorted(CLASSES.items()))).encode()).hexdigest()[:16]
-_COMPANION_HEAD = f"#sciplan-kg rows 2 {_SCHEMA} ".encode()
+# the digest of the tables (their names and what each holds), public: the query tables' database
+# is made anew when it was made for other tables (query/tables.py)
+SCHEMA = hashlib.sha256(repr((sorted(PROPERTIES.items()), sorted(CLASSES.items()))).encode()).hexdigest()[:16]
+_COMPANION_HEAD = f"#sciplan-kg rows 2 {SCHEMA} ".encode()
 _HEAD = re.compile(rb"#sciplan-kg rows 2 ([0-9a-f]{16}) (\d+) ([0-9a-f]{8}) (\d+)\n")
 
 
@@ -217,7 +223,7 @@ def companion_matches(rows_file: Path, graph_file: Path) -> bool:
         with rows_file.open("rb") as fh:
             line = fh.readline(120)
             head = _HEAD.fullmatch(line)
-            if head is None or head[1].decode() != _SCHEMA:
+            if head is None or head[1].decode() != SCHEMA:
                 return False
             if os.fstat(fh.fileno()).st_size != len(line) + int(head[4]):
                 return False
