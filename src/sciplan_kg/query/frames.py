@@ -6,15 +6,15 @@ Why: Oxigraph answers the whole-corpus listings (``tasks``, ``sources``, ``co-re
 ``similar-tasks``, ``instrument-mix-by-measure``, and, over a corpus of provinces' and
 counties' plans, ``parent-task-match`` and ``parent-diffusion``) row by row, 6–47 s at 3,000
 plans; they are joins and aggregations over a few properties, which a columnar engine does in
-bulk. Each is
-written here by hand in SQL to give the same rows as its SPARQL text (the same joins, multiset
-semantics, COALESCE/IF of the agency lists, the same order keys), held equal to Oxigraph's rows
-by ``tests/query/test_frames.py``; measured in docs/engines.md (``bench/engines.py``).
+bulk. Each is written here by hand in SQL to give the same rows as its SPARQL text (the same
+joins, multiset semantics, COALESCE/IF of the agency lists, the same order keys), held equal to
+Oxigraph's rows by ``tests/query/test_frames.py``; measured in docs/engines.md
+(``bench/engines.py``).
 
 What it serves: only those seven catalogue queries, only over the whole corpus (no ``plan`` or
 ``task`` bound: one plan is already fast on its own graph, ``backends.plan_scope``), with their
-other parameters (``minTasks``, ``minScore``, ``matchClass``) bound as SQL parameters, and only when the query
-text is the catalogue's own (a user's ``.rq`` of the same name is evaluated by Oxigraph). The
+other parameters (``minTasks``, ``minScore``, ``matchClass``) bound as SQL parameters, and only
+when the query text is the catalogue's own (a user's ``.rq`` of the same name is evaluated by Oxigraph). The
 store's kept answers come first (``query/kept.py``). Every other query is Oxigraph's
 (``OxigraphBackend``, which this backend extends), and so is every query when DuckDB cannot be
 imported or its database cannot be written or read (``tables.Unavailable``).
@@ -44,7 +44,9 @@ SK = rows.SK
 
 _NAMES = "names AS (SELECT s AS a, o AS name FROM preflabel WHERE lang = 'zh')"
 # a plan's place (or anything's with an area), with no type asked: as the parent listings' sub-query
-_AREA = "placeof AS (SELECT ar.s AS plan, lb.o AS place FROM area ar JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
+_PLACE_OF = (
+    "placeof AS (SELECT ar.s AS plan, lb.o AS place FROM area ar JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
+)
 _PLACE = (
     "place AS (SELECT tp.s AS plan, lb.o AS place FROM t_plan tp JOIN area ar ON ar.s = tp.s"
     " JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
@@ -130,7 +132,7 @@ JOIN tc ON tc.task = im.s JOIN instr ON instr.c = tc.c LEFT JOIN place ON place.
 GROUP BY ip.o, place.place, im.o, title.title, instr.grp, instr.level, instr.instrument, instr.label, mt.measureTasks
 ORDER BY plan, measure, "group", level, instrument""",
     "parent-task-match": f"""
-WITH {_AREA},
+WITH {_PLACE_OF},
 cls (c, matchClass) AS (VALUES ('{SK}CopiedTask', 'copied'), ('{SK}AdaptedTask', 'adapted'), ('{SK}NewTask', 'new')),
 pt AS (
   SELECT p.s AS m, p.o AS parentTask, tx.o AS parentText, lb.o AS parentTitle
@@ -146,7 +148,7 @@ LEFT JOIN placeof ON placeof.plan = ip.o
 WHERE $matchClass IS NULL OR cls.matchClass = $matchClass
 ORDER BY plan, parent, measure, task""",
     "parent-diffusion": f"""
-WITH {_AREA},
+WITH {_PLACE_OF},
 rowsof AS (
   SELECT ip.o AS plan, mp.o AS parent, im.o AS m, lb.o AS measureTitle, mc.o AS class
   FROM childtask ct JOIN matchedplan mp ON mp.s = ct.s JOIN matchclass mc ON mc.s = ct.s
