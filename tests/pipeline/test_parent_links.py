@@ -169,3 +169,14 @@ def test_children_matched_on_workers_give_the_same_files(
     assert shares == [2]
     assert _files(two.out) == _files(one.out) == _reference(one)
     assert (two.out / PARENT_STATE).read_bytes() == (one.out / PARENT_STATE).read_bytes()
+
+
+def test_a_stray_file_in_the_parents_folder_is_not_the_graphs(corpus: Path, tmp_path: Path) -> None:
+    """``BuildFolder.parent_files`` lists the children's files the manifest's plans name: a
+    ``.ttl`` put into ``graph/parents/`` by hand is not loaded into the store or exported."""
+    out = build([corpus], tmp_path / "build", jobs=1).out
+    folder = BuildFolder.open(out)
+    files = folder.parent_files()
+    assert len(files) == 3 and files[0] == out / PARENTS
+    (out / PARENTS_DIR / "notes.ttl").write_text("<urn:x> <urn:y> <urn:z> .\n", encoding="utf-8")
+    assert BuildFolder.open(out).parent_files() == files

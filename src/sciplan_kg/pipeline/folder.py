@@ -174,11 +174,13 @@ class BuildFolder:
     def parent_files(self) -> list[Path]:
         """The files of the parents graph: the identity links, then each child plan's matches
         (sorted by name; none in a folder built before they were split, or where no plan names
-        a built plan); empty in a folder built before the graph was written."""
+        a built plan); empty in a folder built before the graph was written. Only the files of
+        the plans the manifest names: a stray ``.ttl`` put into the folder is not the graph's."""
         if not (self.path / PARENTS).is_file():
             return []
+        planned = {f"{stem_of(str(entry['file']))}.ttl" for entry in self.manifest["plans"]}
         try:
-            names = sorted(n for n in os.listdir(self.path / PARENTS_DIR) if n.endswith(".ttl"))
+            names = sorted(n for n in os.listdir(self.path / PARENTS_DIR) if n in planned)
         except FileNotFoundError:
             names = []
         return [self.path / PARENTS, *(self.path / PARENTS_DIR / n for n in names)]
