@@ -370,8 +370,10 @@ def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
         shared = sorted(g for g in state if not g.startswith(_PLAN_GRAPHS) and g not in split)
         files = [f for g in [graph, *shared] for f in sync.loaded_files(store_dir, g)]
         stem = _stem(store_dir, plan)
+        if stem is None and split & set(state):
+            return None  # its own files of the split graphs cannot be named
         if str(SIMILARITY_GRAPH) in state:
-            links = _own_link(store_dir, str(SIMILARITY_GRAPH), similarity_file_of(stem) if stem else None)
+            links = _own_link(store_dir, str(SIMILARITY_GRAPH), similarity_file_of(stem))
             if links is None:
                 return None
             files.append(links)
@@ -379,7 +381,7 @@ def plan_scope(store_dir: Path, plan: str) -> list[Path] | None:
             identity = _own_link(store_dir, str(PARENTS_GRAPH), PARENTS)
             if identity is None:
                 return None
-            matches = _own_link(store_dir, str(PARENTS_GRAPH), parents_file_of(stem) if stem else None)
+            matches = _own_link(store_dir, str(PARENTS_GRAPH), parents_file_of(stem))
             files += [identity, *([matches] if matches is not None else [])]
             for parent in parents_named(identity, plan):
                 parent_graph = _plan_graph(parent)
@@ -418,13 +420,11 @@ def _stem(store_dir: Path, plan: str) -> str | None:
     return stems[0] if len(stems) == 1 else None
 
 
-def _own_link(store_dir: Path, graph: str, relative: str | None) -> Path | None:
+def _own_link(store_dir: Path, graph: str, relative: str) -> Path | None:
     """The store's link (``loaded/``) to the build folder's file ``relative`` of graph
     ``graph``; None when the store holds no such file."""
     from sciplan_kg.store import sync
 
-    if relative is None:
-        return None
     build = store_dir.with_name(store_dir.name.removesuffix(".oxigraph"))
     return sync.loaded_file(store_dir, graph, build / relative)
 
