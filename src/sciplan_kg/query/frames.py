@@ -4,7 +4,7 @@ under 5 s).
 
 Why: Oxigraph answers the whole-corpus listings (``tasks``, ``sources``, ``co-responsibility``,
 ``similar-tasks``, ``instrument-mix-by-measure``, and, over a corpus of provinces' and
-counties' plans, ``parent-task-match`` and ``parent-diffusion``) row by row, 6–47 s at 3,000
+counties' plans, ``parent-task-match`` and ``parent-diffusion``) row by row, 5–47 s at 3,000
 plans; they are joins and aggregations over a few properties, which a columnar engine does in
 bulk. Each is written here by hand in SQL to give the same rows as its SPARQL text (the same
 joins, multiset semantics, COALESCE/IF of the agency lists, the same order keys), held equal to
