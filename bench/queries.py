@@ -115,19 +115,23 @@ def user_one(build: Path, name: str, limit: float) -> dict[str, float | int | st
     return out
 
 
+_SK = "https://w3id.org/sciplan-kg/ontology#"
+# the plan asked for one plan's rows, the first of these that finds one: the first by IRI of the
+# plans whose parent plan is in the corpus (so the parent queries have rows to give, as for most
+# plans of a real corpus: the counties'), or the first plan by IRI when no plan has one (the five
+# bundled plans, the corpora generated before session U); bench/virtuoso.py asks the same
+PLAN_ASKED = (
+    f"SELECT ?p WHERE {{ ?p <{_SK}parentPlan> ?parent ; a <{_SK}ImplementationPlan> }} ORDER BY ?p LIMIT 1",
+    f"SELECT ?p WHERE {{ ?p a <{_SK}ImplementationPlan> }} ORDER BY ?p LIMIT 1",
+)
+
+
 def first_plan(build: Path) -> str:
-    """The plan ``--plan`` asks for: the first by IRI of the plans whose parent plan is in the
-    corpus (so the parent queries have rows to give, as for most plans of a real corpus: the
-    counties'), or the first plan by IRI when no plan has one (the five bundled plans, the
-    corpora generated before session U)."""
+    """The plan ``--plan`` asks for (``PLAN_ASKED``)."""
     from sciplan_kg.query.kept import open_store
 
     store = open_store(build)
-    sk = "https://w3id.org/sciplan-kg/ontology#"
-    for query in (
-        f"SELECT ?p WHERE {{ ?p <{sk}parentPlan> ?parent ; a <{sk}ImplementationPlan> }} ORDER BY ?p LIMIT 1",
-        f"SELECT ?p WHERE {{ ?p a <{sk}ImplementationPlan> }} ORDER BY ?p LIMIT 1",
-    ):
+    for query in PLAN_ASKED:
         found = list(store.query(query))
         if found:
             return str(found[0]["p"].value)

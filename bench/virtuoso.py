@@ -38,13 +38,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SERVE = ROOT / "scripts" / "virtuoso-serve.sh"
 SLOW = 20.0  # seconds: a query slower than this on its second run is not run twice more
-_SK = "https://w3id.org/sciplan-kg/ontology#"
-# the plan asked for: the first by IRI with a parent plan in the corpus, else the first by IRI
-# (as bench/queries.py's first_plan: the parent queries then have rows to give)
-PLANS = (
-    f"SELECT ?p WHERE {{ ?p <{_SK}parentPlan> ?parent ; a <{_SK}ImplementationPlan> }} ORDER BY ?p LIMIT 1",
-    f"SELECT ?p WHERE {{ ?p a <{_SK}ImplementationPlan> }} ORDER BY ?p LIMIT 1",
-)
 
 
 def installed() -> bool:
@@ -159,7 +152,9 @@ def measure(build: Path, home: Path, limit: float, keep_running: bool = False) -
         graphs = RemoteBackend(endpoint, timeout=limit).graphs()
         out["graphs_seconds"] = time.perf_counter() - t
         out["graphs"] = len(graphs)
-        for query in PLANS:
+        from queries import PLAN_ASKED  # bench/queries.py, beside this script: the same plan
+
+        for query in PLAN_ASKED:
             _, rows = select(endpoint, query, "first plan", limit, graphs)
             if rows:
                 break
