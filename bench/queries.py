@@ -1,6 +1,6 @@
 """Time the catalogue queries on a built corpus's embedded store, as a user meets them.
 
-    python bench/queries.py BUILD [NAME ...] [--limit SECONDS] [--plan | --user] [--json]
+    python bench/queries.py BUILD [NAME ...] [--limit SECONDS] [--plan | --user | --cli] [--json]
 
 Each query runs in a fresh process (``--one``), which opens the store and runs it twice through
 the same API the CLI uses: ``first`` is what a ``sciplan-kg query`` sees (Oxigraph's block
@@ -23,11 +23,20 @@ a researcher who copies one and edits it: no kept answer, and not the catalogue'
 covers it (``engine``: duckdb) and evaluates it on Oxigraph otherwise. Timed: the median of three
 such evaluations, and one evaluation on Oxigraph alone beside it (``oxigraph s``); ``same``: the
 two answers hold the same rows.
+
+``--cli``: what a researcher at the terminal waits for one plan's rows, start-up included: each
+query with a ``plan`` parameter run as ``sciplan-kg query NAME -p plan IRI --evaluate --format
+csv`` (its output read and thrown away) three times, each a new process; the median of the three
+wall-clock times. Python's start, the imports, the check that the store is in step with the
+build folder, the plan's scope and the CSV all count; the store is in step before (a first
+command synced it).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import statistics
 import subprocess
@@ -160,6 +169,32 @@ def profile(build: Path, names: list[str], limit: float, per_plan: bool = False)
     return out
 
 
+def command_line(build: Path, names: list[str], limit: float) -> dict[str, list[float | int | None]]:
+    """{query: [median s, rows]} of ``sciplan-kg query NAME -p plan IRI`` run three times (``--cli``);
+    [None, None] where a run failed or was stopped."""
+    from sciplan_kg.query.catalogue import catalogue
+
+    plan = first_plan(build)
+    cli = str(Path(sys.executable).with_name("sciplan-kg"))
+    out: dict[str, list[float | int | None]] = {}
+    for name, q in catalogue().items():
+        if (names and name not in names) or not any(p.name == "plan" for p in q.params):
+            continue
+        cmd = [cli, "query", name, "-p", "plan", plan, "--data", str(build), "--evaluate", "--format", "csv"]
+        times: list[float] = []
+        rows: int | None = None
+        for _ in range(3):
+            start = time.perf_counter()
+            try:
+                done = subprocess.run(cmd, capture_output=True, timeout=limit, check=True)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                break
+            times.append(time.perf_counter() - start)
+            rows = max(0, len(list(csv.reader(io.StringIO(done.stdout.decode("utf-8"))))) - 1)  # the header
+        out[name] = [statistics.median(times), rows] if len(times) == 3 else [None, None]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("build", type=Path)
@@ -168,6 +203,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the timings as JSON")
     ap.add_argument("--plan", action="store_true", help="the queries with a plan parameter, for one plan")
     ap.add_argument("--user", action="store_true", help="each query saved as a user's own .rq (see above)")
+    ap.add_argument("--cli", action="store_true", help="one plan at the command line, start-up included (see above)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--plan-iri", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -196,6 +232,16 @@ def main() -> None:
                 print(f"{name:28} {r['engine']:>8}", flush=True)
         if args.json:
             print(json.dumps(results))
+        return
+    if args.cli:
+        cells = command_line(args.build, args.names, args.limit)
+        if args.json:
+            print(json.dumps(cells))
+            return
+        print(f"{'query':24} {'median s':>8} {'rows':>8}")
+        for name, (median, rows) in cells.items():
+            shown = "-" if median is None else f"{median:.2f}"
+            print(f"{name:24} {shown:>8} {'-' if rows is None else rows:>8}")
         return
     if args.one:
         print(json.dumps(one(args.build, args.names[0], {"plan": args.plan_iri} if args.plan_iri else {})))

@@ -220,6 +220,9 @@ def time_queries(row: dict[str, object], build_dir: Path) -> None:
     # each saved as a user's own .rq: translated to SQL where the tables hold what it asks
     _, _, out = timed([PY, script, str(build_dir), "--json", "--user", "--limit", str(QUERY_LIMIT)])
     row["queries_user"] = json.loads(out)
+    # one plan at the command line, as a researcher at the terminal waits for it
+    _, _, out = timed([PY, script, str(build_dir), "--json", "--cli", "--limit", str(QUERY_LIMIT)])
+    row["queries_cli"] = json.loads(out)
 
 
 def time_virtuoso(row: dict[str, object], build_dir: Path, n: int) -> None:

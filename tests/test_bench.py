@@ -111,3 +111,18 @@ def test_timed_sees_the_memory_of_a_child(bench: tuple[ModuleType, ModuleType]) 
     _, peak, out = run.timed([sys.executable, "-c", child])
     assert out.strip() == "done"
     assert 300 << 20 < peak < 600 << 20, "the grandchild's 300 MB, counted once"
+
+
+def test_the_command_line_table_shows_each_size_measured_and_skips_the_others(
+    bench: tuple[ModuleType, ModuleType],
+) -> None:
+    report, _ = bench
+    rows = [
+        {"plans": 100},  # measured before the column was added
+        {"plans": 3000, "queries_cli": {"tasks": [0.4567, 1234], "lead-load": [None, None]}},
+    ]
+    lines = report._command_line_table(rows)
+    assert "| query | 3,000 plans |" in lines
+    assert "| lead-load | - |" in lines
+    assert any(line.startswith("| tasks | 0.46") and "(1,234)" in line for line in lines)
+    assert report._command_line_table([{"plans": 5}]) == []

@@ -3,9 +3,11 @@ query text) and checked by their declared type, SPARQL Update refused, ``SERVICE
 the embedded stores (``local_prepare``), rows returned as plain Python values.
 
 No network unless asked: rdflib would load the graphs a query names in ``FROM`` / ``FROM
-NAMED`` from the web (``SPARQL_LOAD_GRAPHS``), which is switched off here, where every query
-path starts; ``SERVICE`` is refused before evaluation on rdflib and Oxigraph alike (Oxigraph
-would send the request from Rust, where no Python guard sees it)."""
+NAMED`` from the web (``SPARQL_LOAD_GRAPHS``), which is switched off here the moment rdflib's
+SPARQL module is first imported (``sparql``: every parse of a query goes through it, and a
+command that parses none does not pay the 0.14 s of importing it); ``SERVICE`` is refused
+before evaluation on rdflib and Oxigraph alike (Oxigraph would send the request from Rust,
+where no Python guard sees it)."""
 
 from __future__ import annotations
 
@@ -15,18 +17,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import rdflib.plugins.sparql
 from rdflib import Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from sciplan_kg.errors import QueryError
 from sciplan_kg.query.catalogue import CatalogueQuery, Param
 
 Value = str | int | float | bool | None
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # FROM <http://…> never fetches the web
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -145,14 +142,24 @@ def unknown_parameter(q: CatalogueQuery, name: str) -> QueryError:
     return QueryError(q.name, f"未声明的参数 / unknown parameter '{name}' (declared: {known}){hint}")
 
 
+def sparql() -> Any:
+    """rdflib's SPARQL module, imported on first use, with the loading of the graphs a query
+    names from the web switched off before anything can evaluate a query (FROM <http://…>
+    never fetches the web)."""
+    import rdflib.plugins.sparql as module  # its parser and parserutils with it
+
+    module.SPARQL_LOAD_GRAPHS = False
+    return module
+
+
 def prepare(q: CatalogueQuery) -> Any:
     """Parse the query; refuse SPARQL Update; report a syntax error with its position. (A
     constant-false FILTER is kept: ``keep_constant_filters``.)"""
     try:
-        return prepareQuery(keep_constant_filters(q.text))
+        return sparql().prepareQuery(keep_constant_filters(q.text))
     except Exception as exc:
         try:
-            parseUpdate(q.text)
+            sparql().parser.parseUpdate(q.text)
         except Exception:
             pass
         else:
@@ -183,19 +190,20 @@ def local_prepare(q: CatalogueQuery) -> Any:
             f"SERVICE is not executed by the embedded stores{en}: it would send a request to another "
             "server; run the query on a SPARQL server with --endpoint URL",
         )
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    sparql().SPARQL_LOAD_GRAPHS = False
     return prepared
 
 
 def has_service(algebra: Any) -> bool:
     """Whether a parsed query's algebra holds a ``SERVICE`` pattern anywhere."""
+    comp_value = sparql().parserutils.CompValue
     stack, seen = [algebra], set()
     while stack:
         node = stack.pop()
         if id(node) in seen or isinstance(node, (str, Node)):
             continue
         seen.add(id(node))
-        if isinstance(node, CompValue):
+        if isinstance(node, comp_value):
             if node.name == "ServiceGraphPattern":
                 return True
             stack.extend(dict.values(node))
@@ -249,7 +257,8 @@ def keep_constant_filters(text: str) -> str:
 def service_position(text: str) -> tuple[int | None, int | None]:
     """Line and column (from 1) of the first SERVICE keyword (in the text after its \\u
     escapes are expanded when the keyword is spelt with them); (None, None) if not found."""
-    for candidate in (text, expandUnicodeEscapes(text)):
+    escaped = "\\u" in text or "\\U" in text  # what rdflib's parser expands first
+    for candidate in (text, sparql().parser.expandUnicodeEscapes(text)) if escaped else (text,):
         m = _SERVICE.search(code_only(candidate))
         if m:
             line = candidate.count("\n", 0, m.start()) + 1

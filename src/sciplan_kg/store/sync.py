@@ -11,6 +11,11 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
 - ``state.json`` records a digest (path, size, mtime) of the files each graph was loaded from;
   ``loaded/`` keeps hard links to those files, so what was loaded is known after the build
   folder has moved on.
+- ``glance.json`` records the build folder as it was when the store was last found in step
+  (``_glance``: every graph file's name, inode, size and time, listed folder by folder) and
+  the state's digest then: every query asks first, and when both are as recorded nothing
+  changed (0.06 s at 3,000 plans, where naming and digesting every graph's files takes 0.45 s).
+  The record is a shortcut, never the truth: anything else, and the digests are taken.
 - A fresh store, or one where many graphs changed, is loaded whole: the files go to Oxigraph's
   bulk loader as Turtle streams (this package's files share one prefix header, written once)
   of ``LOAD_BATCH`` bytes each (the loader's memory grows with what it is given at once),
@@ -18,17 +23,19 @@ Keeping the store in step with the build folder, graph by graph (``dataset.graph
   make the subjects index (``subjects.py``: which file states which shared subject).
 - Otherwise only the changed graphs' files are compared, file by file (paired by path): a
   file whose bytes did not change (the same inode, or equal bytes) is neither read again nor
-  diffed; the others are split into Turtle blocks (this package writes one block per subject,
-  blank-line separated). The blocks that went are removed (one SPARQL ``DELETE DATA``), those
-  that came are added (Oxigraph parses both: no triple is made in Python), and every block
-  that a file still in place states about a subject of the removed ones is added back: the
-  files come from the subjects index (agencies, issuing bodies and documents that two graphs
-  state; a plan's nodes that an unchanged file of a changed graph states), so a triple
-  another graph still states stays, without searching every other file. Store = (store −
-  went) ∪ came ∪ still stated = a fresh load. (A plan's nodes are stated by its own graph and
-  by the link graphs, similarity and parents, which never repeat its triples: as before the
-  index, no other graph is asked about them.) Adding or replacing one plan in 3,000 touches
-  that plan's triples and its links.
+  diffed (the same inode written in place since it was loaded, by hand, leaves nothing to
+  compare with: the store is loaded whole); the others are split into Turtle blocks (this
+  package writes one block per subject, blank-line separated). The blocks that went are
+  removed (one SPARQL ``DELETE DATA``), those that came are added (Oxigraph parses both: no
+  triple is made in Python), and every block that a file still in place states about a
+  subject of the removed ones is added back: the files come from the subjects index
+  (agencies, issuing bodies and documents that two graphs state; a plan's nodes that an
+  unchanged file of a changed graph states), so a triple another graph still states stays,
+  without searching every other file. Store = (store − went) ∪ came ∪ still stated = a fresh
+  load. (A plan's nodes are stated by its own graph and by the link graphs, similarity and
+  parents, which never repeat its triples: as before the index, no other graph is asked
+  about them.) Adding or replacing one plan in 3,000 touches that plan's triples and its
+  links.
 - Changed graphs leave ``state.json`` before the store is touched and come back once done;
   the steps can be repeated, so a sync that is interrupted is finished by the next one.
 - After a full load, before the new store replaces the old, an ``after_load`` callback given
@@ -64,6 +71,7 @@ from sciplan_kg.rdf.serialize import turtle_prefixes
 from sciplan_kg.store import index, subjects
 
 STATE = "state.json"
+GLANCE = "glance.json"  # the build folder as last seen in step with the store (``_glance``)
 LOADED = "loaded"
 FULL_FRACTION = 0.2  # reload whole when more than this share of the graphs changed
 LOAD_BATCH = 64 << 20  # bytes of Turtle in the bulk loads of a full load at once (its peak memory: ``_load_into``)
@@ -147,6 +155,9 @@ def sync(
     the old store (the query layer makes its DuckDB tables there: ``query.kept``). The store
     never imports the query layer."""
     store_dir = store_dir or store_path(build)
+    glance = _glance(build)  # before anything is read: a file changed after it changes the next one
+    if glance is not None and (graphs := _seen(store_dir, glance)) is not None:
+        return SyncResult(0, 0, graphs)
     subjects.forget_folders()
     wanted = {str(name): files for name, files in graph_files(build).items()}
     owner = folders.check_output(store_dir, folders.QUERY_STORE)
@@ -159,17 +170,87 @@ def sync(
     digests = {name: _digest(files) for name, files in wanted.items()}
     if str(ONTOLOGY_GRAPH) in wanted:  # the installed package's file, not the build's: see _content
         digests[str(ONTOLOGY_GRAPH)] = _content(wanted[str(ONTOLOGY_GRAPH)])
-    if read_state(store_dir) == digests:  # nothing to write: no lock (the store may be read-only)
+    state, digest = read_state_and_digest(store_dir)
+    if state == digests:  # nothing to write but the glance: no lock (the store may be read-only)
+        _saw(store_dir, glance, digest, len(wanted))
         return SyncResult(0, 0, len(wanted))
     try:
         with folders.lock(store_dir, wait=True):
-            return _sync_locked(store_dir, wanted, digests, full_fraction, after_load)
+            result = _sync_locked(store_dir, wanted, digests, full_fraction, after_load)
+            _saw(store_dir, glance, state_digest(store_dir), len(wanted))
+            return result
     except PermissionError as exc:
         raise _unwritable(store_dir, exc) from exc
     except OSError as exc:
         if exc.errno not in (errno.EROFS, errno.EACCES):
             raise
         raise _unwritable(store_dir, exc) from exc
+
+
+def _glance(build: Path) -> str | None:
+    """A digest of the build folder's graph files as listed: each file's name, inode, size and
+    modification time, by one ``scandir`` of each folder the graphs' files are in, with the
+    folders' real paths, the manifest and the marker, and the installed ontology's file. What
+    ``_digest`` reads of the same files, without naming each file's path through the manifest
+    first: 0.03 s at 3,000 plans where the graphs' digests take 0.45 s, which every query
+    paid to learn that nothing had changed. None where it cannot vouch for the files: a folder
+    that cannot be listed, or a graph file that is a symbolic link (whose target may change
+    while the link does not); the graphs' digests are taken then."""
+    from sciplan_kg.paths import ONTOLOGY_FILE
+    from sciplan_kg.pipeline.folder import ASSERTED_DIR, GRAPH_DIR, INFERRED_DIR, MANIFEST, PARENTS_DIR, SIMILARITY_DIR
+
+    h = hashlib.sha256(b"glance 1\0")
+    try:
+        for rel in ("", GRAPH_DIR, ASSERTED_DIR, INFERRED_DIR, SIMILARITY_DIR, PARENTS_DIR):
+            folder = os.path.join(build, rel)
+            try:
+                with os.scandir(folder) as listing:
+                    if rel:
+                        entries = [e for e in listing if e.name.endswith(".ttl")]
+                    else:
+                        entries = [e for e in listing if e.name in (MANIFEST, folders.MARKER)]
+            except FileNotFoundError:
+                h.update(f"{rel}\0-\0".encode())
+                continue
+            h.update(f"{rel}\0{os.path.realpath(folder)}\0".encode())
+            seen = []
+            for e in entries:
+                st = e.stat(follow_symlinks=False)
+                if stat.S_ISLNK(st.st_mode):
+                    return None
+                seen.append(f"{e.name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0")
+            seen.sort()
+            h.update("".join(seen).encode())
+        st = os.stat(ONTOLOGY_FILE)
+        h.update(f"{ONTOLOGY_FILE}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _seen(store_dir: Path, glance: str) -> int | None:
+    """The number of graphs, if the store was last in step with a build folder of this glance
+    and its state has not changed since (``GLANCE``: the glance, the state's digest then)."""
+    try:
+        seen = json.loads((store_dir / GLANCE).read_bytes())
+        state = state_digest(store_dir)
+        if state is not None and seen["glance"] == glance and seen["state"] == state:
+            return int(seen["graphs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _saw(store_dir: Path, glance: str | None, state: str | None, graphs: int) -> None:
+    """Record that the store, in ``state``, is in step with a build folder of ``glance`` (or
+    forget it: ``glance`` None). The record is a shortcut, never the truth: a store that cannot
+    be written to (read-only) goes without it."""
+    with contextlib.suppress(OSError):
+        if glance is None or state is None:
+            (store_dir / GLANCE).unlink(missing_ok=True)
+        elif store_dir.is_dir():
+            record = {"glance": glance, "graphs": graphs, "state": state}
+            write_atomic(store_dir / GLANCE, (json.dumps(record, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def _unwritable(store_dir: Path, exc: OSError) -> InputError:
