@@ -64,7 +64,7 @@ def backend(
         from sciplan_kg.query import frames  # the whole-corpus listings on DuckDB (docs/engines.md)
 
         opened, state = open_store_in_state(path)
-        if tables and frames.available():
+        if tables and frames.installed():  # imported when a query asks for it (``serves``)
             return frames.FramesBackend(opened, store_dir, kept=kept, scope=store_dir, opened=state)
         return OxigraphBackend(opened, kept=kept, scope=store_dir, opened=state)
     from sciplan_kg.pipeline.dataset import load_dataset
