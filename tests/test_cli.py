@@ -178,3 +178,11 @@ def test_timeout_stops_a_long_query(five: BuildResult, tmp_path: Path, capsys: p
     code, _, err = run(capsys, "query", str(rq), "--data", str(five.out), "--timeout", "1")
     assert code == 2 and "1 s" in err
     assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("command", ["build", "validate"])
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_one_or_more(command: str, jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--jobs -1`` reached the process pool and came out as an internal error."""
+    code, _, err = run(capsys, command, "--jobs", jobs)
+    assert code == 2 and "--jobs" in err and "1 or more" in err

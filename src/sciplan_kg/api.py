@@ -185,40 +185,28 @@ def extract_file(path: PathLike) -> PlanRecord:
     return resolve(extract_plan(as_path(path)), load_registry())
 
 
-def validate(path: PathLike = DEFAULT_BUILD, engine: str = "compiled") -> Report:
+def validate(path: PathLike = DEFAULT_BUILD, engine: str = "compiled", jobs: int | None = None) -> Report:
     """Validate a build folder (default ``build/``), or an RDF file (its OWL 2 RL inferences are
     computed first).
 
     A build folder is validated plan by plan, each plan's graph with the registries and the
-    ontology, as the build does (memory stays that of one plan). ``engine``: "compiled" (the
-    shapes compiled to checks) or "pyshacl" (the reference)."""
-    from sciplan_kg.pipeline.dataset import (
-        DATASET_GRAPH,
-        ONTOLOGY_GRAPH,
-        PARENTS_GRAPH,
-        REGISTRY_GRAPH,
-        SIMILARITY_GRAPH,
-        graph_files,
-    )
+    ontology, as the build does (memory stays that of one plan), on ``jobs`` processes (default:
+    one per core; ``pipeline.check``). ``engine``: "compiled" (the shapes compiled to checks)
+    or "pyshacl" (the reference)."""
     from sciplan_kg.pipeline.folder import load_graphs
-    from sciplan_kg.rdf.parse import load_ontology, parse_files
+    from sciplan_kg.rdf.parse import load_ontology
     from sciplan_kg.reason.reasoner import infer
-    from sciplan_kg.validation.report import CompiledShapes, load_shapes, merge_reports, validate_graph
+    from sciplan_kg.validation.report import validate_graph
 
     path = as_path(path)
-    ontology = load_ontology()
     if not path.is_dir():
+        ontology = load_ontology()
         graphs = load_graphs(path)
         inferred = graphs.get("inferred")
         if inferred is None:
             inferred = infer(graphs["asserted"], ontology)
         return validate_graph([graphs["asserted"], inferred, ontology], engine=engine)
-    files = graph_files(path)
-    shapes = load_shapes()
-    checks = CompiledShapes(shapes) if engine == "compiled" else shapes
-    context = parse_files(files[REGISTRY_GRAPH], into=ontology)
-    reports = [validate_graph(context, checks, engine)]
-    for name, plan_files in files.items():
-        if name not in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SIMILARITY_GRAPH, PARENTS_GRAPH, DATASET_GRAPH):
-            reports.append(validate_graph([parse_files(plan_files), context], checks, engine))
-    return merge_reports(reports)
+    from sciplan_kg.pipeline.build import default_jobs
+    from sciplan_kg.pipeline.check import validate_folder
+
+    return validate_folder(path, engine, jobs or default_jobs())

@@ -59,6 +59,17 @@ EXAMPLES = {
 }
 
 
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of processes, one or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"需要正整数 / a whole number of processes, 1 or more, not {text!r}")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sciplan-kg",
@@ -89,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="worker processes (default: one per core)")
     p.add_argument("--full", action="store_true", help="rebuild every plan (default: reuse unchanged plans from --out)")
 
     p = add("validate", "SHACL-validate a build folder or an RDF file / 校验图谱")
@@ -102,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         default="compiled",
         help="SHACL engine: the shapes compiled to checks (default) or pySHACL (the reference, slower)",
     )
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="worker processes (default: one per core)")
 
     p = add("query", "run a catalogue query or a .rq file / 运行查询")
     from sciplan_kg.netguard import timeout_seconds  # positive and finite: not nan, inf, 0, -1
@@ -259,7 +271,7 @@ def _build(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from sciplan_kg.validation.report import format_report
 
-    report = api.validate(args.path, engine=args.engine)
+    report = api.validate(args.path, engine=args.engine, jobs=args.jobs)
     print(
         report.to_json() if args.json else format_report(report, verbose=args.verbose),
         end="" if not args.json else "\n",
