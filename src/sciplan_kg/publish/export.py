@@ -49,9 +49,8 @@ def export_chunks(
     import pyoxigraph as ox
 
     target = {"nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}.get(fmt)
-    if target is None:  # JSON-LD is one document: it is written whole
-        triples = [q.triple for graph, f in files for q in _quads(ox, f, graph)]
-        yield ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b""
+    if target is None:
+        yield from _json_ld(ox, files)
         return
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     for graph, f in files:
@@ -62,6 +61,23 @@ def export_chunks(
             else ox.serialize(items, format=target)
         )
         yield chunk or b""
+
+
+def _json_ld(ox: Any, files: list[tuple[str, Path]]) -> Iterator[bytes]:
+    """JSON-LD, file by file: Oxigraph writes a file's triples as an array of node objects
+    (expanded form), and the arrays are joined into one. A node that two files state (an
+    agency of two plans) is two objects of the same ``@id``, which JSON-LD reads as one node:
+    the same triples as one array written whole, which held every triple in memory at once
+    (614 MB at 300 plans; 3,000 would not fit in 1.5 GiB)."""
+    yield b"["
+    first = True
+    for graph, f in files:
+        chunk = ox.serialize((q.triple for q in _quads(ox, f, graph)), format=ox.RdfFormat.JSON_LD) or b"[]"
+        inner = chunk.strip()[1:-1].strip()  # the array's members
+        if inner:
+            yield inner if first else b"," + inner
+            first = False
+    yield b"]"
 
 
 def _quads(ox: Any, path: Path, graph: str) -> Iterator[Any]:
