@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
 
     from sciplan_kg.evaluation import Evaluation
     from sciplan_kg.extract.records import PlanRecord
@@ -136,14 +136,17 @@ def load(
     """Upload the build folder ``data`` (default ``build/``) to the SPARQL server behind
     ``endpoint``, one named graph per plan, and verify the server's triple counts."""
     from sciplan_kg.netguard import check_url
-    from sciplan_kg.pipeline.dataset import load_dataset
+    from sciplan_kg.pipeline.dataset import graph_files, load_dataset
     from sciplan_kg.publish.load import DEFAULT_TIMEOUT
     from sciplan_kg.publish.load import load as upload
 
     check_url(endpoint, "--endpoint")  # before the data is read
     if store_endpoint is not None:
         check_url(store_endpoint, "--store-endpoint")
-    return upload(endpoint, load_dataset(as_path(data)), store_endpoint, timeout or DEFAULT_TIMEOUT)
+    path = as_path(data)
+    # a build folder's graphs as their files, each read when its turn comes (publish/load.py)
+    graphs: dict[URIRef, Graph | list[Path]] = dict(graph_files(path) if path.is_dir() else load_dataset(path))
+    return upload(endpoint, graphs, store_endpoint, timeout or DEFAULT_TIMEOUT)
 
 
 def serve(

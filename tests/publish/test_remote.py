@@ -188,3 +188,51 @@ def test_external_rows_equal_local_rows(
     if name in KNOWN_EXTERNAL_GAPS:
         request.applymarker(pytest.mark.xfail(reason=KNOWN_EXTERNAL_GAPS[name], strict=True))
     assert _rows(run_query(name, endpoint=external)) == _rows(run_query(name, five_graph))
+
+
+def test_a_build_folder_is_uploaded_from_its_files_one_graph_at_a_time(
+    five: BuildResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never the whole folder parsed into rdflib first (``load_dataset``: gigabytes at 3,000
+    plans); the load verifies each graph's count on the server."""
+    from sciplan_kg import api
+    from sciplan_kg.pipeline import dataset
+
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"{path} parsed whole")
+
+    monkeypatch.setattr(dataset, "load_dataset", refuse)
+    proc, endpoint = start_oxigraph()
+    try:
+        uploads = api.load(endpoint, five.out)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    files = dataset.graph_files(five.out)
+    assert [u.graph for u in uploads] == sorted(str(g) for g in files)
+
+
+def test_what_is_sent_of_a_graphs_files_is_those_files_as_written(five: BuildResult, tmp_path: Path) -> None:
+    """Each triple once, literals as written ("0.1090", which Oxigraph's store would write
+    "0.109"), a file's blank nodes its own: the N-Triples read back equal the files read by rdflib."""
+    from rdflib.compare import isomorphic
+
+    from sciplan_kg.pipeline.dataset import ONTOLOGY_GRAPH, graph_files
+    from sciplan_kg.publish.load import n_triples
+    from sciplan_kg.rdf.parse import parse_files
+
+    files = graph_files(five.out)
+    for name in [*sorted(files)[:3], ONTOLOGY_GRAPH]:
+        body, count = n_triples(files[name])
+        expected = parse_files(files[name])
+        assert count == len(expected)
+        assert isomorphic(Graph().parse(data=body, format="nt"), expected), name
+    a, b = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    a.write_text(
+        '_:x <urn:p> "0.1090"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n<urn:s> <urn:p> <urn:o> .\n',
+        encoding="utf-8",
+    )
+    b.write_text("_:x <urn:p> <urn:o> .\n<urn:s> <urn:p> <urn:o> .\n", encoding="utf-8")
+    body, count = n_triples([a, b])
+    assert count == 3, "the triple both files state once; the two _:x two nodes"
+    assert b'"0.1090"' in body

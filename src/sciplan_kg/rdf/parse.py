@@ -138,7 +138,7 @@ def turtle_triples(files: list[Path]) -> list[tuple[Node, Node, Node]]:
         if not f.is_file():
             raise InputError(f, "找不到文件 / no such file")
         try:
-            for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
+            for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
                 s, p, o = q.subject, q.predicate, q.object
                 a, b, c = get(s), get(p), get(o)
                 add((term(s) if a is None else a, term(p) if b is None else b, term(o) if c is None else c))
