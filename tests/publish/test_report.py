@@ -116,6 +116,31 @@ def test_lead_shares_count_each_task_once(five: BuildResult) -> None:
     assert inherited > 0, "inherited leads are drawn apart"
 
 
+def test_each_plan_page_shows_its_agencies_named_together_as_a_table(report: Path, five: BuildResult) -> None:
+    """A table the page draws (names and counts as text), not a chart per plan (0.3 s each with
+    matplotlib: a quarter of an hour at 3,000 plans): its cells are the matrix's counts, the
+    diagonal each agency's own, and no per-plan image is written."""
+    corpus = read_corpus(five.out, BuildFolder.open(five.out).manifest)
+    shown = 0
+    for plan in corpus.plans:
+        text = (report / "plans" / f"{plan.stem}.html").read_text(encoding="utf-8")
+        table = re.search(r'<table class="matrix">(.*?)</table>', text, re.S)
+        if not plan.tasks:
+            assert table is None
+            continue
+        m, names = figures.agency_matrix(corpus, [plan], figures.PLAN_AGENCIES, by_key=False)
+        assert table is not None and names
+        rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", table.group(1), re.S)
+        assert [html.unescape(name) for name, _ in rows] == names
+        for (_, cells), expected in zip(rows, m, strict=True):
+            got = [int(c) if c else 0 for c in re.findall(r"<td[^>]*>(\d*)</td>", cells)]
+            assert got == [int(v) for v in expected]
+        assert any(v for row in m for v in row), "some agency is named"
+        shown += 1
+    assert shown
+    assert not list((report / "charts").glob("agencies-*.png"))
+
+
 def test_each_plan_page_shows_every_task_linked_to_its_words(report: Path, five: BuildResult) -> None:
     for plan in five.plans:
         page = parse(report / "plans" / f"{plan.stem}.html")

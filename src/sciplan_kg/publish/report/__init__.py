@@ -132,7 +132,7 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
                 plan_targets=by_plan.get(p.iri, []),
                 roles=_task_roles(corpus, p),
                 measure_roles=_measure_roles(corpus, p),
-                figure=figures.plan_figure(corpus, p, tmp / "charts") if p.tasks else None,
+                matrix=figures.plan_matrix(corpus, p) if p.tasks else None,
                 principles=[r for r in corpus.outline.get(p.iri, []) if r["kind"] == "principle"],
                 goals=[r for r in corpus.outline.get(p.iri, []) if r["kind"] != "principle"],
                 safeguards=corpus.safeguards.get(p.iri, []),
