@@ -312,39 +312,60 @@ def _sheet_title(name: str) -> str:
 def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
     """The answer as an Excel workbook: one sheet named after the query, the header row frozen
     and bold, typed cells (numbers, booleans, dates; IRIs and text as text, never a formula),
-    each column as wide as its longest value (up to ``XLSX_MAX_WIDTH``)."""
+    each column as wide as its longest value (up to ``XLSX_MAX_WIDTH``). Written in openpyxl's
+    write-only mode, row by row (100,000 rows in a fraction of the time and memory of a sheet
+    kept whole: the report writes every catalogue answer so)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     check_format(result, "xlsx")
     rows = as_rows(result)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _sheet_title(name)
-    sheet.append(rows.columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_sheet_title(name))
     widths = [width(c) for c in rows.columns]
+    values = []
     for r in rows.rows:
-        values = [xlsx_value(r[c]) for c in rows.columns]
-        sheet.append(values)
-        for i, v in enumerate(values):
+        row = [xlsx_value(r[c]) for c in rows.columns]
+        for i, v in enumerate(row):
             widths[i] = max(widths[i], width(v.isoformat() if isinstance(v, date) else _text(v)))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, even when it starts with "=" (never a formula)
-            elif isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm:ss"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-    for i, w in enumerate(widths, start=1):
+        values.append(row)
+    for i, w in enumerate(widths, start=1):  # before any row: write-only writes the columns first
         sheet.column_dimensions[get_column_letter(i)].width = min(w + 2, XLSX_MAX_WIDTH)
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for c in rows.columns:
+        cell = WriteOnlyCell(sheet, value=xlsx_value(c))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in values:
+        sheet.append([_xlsx_cell(sheet, WriteOnlyCell, v) for v in row])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+def _xlsx_cell(sheet: Any, cell_type: Any, value: Any) -> Any:
+    """The value as it goes into a write-only row: as itself, or a cell that says how to read
+    it (text that starts with "=" stays text, never a formula; dates shown as dates)."""
+    if isinstance(value, str):
+        if not value.startswith("="):
+            return value
+        cell = cell_type(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, datetime):
+        cell = cell_type(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if isinstance(value, date):
+        cell = cell_type(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value
 
 
 def write(result: QueryResult, fmt: str, out: Path, name: str = "query") -> int:
