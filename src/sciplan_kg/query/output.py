@@ -16,6 +16,7 @@ import csv
 import functools
 import io
 import json
+import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -312,18 +313,14 @@ def _sheet_title(name: str) -> str:
 def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
     """The answer as an Excel workbook: one sheet named after the query, the header row frozen
     and bold, typed cells (numbers, booleans, dates; IRIs and text as text, never a formula),
-    each column as wide as its longest value (up to ``XLSX_MAX_WIDTH``). Written in openpyxl's
-    write-only mode, row by row (100,000 rows in a fraction of the time and memory of a sheet
-    kept whole: the report writes every catalogue answer so)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    each column as wide as its longest value (up to ``XLSX_MAX_WIDTH``). Written by XlsxWriter
+    row by row (``constant_memory``): a 3,000-plan answer of 100,000 rows in a few seconds and
+    little memory, where openpyxl took twice as long (the report writes every catalogue answer
+    so; README, "Dependencies")."""
+    import xlsxwriter
 
     check_format(result, "xlsx")
     rows = as_rows(result)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_title(name))
     widths = [width(c) for c in rows.columns]
     values = []
     for r in rows.rows:
@@ -331,41 +328,44 @@ def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
         for i, v in enumerate(row):
             widths[i] = max(widths[i], width(v.isoformat() if isinstance(v, date) else _text(v)))
         values.append(row)
-    for i, w in enumerate(widths, start=1):  # before any row: write-only writes the columns first
-        sheet.column_dimensions[get_column_letter(i)].width = min(w + 2, XLSX_MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for c in rows.columns:
-        cell = WriteOnlyCell(sheet, value=xlsx_value(c))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in values:
-        sheet.append([_xlsx_cell(sheet, WriteOnlyCell, v) for v in row])
     buf = io.BytesIO()
-    book.save(buf)
+    options = {
+        "in_memory": True,
+        "constant_memory": True,  # rows go to the file as they are written
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
+    with xlsxwriter.Workbook(buf, options) as book:
+        sheet = book.add_worksheet(_sheet_title(name))
+        bold = book.add_format({"bold": True})
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        for i, w in enumerate(widths):
+            sheet.set_column(i, i, min(w + 2, XLSX_MAX_WIDTH))
+        sheet.freeze_panes(1, 0)
+        for i, c in enumerate(rows.columns):
+            sheet.write_string(0, i, str(xlsx_value(c)), bold)
+        for n, row in enumerate(values, start=1):
+            for i, v in enumerate(row):
+                if v is None or v == "":
+                    continue  # an empty cell
+                if isinstance(v, str):
+                    sheet.write_string(n, i, v)  # text, even when it starts with "=": never a formula
+                elif isinstance(v, bool):
+                    sheet.write_boolean(n, i, v)
+                elif isinstance(v, int | float):
+                    if math.isfinite(v):
+                        sheet.write_number(n, i, v)
+                    else:
+                        sheet.write_string(n, i, str(v))
+                elif isinstance(v, datetime):
+                    sheet.write_datetime(n, i, v, moment)
+                elif isinstance(v, date):
+                    sheet.write_datetime(n, i, v, day)
+                else:
+                    sheet.write_string(n, i, str(v))
     return buf.getvalue()
-
-
-def _xlsx_cell(sheet: Any, cell_type: Any, value: Any) -> Any:
-    """The value as it goes into a write-only row: as itself, or a cell that says how to read
-    it (text that starts with "=" stays text, never a formula; dates shown as dates)."""
-    if isinstance(value, str):
-        if not value.startswith("="):
-            return value
-        cell = cell_type(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, datetime):
-        cell = cell_type(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-        return cell
-    if isinstance(value, date):
-        cell = cell_type(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return value
 
 
 def write(result: QueryResult, fmt: str, out: Path, name: str = "query") -> int:
