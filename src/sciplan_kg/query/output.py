@@ -314,9 +314,9 @@ def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
     """The answer as an Excel workbook: one sheet named after the query, the header row frozen
     and bold, typed cells (numbers, booleans, dates; IRIs and text as text, never a formula),
     each column as wide as its longest value (up to ``XLSX_MAX_WIDTH``). Written by XlsxWriter
-    row by row (``constant_memory``): a 3,000-plan answer of 100,000 rows in a few seconds and
-    little memory, where openpyxl took twice as long (the report writes every catalogue answer
-    so; README, "Dependencies")."""
+    row by row (``constant_memory``): the 99,641 rows of ``tasks`` at 3,000 plans in 8.2 s and
+    4.9 MB, where openpyxl took 15.1 s and wrote 7.5 MB (the report writes every catalogue
+    answer so; README, "Dependencies")."""
     import xlsxwriter
 
     check_format(result, "xlsx")
