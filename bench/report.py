@@ -219,8 +219,7 @@ def _evaluated_table(rows: list[dict[str, object]], before: dict[int, dict[str, 
         '"-" where the query has no `plan` parameter). Goal at 3,000 plans: under 5 s / under 0.5 s.',
         *(["Each figure: the earlier run → this run."] if before else []),
         "",
-        "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
-        "|---|" + "---:|" * len(sizes),
+        *_query_columns(sizes),
     ]
     names = sorted({q for r in sizes for q in r["queries"]})  # type: ignore[attr-defined]
     for q in names:
@@ -252,8 +251,7 @@ def _user_table(rows: list[dict[str, object]]) -> list[str]:
         "The queries the translation does not cover are evaluated on Oxigraph as the catalogue's own",
         "(the table above). Goal at 3,000 plans: as fast as the catalogue's listings, under 5 s.",
         "",
-        "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
-        "|---|" + "---:|" * len(sizes),
+        *_query_columns(sizes),
     ]
     names = sorted({q for r in sizes for q, v in r["queries_user"].items() if v.get("engine") == "duckdb"})  # type: ignore[attr-defined]
     for q in names:
@@ -267,6 +265,11 @@ def _user_table(rows: list[dict[str, object]]) -> list[str]:
             cells.append(f"{_s(float(v['median']))} → {_s(float(v['oxigraph']))}{same}")
         lines.append(f"| {q} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _query_columns(sizes: list[dict[str, object]]) -> list[str]:
+    """The head of a table with a row per query and a column per corpus size."""
+    return ["| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |", "|---|" + "---:|" * len(sizes)]
 
 
 def _command_line_table(rows: list[dict[str, object]]) -> list[str]:
@@ -284,8 +287,7 @@ def _command_line_table(rows: list[dict[str, object]]) -> list[str]:
         "Python's start, the imports, the check that the store is in step with the build folder, the",
         "plan's scope and the CSV, all counted (rows in parentheses). Goal at 3,000 plans: under 0.5 s.",
         "",
-        "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
-        "|---|" + "---:|" * len(sizes),
+        *_query_columns(sizes),
     ]
     names = sorted({q for r in sizes for q in r["queries_cli"]})  # type: ignore[attr-defined]
     for q in names:
@@ -332,8 +334,7 @@ def _virtuoso_tables(rows: list[dict[str, object]]) -> list[str]:
         "Every catalogue query evaluated, seconds, whole corpus / one plan: embedded (median of three,",
         "bench/queries.py) · Virtuoso (median of three after a first run, bench/virtuoso.py).",
         "",
-        "| query | " + " | ".join(f"{r['plans']:,} plans" for r in sizes) + " |",
-        "|---|" + "---:|" * len(sizes),
+        *_query_columns(sizes),
     ]
     for q in sorted({q for r in sizes for q in r["queries"]}):  # type: ignore[attr-defined]
         cells = []

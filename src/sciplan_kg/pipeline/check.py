@@ -19,8 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
-
 from sciplan_kg.pipeline.dataset import (
     DATASET_GRAPH,
     ONTOLOGY_GRAPH,
@@ -48,7 +46,7 @@ def validate_folder(path: Path, engine: str = "compiled", jobs: int = 1) -> Repo
     registries = parse_files(files[REGISTRY_GRAPH], into=load_ontology())
     context = Triples((canonical(s), canonical(p), canonical(o)) for s, p, o in registries)
     reports = [validate_graph(context, checks, engine)]
-    plans = [plan_files for name, plan_files in files.items() if URIRef(name) not in NOT_PLANS]
+    plans = [plan_files for name, plan_files in files.items() if name not in NOT_PLANS]
     shared = (context, checks, engine)
     if jobs > 1 and len(plans) >= FORK_FROM:
         reports += forked_map(_validate_plan, plans, jobs, shared)

@@ -29,7 +29,6 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from sciplan_kg.errors import InputError
 from sciplan_kg.netguard import check_url
 from sciplan_kg.query.endpoints import by_form, discover
 from sciplan_kg.query.remote import DEFAULT_TIMEOUT, RemoteError, malformed, request, select
@@ -65,6 +64,8 @@ def n_triples(content: Content) -> tuple[bytes, int]:
         return nt_bytes(content), len(content)
     import pyoxigraph as ox
 
+    from sciplan_kg.rdf.parse import read_turtle
+
     # each file parsed and written as N-Triples by Oxigraph, as written (its store would write
     # "0.1090" as "0.109"), one file's blank nodes not another's; each triple once (one line
     # per triple: equal triples are equal lines, known by a 128-bit digest), in the files'
@@ -74,13 +75,7 @@ def n_triples(content: Content) -> tuple[bytes, int]:
     seen: set[bytes] = set()
     out = io.BytesIO()
     for f in content:
-        try:
-            parsed = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
-            body = ox.serialize((q.triple for q in parsed), format=ox.RdfFormat.N_TRIPLES) or b""
-        except SyntaxError as exc:
-            raise InputError(f, f"RDF 语法错误 / invalid Turtle: {exc.msg}", exc.lineno) from exc
-        except OSError as exc:
-            raise InputError(f, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+        body = ox.serialize((q.triple for q in read_turtle(f)), format=ox.RdfFormat.N_TRIPLES) or b""
         for line in body.splitlines():
             key = hashlib.blake2b(line, digest_size=16).digest()
             if line and key not in seen:

@@ -6,6 +6,7 @@ Every parse error names the file and, where the parser says, the line.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,18 +136,27 @@ def turtle_triples(files: list[Path]) -> list[tuple[Node, Node, Node]]:
     out: list[tuple[Node, Node, Node]] = []
     add = out.append
     for f in files:
-        if not f.is_file():
-            raise InputError(f, "找不到文件 / no such file")
-        try:
-            for q in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
-                s, p, o = q.subject, q.predicate, q.object
-                a, b, c = get(s), get(p), get(o)
-                add((term(s) if a is None else a, term(p) if b is None else b, term(o) if c is None else c))
-        except SyntaxError as exc:
-            raise InputError(f, f"RDF 语法错误 / invalid turtle: {exc.msg}", exc.lineno) from exc
-        except OSError as exc:
-            raise InputError(f, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
+        for q in read_turtle(f):
+            s, p, o = q.subject, q.predicate, q.object
+            a, b, c = get(s), get(p), get(o)
+            add((term(s) if a is None else a, term(p) if b is None else b, term(o) if c is None else c))
     return out
+
+
+def read_turtle(f: Path) -> Iterator[Any]:
+    """Oxigraph's triples (as quads of the default graph) of the Turtle file ``f``, each file's
+    blank nodes its own (renamed); a missing file, a syntax error or a failed read is an
+    ``InputError`` naming the file (and the line)."""
+    import pyoxigraph as ox
+
+    if not f.is_file():
+        raise InputError(f, "找不到文件 / no such file")
+    try:
+        yield from ox.parse(path=str(f), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+    except SyntaxError as exc:
+        raise InputError(f, f"RDF 语法错误 / invalid turtle: {exc.msg}", exc.lineno) from exc
+    except OSError as exc:
+        raise InputError(f, f"无法读取 / cannot read: {exc.strerror or exc}") from exc
 
 
 _STRING = str(XSD.string)

@@ -9,6 +9,7 @@ subject, and lets Oxigraph parse what it removes and adds.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -30,14 +31,11 @@ def _same(old: Path, new: Path) -> bool:
     return a.st_size == b.st_size and old.read_bytes() == new.read_bytes()
 
 
-def _written_in_place(loaded: Path, f: Path, record: subjects.Record) -> bool:
-    """Is ``f`` the very file (inode) the store loaded, changed since (its size or time not the
-    ones recorded when it was loaded)? A build never writes a file in place, but a hand (an
-    editor that does not rename, ``>>``) can; the hard link in ``loaded/`` is then the changed
-    file too, and comparing the two would find nothing."""
-    st = loaded.stat()
-    if (st.st_dev, st.st_ino) != (f.stat().st_dev, f.stat().st_ino):
-        return False
+def _written_in_place(st: os.stat_result, record: subjects.Record) -> bool:
+    """Is the file of stat ``st`` the very file (inode) the store loaded, changed since (its size
+    or time not the ones ``record`` holds from when it was loaded)? A build never writes a file
+    in place, but a hand (an editor that does not rename, ``>>``) can; the hard link in
+    ``loaded/`` is then the changed file too, and comparing the two would find nothing."""
     then = record.get("id")
     return isinstance(then, list) and len(then) == 3 and then[0] == st.st_ino and then != subjects.file_id(st)
 
@@ -76,7 +74,7 @@ def _diff(
             if prev is not None and _same(prev, f):
                 del old[link]
                 record = known.get(link)
-                if record is not None and _written_in_place(prev, f, record):
+                if record is not None and _written_in_place(st, record):
                     # what the store loaded from it is gone with its old bytes: nothing to diff
                     raise subjects.Unreadable(str(f))
                 if record is None or record.get("id") != subjects.file_id(prev.stat()):
