@@ -144,7 +144,7 @@ def test_cli_paths_are_relative_to_the_current_folder_for_every_command(
     # report: --data and --out by the same rule (the writing itself is tested in tests/publish/)
     seen: list[tuple[Path, Path]] = []
 
-    def write_report(build: Path, out: Path) -> object:
+    def write_report(build: Path, out: Path, jobs: int | None = None) -> object:
         seen.append((build.resolve(), out.resolve()))
         raise InputError(out, "stop here")
 

@@ -119,12 +119,13 @@ def export(
     return run(as_path(data), fmt, None if out is None else as_path(out), inferred)
 
 
-def report(data: PathLike = DEFAULT_BUILD, out: PathLike = DEFAULT_REPORT) -> ReportResult:
+def report(data: PathLike = DEFAULT_BUILD, out: PathLike = DEFAULT_REPORT, jobs: int | None = None) -> ReportResult:
     """Write the HTML report of the build folder ``data`` (default ``build/``) into ``out``
-    (default ``report/``)."""
+    (default ``report/``). The catalogue's answers are written as CSV and XLSX by ``jobs``
+    worker processes (default: one per core) while this process writes the pages."""
     from sciplan_kg.publish.report import write_report
 
-    return write_report(as_path(data), as_path(out))
+    return write_report(as_path(data), as_path(out), jobs=jobs)
 
 
 def load(

@@ -221,6 +221,9 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_REPORT_DIR,
         help="folder to write (default: report/ in the current folder)",
     )
+    p.add_argument(
+        "--jobs", "-j", type=_jobs, default=None, help="processes writing the query answers (default: one per core)"
+    )
 
     p = add("coverage", "per-plan extraction coverage of a build folder / 抽取覆盖情况")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
@@ -335,7 +338,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    result = api.report(args.data, args.out)
+    result = api.report(args.data, args.out, jobs=args.jobs)
     print(f"{result.plans} 个方案 plans, {result.pages} 页 pages, {len(result.charts)} 张图 charts", end="")
     print(f" → {result.out}/index.html")
     return EXIT_OK

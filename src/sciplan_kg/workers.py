@@ -65,6 +65,64 @@ def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
     return fn(item, _SHARED)
 
 
+def share_work(fn: Callable[[_Item], object], items: Sequence[_Item], jobs: int, first: Callable[[], _Out]) -> _Out:
+    """``first()`` in this process while ``jobs - 1`` forked children work through ``items``
+    with ``fn``, each taking the next item not yet taken; this process joins them once
+    ``first`` returns, and returns what it returned. Nothing is sent between the processes
+    but the next item's number: ``fn`` writes its own results (files), and what the parent
+    holds reaches the children by the fork. An item a child did not finish (it raised, it was
+    killed) is done again here, so that its error, if any, is raised here.
+
+    Call it only where forking is safe (no threads that hold locks the children need: not
+    after DuckDB ran in this process, ``query/kept.py``)."""
+    ctx = get_context("fork")
+    taken = ctx.Value("i", 0)  # the number of the next item
+    finished = ctx.Array("b", len(items), lock=False)  # each item's flag is set by one process only
+
+    def work() -> None:
+        while True:
+            with taken.get_lock():
+                i = taken.value
+                if i >= len(items):
+                    return
+                taken.value = i + 1
+            fn(items[i])
+            finished[i] = 1
+
+    children: list[int] = []
+    gc.freeze()  # the parent's objects out of the children's collections (which would copy their pages)
+    try:
+        try:
+            for _ in range(jobs - 1):
+                pid = os.fork()
+                if pid == 0:  # a child: its share, and out without cleanup
+                    code = 1
+                    try:
+                        die_with_parent()
+                        gc.disable()
+                        work()
+                        code = 0
+                    finally:
+                        os._exit(code)
+                children.append(pid)
+            result = first()
+            work()
+        except BaseException:
+            for pid in children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            raise
+        finally:
+            for pid in children:
+                os.waitpid(pid, 0)
+    finally:
+        gc.unfreeze()
+    for i, item in enumerate(items):
+        if not finished[i]:
+            fn(item)
+    return result
+
+
 class ChildRun:
     """``fn`` over ``items`` in a forked child process, while this process goes on with other
     work; ``wait`` gives the indices of the items ``fn`` returned false for. For work that is

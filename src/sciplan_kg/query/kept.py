@@ -504,6 +504,12 @@ def _index(folder: Path) -> dict[str, Any]:
     return {name: entry for name, entry in index.items() if isinstance(entry, dict)}
 
 
+def answer_size(store_dir: Path, name: str) -> int:
+    """The size of the largest answer of the query ``name`` the store in ``store_dir`` keeps
+    (0: none): how long it takes to write, roughly (the report's workers start the largest first)."""
+    return _size(_views(store_dir), name)
+
+
 def _size(folder: Path, name: str) -> int:
     """The size of the query's largest answer file in ``folder`` (0: none)."""
     sizes = [0]

@@ -19,7 +19,7 @@ import json
 import math
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,9 @@ GRAPH_FORMATS = {
 QUAD_FORMATS = ("trig", "nquads", "trix")  # written from a dataset, the answer its default graph
 ASK_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 TABLE_CELL_WIDTH = 48
+# the workbook's creation and modification date (docProps/core.xml): fixed, as the zip entries'
+# dates are, so that the same answer gives the same bytes
+XLSX_CREATED = datetime(2000, 1, 1, tzinfo=UTC)
 XLSX_MAX_WIDTH = 60  # characters: wider columns wrap in the cell rather than run off the screen
 XLSX_CELL_LIMIT = 32767  # Excel's limit on the characters of one cell
 
@@ -322,11 +325,13 @@ def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
     check_format(result, "xlsx")
     rows = as_rows(result)
     widths = [width(c) for c in rows.columns]
+    full = XLSX_MAX_WIDTH - 2  # a column this wide is as wide as it gets: its cells need no measuring
     values = []
     for r in rows.rows:
         row = [xlsx_value(r[c]) for c in rows.columns]
         for i, v in enumerate(row):
-            widths[i] = max(widths[i], width(v.isoformat() if isinstance(v, date) else _text(v)))
+            if widths[i] < full:
+                widths[i] = max(widths[i], width(v.isoformat() if isinstance(v, date) else _text(v)))
         values.append(row)
     buf = io.BytesIO()
     options = {
@@ -337,6 +342,7 @@ def xlsx_bytes(result: QueryResult, name: str = "query") -> bytes:
         "strings_to_urls": False,
     }
     with xlsxwriter.Workbook(buf, options) as book:
+        book.set_properties({"created": XLSX_CREATED})  # so that the same answer gives the same bytes
         sheet = book.add_worksheet(_sheet_title(name))
         bold = book.add_format({"bold": True})
         day = book.add_format({"num_format": "yyyy-mm-dd"})

@@ -22,13 +22,10 @@ are the copies the build keeps in ``sources/``.
 
 from __future__ import annotations
 
-import io
+import itertools
 import os
-import re
 import shutil
-import zipfile
 from collections import defaultdict
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,17 +35,15 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from sciplan_kg.corpus.description import DATASET, VOID
-from sciplan_kg.errors import QueryError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.folder import BuildFolder
 from sciplan_kg.publish import ontodocs
-from sciplan_kg.publish.report import agencies, charts, data, explorer, figures, parents, source
-from sciplan_kg.query import backend, catalogue
-from sciplan_kg.query.output import delimited, xlsx_bytes
+from sciplan_kg.publish.report import agencies, answers, charts, data, explorer, figures, parents, source
 from sciplan_kg.rdf.namespaces import SK
 from sciplan_kg.read.text import read_plan_text
 from sciplan_kg.resolve.instruments import load_scheme
 from sciplan_kg.resolve.safeguards import load_kinds
+from sciplan_kg.workers import share_work
 
 Row = dict[str, Any]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -64,26 +59,18 @@ class ReportResult:
     charts: list[charts.Chart]
 
 
-@dataclass
-class QueryFiles:
-    name: str
-    summary_zh: str
-    summary_en: str
-    rows: int | str
-    files: list[tuple[str, str]]
-
-
-def write_report(build: Path | str, out: Path | str) -> ReportResult:
-    """Write the report of the build folder ``build`` into ``out`` (replaced whole, atomically)."""
+def write_report(build: Path | str, out: Path | str, jobs: int | None = None) -> ReportResult:
+    """Write the report of the build folder ``build`` into ``out`` (replaced whole, atomically).
+    The catalogue's answers are written by ``jobs`` worker processes (default: one per core)
+    while this one reads the corpus and writes the pages (``answers.py``)."""
     build, out = Path(build), Path(out)
     folder = BuildFolder.open(build)
     folders.check_output(out, folders.REPORT, [build])
     manifest = folder.manifest
     validation = folder.read_json("validation.json")
-    corpus = data.read_corpus(build, manifest)
     with folders.lock(out):
         folders.remove_stale_temporaries(out)
-        return _write(build, out, corpus, manifest, validation)
+        return _write(build, out, manifest, validation, jobs or os.cpu_count() or 1)
 
 
 def _env() -> Environment:
@@ -95,89 +82,11 @@ def _env() -> Environment:
     )
 
 
-def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any], validation: Any) -> ReportResult:
+def _write(build: Path, out: Path, manifest: dict[str, Any], validation: Any, jobs: int) -> ReportResult:
     tmp = folders.new_temporary(out)
     try:
-        env = _env()
-        for name in ("style.css", "explorer.js"):
-            shutil.copyfile(TEMPLATES / name, tmp / name)
-        answers = _catalogue_files(build, tmp / "csv")
-        figs = figures.corpus_figures(corpus, {q: rows for q, (rows, _) in answers.items()}, tmp / "charts")
-        for sub in ("plans", "sources", "agencies"):
-            (tmp / sub).mkdir()
-        compared = parents.sections(
-            corpus,
-            answers.get("parent-task-match", ([], None))[0],
-            answers.get("parent-diffusion", ([], None))[0],
-        )
-        kids = parents.children(compared)
-        problems: dict[str, list[Row]] = defaultdict(list)
-        for r in validation["results"]:
-            if r["severity"] != "Info":
-                problems[r["source"].split(":", 1)[0]].append(r)
-        by_plan: dict[str, list[Row]] = defaultdict(list)
-        for t in corpus.targets:
-            if not t["task"]:
-                by_plan[str(t["plan"])].append(t)
-        pages = 1
-        kind_names = safeguard_kinds()
-        instrument_names = _instrument_names()
-        for p in corpus.plans:
-            page = env.get_template("plan.html").render(
-                plan=p,
-                root="../",
-                source_page=f"sources/{p.stem}.html",
-                chain=sorted(corpus.chains.get(p.iri, []), key=lambda r: -int(r["levelRank"] or 0)),
-                problems=problems.get(p.file, []),
-                plan_targets=by_plan.get(p.iri, []),
-                roles=_task_roles(corpus, p),
-                measure_roles=_measure_roles(corpus, p),
-                matrix=figures.plan_matrix(corpus, p) if p.tasks else None,
-                principles=[r for r in corpus.outline.get(p.iri, []) if r["kind"] == "principle"],
-                goals=[r for r in corpus.outline.get(p.iri, []) if r["kind"] != "principle"],
-                safeguards=corpus.safeguards.get(p.iri, []),
-                phases=corpus.phases.get(p.iri, []),
-                kind_names=kind_names,
-                instrument_names=instrument_names,
-                compared=compared.get(p.iri, []),
-                children=[corpus.plan_of(c) for c in kids.get(p.iri, [])],
-            )
-            (tmp / "plans" / f"{p.stem}.html").write_text(page, encoding="utf-8")
-            if p.iri in compared:
-                (tmp / "parents").mkdir(exist_ok=True)
-                html = env.get_template("parents.html").render(plan=p, sections=compared[p.iri], root="../")
-                (tmp / "parents" / f"{p.stem}.html").write_text(html, encoding="utf-8")
-                pages += 1
-            (tmp / "sources" / f"{p.stem}.html").write_text(_source_page(build, corpus, p), encoding="utf-8")
-            pages += 2
-        agency_pages, type_pages = agencies.pages(corpus)
-        (tmp / "agencies" / "index.html").write_text(
-            env.get_template("agencies.html").render(agencies=agency_pages, types=type_pages, root="../"),
-            encoding="utf-8",
-        )
-        for pg, is_type in [*((a, False) for a in agency_pages), *((t, True) for t in type_pages)]:
-            html = env.get_template("agency.html").render(page=pg, is_type=is_type, names=corpus.names, root="../")
-            (tmp / "agencies" / pg.file).write_text(html, encoding="utf-8")
-        pages += 1 + len(agency_pages) + len(type_pages)
-        explorer.write_explorer_data(corpus, tmp / "data")
-        (tmp / "explorer.html").write_text(
-            env.get_template("explorer.html").render(plans=len(corpus.plans), root=""), encoding="utf-8"
-        )
-        ontodocs.write_docs(tmp / "ontology", home="../index.html")
-        index = env.get_template("index.html").render(
-            plans=corpus.plans,
-            problems={p.iri: problems.get(p.file, []) for p in corpus.plans},
-            charts=figs,
-            queries=[files for _, files in answers.values()],
-            manifest=manifest,
-            validation=validation,
-            dataset=_dataset_facts(build),
-            safeguard_table=safeguard_table(corpus),
-            compared=set(compared),
-            root="",
-        )
-        (tmp / "index.html").write_text(index, encoding="utf-8")
-        pages += 2
+        with answers.AnswerFiles(build, tmp / "csv", KEPT_ROWS, jobs, len(manifest["plans"])) as written:
+            result = _pages(build, tmp, manifest, validation, written)
         for f in tmp.rglob("*"):
             os.chmod(f, 0o755 if f.is_dir() else 0o644)
         os.chmod(tmp, 0o755)
@@ -185,7 +94,144 @@ def _write(build: Path, out: Path, corpus: data.Corpus, manifest: dict[str, Any]
     except BaseException:
         folders.discard(tmp)
         raise
-    return ReportResult(out, len(corpus.plans), pages, figs)
+    return ReportResult(out, *result)
+
+
+# the answers whose rows the report uses: the corpus charts' and the parent pages'
+KEPT_ROWS = set(figures.DRAWN) | set(parents.COMPARED)
+
+
+@dataclass
+class _Shared:
+    """What every part of the report reads (``_part``): reaches the worker processes by the fork."""
+
+    build: Path
+    tmp: Path
+    corpus: data.Corpus
+    drawn: dict[str, list[Row]]
+    compared: dict[str, list[parents.ParentSection]]
+    kids: dict[str, list[str]]
+    problems: dict[str, list[Row]]
+    by_plan: dict[str, list[Row]]
+    env: Environment
+
+
+PLAN_CHUNKS = 16  # parts the plans' pages are cut into, for the workers to share
+
+
+def _pages(
+    build: Path, tmp: Path, manifest: dict[str, Any], validation: Any, written: answers.AnswerFiles
+) -> tuple[int, int, list[charts.Chart]]:
+    """Every page and chart of the report into ``tmp``; the answers' files are written
+    meanwhile by ``written``. Once the corpus is read, its parts (the charts, the plans' pages
+    in ``PLAN_CHUNKS``, the agencies' pages, the explorer's data, the ontology's pages) are
+    written by ``written.jobs`` processes forked from this one, when ``written`` forks at all
+    (the store and its DuckDB connection are closed by then). Returns the plans, pages and charts."""
+    env = _env()
+    for name in ("style.css", "explorer.js"):
+        shutil.copyfile(TEMPLATES / name, tmp / name)
+    corpus = data.read_corpus(build, manifest)
+    for sub in ("plans", "sources", "agencies"):
+        (tmp / sub).mkdir()
+    compared = parents.sections(corpus, *(written.rows(q) for q in parents.COMPARED))
+    if compared:
+        (tmp / "parents").mkdir()
+    problems: dict[str, list[Row]] = defaultdict(list)
+    for r in validation["results"]:
+        if r["severity"] != "Info":
+            problems[r["source"].split(":", 1)[0]].append(r)
+    by_plan: dict[str, list[Row]] = defaultdict(list)
+    for t in corpus.targets:
+        if not t["task"]:
+            by_plan[str(t["plan"])].append(t)
+    drawn = {q: written.rows(q) for q in figures.DRAWN}
+    shared = _Shared(build, tmp, corpus, drawn, compared, parents.children(compared), problems, by_plan, env)
+    n = len(corpus.plans)
+    cuts = sorted({round(i * n / PLAN_CHUNKS) for i in range(PLAN_CHUNKS + 1)})
+    parts: list[tuple[str, int, int]] = [("plans", a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    parts += [("ontology", 0, 0), ("explorer", 0, 0)]
+
+    def charts_and_agencies() -> tuple[list[charts.Chart], int]:  # this process's share: they return what it shows
+        return figures.corpus_figures(corpus, drawn, tmp / "charts"), _agency_pages(shared)
+
+    if written.forking:
+        figs, agency_pages = share_work(lambda part: _part(part, shared), parts, written.jobs, charts_and_agencies)
+    else:
+        figs, agency_pages = charts_and_agencies()
+        for part in parts:
+            _part(part, shared)
+    # the index, the explorer, the ontology's index, each plan's page and source page, the parents' pages
+    pages = 3 + 2 * n + len(compared) + agency_pages
+    index = env.get_template("index.html").render(
+        plans=corpus.plans,
+        problems={p.iri: problems.get(p.file, []) for p in corpus.plans},
+        charts=figs,
+        queries=written.files(),
+        manifest=manifest,
+        validation=validation,
+        dataset=_dataset_facts(build),
+        safeguard_table=safeguard_table(corpus),
+        compared=set(compared),
+        root="",
+    )
+    (tmp / "index.html").write_text(index, encoding="utf-8")
+    return n, pages, figs
+
+
+def _agency_pages(s: _Shared) -> int:
+    """The agencies' index and a page per agency and per agency type; returns how many."""
+    agency_pages, type_pages = agencies.pages(s.corpus)
+    (s.tmp / "agencies" / "index.html").write_text(
+        s.env.get_template("agencies.html").render(agencies=agency_pages, types=type_pages, root="../"),
+        encoding="utf-8",
+    )
+    for pg, is_type in [*((a, False) for a in agency_pages), *((t, True) for t in type_pages)]:
+        html = s.env.get_template("agency.html").render(page=pg, is_type=is_type, names=s.corpus.names, root="../")
+        (s.tmp / "agencies" / pg.file).write_text(html, encoding="utf-8")
+    return 1 + len(agency_pages) + len(type_pages)
+
+
+def _part(part: tuple[str, int, int], s: _Shared) -> None:
+    """One part of the report's pages written: the ontology's, the explorer's, or the pages of
+    the plans ``start`` to ``end`` (each plan's page, its source page, its parents' page)."""
+    kind, start, end = part
+    corpus, tmp, env = s.corpus, s.tmp, s.env
+    if kind == "ontology":
+        ontodocs.write_docs(tmp / "ontology", home="../index.html")
+        return
+    if kind == "explorer":
+        explorer.write_explorer_data(corpus, tmp / "data")
+        (tmp / "explorer.html").write_text(
+            env.get_template("explorer.html").render(plans=len(corpus.plans), root=""), encoding="utf-8"
+        )
+        return
+    kind_names = safeguard_kinds()
+    instrument_names = _instrument_names()
+    for p in corpus.plans[start:end]:
+        page = env.get_template("plan.html").render(
+            plan=p,
+            root="../",
+            source_page=f"sources/{p.stem}.html",
+            chain=sorted(corpus.chains.get(p.iri, []), key=lambda r: -int(r["levelRank"] or 0)),
+            problems=s.problems.get(p.file, []),
+            plan_targets=s.by_plan.get(p.iri, []),
+            roles=_task_roles(corpus, p),
+            measure_roles=_measure_roles(corpus, p),
+            matrix=figures.plan_matrix(corpus, p) if p.tasks else None,
+            principles=[r for r in corpus.outline.get(p.iri, []) if r["kind"] == "principle"],
+            goals=[r for r in corpus.outline.get(p.iri, []) if r["kind"] != "principle"],
+            safeguards=corpus.safeguards.get(p.iri, []),
+            phases=corpus.phases.get(p.iri, []),
+            kind_names=kind_names,
+            instrument_names=instrument_names,
+            compared=s.compared.get(p.iri, []),
+            children=[corpus.plan_of(c) for c in s.kids.get(p.iri, [])],
+        )
+        (tmp / "plans" / f"{p.stem}.html").write_text(page, encoding="utf-8")
+        if p.iri in s.compared:
+            html = env.get_template("parents.html").render(plan=p, sections=s.compared[p.iri], root="../")
+            (tmp / "parents" / f"{p.stem}.html").write_text(html, encoding="utf-8")
+        (tmp / "sources" / f"{p.stem}.html").write_text(_source_page(s.build, corpus, p), encoding="utf-8")
 
 
 def safeguard_kinds() -> dict[str, tuple[str, str]]:
@@ -232,37 +278,6 @@ def safeguard_table(corpus: data.Corpus) -> SafeguardTable:
         [sum(r[1][i] for r in rows) for i in range(len(order))],
         [sum(1 for r in rows if r[1][i]) for i in range(len(order))],
     )
-
-
-def _catalogue_files(build: Path, folder: Path) -> dict[str, tuple[list[Row], QueryFiles]]:
-    """Every catalogue query at its default parameters, written as CSV and XLSX (full IRIs)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out: dict[str, tuple[list[Row], QueryFiles]] = {}
-    with closing(backend(build)) as b:  # the DuckDB connection closed now (query.run_query says why)
-        for name, q in sorted(catalogue().items()):
-            try:
-                result = b.run(q, {}, None)
-            except QueryError as exc:
-                out[name] = ([], QueryFiles(name, q.summary_zh, q.summary_en, f"—（{exc}）", []))
-                continue
-            (folder / f"{name}.csv").write_text(delimited(result, ","), encoding="utf-8")
-            (folder / f"{name}.xlsx").write_bytes(_stable_xlsx(xlsx_bytes(result, name)))
-            files = [("CSV", f"csv/{name}.csv"), ("XLSX", f"csv/{name}.xlsx")]
-            out[name] = (result.rows, QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), files))
-    return out
-
-
-def _stable_xlsx(data: bytes) -> bytes:
-    """The workbook with no date in it (zip entry times, created/modified), so that the same
-    build gives the same report bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", body)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
-    return out.getvalue()
 
 
 @dataclass

@@ -149,7 +149,11 @@ class Corpus:
     phases: dict[str, list[Row]] = field(default_factory=dict)
 
     def plan_of(self, iri: str) -> Plan:
-        return next(p for p in self.plans if p.iri == iri)
+        """The plan of IRI ``iri`` (a lookup: the report asks for each child plan's parent)."""
+        index = self.__dict__.get("_by_iri")
+        if index is None or len(index) != len(self.plans):
+            index = self.__dict__["_by_iri"] = {p.iri: p for p in self.plans}
+        return index[iri]
 
 
 def anchor(iri: str) -> str:

@@ -17,6 +17,7 @@ page still shows that closest task, with its low score, so a reader can judge.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 from sciplan_kg.publish.report.data import Corpus, Plan, Task, anchor
 
 Row = dict[str, Any]
+COMPARED = ("parent-task-match", "parent-diffusion")  # the answers ``sections`` reads, in its order
 CLASSES = {"copied": ("照抄", "copied"), "adapted": ("改写", "adapted"), "new": ("新增", "new")}
 
 
@@ -57,12 +59,24 @@ class Pair:
     parent_anchor: str
     score: float
     cls: str  # copied | adapted | new
-    parent_html: str
-    child_html: str
+    parent_text: str
 
     @property
     def cls_zh(self) -> str:
         return CLASSES.get(self.cls, (self.cls, self.cls))[0]
+
+    @functools.cached_property
+    def _diff(self) -> tuple[str, str]:
+        # made when the page is written (the report's workers write the pages side by side)
+        return diff_html(self.parent_text, self.task.text)
+
+    @property
+    def parent_html(self) -> str:
+        return self._diff[0]
+
+    @property
+    def child_html(self) -> str:
+        return self._diff[1]
 
 
 @dataclass
@@ -139,8 +153,6 @@ def sections(corpus: Corpus, matches: list[Row], diffusion: list[Row]) -> dict[s
             place = places.get(parent) or str(r.get("parentPlace") or "") or parent.rsplit("/", 1)[-1]
             by_parent[parent] = ParentSection(parent, place, stems.get(parent, ""), rows, total)
         parent_task = str(r.get("parentTask") or "")
-        parent_text = str(r.get("parentText") or "")
-        a, b = diff_html(parent_text, task.text)
         by_parent[parent].pairs.append(
             Pair(
                 task=task,
@@ -150,8 +162,7 @@ def sections(corpus: Corpus, matches: list[Row], diffusion: list[Row]) -> dict[s
                 parent_anchor=anchor(parent_task) if parent_task else "",
                 score=float(str(r["score"])),
                 cls=str(r["matchClass"]),
-                parent_html=a,
-                child_html=b,
+                parent_text=str(r.get("parentText") or ""),
             )
         )
     result: dict[str, list[ParentSection]] = {}
