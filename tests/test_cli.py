@@ -180,7 +180,7 @@ def test_timeout_stops_a_long_query(five: BuildResult, tmp_path: Path, capsys: p
     assert time.monotonic() - started < 30
 
 
-@pytest.mark.parametrize("command", ["build", "validate"])
+@pytest.mark.parametrize("command", ["build", "validate", "report"])
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])
 def test_jobs_must_be_one_or_more(command: str, jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
     """``--jobs -1`` reached the process pool and came out as an internal error."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sciplan_kg.workers import ChildRun
+from sciplan_kg.workers import ChildRun, share_work
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
 
@@ -80,3 +80,72 @@ def test_no_process_to_be_had_does_the_work_here(tmp_path: Path, monkeypatch: py
     assert run.pid == 0
     assert (tmp_path / "a").exists()
     assert run.wait() == [1]
+
+
+# ------------------------------------------------------------ share_work
+
+
+def _parent_only(pid: int) -> None:
+    if os.getpid() != pid:
+        raise AssertionError("a child ran what only the parent runs")
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_shared_work_is_done_once_by_whoever_is_free(tmp_path: Path, jobs: int) -> None:
+    parent = os.getpid()
+
+    def write(i: int) -> None:
+        (tmp_path / f"{i}.{os.getpid()}").write_text(str(i))
+
+    def first() -> str:
+        _parent_only(parent)
+        time.sleep(0.3)  # the children take items meanwhile
+        return "charts"
+
+    assert share_work(write, list(range(40)), jobs, first) == "charts"
+    done = sorted(p.name for p in tmp_path.iterdir())
+    assert sorted(int(n.split(".")[0]) for n in done) == list(range(40))  # each once
+    writers = {int(n.split(".")[1]) for n in done}
+    assert (parent not in writers or len(writers) > 1) if jobs > 1 else writers == {parent}
+
+
+@pytest.mark.parametrize("how", ["killed", "raised"])
+def test_an_item_a_child_did_not_finish_is_done_here(tmp_path: Path, how: str) -> None:
+    parent = os.getpid()
+
+    def write(i: int) -> None:
+        if i == 3 and os.getpid() != parent:  # the child ends at its fourth item
+            if how == "killed":
+                os._exit(7)
+            raise ValueError("not here")
+        (tmp_path / f"{i}.{'here' if os.getpid() == parent else 'child'}").write_text("x")
+
+    def first() -> None:
+        time.sleep(0.5)  # the child takes the first items meanwhile
+
+    share_work(write, list(range(10)), 2, first)
+    done = {p.name for p in tmp_path.iterdir()}
+    assert {n.split(".")[0] for n in done} == {str(i) for i in range(10)}
+    assert "3.here" in done and "0.child" in done
+
+
+def test_an_item_that_fails_everywhere_raises_here(tmp_path: Path) -> None:
+    def write(i: int) -> None:
+        if i == 2:
+            raise ValueError("item 2 is broken")
+
+    with pytest.raises(ValueError, match="item 2"):
+        share_work(write, list(range(5)), 2, lambda: time.sleep(0.3))
+
+
+def test_an_error_here_stops_the_children(tmp_path: Path) -> None:
+    def slow(i: int) -> None:
+        time.sleep(60)
+
+    def first() -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        share_work(slow, [1, 2], 2, first)
+    assert time.monotonic() - started < 10  # the child was killed, not waited for

@@ -94,7 +94,10 @@ def share_work(fn: Callable[[_Item], object], items: Sequence[_Item], jobs: int,
     try:
         try:
             for _ in range(jobs - 1):
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except OSError:  # no process to be had (a limit, memory): fewer hands
+                    break
                 if pid == 0:  # a child: its share, and out without cleanup
                     code = 1
                     try:

@@ -1,0 +1,82 @@
+"""The report written by worker processes (``publish/report/answers.py``, ``workers.share_work``):
+the same bytes as the report written in one process, and a worker that dies is an error naming
+its query with nothing half-written. Each case runs the report in a fresh process, where the
+processes are forked as the command line forks them (never in a process that ran DuckDB, as
+this one has); the five plans are made to count as many (``PROCESSES_FROM``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sciplan_kg.pipeline.build import BuildResult
+from sciplan_kg.publish.report import answers
+from tests.conftest import tree_bytes
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+
+SNIPPET = """
+import os, sys
+from sciplan_kg.cli import main
+from sciplan_kg.publish.report import answers
+answers.PROCESSES_FROM = 1
+{patch}
+sys.exit(main(["report", "--data", sys.argv[1], "--out", sys.argv[2], "--jobs", "2"]))
+"""
+
+
+def _report(build: Path, out: Path, patch: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SNIPPET.format(patch=patch), str(build), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_processes_write_the_same_report(five: BuildResult, built_report: Path, tmp_path: Path) -> None:
+    patch = "import sciplan_kg.publish.report as r\nr.PLAN_CHUNKS = 3"  # parts for both processes
+    done = _report(five.out, tmp_path / "report", patch)
+    assert done.returncode == 0, done.stderr
+    assert tree_bytes(tmp_path / "report") == tree_bytes(built_report)  # no outcome files left either
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_a_worker_that_dies_is_an_error_naming_its_query(five: BuildResult, tmp_path: Path) -> None:
+    patch = (
+        "real = answers.write_answer\n"
+        "def dying(build, folder, name, keep):\n"
+        "    if name == 'lead-load':\n"
+        "        os._exit(9)\n"
+        "    return real(build, folder, name, keep)\n"
+        "answers.write_answer = dying\n"
+    )
+    done = _report(five.out, tmp_path / "report", patch)
+    assert done.returncode == 2, done.stderr
+    assert "lead-load" in done.stderr and "9" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == [], "nothing half-written, no temporary left"
+
+
+def test_a_worker_error_is_raised_in_the_report(five: BuildResult, tmp_path: Path) -> None:
+    patch = (
+        "from sciplan_kg.errors import InputError\n"
+        "def failing(build, folder, name, keep):\n"
+        "    raise InputError(folder / (name + '.csv'), 'disk full')\n"
+        "answers.write_answer = failing\n"
+    )
+    done = _report(five.out, tmp_path / "report", patch)
+    assert done.returncode == 2, done.stderr
+    assert "disk full" in done.stderr and ".csv" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_forking_where_duckdb_ran(five: BuildResult, tmp_path: Path) -> None:
+    import duckdb  # noqa: F401  (this process has it, as a notebook that queried first would)
+
+    with answers.AnswerFiles(five.out, tmp_path / "csv", set(), jobs=2, plans=10_000) as written:
+        assert not written.forking and written.pid == 0
+    assert list(tmp_path.iterdir()) == [tmp_path / "csv"]
