@@ -66,15 +66,16 @@ def write_answer(build: Path, folder: Path, name: str, keep: bool) -> Outcome:
     """Evaluate the catalogue query ``name`` on the build folder ``build``, write its answer
     into ``folder`` as ``<name>.csv`` and ``<name>.xlsx``; returns its index line and, when
     ``keep``, its rows. A query that fails is a line saying why, with no files."""
-    from sciplan_kg.query.output import delimited, xlsx_bytes
+    from sciplan_kg.query.output import delimited_pieces, write_xlsx
 
     q = catalogue()[name]
     try:
         result = _backend(build).run(q, {}, None)
     except QueryError as exc:
         return QueryFiles(name, q.summary_zh, q.summary_en, f"—（{exc}）", []), ([] if keep else None)
-    (folder / f"{name}.csv").write_text(delimited(result, ","), encoding="utf-8")
-    (folder / f"{name}.xlsx").write_bytes(xlsx_bytes(result, name))  # the same bytes for the same rows
+    # written piece by piece into the report's temporary folder (swapped in whole when done)
+    write_atomic(folder / f"{name}.csv", (piece.encode("utf-8") for piece in delimited_pieces(result, ",")))
+    write_xlsx(result, folder / f"{name}.xlsx", name)  # the same bytes for the same rows
     files = [("CSV", f"csv/{name}.csv"), ("XLSX", f"csv/{name}.xlsx")]
     return QueryFiles(name, q.summary_zh, q.summary_en, len(result.rows), files), (result.rows if keep else None)
 
