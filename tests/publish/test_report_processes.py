@@ -38,12 +38,38 @@ def _report(build: Path, out: Path, patch: str = "") -> subprocess.CompletedProc
     )
 
 
-def test_processes_write_the_same_report(five: BuildResult, built_report: Path, tmp_path: Path) -> None:
-    patch = "import sciplan_kg.publish.report as r\nr.PLAN_CHUNKS = 3"  # parts for both processes
-    done = _report(five.out, tmp_path / "report", patch)
+MARKED = """
+import sciplan_kg.publish.report as r
+r.PLAN_CHUNKS = 3  # parts for both processes
+marks = os.environ["MARKS"]
+real_schedule, real_share = answers._schedule, r.share_work
+def schedule(*args):
+    open(os.path.join(marks, "scheduled"), "w").close()
+    if os.environ.get("NO_FORK"):  # the scheduler can fork no process: it writes the answers itself
+        def no_fork():
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        os.fork = no_fork
+    return real_schedule(*args)
+def share(fn, items, jobs, first):
+    open(os.path.join(marks, "shared"), "w").close()
+    return real_share(fn, items, jobs, first)
+answers._schedule, r.share_work = schedule, share
+"""
+
+
+@pytest.mark.parametrize("no_fork", ["", "1"])
+def test_processes_write_the_same_report(
+    five: BuildResult, built_report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_fork: str
+) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("MARKS", str(marks))
+    monkeypatch.setenv("NO_FORK", no_fork)
+    done = _report(five.out, tmp_path / "report", MARKED)
     assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in marks.iterdir()) == ["scheduled", "shared"]  # both forked
     assert tree_bytes(tmp_path / "report") == tree_bytes(built_report)  # no outcome files left either
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["marks", "report"]
 
 
 def test_a_worker_that_dies_is_an_error_naming_its_query(five: BuildResult, tmp_path: Path) -> None:

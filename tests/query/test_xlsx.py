@@ -5,6 +5,7 @@ standard output."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from io import BytesIO
 from pathlib import Path
 
 import openpyxl
@@ -132,3 +133,29 @@ def test_cli_writes_xlsx_atomically_and_never_to_stdout(
     code = main(["query", "plans", "--data", str(five.out), "--format", "xlsx", "-o", str(blocker / "p.xlsx")])
     _, err = capsys.readouterr()
     assert code == 2 and str(blocker) in err and "Traceback" not in err
+
+
+def test_the_same_answer_gives_the_same_bytes() -> None:
+    """The workbook's date is fixed (``XLSX_CREATED``), as its zip entries' are: an answer written
+    a second later is the same file (the report's XLSX used to be unzipped and zipped again)."""
+    import time
+    import zipfile
+
+    result = QueryResult(["plan", "n"], [{"plan": ID + "plan/a", "n": 1}, {"plan": "巫山县", "n": 2}])
+    first = xlsx_bytes(result, "plans")
+    time.sleep(1.1)  # the creation time was written to the second
+    assert xlsx_bytes(result, "plans") == first
+    core = zipfile.ZipFile(BytesIO(first)).read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core
+
+
+def test_widths_stop_being_measured_once_full() -> None:
+    """A column as wide as it gets (``XLSX_MAX_WIDTH``) is not measured further; the widths are
+    those of measuring every cell."""
+    long = "很长的任务文本" * 20
+    rows = [{"text": long if i == 0 else f"t{i}", "n": "9" * (i % 50)} for i in range(200)]
+    path_bytes = xlsx_bytes(QueryResult(["text", "n"], rows), "q")
+    sheet = openpyxl.load_workbook(BytesIO(path_bytes)).active
+    # Excel stores a width with the cell padding added (≈ 0.71 of a character)
+    assert sheet.column_dimensions["A"].width == pytest.approx(XLSX_MAX_WIDTH, abs=1)
+    assert sheet.column_dimensions["B"].width == pytest.approx(49 + 2, abs=1)

@@ -130,6 +130,8 @@ def _pages(
     env = _env()
     for name in ("style.css", "explorer.js"):
         shutil.copyfile(TEMPLATES / name, tmp / name)
+    if not written.forking:  # in this process: every answer before the corpus is held, not beside it
+        written.files()
     corpus = data.read_corpus(build, manifest)
     for sub in ("plans", "sources", "agencies"):
         (tmp / sub).mkdir()

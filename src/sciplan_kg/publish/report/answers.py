@@ -23,7 +23,7 @@ XLSX alone 120 s) and held every answer's rows at once (1.7 GB of the report's 4
 
 A build of fewer than ``PROCESSES_FROM`` plans is answered in the report's own process, one
 query after another, when asked: forking costs more than it saves. Both ways give
-the same files, byte for byte (``tests/publish/test_report.py``).
+the same files, byte for byte (``tests/publish/test_report_processes.py``).
 """
 
 from __future__ import annotations
@@ -112,30 +112,48 @@ def _schedule(names: list[str], build: Path, folder: Path, outcomes: Path, keep:
     process of its own for each answer, ``jobs`` at a time, each forked from here (this
     process never runs DuckDB, so forking it is safe); each writes its outcome, pickled, into
     ``outcomes``, and the scheduler writes ``name<TAB>exit status`` on ``out`` as each ends."""
-    waiting, running = list(names), {}
+    waiting, running, here = list(names), {}, False
     while waiting or running:
-        while waiting and len(running) < jobs:
+        while waiting and (here or len(running) < jobs):
             name = waiting.pop(0)
-            pid = os.fork()
+            try:
+                pid = -1 if here else os.fork()
+            except OSError:  # no process to be had (a limit, memory): wait for one, or do it here
+                if running:
+                    waiting.insert(0, name)
+                    break
+                here = True  # and the rest: once DuckDB ran in this process, it forks no more
+                pid = -1
+            if pid == -1:
+                _write_outcome(build, folder, outcomes, name, keep)
+                os.write(out, f"{name}\t0\n".encode())
+                continue
             if pid == 0:  # the answer's process: its outcome, and out without cleanup
                 code = 1
                 try:
                     die_with_parent()
-                    outcome = _outcome(build, folder, name, name in keep)
-                    _close()
-                    try:
-                        body = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-                    except Exception as exc:  # an exception that does not pickle: its text
-                        body = pickle.dumps(("error", SciplanError(f"{name}: {type(exc).__name__}: {exc}")))
-                    write_atomic(outcomes / f"{name}.pickle", body)
+                    _write_outcome(build, folder, outcomes, name, keep)
                     code = 0
                 finally:
                     os._exit(code)
             running[pid] = name
+        if not running:
+            continue
         pid, status = os.wait()
         if pid in running:
             line = f"{running.pop(pid)}\t{os.waitstatus_to_exitcode(status)}\n".encode()
             os.write(out, line)  # a line is far below the pipe's buffer: written whole
+
+
+def _write_outcome(build: Path, folder: Path, outcomes: Path, name: str, keep: set[str]) -> None:
+    """``_outcome`` of ``name``, pickled into ``outcomes/<name>.pickle``."""
+    outcome = _outcome(build, folder, name, name in keep)
+    _close()
+    try:
+        body = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an exception that does not pickle: its text
+        body = pickle.dumps(("error", SciplanError(f"{name}: {type(exc).__name__}: {exc}")))
+    write_atomic(outcomes / f"{name}.pickle", body)
 
 
 class AnswerFiles:
