@@ -153,13 +153,14 @@ def _pages(
     parts: list[tuple[str, int, int]] = [("plans", a, b) for a, b in itertools.pairwise(cuts) if b > a]
     parts += [("ontology", 0, 0), ("explorer", 0, 0)]
 
-    def charts_and_agencies() -> tuple[list[charts.Chart], int]:  # this process's share: they return what it shows
-        return figures.corpus_figures(corpus, drawn, tmp / "charts"), _agency_pages(shared)
-
+    figs = figures.corpus_figures(corpus, drawn, tmp / "charts")
+    agency_pages = _agency_pages(shared)
     if written.forking:
-        figs, agency_pages = share_work(lambda part: _part(part, shared), parts, written.jobs, charts_and_agencies)
+        # the pages' child only once the answers' processes are done: each holds up to 1 GB at
+        # 3,000 plans, and the child comes to hold its own copy of the corpus as it reads it
+        written.files()
+        share_work(lambda part: _part(part, shared), parts, written.jobs, lambda: None)
     else:
-        figs, agency_pages = charts_and_agencies()
         for part in parts:
             _part(part, shared)
     # the index, the explorer, the ontology's index, each plan's page and source page, the parents' pages

@@ -219,7 +219,7 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
             agency=str(r["agency"]),
             role=str(r["role"]),
             ordinal=int(r["ordinal"] or 0),
-            written=str(r["writtenAs"] or ""),
+            written="",  # asked below where it is shown
             line=r["line"],
             start=r["start"],
             end=r["end"],
@@ -227,6 +227,11 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
         mentions[m.item].append(m)
     for ms in mentions.values():
         ms.sort(key=lambda m: (m.role != "lead", m.ordinal, m.start or 0))
+    nameless = {m.iri: m for ms in mentions.values() for m in ms if m.agency not in agencies}
+    if nameless:  # the text's own words stand for an agency the graph names not (an invalid build)
+        for r in _run(b, "written"):
+            if str(r["responsibility"]) in nameless:
+                nameless[str(r["responsibility"])].written = str(r["writtenAs"] or "")
     inherited: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in _run(b, "inherited"):
         inherited[str(r["task"])][str(r["role"])].add(str(r["agency"]))
