@@ -519,3 +519,20 @@ def test_duckdb_draws_no_progress_bar_into_what_is_written(
         for f in SOURCE_DIR.rglob("*.py")
     }
     assert {f: n for f, n in made.items() if n} == {"query/tables.py": 1}
+
+
+def test_a_memory_limit_reaches_duckdb(five: BuildResult) -> None:
+    """``backend(..., memory=...)``: the report reads its corpus under 300 MB of DuckDB's memory
+    (``publish/report/data.py``); without it DuckDB takes its own default."""
+    from contextlib import closing
+
+    from sciplan_kg.query import backend
+
+    with closing(backend(five.out, memory="300MB")) as limited:  # one at a time: DuckDB opens a
+        assert isinstance(limited, FramesBackend)  # file once per process, in one configuration
+        (mine,) = limited.connection().execute("SELECT current_setting('memory_limit')").fetchone()
+    with closing(backend(five.out)) as free:
+        assert isinstance(free, FramesBackend)
+        (theirs,) = free.connection().execute("SELECT current_setting('memory_limit')").fetchone()
+    assert mine.startswith("286") or mine.startswith("300"), mine  # DuckDB reports MiB
+    assert mine != theirs

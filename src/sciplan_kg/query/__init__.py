@@ -32,6 +32,7 @@ def backend(
     store: str = "oxigraph",
     views: bool = True,
     tables: bool = True,
+    memory: str | None = None,
 ) -> Backend:
     """The backend a query runs on: a remote endpoint, or a build folder / RDF file / graph in
     an embedded Oxigraph store (default; a build folder's store is kept on disk beside it, see
@@ -39,7 +40,9 @@ def backend(
     the catalogue queries at their default parameters (``query/kept.py``) unless ``views`` is
     false, and answers the whole-corpus listings and a user's ``.rq`` it can translate on its
     DuckDB tables (``query/frames.py``) unless ``tables`` is false: then Oxigraph evaluates
-    every query (to compare the two engines, or when DuckDB misbehaves)."""
+    every query (to compare the two engines, or when DuckDB misbehaves). ``memory`` limits
+    DuckDB's memory there ("300MB"; by default it may take 80 % of the machine's, and keeps the
+    tables' pages it read while the connection is open)."""
     if endpoint:
         return RemoteBackend(endpoint)
     if store not in STORES:
@@ -65,7 +68,7 @@ def backend(
 
         opened, state = open_store_in_state(path)
         if tables and frames.installed():  # imported when a query asks for it (``serves``)
-            return frames.FramesBackend(opened, store_dir, kept=kept, scope=store_dir, opened=state)
+            return frames.FramesBackend(opened, store_dir, kept=kept, scope=store_dir, opened=state, memory=memory)
         return OxigraphBackend(opened, kept=kept, scope=store_dir, opened=state)
     from sciplan_kg.pipeline.dataset import load_dataset
 

@@ -215,10 +215,17 @@ class FramesBackend(OxigraphBackend):
     folder, whose files the tables are made from (``query/tables.py``)."""
 
     def __init__(
-        self, store: Any, tables: Path, kept: Path | None = None, scope: Path | None = None, opened: str | None = None
+        self,
+        store: Any,
+        tables: Path,
+        kept: Path | None = None,
+        scope: Path | None = None,
+        opened: str | None = None,
+        memory: str | None = None,
     ) -> None:
         super().__init__(store, kept=kept, scope=scope, opened=opened)
         self.tables = tables
+        self.memory = memory  # DuckDB's memory limit ("300MB"), None for its own (80 % of the machine's)
         self._db: Any = None
         self._state: str | None = None
 
@@ -242,7 +249,7 @@ class FramesBackend(OxigraphBackend):
         if self._db is not None and self._state == state:
             return self._db
         self.close()
-        self._db = tables.open_tables(self.tables)
+        self._db = tables.open_tables(self.tables, memory=self.memory)
         self._state = state
         return self._db
 

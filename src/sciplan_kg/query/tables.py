@@ -481,9 +481,10 @@ def _store_lock(store_dir: Path) -> Iterator[None]:
         raise Unavailable(f"the store folder cannot be written: {exc}") from exc
 
 
-def open_tables(store_dir: Path, wait: float | None = None) -> Any:
+def open_tables(store_dir: Path, wait: float | None = None, memory: str | None = None) -> Any:
     """A read-only DuckDB connection to the database of the store in ``store_dir``, brought in
-    step with the store first. ``Unavailable`` when it cannot be (the caller uses Oxigraph)."""
+    step with the store first, with DuckDB's memory limit ``memory`` if given. ``Unavailable``
+    when it cannot be (the caller uses Oxigraph)."""
     try:
         import duckdb
     except ImportError as exc:
@@ -497,7 +498,7 @@ def open_tables(store_dir: Path, wait: float | None = None) -> Any:
             if _state_of(target) != (state_digest(store_dir) or ""):
                 with _store_lock(store_dir):
                     update(store_dir)
-            db = connect(target, read_only=True)
+            db = connect(target, read_only=True, memory=memory)
             state = dict(db.execute("SELECT key, value FROM meta").fetchall()).get("state")
             if state == (state_digest(store_dir) or ""):
                 return db

@@ -228,6 +228,7 @@ class AnswerFiles:
         if name not in self.done:
             if not self.pid:
                 self.done[name] = _outcome(self.build, self.folder, name, name in self.keep)
+                _close()  # no DuckDB connection left open beside the corpus's (another configuration)
             else:
                 self._wait_for(name)
                 try:
