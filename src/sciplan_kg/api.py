@@ -122,7 +122,8 @@ def export(
 def report(data: PathLike = DEFAULT_BUILD, out: PathLike = DEFAULT_REPORT, jobs: int | None = None) -> ReportResult:
     """Write the HTML report of the build folder ``data`` (default ``build/``) into ``out``
     (default ``report/``). The catalogue's answers are written as CSV and XLSX by ``jobs``
-    worker processes (default: one per core) while this process writes the pages."""
+    worker processes (default 2) while this process reads the corpus, and the pages shared
+    with ``jobs - 1`` more; ``jobs=1`` writes everything here, in less memory."""
     from sciplan_kg.publish.report import write_report
 
     return write_report(as_path(data), as_path(out), jobs=jobs)

@@ -222,7 +222,11 @@ def _parser() -> argparse.ArgumentParser:
         help="folder to write (default: report/ in the current folder)",
     )
     p.add_argument(
-        "--jobs", "-j", type=_jobs, default=None, help="processes writing the query answers (default: one per core)"
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        help="processes writing the answers and pages (default: 2; each may hold 1 GB at 3,000 plans; 1: less memory)",
     )
 
     p = add("coverage", "per-plan extraction coverage of a build folder / 抽取覆盖情况")

@@ -59,10 +59,17 @@ class ReportResult:
     charts: list[charts.Chart]
 
 
+# processes when none are asked for: each comes to hold up to a gigabyte at 3,000 plans (an
+# answer's rows, or its own copy of the corpus as it reads it), so not one per core
+DEFAULT_JOBS = 2
+
+
 def write_report(build: Path | str, out: Path | str, jobs: int | None = None) -> ReportResult:
     """Write the report of the build folder ``build`` into ``out`` (replaced whole, atomically).
-    The catalogue's answers are written by ``jobs`` worker processes (default: one per core)
-    while this one reads the corpus and writes the pages (``answers.py``)."""
+    The catalogue's answers are written by ``jobs`` worker processes (default ``DEFAULT_JOBS``,
+    or one on one core) while this one reads the corpus, and the pages are shared with
+    ``jobs - 1`` forked ones (``answers.py``, ``_pages``); ``jobs=1``: all in this process,
+    slower and in less memory."""
     build, out = Path(build), Path(out)
     folder = BuildFolder.open(build)
     folders.check_output(out, folders.REPORT, [build])
@@ -70,7 +77,7 @@ def write_report(build: Path | str, out: Path | str, jobs: int | None = None) ->
     validation = folder.read_json("validation.json")
     with folders.lock(out):
         folders.remove_stale_temporaries(out)
-        return _write(build, out, manifest, validation, jobs or os.cpu_count() or 1)
+        return _write(build, out, manifest, validation, jobs or min(DEFAULT_JOBS, os.cpu_count() or 1))
 
 
 def _env() -> Environment:
@@ -123,10 +130,12 @@ def _pages(
     build: Path, tmp: Path, manifest: dict[str, Any], validation: Any, written: answers.AnswerFiles
 ) -> tuple[int, int, list[charts.Chart]]:
     """Every page and chart of the report into ``tmp``; the answers' files are written
-    meanwhile by ``written``. Once the corpus is read, its parts (the charts, the plans' pages
-    in ``PLAN_CHUNKS``, the agencies' pages, the explorer's data, the ontology's pages) are
-    written by ``written.jobs`` processes forked from this one, when ``written`` forks at all
-    (the store and its DuckDB connection are closed by then). Returns the plans, pages and charts."""
+    meanwhile by ``written``. Once the corpus is read, this process draws the charts and writes
+    the agencies' pages; then, once the answers are written, the plans' pages (in
+    ``PLAN_CHUNKS`` parts), the explorer's data and the ontology's pages are shared between it
+    and ``written.jobs - 1`` processes forked from it (``workers.share_work``), when ``written``
+    forks at all (the store and its DuckDB connection are closed by then). Returns the plans,
+    pages and charts."""
     env = _env()
     for name in ("style.css", "explorer.js"):
         shutil.copyfile(TEMPLATES / name, tmp / name)
