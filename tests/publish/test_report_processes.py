@@ -72,32 +72,32 @@ def test_processes_write_the_same_report(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["marks", "report"]
 
 
-def test_a_worker_that_dies_is_an_error_naming_its_query(five: BuildResult, tmp_path: Path) -> None:
-    patch = (
-        "real = answers.write_answer\n"
-        "def dying(build, folder, name, keep):\n"
-        "    if name == 'lead-load':\n"
-        "        os._exit(9)\n"
-        "    return real(build, folder, name, keep)\n"
-        "answers.write_answer = dying\n"
-    )
+KILLED = """
+real = answers.write_answer
+def dying(build, folder, name, keep):
+    if name == "lead-load":
+        os._exit(9)
+    return real(build, folder, name, keep)
+answers.write_answer = dying
+"""
+RAISING = """
+from sciplan_kg.errors import InputError
+def failing(build, folder, name, keep):
+    raise InputError(folder / (name + ".csv"), "disk full")
+answers.write_answer = failing
+"""
+
+
+FAILURES = {"killed": (KILLED, ["lead-load", "exit status 9"]), "raising": (RAISING, ["disk full", ".csv"])}
+
+
+@pytest.mark.parametrize("how", sorted(FAILURES))
+def test_a_worker_that_fails_is_an_error_naming_it(five: BuildResult, tmp_path: Path, how: str) -> None:
+    patch, said = FAILURES[how]
     done = _report(five.out, tmp_path / "report", patch)
     assert done.returncode == 2, done.stderr
-    assert "lead-load" in done.stderr and "9" in done.stderr and "Traceback" not in done.stderr
+    assert all(s in done.stderr for s in said) and "Traceback" not in done.stderr, done.stderr
     assert list(tmp_path.iterdir()) == [], "nothing half-written, no temporary left"
-
-
-def test_a_worker_error_is_raised_in_the_report(five: BuildResult, tmp_path: Path) -> None:
-    patch = (
-        "from sciplan_kg.errors import InputError\n"
-        "def failing(build, folder, name, keep):\n"
-        "    raise InputError(folder / (name + '.csv'), 'disk full')\n"
-        "answers.write_answer = failing\n"
-    )
-    done = _report(five.out, tmp_path / "report", patch)
-    assert done.returncode == 2, done.stderr
-    assert "disk full" in done.stderr and ".csv" in done.stderr and "Traceback" not in done.stderr
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_no_forking_where_duckdb_ran(five: BuildResult, tmp_path: Path) -> None:
