@@ -167,6 +167,7 @@ class AnswerFiles:
         self.names = _order(build, sorted(catalogue()), keep)
         self.done: dict[str, tuple[str, Any]] = {}
         self.ended: dict[str, int] = {}  # the answers' processes that ended, with their status
+        self.pending = b""  # what was read of the scheduler's next line
         self.pid, self.read_end, self.outcomes, self.jobs = 0, -1, Path(), jobs
         # fork only where it is safe: POSIX, and no DuckDB in this process yet (its threads);
         # then the report's pages are written by forked processes too, once the store is closed
@@ -192,14 +193,19 @@ class AnswerFiles:
         return self
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        failed = kind is not None
         try:
-            if self.pid and kind is not None:  # the report failed: stop writing answers
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(self.pid, signal.SIGKILL)  # its children follow (die_with_parent)
-            elif self.pid:
-                self.files()
+            if self.pid and not failed:
+                try:
+                    self.files()
+                except BaseException:
+                    failed = True
+                    raise
         finally:
             if self.pid:
+                if failed:  # the report failed: stop writing answers
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(self.pid, signal.SIGKILL)  # its children follow (die_with_parent)
                 os.waitpid(self.pid, 0)
                 self.pid = 0
             if self.read_end >= 0:
@@ -211,15 +217,13 @@ class AnswerFiles:
 
     def _wait_for(self, name: str) -> None:
         """Read the scheduler's lines until ``name``'s process has ended (or the scheduler has)."""
-        pending = b""
         while name not in self.ended and self.read_end >= 0:
             chunk = os.read(self.read_end, 1 << 12)
             if not chunk:  # the scheduler ended: no more lines
                 os.close(self.read_end)
                 self.read_end = -1
                 break
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
+            *lines, self.pending = (self.pending + chunk).split(b"\n")
             for line in lines:
                 done, status = line.decode().split("\t")
                 self.ended[done] = int(status)
