@@ -8,6 +8,7 @@ step file by file to what a fresh database of the same store holds."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
@@ -536,3 +537,16 @@ def test_a_memory_limit_reaches_duckdb(five: BuildResult) -> None:
         (theirs,) = free.connection().execute("SELECT current_setting('memory_limit')").fetchone()
     assert mine.startswith("286") or mine.startswith("300"), mine  # DuckDB reports MiB
     assert mine != theirs
+    # beside a connection of the default configuration (a notebook's): set, not refused, and
+    # given back when closed
+    with closing(backend(five.out)) as free:
+        assert isinstance(free, FramesBackend)
+        db = free.connection()
+        with closing(backend(five.out, memory="300MB")) as limited:
+            assert isinstance(limited, FramesBackend)
+            started = time.monotonic()
+            (mine,) = limited.connection().execute("SELECT current_setting('memory_limit')").fetchone()
+            assert time.monotonic() - started < 5  # not the 30 s a refused reader waits
+            assert mine.startswith("286") or mine.startswith("300"), mine
+        (after,) = db.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert after == theirs

@@ -26,6 +26,7 @@ step with them file by file (``query/tables.py``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
 from decimal import Decimal
@@ -255,6 +256,9 @@ class FramesBackend(OxigraphBackend):
 
     def close(self) -> None:
         if self._db is not None:
+            if self.memory:  # the limit is the database's: give another connection here its own back
+                with contextlib.suppress(Exception):
+                    self._db.execute("RESET memory_limit")
             self._db.close()
             self._db = None
 

@@ -61,9 +61,15 @@ def connect(path: Path, read_only: bool = False, memory: str | None = None) -> A
     plans), into the CSV or JSON a query writes there. Every connection is made here."""
     import duckdb
 
-    db = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory} if memory else {})
+    # a reader's limit is SET, not given when connecting: DuckDB opens a file once per process,
+    # and a second connection to it with another configuration is refused (the one a notebook
+    # holds would make the report's reader wait, then fall back to Oxigraph)
+    at_connect = {"memory_limit": memory} if memory and not read_only else {}
+    db = duckdb.connect(str(path), read_only=read_only, config=at_connect)
     try:
         db.execute("SET enable_progress_bar = false")  # a connection's setting (its cursors share it)
+        if memory and read_only:  # the database's setting: its other connections in this process too
+            db.execute("SET memory_limit = ?", [memory])
     except BaseException:
         db.close()
         raise
