@@ -115,7 +115,6 @@ class _Shared:
     build: Path
     tmp: Path
     corpus: data.Corpus
-    drawn: dict[str, list[Row]]
     compared: dict[str, list[parents.ParentSection]]
     kids: dict[str, list[str]]
     problems: dict[str, list[Row]]
@@ -155,14 +154,13 @@ def _pages(
     for t in corpus.targets:
         if not t["task"]:
             by_plan[str(t["plan"])].append(t)
-    drawn = {q: written.rows(q) for q in figures.DRAWN}
-    shared = _Shared(build, tmp, corpus, drawn, compared, parents.children(compared), problems, by_plan, env)
+    shared = _Shared(build, tmp, corpus, compared, parents.children(compared), problems, by_plan, env)
     n = len(corpus.plans)
     cuts = sorted({round(i * n / PLAN_CHUNKS) for i in range(PLAN_CHUNKS + 1)})
     parts: list[tuple[str, int, int]] = [("plans", a, b) for a, b in itertools.pairwise(cuts) if b > a]
     parts += [("ontology", 0, 0), ("explorer", 0, 0)]
 
-    figs = figures.corpus_figures(corpus, drawn, tmp / "charts")
+    figs = figures.corpus_figures(corpus, {q: written.rows(q) for q in figures.DRAWN}, tmp / "charts")
     agency_pages = _agency_pages(shared)
     if written.forking:
         # the pages' child only once the answers' processes are done: each holds up to 1 GB at
