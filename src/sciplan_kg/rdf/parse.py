@@ -94,11 +94,20 @@ def _parse_jsonld(path: Path, g: Graph) -> None:
 
 
 def parse_files(files: list[Path], into: Graph | None = None) -> Graph:
-    """The triples of several RDF files in one graph."""
+    """The triples of several RDF files in one graph: Turtle read by Oxigraph
+    (``turtle_triples``: a build folder's five plans in 0.6 s, where rdflib's parser takes 3.5 s),
+    other formats by rdflib (``parse_file``)."""
     g = into if into is not None else Graph()
+    turtle = [f for f in files if f.suffix.lower() in _TURTLE]
+    if turtle:
+        g.addN((s, p, o, g) for s, p, o in turtle_triples(turtle))
     for f in files:
-        parse_file(f, g)
+        if f.suffix.lower() not in _TURTLE:
+            parse_file(f, g)
     return g
+
+
+_TURTLE = (".ttl", ".turtle")
 
 
 def turtle_triples(files: list[Path]) -> list[tuple[Node, Node, Node]]:
