@@ -152,9 +152,21 @@ def sparql() -> Any:
     return module
 
 
+def forget_parses() -> None:
+    """Empty pyparsing's memo of parse attempts, which rdflib's SPARQL parser fills once
+    anything turned it on (matplotlib does, when the report's charts import it): every failed
+    attempt it keeps holds its traceback, whose frames hold their callers' frames and their
+    variables, so the report kept the corpus read's whole working set (the inherited roles of
+    every task, 90 MB at 3,000 plans) until the next parse."""
+    from pyparsing import ParserElement
+
+    ParserElement.reset_cache()
+
+
 def prepare(q: CatalogueQuery) -> Any:
     """Parse the query; refuse SPARQL Update; report a syntax error with its position. (A
-    constant-false FILTER is kept: ``keep_constant_filters``.)"""
+    constant-false FILTER is kept: ``keep_constant_filters``.) pyparsing's memo is emptied
+    afterwards (``forget_parses``)."""
     try:
         return sparql().prepareQuery(keep_constant_filters(q.text))
     except Exception as exc:
@@ -170,6 +182,8 @@ def prepare(q: CatalogueQuery) -> Any:
         col = getattr(exc, "col", None)
         where = f" (第{line}行第{col}列 / line {line}, column {col})" if line is not None else ""
         raise QueryError(q.name, f"SPARQL 语法错误 / SPARQL syntax error{where}: {str(exc)[:200]}") from exc
+    finally:
+        forget_parses()
 
 
 def local_prepare(q: CatalogueQuery) -> Any:

@@ -50,7 +50,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.paths import InvPath, Path, SequencePath
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from sciplan_kg.query.run import keep_constant_filters
+from sciplan_kg.query.run import forget_parses, keep_constant_filters
 from sciplan_kg.rdf.rows import BY_CLASS, BY_PROPERTY, KINDS
 
 IRI, LIT, INT, NUM, BOOL = "iri", "lit", "int", "num", "bool"
@@ -180,7 +180,11 @@ def translate_text(text: str) -> Translation:
     constant-false FILTER, which rdflib's algebra drops, is kept (``run.keep_constant_filters``)."""
     from rdflib.plugins.sparql import prepareQuery
 
-    return translate(prepareQuery(keep_constant_filters(text)).algebra)
+    try:
+        algebra = prepareQuery(keep_constant_filters(text)).algebra
+    finally:
+        forget_parses()  # run.forget_parses says why
+    return translate(algebra)
 
 
 def translate(algebra: Any) -> Translation:

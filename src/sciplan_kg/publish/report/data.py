@@ -34,7 +34,7 @@ KIND = {"action": ("提升行动", "action"), "project": ("重点工程", "proje
 ROLE = {"lead": ("牵头", "lead"), "support": ("配合", "support")}
 
 
-@dataclass
+@dataclass(slots=True)
 class Agency:
     iri: str
     name: str
@@ -46,7 +46,7 @@ class Agency:
     registered: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A responsibility statement: an agency named as lead or support of a task or a measure."""
 
@@ -61,7 +61,7 @@ class Mention:
     end: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """An agency's part in a task, as the report shows it."""
 
@@ -70,7 +70,7 @@ class Role:
     stated: bool  # named for the task itself (else inherited from its measure)
 
 
-@dataclass
+@dataclass(slots=True)
 class Task:
     iri: str
     plan: str
@@ -94,7 +94,7 @@ class Task:
         return any(r.stated for r in self.agencies("lead"))
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     iri: str
     kind: str
@@ -188,6 +188,9 @@ def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
 
 
 def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
+    # each IRI and word held once however many rows name it: every listing's row gives a string
+    # of its own (an agency's IRI in 200,000 rows of responsibilities and inherited roles)
+    one = _Strings().one
     facts = {str(r["plan"]): r for r in _run(b, "plans")}
     targets = _run(b, "targets")
     chains: dict[str, list[Row]] = defaultdict(list)
@@ -202,7 +205,7 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
         key = cross_key(iri, name, bool(r["registered"]), keys)
         names.setdefault(key, name)
         agencies[iri] = Agency(
-            iri=iri,
+            iri=one(iri),
             name=name,
             name_en=str(r["nameEn"] or ""),
             type_key=str(r["typeKey"] or ""),
@@ -215,16 +218,16 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
     groups: dict[str, list[str]] = defaultdict(list)
     for r in _run(b, "facets"):
         if r["kind"] == "level":
-            levels[str(r["item"])] = str(r["value"])
+            levels[str(r["item"])] = one(str(r["value"]))
         else:
-            groups[str(r["item"])].append(str(r["value"]))
+            groups[str(r["item"])].append(one(str(r["value"])))
     mentions: dict[str, list[Mention]] = defaultdict(list)  # by item
     for r in _run(b, "responsibilities"):
         m = Mention(
             iri=str(r["responsibility"]),
-            item=str(r["item"]),
-            agency=str(r["agency"]),
-            role=str(r["role"]),
+            item=one(str(r["item"])),
+            agency=one(str(r["agency"])),
+            role=one(str(r["role"])),
             ordinal=int(r["ordinal"] or 0),
             written="",  # asked below where it is shown
             line=r["line"],
@@ -241,10 +244,10 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
                 nameless[str(r["responsibility"])].written = str(r["writtenAs"] or "")
     inherited: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in _run(b, "inherited"):
-        inherited[str(r["task"])][str(r["role"])].add(str(r["agency"]))
+        inherited[str(r["task"])][one(str(r["role"]))].add(one(str(r["agency"])))
     instruments: dict[str, list[str]] = defaultdict(list)
     for r in _run(b, "instruments"):
-        instruments[str(r["task"])].append(str(r["instrument"]))
+        instruments[str(r["task"])].append(one(str(r["instrument"])))
     order = {k: i for i, k in enumerate(i.key for i in load_scheme().instruments)}
     task_targets: dict[str, list[Row]] = defaultdict(list)
     for t in targets:
@@ -271,7 +274,7 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
         if miri not in measures:
             measures[miri] = Measure(
                 iri=miri,
-                kind=str(r["measureKind"]),
+                kind=one(str(r["measureKind"])),
                 no=int(r["measureNo"]),
                 title=str(r["measureTitle"]),
                 line=r["measureLine"],
@@ -284,7 +287,7 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
         task = Task(
             iri=tiri,
             plan=plan.iri,
-            measure=miri,
+            measure=measures[miri].iri,
             no=int(r["taskNo"]),
             text=str(r["text"]),
             line=r["line"],
@@ -314,6 +317,16 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
         safeguards=_by_plan(_run(b, "safeguards")),
         phases=_by_plan(_run(b, "phases")),
     )
+
+
+class _Strings:
+    """One object for each distinct string (``sys.intern`` would keep them for the process)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def one(self, s: str) -> str:
+        return self._seen.setdefault(s, s)
 
 
 def _by_plan(rows: list[Row]) -> dict[str, list[Row]]:
