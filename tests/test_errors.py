@@ -29,7 +29,7 @@ NOT_FOR_USERS = {
     ("validation/report.py", "ValueError"): "an unknown engine from a programmer: the CLI offers only known engines",
     ("validation/report.py", "TypeError"): "compiled shapes handed to pySHACL by a programmer",
     ("publish/report/answers.py", "KeyError"): "a programmer asked for the rows of an answer the report"
-    " does not keep as rows (publish/report KEPT_ROWS)",
+    " does not keep as rows (publish/report KEPT_ROWS), or for them twice",
     ("query/kept.py", "Malformed"): "a damaged kept answer: read() treats it as missing and evaluates",
     ("query/kept.py", "SystemExit"): "the exit status of a forked worker process",
     ("query/kept.py", "OSError"): "a worker could not write the kept answers' folder: raised as the in-line path's own"

@@ -106,3 +106,13 @@ def test_no_forking_where_duckdb_ran(five: BuildResult, tmp_path: Path) -> None:
     with answers.AnswerFiles(five.out, tmp_path / "csv", set(), jobs=2, plans=10_000) as written:
         assert not written.forking and written.pid == 0
     assert list(tmp_path.iterdir()) == [tmp_path / "csv"]
+
+
+def test_kept_rows_are_handed_over_once(five: BuildResult, tmp_path: Path) -> None:
+    """The report reads a kept answer's rows once; the object forgets them (their memory), and
+    a second request is a programmer's error rather than an empty answer."""
+    with answers.AnswerFiles(five.out, tmp_path / "csv", {"plans"}, jobs=1, plans=5) as written:
+        assert len(written.rows("plans")) == len(five.plans)
+        with pytest.raises(KeyError, match="handed over"):
+            written.rows("plans")
+        assert [f.name for f in written.files()] == sorted(written.names)

@@ -153,6 +153,10 @@ def sections(corpus: Corpus, matches: list[Row], diffusion: list[Row]) -> dict[s
             place = places.get(parent) or str(r.get("parentPlace") or "") or parent.rsplit("/", 1)[-1]
             by_parent[parent] = ParentSection(parent, place, stems.get(parent, ""), rows, total)
         parent_task = str(r.get("parentTask") or "")
+        parent_text = str(r.get("parentText") or "")
+        known = tasks.get(parent_task)
+        if known is not None and known.text == parent_text:
+            parent_text = known.text  # one string for the parent's task, not one per child's pair
         by_parent[parent].pairs.append(
             Pair(
                 task=task,
@@ -162,7 +166,7 @@ def sections(corpus: Corpus, matches: list[Row], diffusion: list[Row]) -> dict[s
                 parent_anchor=anchor(parent_task) if parent_task else "",
                 score=float(str(r["score"])),
                 cls=str(r["matchClass"]),
-                parent_text=str(r.get("parentText") or ""),
+                parent_text=parent_text,
             )
         )
     result: dict[str, list[ParentSection]] = {}
