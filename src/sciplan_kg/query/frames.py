@@ -45,8 +45,12 @@ SK = rows.SK
 
 _NAMES = "names AS (SELECT s AS a, o AS name FROM preflabel WHERE lang = 'zh')"
 # a plan's place (or anything's with an area), with no type asked: as the parent listings' sub-query
+# a view's DISTINCT holds every row of its table in a hash table (the labels of everything, the
+# texts of every task): where a query needs the values of a few subjects, the subjects are taken
+# first (``parent-task-match`` at 3,000 plans: DuckDB's memory 880 → 410 MB, the same rows)
 _PLACE_OF = (
-    "placeof AS (SELECT ar.s AS plan, lb.o AS place FROM area ar JOIN label lb ON lb.s = ar.o WHERE lb.lang = 'zh')"
+    "arealabel AS (SELECT DISTINCT s, o FROM r_label WHERE lang = 'zh' AND s IN (SELECT o FROM r_area)),\n"
+    "placeof AS (SELECT ar.s AS plan, lb.o AS place FROM area ar JOIN arealabel lb ON lb.s = ar.o)"
 )
 _PLACE = (
     "place AS (SELECT tp.s AS plan, lb.o AS place FROM t_plan tp JOIN area ar ON ar.s = tp.s"
@@ -135,16 +139,20 @@ ORDER BY plan, measure, "group", level, instrument""",
     "parent-task-match": f"""
 WITH {_PLACE_OF},
 cls (c, matchClass) AS (VALUES ('{SK}CopiedTask', 'copied'), ('{SK}AdaptedTask', 'adapted'), ('{SK}NewTask', 'new')),
+ctext AS (SELECT DISTINCT s, o FROM r_text WHERE s IN (SELECT o FROM r_childtask)),
+clabel AS (SELECT DISTINCT s, o FROM r_label WHERE lang = 'zh' AND s IN (SELECT o FROM r_childtask)),
+ptext AS (SELECT DISTINCT s, o FROM r_text WHERE s IN (SELECT o FROM r_parenttask)),
+plabel AS (SELECT DISTINCT s, o FROM r_label WHERE lang = 'zh' AND s IN (SELECT o FROM r_parenttask)),
 pt AS (
   SELECT p.s AS m, p.o AS parentTask, tx.o AS parentText, lb.o AS parentTitle
-  FROM parenttask p JOIN text tx ON tx.s = p.o LEFT JOIN label lb ON lb.s = p.o AND lb.lang = 'zh')
+  FROM parenttask p JOIN ptext tx ON tx.s = p.o LEFT JOIN plabel lb ON lb.s = p.o)
 SELECT ip.o AS plan, placeof.place, im.o AS measure, ct.o AS task, tl.o AS taskTitle, mp.o AS parent,
        pt.parentTask, pt.parentTitle, CAST(ms.o AS DOUBLE) AS score, cls.matchClass, tx.o AS text,
        pt.parentText
 FROM childtask ct JOIN matchedplan mp ON mp.s = ct.s JOIN matchscore ms ON ms.s = ct.s
 JOIN matchclass mc ON mc.s = ct.s JOIN cls ON cls.c = mc.o
-JOIN inmeasure im ON im.s = ct.o JOIN inplan ip ON ip.s = im.o JOIN text tx ON tx.s = ct.o
-LEFT JOIN label tl ON tl.s = ct.o AND tl.lang = 'zh' LEFT JOIN pt ON pt.m = ct.s
+JOIN inmeasure im ON im.s = ct.o JOIN inplan ip ON ip.s = im.o JOIN ctext tx ON tx.s = ct.o
+LEFT JOIN clabel tl ON tl.s = ct.o LEFT JOIN pt ON pt.m = ct.s
 LEFT JOIN placeof ON placeof.plan = ip.o
 WHERE $matchClass IS NULL OR cls.matchClass = $matchClass
 ORDER BY plan, parent, measure, task""",
