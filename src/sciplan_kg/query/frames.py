@@ -140,9 +140,9 @@ ORDER BY plan, measure, "group", level, instrument""",
     "parent-task-match": f"""
 WITH {_PLACE_OF},
 cls (c, matchClass) AS (VALUES ('{SK}CopiedTask', 'copied'), ('{SK}AdaptedTask', 'adapted'), ('{SK}NewTask', 'new')),
-ctext AS (SELECT DISTINCT s, o FROM r_text WHERE s IN (SELECT o FROM r_childtask)),
+ctext AS (SELECT DISTINCT s, o, lang FROM r_text WHERE s IN (SELECT o FROM r_childtask)),
 clabel AS (SELECT DISTINCT s, o FROM r_label WHERE lang = 'zh' AND s IN (SELECT o FROM r_childtask)),
-ptext AS (SELECT DISTINCT s, o FROM r_text WHERE s IN (SELECT o FROM r_parenttask)),
+ptext AS (SELECT DISTINCT s, o, lang FROM r_text WHERE s IN (SELECT o FROM r_parenttask)),
 plabel AS (SELECT DISTINCT s, o FROM r_label WHERE lang = 'zh' AND s IN (SELECT o FROM r_parenttask)),
 pt AS (
   SELECT p.s AS m, p.o AS parentTask, tx.o AS parentText, lb.o AS parentTitle
