@@ -189,8 +189,13 @@ def read_corpus(build: Path, manifest: dict[str, Any]) -> Corpus:
 
 def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
     # each IRI and word held once however many rows name it: every listing's row gives a string
-    # of its own (an agency's IRI in 200,000 rows of responsibilities and inherited roles)
-    one = _Strings().one
+    # of its own (an agency's IRI in 200,000 rows of responsibilities and inherited roles);
+    # a dict of this read's strings, not ``sys.intern``, which would keep them for the process
+    seen: dict[str, str] = {}
+
+    def one(s: str) -> str:
+        return seen.setdefault(s, s)
+
     facts = {str(r["plan"]): r for r in _run(b, "plans")}
     targets = _run(b, "targets")
     chains: dict[str, list[Row]] = defaultdict(list)
@@ -317,16 +322,6 @@ def _read(b: Backend, manifest: dict[str, Any]) -> Corpus:
         safeguards=_by_plan(_run(b, "safeguards")),
         phases=_by_plan(_run(b, "phases")),
     )
-
-
-class _Strings:
-    """One object for each distinct string (``sys.intern`` would keep them for the process)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def one(self, s: str) -> str:
-        return self._seen.setdefault(s, s)
 
 
 def _by_plan(rows: list[Row]) -> dict[str, list[Row]]:
