@@ -159,3 +159,78 @@ def test_widths_stop_being_measured_once_full() -> None:
     # Excel stores a width with the cell padding added (≈ 0.71 of a character)
     assert sheet.column_dimensions["A"].width == pytest.approx(XLSX_MAX_WIDTH, abs=1)
     assert sheet.column_dimensions["B"].width == pytest.approx(49 + 2, abs=1)
+
+
+def _cells(book: openpyxl.Workbook) -> dict[str, list[list[object]]]:
+    return {sheet.title: [[c.value for c in row] for row in sheet.iter_rows()] for sheet in book.worksheets}
+
+
+@pytest.mark.parametrize("through_files", [False, True])
+def test_rows_beyond_a_sheet_go_on_over_further_sheets(
+    through_files: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel opens at most ``XLSX_SHEET_ROWS`` rows of a sheet and XlsxWriter leaves the rest
+    out without a word: an answer longer than that goes on over "name (2)" …, each sheet with
+    the header, frozen, and its columns' widths; in memory or through files, the same cells."""
+    from sciplan_kg.query import output
+
+    monkeypatch.setattr(output, "XLSX_SHEET_ROWS", 4)  # a header and three rows a sheet
+    monkeypatch.setattr(output, "XLSX_IN_MEMORY_ROWS", 0 if through_files else 1000)
+    rows = [{"n": n, "text": "科" * n} for n in range(1, 9)]
+    out = tmp_path / "long.xlsx"
+    out.write_bytes(xlsx_bytes(QueryResult(["n", "text"], rows), "a-query-name-of-thirty-one-chars"))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == [
+        "a-query-name-of-thirty-one-char",  # Excel's 31 characters
+        "a-query-name-of-thirty-one- (2)",
+        "a-query-name-of-thirty-one- (3)",
+    ]
+    assert _cells(book) == {
+        title: [["n", "text"], *([r["n"], r["text"]] for r in part)]
+        for title, part in zip(book.sheetnames, (rows[0:3], rows[3:6], rows[6:8]), strict=True)
+    }
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    widths = [sheet.column_dimensions["B"].width for sheet in book.worksheets]
+    assert widths[0] < widths[1] < widths[2]  # each sheet's own longest text (6, 12, 16 columns)
+
+
+def test_a_long_answer_goes_through_a_temporary_folder_that_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond ``XLSX_IN_MEMORY_ROWS`` rows XlsxWriter keeps a sheet's rows in a file, not in
+    memory: the same cells as in memory, the same bytes every time, and its folder gone after,
+    also when writing fails half-way."""
+    import tempfile
+
+    from sciplan_kg.query import output
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    result = QueryResult(
+        ["plan", "n", "share", "issued"],
+        [{"plan": f"{ID}plan/p{n}", "n": n, "share": n / 7, "issued": "2022-10-13"} for n in range(200)],
+    )
+    in_memory = xlsx_bytes(result, "plans")
+    monkeypatch.setattr(output, "XLSX_IN_MEMORY_ROWS", 10)
+    through_files = xlsx_bytes(result, "plans")
+    assert through_files == xlsx_bytes(result, "plans")
+    assert list(scratch.iterdir()) == []
+    assert _cells(openpyxl.load_workbook(BytesIO(through_files))) == _cells(openpyxl.load_workbook(BytesIO(in_memory)))
+    broken = QueryResult(result.columns, [*result.rows, {"plan": "x"}])  # a row without its other columns
+    with pytest.raises(KeyError):
+        xlsx_bytes(broken, "plans")
+    assert list(scratch.iterdir()) == []
+
+
+def test_the_sheet_limit_is_xlsxwriters() -> None:
+    """The limit the tests above shrink is the one XlsxWriter enforces (a row past it is refused
+    with -1, not written): Excel's 1,048,576."""
+    import xlsxwriter
+
+    from sciplan_kg.query import output
+
+    sheet = xlsxwriter.Workbook(BytesIO(), {"in_memory": True}).add_worksheet()
+    assert sheet.xls_rowmax == output.XLSX_SHEET_ROWS
+    assert sheet.write_number(output.XLSX_SHEET_ROWS, 0, 1) == -1
