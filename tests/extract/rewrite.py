@@ -834,6 +834,42 @@ def blank_line_after_each(text: str) -> str:
     return "\n".join(out)
 
 
+# --- the literacy target ------------------------------------------------------------------------
+
+# the target sentence as the bundled plans print it: 到2025年，全县公民具备科学素质的比例超过12%
+_LITERACY = re.compile(
+    r"(到(?:19|20)\d{2}年[,，][^。,，]{0,6}?)公民具备科学素质(?:的)?比例(超过|达到)(\d+(?:\.\d+)?)[%％](以上)?"
+)
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_percent(value: str) -> str:
+    """12 → 百分之十二, 19.5 → 百分之十九点五 (0–99 and their decimals)."""
+    whole, _, fraction = value.partition(".")
+    n = int(whole)
+    tens, ones = divmod(n, 10)
+    ten = ("" if tens == 1 else _CN_DIGITS[tens]) + "十" if tens else ""
+    cn = ten + (_CN_DIGITS[ones] if ones else "" if n else "零")
+    return "百分之" + cn + ("点" + "".join(_CN_DIGITS[int(d)] for d in fraction) if fraction else "")
+
+
+def literacy_cn_percent(text: str) -> str:
+    """The literacy target's share in words: 超过12% → 超过百分之十二, as 信阳市's and other city plans
+    write it (the audit of 2026-12-07 found it missed: tests/extract/test_header_forms.py)."""
+    return _LITERACY.sub(lambda m: f"{m[1]}公民具备科学素质的比例{m[2]}{_cn_percent(m[3])}{m[4] or ''}", text)
+
+
+def literacy_reworded(text: str) -> str:
+    """The literacy target's subject and verb as other offices word them: 具备科学素质的公民比例,
+    力争超过 / 达 (公民具备科学素质的比例超过12% → 具备科学素质的公民比例力争超过12%; 达到 → 达)."""
+
+    def word(m: re.Match[str]) -> str:
+        verb = "力争超过" if m[2] == "超过" else "达"
+        return f"{m[1]}具备科学素质的公民比例{verb}{m[3]}%{m[4] or ''}"
+
+    return _LITERACY.sub(word, text)
+
+
 REWRITES: dict[str, Rewrite] = {
     f.__name__: f
     for f in (
@@ -881,6 +917,8 @@ REWRITES: dict[str, Rewrite] = {
         crlf,
         blank_lines_doubled,
         blank_line_after_each,
+        literacy_cn_percent,
+        literacy_reworded,
     )
 }
 """Every rewrite by name, in the order of the brief (1 punctuation … 8 noise)."""

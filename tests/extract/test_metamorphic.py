@@ -42,6 +42,8 @@ XFAIL: dict[tuple[str, str], str] = {}
 EXPECTED_ABSENT: dict[str, tuple[str, ...]] = {
     "body_only": ("doc_number", "issuer", "issued"),
 }
+# rewrites of a sentence's words: the goal stating it reads as rewritten, all else as it was
+REWORDED_GOALS = ("literacy_cn_percent", "literacy_reworded")
 
 PLANS = sorted(PLANS_DIR.glob("*.txt"))
 
@@ -176,6 +178,8 @@ def expected(name: str, path: Path) -> dict[str, Any]:
     """The original's projection, less what the rewrite takes away on purpose."""
     want = _original(path)
     absent = EXPECTED_ABSENT.get(name, ())
+    if name in REWORDED_GOALS:
+        want = {**want, "goals": [(kind, REWRITES[name](text)) for kind, text in want["goals"]]}
     return {**want, "header": {k: (None if k in absent else v) for k, v in want["header"].items()}}
 
 

@@ -154,12 +154,9 @@ _COMPARATORS = {
     "高于": "gt",
     "不低于": "ge",
     "不少于": "ge",
-    "达到": "eq",
-    "力争达到": "eq",
-    "提高到": "eq",
-    "提升到": "eq",
-    "提升至": "eq",
-}
+    "突破": "gt",
+    "超": "gt",
+}  # any other word (达到, 达, 提高到, 提升至 …) or none: equal
 
 
 @dataclass
@@ -764,23 +761,26 @@ def _after_other_cue(text: str, start: int, at: int) -> bool:
 # -- the literacy target -------------------------------------------------------------------------
 def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
     """The share of citizens with scientific literacy the plan promises for its final year
-    (a share stated for an earlier year, such as a 2020 baseline, is not the target)."""
+    (a share stated for an earlier year, such as a 2020 baseline, is not the target). A
+    baseline given with it (由2020年的8%提高到12%) is the plan's baseline unless a sentence of its
+    own states one."""
     found: list[tuple[int, re.Match[str], int]] = []
     for line in pt.lines[body_from:]:
         for m in P.LITERACY_TARGET.finditer(line.text):
-            found.append((int(m.group(1)), m, line.start))
+            year = _literacy_year(m)
+            if year is not None:
+                found.append((year, m, line.start))
     if not found:
         return
     final = rec.period[1] if rec.period else max(year for year, _, _ in found)
     chosen = [f for f in found if f[0] == final] or [max(found, key=lambda f: f[0])]
     year, m, offset = chosen[0]
     start, end = offset + m.start(), offset + m.end()
-    word, value, tail = m.group(2) or "", m.group(3), m.group(4) or ""
-    comparator = _COMPARATORS.get(word, "eq")
-    if tail == "以上" and comparator == "eq":
+    comparator = _COMPARATORS.get(m.group("word") or "", "eq")
+    if m.group("tail") == "以上" and comparator == "eq":
         comparator = "ge"
     rec.literacy_target = Target(
-        value=float(value),
+        value=_literacy_value(m),
         unit="%",
         comparator=comparator,  # type: ignore[arg-type]
         year=year,
@@ -797,7 +797,7 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
         if gain:
             b_end = gain.end()
         rec.baseline = Target(
-            value=float(b.group(3)),
+            value=_literacy_value(b),
             unit="%",
             comparator="eq",
             year=b_year,
@@ -806,3 +806,30 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
             gain=float(gain.group(2)) if gain else None,
             gain_since=int(gain.group(1)) if gain else None,
         )
+    elif m.group("base") is not None:  # 由2020年的8%提高到12%: the baseline stated with the target
+        b_start = pt.folded.rindex("由", offset + m.start(), offset + m.start("base_year"))
+        b_end = pt.folded.index("%", offset + m.end("base")) + 1
+        rec.baseline = Target(
+            value=float(m.group("base")),
+            unit="%",
+            comparator="eq",
+            year=int(m.group("base_year")),
+            quote=pt.quote(b_start, b_end),
+            span=_span(pt, b_start, b_end),
+        )
+
+
+def _literacy_year(m: re.Match[str]) -> int | None:
+    """The year a literacy share is stated for: 2025年, or the last of a five-year plan (十四五末)."""
+    if m.group("year"):
+        return int(m.group("year"))
+    return P.FIVE_YEAR_PLANS.get(m.group("fyp") or "")
+
+
+def _literacy_value(m: re.Match[str]) -> float:
+    """The share in per cent: 12.5% or 百分之十二点五."""
+    if m.group("value") is not None:
+        return float(m.group("value"))
+    whole, _, fraction = m.group("cn").partition("点")
+    digits = "".join(str(P.cn_number(c)) for c in fraction)
+    return float(f"{P.cn_number(whole)}.{digits or 0}")

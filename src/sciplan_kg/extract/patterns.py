@@ -61,10 +61,28 @@ SECTION_L5 = re.compile(r"^(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-
 # line of dashes or a page number (— 3 —); group ``b`` is the symbol
 BULLET = re.compile(r"^(?P<b>—{1,2}(?!—)|[•·・∙●◆◇■□▲△▪►▶➢➤★☆√✓])(?!\s*\d+\s*—*\s*$)\s*(?=\S)")
 
+# The share of citizens with scientific literacy promised for a year, in the forms offices write it:
+# 到2025年，全县公民具备科学素质的比例达到12% / 力争超过12% / 达11% / 力争达到百分之十五 /
+# 由2020年的8%提高到12% / 比2020年提高4个百分点，达到11%以上; 具备科学素质的公民比例, 公民科学素质
+# 比例, 公民科学素质水平; the year as 2025年(底) or 到“十四五”末 (the five-year plan's last year).
+# Groups: year or fyp (十四五), base_year/base (由…的8%), gain_year/gain (比…提高N个百分点), word,
+# value (Arabic) or cn (百分之十五), tail (以上, 左右).
+_LIT_NUMBER = r"\d+(?:\.\d+)?"
 LITERACY_TARGET = re.compile(
-    r"(?:到|至)?\s*((?:19|20)\d{2})\s*年[^。;]{0,40}?具备(?:基本)?科学素质(?:的)?(?:人口)?比例\s*(?:要|将)?\s*"
-    r"(超过|达到|高于|不低于|不少于|力争达到|提高到|提升到|提升至)?\s*(\d+(?:\.\d+)?)\s*%\s*(以上|左右)?"
+    rf"(?:(?:到|至|在)\s*)?(?:(?P<year>(?:19|20)\d{{2}})\s*年(?:底|末)?|[“\"‘]?(?P<fyp>十[一二三四五]五)[”\"’]?\s*(?:期末|末|期间|时期))"
+    r"[^。;]{0,40}?"
+    r"(?:具备(?:基本)?科学素质(?:的)?(?:公民|人口)?(?:的)?比例|公民科学素质(?:水平|比例)|科学素质比例)"
+    r"\s*(?:\((?:以下简称|简称)[^()]{0,20}\))?\s*(?:要|将)?\s*"
+    rf"(?:由\s*(?P<base_year>(?:19|20)\d{{2}})\s*年(?:底|末)?的?\s*(?P<base>{_LIT_NUMBER})\s*%\s*"
+    rf"|(?:比|较)\s*(?P<gain_year>(?:19|20)\d{{2}})\s*年(?:底|末)?(?:的基础上)?(?:提高|提升|增加|增长)了?\s*"
+    rf"(?P<gain>{_LIT_NUMBER})\s*个百分点\s*,?\s*)?"
+    r"(?:力争|争取|确保|努力|稳步)?\s*"
+    r"(?P<word>超过|达到|高于|不低于|不少于|提高到|提高至|提升到|提升至|增长到|增加到|上升到|上升至|突破|超|达|到)?\s*"
+    rf"(?:(?P<value>{_LIT_NUMBER})\s*%|百分之(?P<cn>[零〇一二两三四五六七八九十]+(?:点[零〇一二三四五六七八九]+)?))"
+    r"\s*(?P<tail>以上|左右)?"
 )
+# the last year of a five-year plan (十一五 2006–2010 … 十五五 2026–2030)
+FIVE_YEAR_PLANS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
 
 # responsibility (牵头/配合) vocabulary: extract/responsibility.py
 
