@@ -255,3 +255,52 @@ def test_bodies_joined_by_and_are_two_names(tmp_path: Path, joined: str) -> None
 def test_a_name_holding_and_stays_whole(tmp_path: Path) -> None:
     _, tasks = _action(_plan(tmp_path, end1="（牵头单位：县民族与宗教事务局、县文化和旅游发展委员会）"))
     assert tasks[0] == {"lead": ["县民族与宗教事务局", "县文化和旅游发展委员会"]}
+
+
+# -- forms found missed by the audit of 2026-12-07 (eight plans in other offices' forms) --------
+@pytest.mark.parametrize(
+    ("statement", "want"),
+    [
+        # a lead marked inside the list (重庆's districts): the marker is no part of the name
+        (
+            "（责任单位：县科协（牵头）、县委宣传部、县文化旅游委）",
+            {"lead": ["县科协"], "support": ["县委宣传部", "县文化旅游委"]},
+        ),
+        ("（责任单位：县大数据发展局、县科协〔牵头〕）", {"lead": ["县科协"], "support": ["县大数据发展局"]}),
+        ("（县教体局（牵头）、县科协按职责分工负责）", {"lead": ["县教体局"], "support": ["县科协"]}),
+        # who carries it out (落实) and who guides (指导) support the lead
+        (
+            "（县科协、县教体局牵头，县科技局等部门配合，各乡镇（街道）落实）",
+            {"lead": ["县科协", "县教体局"], "support": ["县科技局", "各乡镇（街道）"]},
+        ),
+        ("由各乡镇（街道）负责，县科协指导。", {"lead": ["各乡镇（街道）"], "support": ["县科协"]}),
+    ],
+)
+def test_forms_other_offices_write_at_a_tasks_end(tmp_path: Path, statement: str, want: dict[str, list[str]]) -> None:
+    rec = _plan(tmp_path, end1=statement)
+    _, tasks = _action(rec)
+    assert tasks[0] == want
+    assert not [w for w in rec.warnings if w.code in ("role-word-in-name", "unread-responsibility")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "牵头：县科协；配合：县教体局、团县委",  # the verbs alone as labels
+        "牵头部门（单位）：县科协；配合部门（单位）：县教体局、团县委",
+        "【牵头单位】县科协　【配合单位】县教体局、团县委",  # labels in brackets of their own
+        "（县科协牵头，县教体局、团县委配合）",  # a bracket on a line of its own
+        "——县科协牵头，县教体局、团县委配合",  # a dash opening the line
+    ],
+)
+def test_statement_lines_other_offices_write(tmp_path: Path, line: str) -> None:
+    """Each after its task (the task's), and before the tasks (the measure's)."""
+    rec = _plan(tmp_path, end1=f"\n{line}", end2=f"\n{line.replace('县科协', '县科技局')}")
+    measure, tasks = _action(rec)
+    assert measure == {}
+    assert tasks == [
+        {"lead": ["县科协"], "support": ["县教体局", "团县委"]},
+        {"lead": ["县科技局"], "support": ["县教体局", "团县委"]},
+    ]
+    measure, tasks = _action(_plan(tmp_path, intro=line))
+    assert measure == {"lead": ["县科协"], "support": ["县教体局", "团县委"]} and tasks == [{}, {}]

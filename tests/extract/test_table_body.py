@@ -308,3 +308,14 @@ def test_wushan_body_only_precision_against_gold(against_gold: dict[str, tuple[f
 )
 def test_wushan_body_only_recall_against_gold(against_gold: dict[str, tuple[float, float]]) -> None:
     assert against_gold["body-only"][1] >= 0.9, against_gold
+
+
+def test_a_lead_marked_in_the_support_cell_leads() -> None:
+    """A table with one column of units and the lead marked in it (县科协（牵头）、县民政局): the
+    marked unit leads, the others support, and the marker is no part of a name."""
+    table = TABLE.replace("\t县民政局\n", "\t县科协（牵头）、县民政局\n", 1)
+    text = BODY + table + "抄送：县委办公室。\n"
+    rec = extract_text(plan_text(text, "shizhu_marked.txt"))
+    task = next(t for _, t in rec.tasks() if t.text.startswith("依托老年大学"))
+    roles = {(a.role, m.written) for a in task.assignments for m in a.mentions}
+    assert roles == {("lead", "县科协"), ("support", "县民政局")}

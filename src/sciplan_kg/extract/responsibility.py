@@ -31,10 +31,22 @@ from sciplan_kg.read.text import KEYS_KEPT, PlanText
 
 # -- vocabulary -------------------------------------------------------------------------------
 
-LEAD_LABEL = r"(?:牵头|主责|主办)(?:部门|单位)|牵头"
-SUPPORT_LABEL = r"(?:责任|配合|协同|参与|协办|协助|参加|支持|相关)(?:部门|单位)"
-# a label and its colon: 牵头部门:  责任单位 :
-LABEL = re.compile(rf"({LEAD_LABEL}|{SUPPORT_LABEL})\s*:\s*")
+# 牵头部门, 牵头单位, 牵头部门（单位）; 责任单位, 配合部门（单位）…
+_LEAD_WORD = r"(?:牵头|主责|主办)(?:部门|单位)(?:\((?:部门|单位)\))?"
+_SUPPORT_WORD = r"(?:责任|配合|协同|参与|协办|协助|参加|支持|相关)(?:部门|单位)(?:\((?:部门|单位)\))?"
+# … and, before a colon, the verb alone: 牵头：县教体局；配合：县科协、团县委
+LEAD_LABEL = rf"{_LEAD_WORD}|牵头"
+SUPPORT_LABEL = rf"{_SUPPORT_WORD}|配合|参与|协助|协同|协办|参加"
+# a label: with its colon (牵头部门:  责任单位 :  配合:) or in brackets of its own ([牵头单位] from
+# 【牵头单位】区农业农村委　【配合单位】区科协); the label is group 1 or 2 (``label_of``)
+LABEL = re.compile(rf"(?:\[\s*({_LEAD_WORD}|{_SUPPORT_WORD})\s*\]|({LEAD_LABEL}|{SUPPORT_LABEL})\s*:)\s*")
+
+
+def label_of(m: re.Match[str]) -> str:
+    """The label a ``LABEL`` match holds."""
+    return m.group(1) or m.group(2)
+
+
 # a line (or bracket) introducing a sentence-form statement: 工作分工:A、B牵头,…
 _DIVISION_CUE = re.compile(r"^(?:工作分工|责任分工|职责分工|任务分工|分工|责任主体|责任单位及分工)\s*:\s*")
 # verbs closing a group of names, longest first; the role each gives
@@ -62,6 +74,11 @@ _VERBS: tuple[tuple[str, str], ...] = (
     ("协助", "support"),
     ("协同", "support"),
     ("协办", "support"),
+    ("抓好落实", "support"),
+    ("组织落实", "support"),
+    ("具体落实", "support"),
+    ("落实", "support"),  # （…牵头，…配合，各乡镇（街道）落实）: who carries it out
+    ("指导", "support"),  # 由各乡镇（街道）负责，县科协指导
 )
 _VERB = re.compile(
     r"(?P<verb>" + "|".join(re.escape(v) for v, _ in _VERBS) + r")(?:实施|落实|推进|完成|执行|组织实施)?$"
@@ -86,6 +103,8 @@ _CLEAR_END = re.compile(
 )
 _NOT_A_NAME = re.compile(r"\d|年|月|日|[。!?:]|以上|以下|左右|%")
 ROLE_WORDS = ("牵头", "负责", "配合", "协助", "按职责", "分工")  # never part of a name
+# a lead marked inside a list of names: 责任单位：区科协（牵头）、区委宣传部 (重庆's districts write it so)
+_LEAD_MARK = re.compile(r"\s*[(\[]\s*(?:牵头|牵头单位|牵头部门|主责|主责单位)\s*[)\]]")
 
 
 def role_of(label: str) -> Role:
@@ -140,7 +159,7 @@ def split_list(pt: PlanText, start: int, end: int) -> tuple[list[AgencyMention],
             depth = max(0, depth - 1)
         if (ch in _SEPARATORS and depth == 0) or i == end:
             s, e = piece_start, i
-            while s < e and text[s] in " \t":
+            while s < e and text[s] in " \t—":  # a dash opening the line (——县民政局牵头) is no part of a name
                 s += 1
             while e > s and text[e - 1] in " \t。.;":
                 e -= 1
@@ -151,6 +170,9 @@ def split_list(pt: PlanText, start: int, end: int) -> tuple[list[AgencyMention],
             if trimmed and trimmed.start() > s:
                 e = trimmed.start()
                 open_list = True
+            mark = _LEAD_MARK.search(text, s, e)
+            if mark and mark.start() > s and mark.end() == e:
+                e = mark.start()  # the name without its marker; ``by_marker`` reads it
             for ps, pe in _conjoined(text, s, e):
                 out.append(AgencyMention(written=pt.quote(ps, pe), span=Span(ps, pe, pt.line_of(ps))))
             piece_start = i + 1
@@ -179,9 +201,21 @@ def _conjoined(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(s, e)]
 
 
-def _assignment(pt: PlanText, role: Role, start: int, end: int, names: tuple[int, int]) -> Assignment:
+def _assignments(pt: PlanText, role: Role, start: int, end: int, names: tuple[int, int]) -> list[Assignment]:
+    """The statement [start, end) naming ``names``: one assignment of ``role``, or two where names
+    in it are marked as leads (区科协（牵头）): those lead, the others keep ``role``."""
     mentions, open_list = split_list(pt, *names)
-    return Assignment(role=role, span=Span(start, end, pt.line_of(start)), mentions=mentions, open=open_list)
+    span = Span(start, end, pt.line_of(start))
+    marked, rest = by_marker(pt, mentions)
+    if not marked or role == "lead":
+        return [Assignment(role=role, span=span, mentions=mentions, open=open_list)]
+    return [Assignment("lead", span, marked), *([Assignment(role, span, rest, open_list)] if rest else [])]
+
+
+def by_marker(pt: PlanText, mentions: list[AgencyMention]) -> tuple[list[AgencyMention], list[AgencyMention]]:
+    """The mentions a lead marker follows (区科协（牵头）), and the others, each in list order."""
+    marked = [m for m in mentions if _LEAD_MARK.match(pt.folded, m.span.end)]
+    return marked, [m for m in mentions if m not in marked]
 
 
 # -- labelled ---------------------------------------------------------------------------------
@@ -193,6 +227,8 @@ def _list_end(text: str, start: int, end: int) -> int:
     i = start
     while i < end:
         ch = text[i]
+        if depth == 0 and i > start and LABEL.match(text, i):
+            return i  # the next label ([配合单位] too, before its bracket counts as one)
         if ch in "([":
             depth += 1
         elif ch in ")]":
@@ -200,8 +236,6 @@ def _list_end(text: str, start: int, end: int) -> int:
                 return i
             depth -= 1
         elif ch in ";。" and depth == 0:
-            return i
-        elif depth == 0 and LABEL.match(text, i):
             return i
         i += 1
     return end
@@ -216,7 +250,7 @@ def labelled(pt: PlanText, start: int, end: int) -> list[Assignment]:
         if m.start() > start and text[m.start() - 1] not in " \t([;,。:、":
             continue  # 牵头 inside a name or a sentence (县科协牵头:), not a label
         list_end = _list_end(text, m.end(), end)
-        out.append(_assignment(pt, role_of(m.group(1)), m.start(), list_end, (m.end(), list_end)))
+        out.extend(_assignments(pt, role_of(label_of(m)), m.start(), list_end, (m.end(), list_end)))
     if out:
         return out
     return sentence(pt, start, end, bare_is_lead=False) or []
@@ -331,7 +365,7 @@ def sentence(pt: PlanText, start: int, end: int, *, bare_is_lead: bool) -> list[
             role = "lead"
         else:
             role = "support"
-        out.append(_assignment(pt, role, seg.start, seg.end, seg.names))
+        out.extend(_assignments(pt, role, seg.start, seg.end, seg.names))
     return out
 
 
@@ -447,7 +481,7 @@ def is_annotation_line(text: str) -> bool:
     body = text
     if body[:1] in "([" and body.rstrip("。")[-1:] in ")]":
         body = body[1:].rstrip("。")[:-1]
-    if re.match(rf"^(?:{LEAD_LABEL}|{SUPPORT_LABEL})\s*:", body):
+    if LABEL.match(body) or LABEL.match(text):
         return True
     return _statement_text(body)
 

@@ -617,7 +617,7 @@ def _enumeration(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     return items if len(items) >= 2 else []
 
 
-def _place_statement_lines(pt: PlanText, measure: Measure, b: _Block, drafts: list[_Draft]) -> None:
+def _place_statement_lines(pt: PlanText, rec: PlanRecord, measure: Measure, b: _Block, drafts: list[_Draft]) -> None:
     """Responsibility statements on lines of their own belong to the measure when they stand together
     before or after its tasks (平罗: 牵头部门/配合部门 after the last task; 梁平: the bracket under the
     heading). When they stand between tasks, each follows the task it is about (1.…  牵头单位：…
@@ -626,7 +626,14 @@ def _place_statement_lines(pt: PlanText, measure: Measure, b: _Block, drafts: li
     lines = [(pt.lines[i].start, pt.lines[i]) for i in b.annotations]
     between = any(starts and starts[0] < at < starts[-1] for at, _ in lines)
     for at, ln in lines:
-        found = A.labelled(pt, ln.start, ln.end)
+        found = _statement(pt, ln.start, ln.end)  # （A牵头，B配合） in brackets of its own too
+        if not found:
+            rec.warn(
+                "unread-responsibility",
+                ln.no,
+                f"此行似为职责分工陈述，但其写法未能识别：「{ln.text[:40]}」",
+                f"the line seems to be a responsibility statement in a form not recognised: '{ln.text[:40]}'",
+            )
         before = [d for d in drafts if d.parts[0][0] < at]
         if between and before:
             before[-1].extra.extend(found)
@@ -658,7 +665,7 @@ def _fill(pt: PlanText, rec: PlanRecord, measure: Measure, b: _Block, siblings_i
             f"「{measure.title}」没有分列任务，整段作为一项任务",
             f"'{measure.title}' lists no separate tasks; its paragraph is taken as one task",
         )
-    _place_statement_lines(pt, measure, b, drafts)
+    _place_statement_lines(pt, rec, measure, b, drafts)
     for n, d in enumerate(drafts, start=1):
         task = _task(pt, n, d.parts, d.body)
         task.assignments.extend(d.extra)

@@ -154,7 +154,12 @@ def read_table(pt: PlanText, rec: PlanRecord, begin: int) -> bool:
             c = cell.get(role)
             if c and c.text(pt):
                 mentions = A.split_names(pt, c.start, c.end)
-                assignments.append(Assignment(role, Span(c.start, c.end, c.line), mentions))  # type: ignore[arg-type]
+                marked, rest = A.by_marker(pt, mentions)  # 区科协（牵头） in a 责任单位 cell leads
+                if role == "support" and marked:
+                    assignments.append(Assignment("lead", Span(c.start, c.end, c.line), marked))
+                    mentions = rest
+                if mentions:
+                    assignments.append(Assignment(role, Span(c.start, c.end, c.line), mentions))  # type: ignore[arg-type]
         measure.tasks.append(
             Task(
                 no=len(measure.tasks) + 1,
