@@ -86,8 +86,9 @@ FIVE_YEAR_PLANS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十
 
 # responsibility (牵头/配合) vocabulary: extract/responsibility.py
 
-# a measure's name: 青少年科学素质提升行动, 科学素质提升计划, 老年人科学素养行动; 科普信息化提升工程
-ACTION_SUFFIX = re.compile(r"(?:提升行动|素[质养][\u4e00-\u9fff]{0,4}(?:行动|计划))$")
+# a measure's name: 青少年科学素质提升行动, 科学素质提升计划, 老年人科学素养行动; 科普信息化提升工程.
+# A group's 科学素质提升工程 (青少年科学素质提升工程: plans that call all ten 工程) is its action
+ACTION_SUFFIX = re.compile(r"(?:提升行动|素[质养][\u4e00-\u9fff]{0,4}(?:行动|计划)|素[质养]提升工程)$")
 PROJECT_SUFFIX = re.compile(r"工程$")
 # a heading naming the measures together, not one of them: 三、提升行动  (二)五项重点工程  实施五大提升行动
 # 重点人群科学素质提升行动  科普重点工程  主要行动

@@ -128,8 +128,10 @@ def _map_measure(measure: Measure, rec: PlanRecord, reg: Registry) -> None:
     if same:
         measure.national, measure.mapping = same[0].key, "same"
         return
+    # the stems against the title as written (``title_key`` drops every 年, 青少年's too)
+    written = re.sub(r"\s+", "", measure.title)
     for m in reg.measures:
-        if m.kind == measure.kind and any(stem in title for stem in m.stems):
+        if m.kind == measure.kind and any(stem in written for stem in m.stems):
             measure.national, measure.mapping = m.key, "renamed"
             return
     for ref in rec.directives:
