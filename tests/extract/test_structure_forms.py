@@ -120,6 +120,12 @@ def test_a_dash_in_a_paragraph_does_not_make_it_a_bullet() -> None:
         ("⑴加强", (3, 1)),
         ("①加强", (4, 1)),
         ("⑳加强", (4, 1)),
+        ("行动一:青少年科学素质提升行动", (1, 4)),  # 恩施: the measure's kind before its number
+        ("工程二、科普信息化提升工程", (1, 4)),
+        ("专项三 科普基础设施工程", (1, 4)),
+        ("第一项 青少年科学素质提升行动", (1, 4)),
+        ("行动起来,全民参与", None),
+        ("第一次会议", None),
         ("2023、2024年组织开展", None),
         ("2022年,完成", None),
         ("(2022)年度", None),
@@ -447,3 +453,27 @@ def test_new_forms_take_linear_time(head: str, unit: str) -> None:
     small, large = min(cost(4_000) for _ in range(3)), min(cost(32_000) for _ in range(2))  # up to 6,400 tasks
     assert large < 10.0
     assert large < 24 * max(small, 0.01), f"8x the input took {large / max(small, 1e-9):.0f}x the time"
+
+
+def test_measure_headings_with_their_kind_before_the_number() -> None:
+    """恩施 (as the audit of 2026-12-07 wrote it): 行动一：… / 工程一：… under 三、五大提升行动 and
+    四、五项重点工程, tasks at （1） and ①, the measure's statement lines after its tasks; a body's
+    short name (以下简称州科协) is no part of its name."""
+    rec = _extract("action_n_headings.txt")
+    assert [(m.kind, m.no, m.title, len(m.tasks)) for m in rec.measures] == [
+        ("action", 1, "青少年科学素质提升行动", 3),
+        ("action", 2, "产业工人科学素质提升行动", 2),
+        ("project", 1, "科技资源科普化工程", 3),
+    ]
+    youth, workers, resources = rec.measures
+    assert _roles(youth) == [
+        ("lead", ["州教育局", "州科学技术协会"]),
+        ("support", ["州委宣传部", "州科技局", "团州委", "州妇联", "各县市人民政府"]),
+    ]
+    assert [_roles(t) for t in workers.tasks] == [
+        [("lead", ["州总工会"]), ("support", ["州人社局", "州经信局"])],
+        [("lead", ["州人社局"]), ("support", ["州总工会", "州科协"])],
+    ]
+    assert _titles(resources)[0] == "建立完善科技资源科普化机制"
+    assert rec.literacy_target and (rec.literacy_target.value, rec.literacy_target.comparator) == (11.0, "ge")
+    assert not _codes(rec) & {"measures-by-group", "measure-without-tasks", "no-lead", "role-word-in-name"}

@@ -53,7 +53,11 @@ NOTICE_END = re.compile(r"的通知")
 # (1) > ①. Numbers of any size: a measure may list 250 tasks (一百零一、 (二百) 120.). The number is
 # group ``n`` (``c`` for the one-character forms ⒈ ⑴ ①); a year (2023、 二〇二三、) is not a number.
 SECTION_L1 = re.compile(rf"^(?P<n>[{CN_NUMERALS}]+)\s*[、.]")
-SECTION_L2 = re.compile(rf"^\(\s*(?P<n>[{CN_NUMERALS}]+)\s*\)")
+# the second level is also written with the measure's kind in front (恩施: 行动一：青少年科学素质提升行动,
+# 工程一：…; 专项一、…) or as 第一项: the number is then group ``n2``
+SECTION_L2 = re.compile(
+    rf"^(?:\(\s*(?P<n>[{CN_NUMERALS}]+)\s*\)|(?:行动|工程|专项|第)(?P<n2>[{CN_DIGITS}]{{1,3}})(?:项)?\s*(?:[:、.]|\s)\s*)"
+)
 SECTION_L3 = re.compile(r"^(?:(?P<n>\d+)\s*(?:\.(?!\d)|、)|(?P<c>[\u2488-\u249b]))")  # 1.  1、  1．  ⒈
 SECTION_L4 = re.compile(r"^(?:\(?\s*(?P<n>\d+)\s*\)|(?P<c>[\u2474-\u2487]))")  # (1)  1)  ⑴
 SECTION_L5 = re.compile(r"^(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-\u277f\u2780-\u2793])")  # ① ㉑ ❶ ➀

@@ -103,6 +103,8 @@ _CLEAR_END = re.compile(
 )
 _NOT_A_NAME = re.compile(r"\d|年|月|日|[。!?:]|以上|以下|左右|%")
 ROLE_WORDS = ("牵头", "负责", "配合", "协助", "按职责", "分工")  # never part of a name
+# a note naming what the text calls a body from then on, after its name
+_SHORT_NAME_NOTE = re.compile(r"\s*\((?:以下简称|以下称|下称|简称)[^()]{1,20}\)$")
 # a lead marked inside a list of names: 责任单位：区科协（牵头）、区委宣传部 (重庆's districts write it so)
 _LEAD_MARK = re.compile(r"\s*[(\[]\s*(?:牵头|牵头单位|牵头部门|主责|主责单位)\s*[)\]]")
 
@@ -173,6 +175,9 @@ def split_list(pt: PlanText, start: int, end: int) -> tuple[list[AgencyMention],
             mark = _LEAD_MARK.search(text, s, e)
             if mark and mark.start() > s and mark.end() == e:
                 e = mark.start()  # the name without its marker; ``by_marker`` reads it
+            note = _SHORT_NAME_NOTE.search(text, s, e)
+            if note and note.start() > s:
+                e = note.start()  # 州科学技术协会（以下简称州科协）: the name, not the note
             for ps, pe in _conjoined(text, s, e):
                 out.append(AgencyMention(written=pt.quote(ps, pe), span=Span(ps, pe, pt.line_of(ps))))
             piece_start = i + 1

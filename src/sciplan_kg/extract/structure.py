@@ -162,13 +162,19 @@ def task_title(text: str) -> str:
 
 def _is_year(m: re.Match[str]) -> bool:
     """2023、 (2022) 二〇二三、: a year opening a line, not a heading's number."""
-    n = m.groupdict().get("n")
+    n = _printed(m)
     if not n:
         return False
     if n.isdigit():
         return len(n) == 4 and 1900 <= int(n) <= 2099
     value = P.cn_number(n) if len(n) == 4 and not any(c in "十百千" for c in n) else None
     return value is not None and 1900 <= value <= 2099
+
+
+def _printed(m: re.Match[str]) -> str | None:
+    """The number a numbering match prints (its ``n``, or ``n2`` for 行动一：, 第一项)."""
+    groups = m.groupdict()
+    return groups.get("n") or groups.get("n2")
 
 
 def heading_level(text: str) -> tuple[int, int] | None:
@@ -186,8 +192,8 @@ def _number(text: str) -> int | None:
         m = pattern.match(text)
         if m:
             groups = m.groupdict()
-            if groups.get("n"):
-                n = groups["n"]
+            n = _printed(m)
+            if n:
                 return int(n) if n.isdigit() else P.cn_number(n)
             c = groups.get("c")
             if c:
