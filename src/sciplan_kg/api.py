@@ -102,6 +102,36 @@ def run_query(
     return run(os.fspath(name_or_file), source, values, **options)
 
 
+def check_answer_target(out: PathLike, data: PathLike | None = None, query_file: PathLike | None = None) -> None:
+    """May a query's answer be written to the file ``out``? Not onto the query file it answers,
+    a file the build folder ``data`` wrote, or anything in the query store beside it (the tool's
+    own, which a query would then find damaged): an ``InputError`` naming ``out``, before the
+    query runs. Any other file is replaced, atomically, as ``>`` would."""
+    from sciplan_kg.errors import InputError, SciplanError
+    from sciplan_kg.pipeline.folder import BuildFolder
+    from sciplan_kg.store.sync import store_path
+
+    target = as_path(out).resolve()
+    if query_file is not None and target == as_path(query_file).resolve():
+        raise InputError(out, "输出文件就是查询文件本身 / the output is the query file itself: choose another name")
+    if data is None or not as_path(data).is_dir():
+        return
+    build = as_path(data)
+    store = store_path(build).resolve()
+    if target == store or store in target.parents:
+        raise InputError(
+            out, "这在 sciplan-kg 的查询库之内 / this is inside the query store sciplan-kg keeps: choose another name"
+        )
+    try:
+        folder = BuildFolder.open(build)
+    except SciplanError:
+        return  # not a build folder: the query says so itself
+    if folder.wrote(target):
+        raise InputError(
+            out, "这是构建目录自己的文件，不能覆盖 / this is one of the build folder's own files: choose another name"
+        )
+
+
 def queries() -> dict[str, CatalogueQuery]:
     """The query catalogue, by name."""
     from sciplan_kg.query.catalogue import catalogue

@@ -307,6 +307,9 @@ def _query(args: argparse.Namespace) -> int:
             "--format xlsx needs -o FILE.xlsx (a binary file is not written to standard output)"
         )
     params = dict(args.param)
+    if args.output is not None:  # before the query runs: a refusal costs no evaluation
+        query_file = args.query if args.query.endswith(".rq") else None
+        api.check_answer_target(args.output, None if args.endpoint else args.data or api.DEFAULT_BUILD, query_file)
     result = api.run_query(
         args.query,
         args.data,

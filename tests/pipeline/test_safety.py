@@ -159,7 +159,7 @@ def test_an_older_build_folder_is_replaced_but_its_foreign_files_kept(tmp_path: 
     out = tmp_path / "kg"
     (out / "graph").mkdir(parents=True)
     (out / "graph" / "registry.ttl").write_text("# old", encoding="utf-8")
-    (out / "manifest.json").write_text('{"plans": []}', encoding="utf-8")
+    (out / "manifest.json").write_text('{"plans": [], "asserted_triples": 0}', encoding="utf-8")
     (out / "sciplan-kg.ttl").write_text("# an export the user keeps", encoding="utf-8")
     build([ENSHI], out)
     assert (out / "sciplan-kg.ttl").read_text(encoding="utf-8") == "# an export the user keeps"
@@ -441,3 +441,114 @@ def test_a_build_folder_missing_a_file_is_refused_by_every_reader(
     assert code == 2, err
     assert str(missing) in err and "missing" in err and "Traceback" not in err
     assert not (tmp_path / "report").exists()
+
+
+# --- folders that look like the tool's but are the user's (the audit of 2026-12-07) ----------------
+
+
+def _web_site(root: Path) -> Path:
+    site = root / "site"
+    (site / "charts").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>My homepage</h1>", encoding="utf-8")
+    (site / "style.css").write_text("body{}", encoding="utf-8")
+    (site / "charts" / "my-chart.png").write_bytes(b"PNG")
+    return site
+
+
+def _app_folder(root: Path) -> Path:
+    proj = root / "proj"
+    (proj / "graph").mkdir(parents=True)
+    (proj / "records").mkdir()
+    (proj / "manifest.json").write_text('{"name": "my app"}', encoding="utf-8")
+    (proj / "graph" / "registry.ttl").write_text("<http://ex/a> <http://ex/b> <http://ex/c> .\n", encoding="utf-8")
+    (proj / "graph" / "my-own-graph.ttl").write_text("# mine", encoding="utf-8")
+    (proj / "records" / "interview-notes.json").write_text("{}", encoding="utf-8")
+    return proj
+
+
+def _oxigraph_database(path: Path) -> Path:
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    store.add(ox.Quad(ox.NamedNode("http://me/x"), ox.NamedNode("http://me/p"), ox.Literal("my precious data")))
+    store.flush()
+    del store
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "command"),
+    [
+        (_web_site, lambda folder, five: ["report", "--data", str(five.out), "--out", str(folder), "--jobs", "1"]),
+        (_app_folder, lambda folder, five: ["build", str(ENSHI), "--out", str(folder)]),
+        (
+            lambda root: _oxigraph_database(root / "mydb"),
+            lambda folder, five: [
+                *("serve", "--data", str(five.out), "--location", str(folder), "--port", str(free_port()))
+            ],
+        ),
+    ],
+    ids=["web-site", "app-with-manifest", "oxigraph-database"],
+)
+def test_a_folder_holding_what_the_tool_writes_is_no_proof_it_is_the_tools(
+    make, command, five: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """index.html and style.css (any web site), manifest.json and graph/registry.ttl, a CURRENT
+    file (any Oxigraph or RocksDB database) were taken for a folder of an earlier version and
+    their files replaced or deleted; only what the tool alone writes in them proves it now."""
+    folder = make(tmp_path)
+    before = all_bytes(folder)
+    code, _, err = run(capsys, *command(folder, five))
+    assert code == 2 and "did not write" in err and str(folder) in err, err
+    assert all_bytes(folder) == before
+
+
+def test_a_users_database_where_the_query_store_goes_is_kept(five: BuildResult, tmp_path: Path, capsys) -> None:
+    data = tmp_path / "u1"
+    shutil.copytree(five.out, data)
+    _oxigraph_database(tmp_path / "u1.oxigraph")
+    before = all_bytes(tmp_path / "u1.oxigraph")
+    code, _, err = run(capsys, "query", "plans", "--data", str(data))
+    assert code == 2 and "--store rdflib" in err, err
+    assert all_bytes(tmp_path / "u1.oxigraph") == before
+    code, out, err = run(capsys, "query", "plans", "--data", str(data), "--store", "rdflib")
+    assert code == 0 and "wushan" in out, err
+
+
+def test_an_earlier_versions_report_folder_is_replaced(five: BuildResult, tmp_path: Path, capsys) -> None:
+    """Its pages carried the footer they carry now: that is the proof."""
+    old = tmp_path / "report"
+    (old / "charts").mkdir(parents=True)
+    footer = "<footer>sciplan-kg 报告 · report — 由构建目录生成，离线可读 / generated from a build folder</footer>"
+    (old / "index.html").write_text(f"<html>{footer}</html>", encoding="utf-8")
+    (old / "style.css").write_text("body{}", encoding="utf-8")
+    (old / "charts" / "lead-load.png").write_bytes(b"PNG")
+    (old / "my-notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run(capsys, "report", "--data", str(five.out), "--out", str(old), "--jobs", "1")
+    assert code == 0, err
+    assert (old / ".sciplan-kg").is_file() and (old / "my-notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not (old / "charts" / "lead-load.png").exists()
+
+
+def test_a_query_answer_never_overwrites_the_build_the_store_or_the_query(
+    five: BuildResult, tmp_path: Path, capsys
+) -> None:
+    data = tmp_path / "build"
+    shutil.copytree(five.out, data)
+    code, _, err = run(capsys, "query", "plans", "--data", str(data))  # the store beside it
+    assert code == 0, err
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT ?s WHERE { ?s a <https://w3id.org/sciplan-kg/ontology#Plan> }", encoding="utf-8")
+    before = {p: all_bytes(p) for p in (data, tmp_path / "build.oxigraph")} | {rq: rq.read_bytes()}
+    targets = [
+        ("plans", data / "manifest.json"),
+        ("plans", data / "graph" / "registry.ttl"),
+        ("plans", tmp_path / "build.oxigraph" / "CURRENT"),
+        (str(rq), rq),
+    ]
+    for query, target in targets:
+        code, _, err = run(capsys, "query", query, "--data", str(data), "--format", "csv", "-o", str(target))
+        assert code == 2 and str(target) in err and "Traceback" not in err, err
+    assert {p: all_bytes(p) for p in (data, tmp_path / "build.oxigraph")} | {rq: rq.read_bytes()} == before
+    code, _, err = run(capsys, "query", "plans", "--data", str(data), "-o", str(data / "plans.csv"))
+    assert code == 0, err

@@ -81,17 +81,33 @@ class Marker:
         return self.files is None or relative in self.files
 
 
-# folders written before the marker existed: (files that must be there, which files are ours)
+# folders written before the marker existed (versions of 2026-11-23 to 12-03): (the proof that the
+# tool wrote the folder, which files are ours). Files a user's folder also holds are no proof: a
+# web site has index.html and style.css, any Oxigraph or RocksDB database a CURRENT file, an
+# application a manifest.json; the proof is what only the tool writes in them.
 def _legacy_build(folder: Path) -> Callable[[str], bool] | None:
-    if not ((folder / "manifest.json").is_file() and (folder / "graph" / "registry.ttl").is_file()):
+    if not (folder / "graph" / "registry.ttl").is_file():
         return None
+    manifest = _json(folder / "manifest.json")
+    if not (isinstance(manifest, dict) and isinstance(manifest.get("plans"), list) and "asserted_triples" in manifest):
+        return None  # not the tool's manifest
     top = {"manifest.json", "validation.txt", "validation.json", "warnings.txt", "coverage.json"}
     return lambda rel: rel in top or rel.split("/", 1)[0] in ("graph", "records", "plans", "sources")
 
 
+_LEGACY_REPORT_FOOTER = "sciplan-kg 报告 · report"  # every page's footer, then as now
+
+
 def _legacy_report(folder: Path) -> Callable[[str], bool] | None:
-    if not ((folder / "index.html").is_file() and (folder / "style.css").is_file()):
+    if not (folder / "style.css").is_file():
         return None
+    try:
+        with (folder / "index.html").open(encoding="utf-8", errors="replace") as f:
+            page = f.read(1 << 20)
+    except OSError:
+        return None
+    if _LEGACY_REPORT_FOOTER not in page:
+        return None  # a web site of the user's
     return lambda rel: rel in ("index.html", "style.css") or rel.split("/", 1)[0] in ("plans", "sources", "charts")
 
 
@@ -104,12 +120,29 @@ def _rocksdb_file(rel: str) -> bool:
     )
 
 
+_GRAPHS = "https://w3id.org/sciplan-kg/"
+
+
 def _legacy_store(folder: Path) -> Callable[[str], bool] | None:
+    """A query store of an earlier version: the database and the ``state.json`` naming the
+    tool's graphs it was loaded with. A database alone (a server's store of then, or anyone's
+    Oxigraph or RocksDB database) is no proof: refused."""
     if not (folder / "CURRENT").is_file():
         return None
-    if (folder / "state.json").is_file():  # the query store: its own files beside the database's
-        return lambda rel: _rocksdb_file(rel) or rel == "state.json" or rel.split("/", 1)[0] in ("loaded", "views")
-    return lambda rel: "/" not in rel and _rocksdb_file(rel)
+    state = _json(folder / "state.json")
+    if not (isinstance(state, dict) and state and all(str(k).startswith(_GRAPHS) for k in state)):
+        return None
+    return lambda rel: _rocksdb_file(rel) or rel == "state.json" or rel.split("/", 1)[0] in ("loaded", "views")
+
+
+def _json(path: Path) -> object:
+    """The JSON value in ``path``, or None when it cannot be read as JSON (at most 64 MB)."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(64 << 20)
+        return json.loads(data)
+    except (OSError, ValueError):
+        return None
 
 
 _LEGACY = {BUILD: _legacy_build, REPORT: _legacy_report, QUERY_STORE: _legacy_store, SERVE_STORE: _legacy_store}
@@ -173,10 +206,14 @@ def ownership(folder: Path, kind: str) -> Marker | None:
         files = frozenset(rel for rel in _walk_files(folder, folders=True) if ours(rel))
         return Marker(kind, files, "", legacy=True)
     shown = ", ".join(sorted(entries)[:3]) + (" …" if len(entries) > 3 else "")
+    if kind == QUERY_STORE:  # its place is the build folder's name + .oxigraph: no option chooses it
+        advice_zh, advice_en = "请移走或改名，或用 --store rdflib", "move or rename it, or query with --store rdflib"
+    else:
+        advice_zh, advice_en = "请换一个新的或空的文件夹", "choose a new or empty folder"
     raise OutputRefused(
         folder,
-        "文件夹已存在，且包含不是 sciplan-kg 写入的文件，不会替换或删除它 / the folder exists and holds files "
-        f"sciplan-kg did not write ({shown}); it is never replaced or deleted: choose a new or empty folder",
+        f"文件夹已存在，且包含不是 sciplan-kg 写入的文件，不会替换或删除它；{advice_zh} / the folder exists and holds "
+        f"files sciplan-kg did not write ({shown}); it is never replaced or deleted: {advice_en}",
     )
 
 
