@@ -22,6 +22,8 @@ SRC = Path(sciplan_kg.__file__).parent
 
 # Exceptions of other types that the package raises on purpose, and why none reaches a user.
 NOT_FOR_USERS = {
+    ("cli.py", "Terminated"): "SIGTERM or SIGHUP as an interrupt: cli.main says 已终止 / terminated, exit 128 + signal",
+    ("query/frames.py", "KeyboardInterrupt"): "Ctrl-C that DuckDB caught, raised again: cli.main says 已中断, exit 130",
     ("__init__.py", "AttributeError"): "the module __getattr__ protocol (lazy imports)",
     ("pipeline/plan.py", "AttributeError"): "the __getattr__ protocol (a reused plan's summary, read when asked)",
     ("rdf/serialize.py", "ValueError"): "an unknown format from a programmer: the CLI offers only known formats",

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success (for build and validate: the graph conforms); 1 the graph was built or
 read but does not conform to the shapes (for evaluate --min: a field's F1 is under the bar); 2 an
-error (bad input, bad arguments, a query that cannot run); 130 interrupted.
+error (bad input, bad arguments, a query that cannot run); 130 interrupted; 143 / 129 ended by
+SIGTERM / SIGHUP.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from sciplan_kg import api
-from sciplan_kg.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, InputError, describe
-from sciplan_kg.netguard import guard
+from sciplan_kg.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, InputError, Terminated, describe
+from sciplan_kg.netguard import check_url, guard
 
 # Every path — an argument, an option, a default — is read against the current folder, the same
 # way for every command (``~`` expanded): ``build/`` and ``report/`` are the current folder's.
@@ -74,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sciplan-kg",
         description="科学素质行动实施方案知识图谱 / knowledge graph of scientific-literacy implementation plans",
-        epilog="exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted\n" + PATHS_NOTE,
+        epilog="exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted, 143/129 SIGTERM/SIGHUP\n"
+        + PATHS_NOTE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version="sciplan-kg 0.1.0")
@@ -409,6 +411,33 @@ def _check_default_build(args: argparse.Namespace) -> None:
             )
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _end_on_termination() -> dict[int, Any]:
+    """SIGTERM and SIGHUP end the command as Ctrl-C does (``Terminated``): what it was writing is
+    removed, nothing half-written stays (a build's temporary folder did). Only in the main
+    thread, and only where nobody set a handler of their own; the previous handlers, to restore."""
+    import signal
+    import threading
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) == signal.SIG_DFL:
+            previous[sig] = signal.signal(sig, _terminate)
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    import signal
+
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
 COMMANDS = {
     "build": _build,
     "validate": _validate,
@@ -425,15 +454,22 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
     try:
+        parser = _parser()
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
         return int(exc.code or 0)
+    except KeyboardInterrupt:  # Ctrl-C as the command starts (its imports): no traceback
+        print("已中断 / interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     stdout = sys.stdout
     sys.stdout = _Named(stdout)  # type: ignore[assignment]
+    previous = _end_on_termination()
     try:
         # nothing leaves the machine but requests to the servers the user named
+        for attr, option in (("endpoint", "--endpoint"), ("store_endpoint", "--store-endpoint")):
+            if getattr(args, attr, None):
+                check_url(getattr(args, attr), option)  # before the guard reads its host and port
         with guard([getattr(args, "endpoint", None), getattr(args, "store_endpoint", None)]):
             _check_default_build(args)
             code = COMMANDS[args.command](args)
@@ -450,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, OSError) and exc.filename == STDOUT:
             _silence_stdout()
         message, code = describe(exc)
-        prefix = "" if code == EXIT_INTERRUPTED else "错误 error: "
+        prefix = "" if isinstance(exc, KeyboardInterrupt) else "错误 error: "
         try:
             print(f"{prefix}{message}", file=sys.stderr)
         except (OSError, UnicodeError):
@@ -458,6 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     finally:
         sys.stdout = stdout
+        _restore_signals(previous)
 
 
 STDOUT = "标准输出 standard output"

@@ -25,6 +25,16 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to end (SIGTERM: ``kill``, a CI's cancel; SIGHUP: its terminal
+    closed): unwound as an interrupt is, so every temporary file and folder is removed, and the
+    exit code is 128 + the signal's number (143, 129)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 class SciplanError(Exception):
     """Base class of every error the CLI turns into a message and exit code 2."""
 
@@ -95,6 +105,10 @@ def describe(exc: BaseException) -> tuple[str, int]:
 
     if isinstance(exc, SciplanError):
         return str(exc), exc.exit_code
+    if isinstance(exc, Terminated):
+        import signal
+
+        return f"已终止 / terminated ({signal.Signals(exc.signum).name})", 128 + exc.signum
     if isinstance(exc, KeyboardInterrupt):
         return "已中断 / interrupted", EXIT_INTERRUPTED
     if isinstance(exc, BrokenProcessPool):

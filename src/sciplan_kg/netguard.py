@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import socket
 import sys
 import threading
@@ -28,6 +29,7 @@ from sciplan_kg.errors import SciplanError, UsageError
 
 SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_TIMEOUT = 1_000_000.0  # seconds (11.6 days): beyond it the system's timers overflow (1e300 did)
 
 
 class NetworkRefused(SciplanError):
@@ -35,7 +37,8 @@ class NetworkRefused(SciplanError):
 
 
 def check_url(url: str, option: str = "--endpoint") -> str:
-    """``url`` when it is an http:// or https:// URL with a host; else a UsageError."""
+    """``url`` when it is an http:// or https:// URL with a host (and a port from 1 to 65535, no
+    user name or password in it); else a UsageError, which never shows a password."""
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
@@ -44,9 +47,19 @@ def check_url(url: str, option: str = "--endpoint") -> str:
     if parts is None or parts.scheme.lower() not in SCHEMES or not parts.hostname:
         raise UsageError(
             f"{option}: 只接受带主机名的 http:// 或 https:// 网址 / only http:// and https:// URLs "
-            f"with a host are accepted, not {url!r}"
+            f"with a host (and a port from 1 to 65535) are accepted, not {masked(url)!r}"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise UsageError(
+            f"{option}: 网址中不能含用户名或密码 / a user name or password in the URL is not supported "
+            f"(it would be shown in messages and logs): {masked(url)!r}"
         )
     return url
+
+
+def masked(url: str) -> str:
+    """``url`` with any password in it replaced by ***."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/@]*@", r"\1:***@", url)
 
 
 def timeout_seconds(text: str) -> float:
@@ -55,8 +68,11 @@ def timeout_seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"应为正数秒 / must be a positive number of seconds, not {text!r}")
+    if not math.isfinite(value) or value <= 0 or value > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"应为不超过 {MAX_TIMEOUT:,.0f} 的正数秒 / must be a positive number of seconds up to "
+            f"{MAX_TIMEOUT:,.0f} (11 days), not {text!r}"
+        )
     return value
 
 

@@ -29,7 +29,11 @@ _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
-    """Call first thing in a forked worker."""
+    """Call first thing in a forked worker. A worker asked to end (SIGTERM, SIGHUP: the pool
+    shutting down, or the whole group told to) ends quietly, as the default does: the command's
+    own process, not its workers, unwinds what was being written (``cli._end_on_termination``)."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
     if not sys.platform.startswith("linux"):
         return
     parent = os.getppid()

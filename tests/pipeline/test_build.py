@@ -219,3 +219,29 @@ def test_progress_reports_every_plan(tmp_path: Path) -> None:
     seen: list[int] = []
     build([ENSHI, FIXTURE_PLANS / "anping_bullets_truncated.txt"], tmp_path / "out", progress=seen.append)
     assert seen[0] == 0 and seen[-1] == 2 and seen == sorted(seen)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_build_asked_to_end_cleans_up_as_ctrl_c_does(signame: str, tmp_path: Path) -> None:
+    """``kill``, a closed terminal or a CI's cancel (SIGTERM, SIGHUP) end the command as Ctrl-C
+    does: the temporary folder and the lock removed, the previous folder as it was, a message,
+    exit 128 + the signal (they used to leave ``.out.tmp-*`` behind, silently)."""
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    build([ENSHI], out)
+    before = tree_bytes(out)
+    cmd = [sys.executable, "-m", "sciplan_kg.cli", "build", str(PLANS_DIR), "--out", str(out), "--full", "--quiet"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)  # wait until the build is writing its temporary folder
+    assert proc.poll() is None, "the build finished before it could be signalled"
+    sig = getattr(signal, signame)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + sig, err
+    assert f"terminated ({signame})" in err and "Traceback" not in err, err
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -112,6 +112,43 @@ def test_a_silent_server_is_given_up_within_the_timeout(silent: str, capsys: pyt
     assert code == 2 and "unrecognized" not in err
 
 
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """Answers 200 with no length, then one byte a second, for ever."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        try:
+            for _ in range(60):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_server_sending_a_byte_a_second_is_given_up_within_the_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    """The read waits for what has come, not for 64 KiB: the deadline is looked at every byte
+    (it took 101 s for ``--timeout 4``, then said 4 s)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/query"
+        start = time.monotonic()
+        code, _, err = _in_thread(20, lambda: _run(capsys, "query", "plans", "--endpoint", url, "--timeout", "2"))  # type: ignore[misc]
+        assert code == 2 and "timed out" in err, err
+        assert time.monotonic() - start < 5
+    finally:
+        server.shutdown()
+
+
 class _Failing(http.server.BaseHTTPRequestHandler):
     puts = 0
 
@@ -146,7 +183,7 @@ def test_retries_and_backoff_stay_inside_the_timeout(monkeypatch: pytest.MonkeyP
         server.shutdown()
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "0", "never"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "0", "never", "1e300", "1000001"])
 def test_timeout_must_be_a_positive_finite_number(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (
         ("query", "plans", "--data", "nowhere"),
@@ -399,3 +436,20 @@ def test_a_damaged_index_serves_nothing_and_is_rewritten(index: str, synced: Pat
     code, out, err = _run(capsys, "query", "tasks", "--data", str(synced), "--format", "csv")
     assert code == 0 and out, err
     assert kept.read(store_dir, state_digest(store_dir), q, {}) is not None
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1", "http://127.0.0.1:99999/q", "http://127.0.0.1:abc/q", "http://user:s3cret@127.0.0.1:9/q"],
+)
+def test_a_malformed_endpoint_is_a_usage_error_that_never_shows_a_password(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (
+        ("query", "plans", "--endpoint", url, "--data", "nowhere"),
+        ("load", "--data", "nowhere", "--endpoint", url),
+        ("load", "--data", "nowhere", "--endpoint", "http://127.0.0.1:9/q", "--store-endpoint", url),
+    ):
+        code, out, err = _run(capsys, *argv)
+        assert code == 2 and out == "", argv
+        assert "错误 error: --" in err and "internal error" not in err and "s3cret" not in err, err

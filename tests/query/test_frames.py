@@ -550,3 +550,23 @@ def test_a_memory_limit_reaches_duckdb(five: BuildResult) -> None:
             assert mine.startswith("286") or mine.startswith("300"), mine
         (after,) = db.execute("SELECT current_setting('memory_limit')").fetchone()
     assert after == theirs
+
+
+def test_ctrl_c_caught_by_duckdb_is_an_interrupt_not_a_failed_query() -> None:
+    """DuckDB turns SIGINT into its own InterruptException: that is the user's Ctrl-C (exit 130,
+    "interrupted"), not "the DuckDB query failed" (exit 2); its timer's interrupt stays a time-out."""
+    import duckdb
+
+    from sciplan_kg.query.frames import _execute
+
+    class Interrupted:
+        def execute(self, *args: object) -> None:
+            raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+        def interrupt(self) -> None:
+            pass
+
+    with pytest.raises(KeyboardInterrupt):
+        _execute(Interrupted(), "tasks", "SELECT 1", {}, None)
+    with pytest.raises(KeyboardInterrupt):
+        _execute(Interrupted(), "tasks", "SELECT 1", {}, 60.0)  # the timer had not fired

@@ -373,6 +373,8 @@ def _execute(
             raise TimedOut(
                 name, f"查询超时（{timeout:g} 秒）/ the query took longer than {timeout:g} s and was stopped"
             ) from exc
+        if type(exc).__name__ == "InterruptException":  # not by the timer: Ctrl-C, which DuckDB caught
+            raise KeyboardInterrupt from exc
         raise QueryError(name, f"DuckDB 查询失败 / the DuckDB query failed: {str(exc)[:300]}") from exc
     finally:
         if timer is not None:

@@ -107,7 +107,7 @@ def _once(request: urllib.request.Request, deadline: float) -> Answer:
             if left <= 0:
                 raise TimeoutError("timed out")
             _set_timeout(response, left)
-            chunk = response.read(1 << 16)
+            chunk = response.read1(1 << 16)  # what has come (read() waits for 64 KiB or the end)
             if not chunk:
                 break
             chunks.append(chunk)
