@@ -614,7 +614,32 @@ def open_store_in_state(build: Path, after_load: AfterLoad | None = None) -> tup
     meanwhile, the state differs from the one read next (what ``OxigraphBackend`` checks)."""
     import pyoxigraph as ox
 
-    sync(build, after_load=after_load)
     store_dir = store_path(build)
-    state = state_digest(store_dir)
-    return ox.Store.read_only(str(store_dir)), state
+    for attempt in (1, 2):
+        try:
+            sync(build, after_load=after_load)
+            state = state_digest(store_dir)
+            return ox.Store.read_only(str(store_dir)), state
+        except (RuntimeError, OSError) as exc:  # RocksDB's "Corruption: …", a file of it gone
+            if isinstance(exc, OSError) and (exc.errno is not None or isinstance(exc, PermissionError)):
+                raise  # the system's (a full disk, no permission): its own message, the store kept
+            if attempt == 2 or not _forget_damaged(store_dir):
+                raise InputError(
+                    store_dir,
+                    f"查询库已损坏，无法打开；请删除它（会由构建目录重新生成）/ the query store is damaged and "
+                    f"cannot be opened: delete it (it is made again from the build folder): {str(exc)[:200]}",
+                ) from exc
+    raise AssertionError("unreachable")
+
+
+def _forget_damaged(store_dir: Path) -> bool:
+    """Make a store that will not open be loaded anew by the next sync: its state and glance
+    forgotten (the full load writes a new folder and swaps it in). Only a store the tool owns
+    whole (its marker says so); False for any other."""
+    marker = folders.read_marker(store_dir)
+    if marker is None or marker.kind != folders.QUERY_STORE or marker.files is not None:
+        return False
+    with folders.lock(store_dir, wait=True):
+        for name in (STATE, GLANCE):
+            (store_dir / name).unlink(missing_ok=True)
+    return True
