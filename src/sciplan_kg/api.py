@@ -195,11 +195,16 @@ def serve(
 
 def coverage(data: PathLike = DEFAULT_BUILD) -> QueryResult:
     """Per-plan extraction coverage of the build folder ``data`` (default ``build/``)."""
+    from sciplan_kg.errors import InputError
     from sciplan_kg.pipeline.coverage import COLUMNS
     from sciplan_kg.pipeline.folder import BuildFolder
     from sciplan_kg.query.run import QueryResult
 
-    return QueryResult(list(COLUMNS), BuildFolder.open(as_path(data)).read_json("coverage.json"))
+    folder = BuildFolder.open(as_path(data))
+    rows = folder.read_json("coverage.json")
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and set(COLUMNS) <= set(r) for r in rows):
+        raise InputError(folder.path / "coverage.json", "不是覆盖率表，请重新构建 / not a coverage table: rebuild")
+    return QueryResult(list(COLUMNS), rows)
 
 
 def evaluate(gold: PathLike, data: PathLike = DEFAULT_BUILD) -> Evaluation:

@@ -552,3 +552,43 @@ def test_a_query_answer_never_overwrites_the_build_the_store_or_the_query(
     assert {p: all_bytes(p) for p in (data, tmp_path / "build.oxigraph")} | {rq: rq.read_bytes()} == before
     code, _, err = run(capsys, "query", "plans", "--data", str(data), "-o", str(data / "plans.csv"))
     assert code == 0, err
+
+
+def _reshape(data: Path, what: str) -> None:
+    if what in ("entry-without-graph", "entry-a-number"):
+        manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+        if what == "entry-a-number":
+            manifest["plans"][0] = 1
+        else:
+            del manifest["plans"][0]["graph"]
+        (data / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    elif what == "coverage":
+        (data / "coverage.json").write_text("[1, 2]", encoding="utf-8")
+    elif what == "validation":
+        (data / "validation.json").write_text("[]", encoding="utf-8")
+    else:
+        record = sorted((data / "records").glob("*.json"))[0]
+        record.write_text('{"measures": "x"}', encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("what", "command", "file"),
+    [
+        ("entry-without-graph", ["validate", "{data}"], "manifest.json"),
+        ("entry-a-number", ["export", "--data", "{data}", "--format", "nt", "-o", "{tmp}/x.nt"], "manifest.json"),
+        ("entry-a-number", ["query", "plans", "--data", "{data}"], "manifest.json"),
+        ("coverage", ["coverage", "--data", "{data}"], "coverage.json"),
+        ("validation", ["report", "--data", "{data}", "--out", "{tmp}/rep", "--jobs", "1"], "validation.json"),
+        ("record", ["evaluate", str(Path(__file__).parents[1] / "gold"), "{data}"], "records/"),
+    ],
+)
+def test_a_build_file_of_another_shape_is_a_message_naming_it(
+    what: str, command: list[str], file: str, five: BuildResult, tmp_path: Path, capsys
+) -> None:
+    """Well-formed JSON of another shape in a build folder (a manifest entry without its graph, a
+    coverage table of numbers) was an internal error: now the file is named, exit 2."""
+    data = tmp_path / "build"
+    shutil.copytree(five.out, data)
+    _reshape(data, what)
+    code, _, err = run(capsys, *(a.format(data=data, tmp=tmp_path) for a in command))
+    assert code == 2 and str(data / file) in err and "internal error" not in err, err

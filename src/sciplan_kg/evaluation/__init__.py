@@ -127,7 +127,14 @@ def evaluate(gold: Path, build: Path) -> Evaluation:
         if not isinstance(record, dict):
             raise InputError(folder.path / records, "不是抽取记录 / not an extraction record")
         published = published or "published" in record
-        scores.append(PlanComparison(plan, record, registry, _read_text(folder.path / source)).run())
+        try:
+            scores.append(PlanComparison(plan, record, registry, _read_text(folder.path / source)).run())
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # a field of another shape
+            raise InputError(
+                folder.path / records,
+                f"不是抽取记录（字段格式不对），请重新构建 / not an extraction record (a field of another "
+                f"shape: {type(exc).__name__}: {str(exc)[:80]}): rebuild",
+            ) from exc
     labelled = {p.stem for p in golds}
     notes = []
     if not published:

@@ -104,6 +104,9 @@ def stem_of(file_name: str) -> str:
     return Path(file_name).stem
 
 
+_ENTRY_KEYS = ("file", "plan", "graph", "title")  # what each plan's entry in the manifest gives its readers
+
+
 @dataclass(frozen=True)
 class BuildFolder:
     """An opened, complete build folder."""
@@ -144,6 +147,13 @@ class BuildFolder:
             raise InputError(path / MANIFEST, f"JSON 格式错误 / malformed JSON: {exc}") from exc
         if not isinstance(manifest, dict) or not isinstance(manifest.get("plans"), list):
             raise InputError(path / MANIFEST, "清单格式不对 / not a build manifest")
+        for n, entry in enumerate(manifest["plans"], start=1):
+            if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in _ENTRY_KEYS):
+                raise InputError(
+                    path / MANIFEST,
+                    f"清单第 {n} 个方案的条目格式不对 / plan entry {n} is not a build manifest's "
+                    f"(it needs {', '.join(_ENTRY_KEYS)} as text)",
+                )
         return cls(path, manifest, marker)
 
     def read_json(self, rel: str) -> Any:

@@ -35,6 +35,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from sciplan_kg.corpus.description import DATASET, VOID
+from sciplan_kg.errors import InputError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.folder import BuildFolder
 from sciplan_kg.publish import ontodocs
@@ -75,6 +76,11 @@ def write_report(build: Path | str, out: Path | str, jobs: int | None = None) ->
     folders.check_output(out, folders.REPORT, [build])
     manifest = folder.manifest
     validation = folder.read_json("validation.json")
+    results = validation.get("results") if isinstance(validation, dict) else None
+    if not isinstance(results, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("severity"), str) and isinstance(r.get("source"), str) for r in results
+    ):
+        raise InputError(folder.path / "validation.json", "不是验证报告，请重新构建 / not a validation report: rebuild")
     with folders.lock(out):
         folders.remove_stale_temporaries(out)
         return _write(build, out, manifest, validation, jobs or min(DEFAULT_JOBS, os.cpu_count() or 1))
