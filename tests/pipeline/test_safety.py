@@ -592,3 +592,14 @@ def test_a_build_file_of_another_shape_is_a_message_naming_it(
     _reshape(data, what)
     code, _, err = run(capsys, *(a.format(data=data, tmp=tmp_path) for a in command))
     assert code == 2 and str(data / file) in err and "internal error" not in err, err
+
+
+def test_a_build_folder_whose_marker_was_lost_is_rebuilt_as_the_message_says(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "kg"
+    build([ENSHI], out)
+    (out / ".sciplan-kg").unlink()
+    code, _, err = run(capsys, "query", "plans", "--data", str(out))
+    assert code == 2 and "marker is missing or damaged" in err and f"--out {out}" in err, err
+    code, _, err = run(capsys, "build", str(ENSHI), "--out", str(out), "--quiet")
+    assert code == 0, err
+    assert (out / ".sciplan-kg").is_file()

@@ -70,6 +70,12 @@ def test_update_is_refused(tmp_path: Path, store: OxigraphBackend) -> None:
     assert len(store.store) == 1
 
 
+@pytest.mark.parametrize("text", ["", "\n  \n", "# only a comment\n"])
+def test_an_empty_query_is_called_empty_not_an_update(tmp_path: Path, store: OxigraphBackend, text: str) -> None:
+    with pytest.raises(QueryError, match="the query is empty"):
+        store.run(_query(tmp_path, text), {})
+
+
 def test_syntax_error_names_the_position(tmp_path: Path, store: OxigraphBackend) -> None:
     with pytest.raises(QueryError, match=r"line \d+, column \d+"):
         store.run(_query(tmp_path, "SELECT ?s WHERE {\n  ?s ?p \n}\n"), {})

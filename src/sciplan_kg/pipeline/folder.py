@@ -125,7 +125,8 @@ class BuildFolder:
             if (path / MANIFEST).is_file():
                 raise InputError(
                     path,
-                    "由旧版本构建，请重新构建 / built by an older sciplan-kg: rebuild it "
+                    "缺少 .sciplan-kg 标记（已删除、已损坏，或由旧版本构建），请重新构建 / its .sciplan-kg marker "
+                    "is missing or damaged (or an older sciplan-kg built it): rebuild it "
                     f"(sciplan-kg build … --out {path})",
                 )
             raise InputError(path, "不是构建目录：缺少 .sciplan-kg 标记 / not a build folder: no .sciplan-kg marker")

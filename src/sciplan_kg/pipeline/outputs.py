@@ -92,7 +92,10 @@ def _legacy_build(folder: Path) -> Callable[[str], bool] | None:
     if not (isinstance(manifest, dict) and isinstance(manifest.get("plans"), list) and "asserted_triples" in manifest):
         return None  # not the tool's manifest
     top = {"manifest.json", "validation.txt", "validation.json", "warnings.txt", "coverage.json"}
-    return lambda rel: rel in top or rel.split("/", 1)[0] in ("graph", "records", "plans", "sources")
+    # (and a build folder whose marker was lost: its originals and state too)
+    return lambda rel: (
+        rel in top or rel.split("/", 1)[0] in ("graph", "records", "plans", "sources", "originals", "state")
+    )
 
 
 _LEGACY_REPORT_FOOTER = "sciplan-kg 报告 · report"  # every page's footer, then as now

@@ -167,6 +167,8 @@ def prepare(q: CatalogueQuery) -> Any:
     """Parse the query; refuse SPARQL Update; report a syntax error with its position. (A
     constant-false FILTER is kept: ``keep_constant_filters``.) pyparsing's memo is emptied
     afterwards (``forget_parses``)."""
+    if not re.sub(r"#[^\n]*", "", q.text).strip():  # (an empty text parses as an Update of nothing)
+        raise QueryError(q.name, "查询为空 / the query is empty (only white space or comments)")
     try:
         return sparql().prepareQuery(keep_constant_filters(q.text))
     except Exception as exc:
