@@ -319,3 +319,57 @@ def test_a_lead_marked_in_the_support_cell_leads() -> None:
     task = next(t for _, t in rec.tasks() if t.text.startswith("依托老年大学"))
     roles = {(a.role, m.written) for a in task.assignments for m in a.mentions}
     assert roles == {("lead", "县科协"), ("support", "县民政局")}
+
+
+def _task_rows(rec: PlanRecord) -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    return [
+        (m.kind, m.title, t.text, [(a.role, x.written) for a in t.assignments for x in a.mentions])
+        for m, t in rec.tasks()
+    ]
+
+
+def _one_line(cells: list[str], form: str) -> str:
+    if form == "tabs":
+        return "\t".join(cells)
+    if form == "bars":
+        return "│" + "│".join(cells) + "│"
+    return "| " + " | ".join(cells) + " |"
+
+
+@pytest.mark.parametrize("form", ["tabs", "bars", "pipes"])
+def test_a_table_written_a_row_a_line_is_the_same_table(form: str, rec: PlanRecord) -> None:
+    """A table copied out of Word or a page into text comes a row a line, its cells between tabs
+    (资阳, as the audit of 2026-12-07 wrote it), box-drawing bars, or a Markdown table's pipes with
+    a rule under the header: the same records as the same table a cell a line."""
+    lines = [_one_line(row, form) for row in ROWS]
+    if form == "pipes":
+        lines.insert(1, "|" + "|".join("---" for _ in ROWS[0]) + "|")
+    text = BODY + "\n".join(lines) + "\n\n抄送：县委办公室，县人大常委会办公室，县政协办公室。\n"
+    again = extract_text(plan_text(text, f"shizhu_{form}.txt"))
+    assert _task_rows(again) == _task_rows(rec)
+    assert not {w.code for w in again.warnings} - {w.code for w in rec.warnings}
+
+
+def test_the_measures_named_in_the_category_column() -> None:
+    """序号 / 类别 / 重点任务 / 牵头单位 / 责任单位, the measure in 类别 (its first row), the task under
+    重点任务: the category column is the measures' (it was taken for the tasks', and every row
+    dropped without a word)."""
+    rows = [
+        ["序号", "类别", "重点任务", "牵头单位", "责任单位"],
+        ["1", "青少年科学素质提升行动", "弘扬科学精神", "县教委", "县科协"],
+        ["2", "", "提升学校科学教育水平", "县科协", "县教委"],
+        ["3", "老年人科学素质提升行动", "实施智慧助老行动", "县民政局", "县科协"],
+    ]
+    table = "\n".join("\t".join(r) for r in rows) + "\n"
+    text = BODY.split("二、重点任务")[0] + "附件：重点任务分工\n" + table
+    got = extract_text(plan_text(text, "category_measures.txt"))
+    assert [(m.title, [t.text for t in m.tasks]) for m in got.measures] == [
+        ("青少年科学素质提升行动", ["弘扬科学精神", "提升学校科学教育水平"]),
+        ("老年人科学素质提升行动", ["实施智慧助老行动"]),
+    ]
+    assert [[(a.role, [x.written for x in a.mentions]) for a in t.assignments] for _, t in got.tasks()] == [
+        [("lead", ["县教委"]), ("support", ["县科协"])],
+        [("lead", ["县科协"]), ("support", ["县教委"])],
+        [("lead", ["县民政局"]), ("support", ["县科协"])],
+    ]
+    assert "truncated" not in {w.code for w in got.warnings}  # a plan ending in its table is whole

@@ -24,10 +24,11 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract.goals import read_goals, read_principles
 from sciplan_kg.extract.header import read_basis, read_header, read_literacy_target
 from sciplan_kg.extract.records import PlanRecord, Span
-from sciplan_kg.extract.responsibility import ROLE_WORDS
+from sciplan_kg.extract.responsibility import ROLE_WORDS, is_annotation_line
 from sciplan_kg.extract.safeguards import read_safeguards
 from sciplan_kg.extract.sections import read_sections
 from sciplan_kg.extract.structure import body_end, read_measures
@@ -185,7 +186,13 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
                 f"the task seems to hold a responsibility statement in a form not recognised: '{unread.group(0)[:40]}'",
             )
     tail = pt.text.rstrip()
-    if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit():
+    last = next((line for line in reversed(pt.lines) if not line.blank), None)
+    table_or_statement = last is not None and (
+        pt.folded[last.begin : last.begin + 1] == "\t"  # a table's cell, one a line
+        or P.INLINE_ROW.match(last.text.strip("\t│| ")) is not None  # a table's row, one a line
+        or is_annotation_line(last.text)  # 牵头单位：… closing the plan
+    )
+    if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit() and not table_or_statement:
         rec.warn(
             "truncated",
             pt.line_of(len(tail) - 1),

@@ -101,6 +101,12 @@ GROUP_HEADING = re.compile(
     rf"(?:[{CN_DIGITS}0-9]+[大项个类]|重点人群|重点|主要|专项|各项|若干|科普)*"
     r"(?:科学素质)?(?:提升行动|重点工程|提升工程|行动|工程|计划)$"
 )
+# a table row written on one line, its cells between tabs (a table copied out of Word or a page),
+# box-drawing bars or pipes (│1│…│区教育局│, | 1 | … |): at least two of them
+ROW_SEPARATORS = "\t│|"
+INLINE_ROW = re.compile(r"^[^\t│|\n]*(?:[\t│|][^\t│|\n]*){2,}$")
+# a rule between such rows: |---|---|, ├──┼──┤, +----+ (dashes folded to —)
+TABLE_RULE = re.compile(r"^[\s│|+—=:┼├┤┬┴┌┐└┘-]+$")
 # where the body ends: an attachment (附件1, 附件:, 附件 alone, 附表), the 抄送 or 主送 line
 ATTACHMENT = re.compile(r"^附\s*[件表]\s*(?:[:\d一二三四五六七八九十]|$)")
 END_MATTER = re.compile(r"^(?:抄\s*送|主\s*送)\s*:")

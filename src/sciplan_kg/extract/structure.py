@@ -297,6 +297,8 @@ def body_end(pt: PlanText, start: int) -> int:
         text = pt.lines[i].text
         if P.ATTACHMENT.match(text) or P.END_MATTER.match(text):
             return i
+        if "牵头" in text and P.INLINE_ROW.match(pt.lines[i].text.strip("\t│| ")) and _TASK_COLUMN.search(text):
+            return i  # a task table's header row written on one line (序号⇥类别⇥重点任务⇥牵头单位⇥责任单位)
         if "牵头" in text and pt.folded[pt.lines[i].begin : pt.lines[i].begin + 1] == "\t":
             first = i
             while first > start and pt.folded[pt.lines[first - 1].begin : pt.lines[first - 1].begin + 1] == "\t":

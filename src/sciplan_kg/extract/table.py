@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract import responsibility as A
 from sciplan_kg.extract.records import Assignment, Measure, PlanRecord, Span, Task
 from sciplan_kg.extract.structure import (
@@ -54,8 +55,52 @@ class _Cell:
         return pt.folded[self.start : self.end].strip()
 
 
+def _inline(pt: PlanText, index: int) -> list[_Cell] | None:
+    """The cells of line ``index`` when it is a table row written on one line (cells between
+    tabs, │ or |; a bar opening or closing the line is no cell), else None."""
+    line = pt.lines[index]
+    if not P.INLINE_ROW.match(line.text.strip("\t│| ")):
+        return None
+    end = pt.folded.find("\n", line.begin)
+    end = len(pt.folded) if end < 0 else end
+    raw = pt.folded[line.begin : end].rstrip("\r")
+    cells: list[_Cell] = []
+    at = line.begin
+    for piece in re.split(r"[\t│|]", raw):
+        s, e = at, at + len(piece)
+        while s < e and pt.folded[s] == " ":
+            s += 1
+        while e > s and pt.folded[e - 1] in " \r":
+            e -= 1
+        cells.append(_Cell(s, e, line.no))
+        at += len(piece) + 1
+    if raw.lstrip(" ")[:1] in ("│", "|"):
+        cells = cells[1:]  # │1│…│: the bar opening the line
+    if raw.rstrip(" ")[-1:] in ("│", "|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _inline_rows(pt: PlanText, begin: int) -> list[list[_Cell]]:
+    """Rows written one a line from line index ``begin`` on (rules and blank lines between them
+    passed over), to the first line that is neither."""
+    rows: list[list[_Cell]] = []
+    for i in range(begin, len(pt.lines)):
+        line = pt.lines[i]
+        if line.blank or P.TABLE_RULE.match(line.text):
+            continue
+        cells = _inline(pt, i)
+        if cells is None:
+            break
+        rows.append(cells)
+    return rows
+
+
 def _rows(pt: PlanText, begin: int) -> list[list[_Cell]]:
-    """Rows of tab-prefixed cells from line index ``begin`` on."""
+    """Rows of tab-prefixed cells from line index ``begin`` on (or of cells one row a line,
+    ``_inline_rows``, when the header is written so)."""
+    if _inline(pt, begin) is not None:
+        return _inline_rows(pt, begin)
     rows: list[list[_Cell]] = []
     current: list[_Cell] = []
     for line in pt.lines[begin:]:
@@ -94,10 +139,28 @@ def _columns(header: list[str]) -> dict[str, int] | None:
     return cols
 
 
+def _measures_in_category(pt: PlanText, rows: list[list[_Cell]], cols: dict[str, int]) -> None:
+    """序号 / 类别 / 重点任务 / 牵头单位 / 责任单位 with the measures named in 类别 (青少年科学素质提升
+    行动) and the tasks under 重点任务 (or 工作任务): the category column is the measures', the other
+    the tasks'. Only when most of its filled cells name a measure (a 类别 of 提升行动 / 重点工程 is
+    a category, as in 石柱's table)."""
+    if "category" not in cols or {"task", "measure"} <= cols.keys():
+        return
+    at = cols["category"]
+    named = [row[at].text(pt) for row in rows[1:] if at < len(row) and row[at].text(pt)]
+    if not named or sum(measure_kind(t.rstrip("。.")) is not None for t in named) * 2 < len(named):
+        return
+    if "task" not in cols:
+        cols["task"] = cols.pop("measure")
+    cols["measure"] = cols.pop("category")
+
+
 def find_table(pt: PlanText, start: int) -> int | None:
     """Index of the first line of a task table's header row, or None."""
     for i in range(start, len(pt.lines)):
         line = pt.lines[i]
+        if "牵头" in line.text and _inline(pt, i) is not None:
+            return i
         if "牵头" in line.text and pt.folded[line.begin : line.begin + 1] == "\t":
             j = i
             while j > start and pt.folded[pt.lines[j - 1].begin : pt.lines[j - 1].begin + 1] == "\t":
@@ -114,6 +177,7 @@ def read_table(pt: PlanText, rec: PlanRecord, begin: int) -> bool:
     cols = _columns([c.text(pt) for c in rows[0]])
     if cols is None:
         return False
+    _measures_in_category(pt, rows, cols)
     grouped = not {"task", "measure"} <= cols.keys()  # one column of tasks: measures are group rows
     if grouped:
         cols["task"] = cols.pop("measure", cols.get("task", 0))
