@@ -167,6 +167,14 @@ def test_coverage_command(five: BuildResult, capsys: pytest.CaptureFixture[str])
         assert row["tasksWithLead"] == len(with_lead) > 0  # all but 巫山's 13 body-only tasks
     code, _, err = run(capsys, "coverage", "--data", "/nonexistent")
     assert code == 2 and "/nonexistent" in err and "no such build folder" in err
+    code, _, err = run(capsys, "coverage", "--data", str(five.out / "manifest.json"))
+    assert code == 2 and "a file, not a build folder" in err
+
+
+def test_a_parameter_given_twice_is_refused(five: BuildResult, capsys: pytest.CaptureFixture[str]) -> None:
+    """-p plan 巫山县 -p plan 平罗县 answered for 平罗县 alone, without a word."""
+    code, out, err = run(capsys, "query", "tasks", "--data", str(five.out), "-p", "plan", "巫山县", "-p", "plan=平罗县")
+    assert code == 2 and out == "" and "given twice" in err
 
 
 def test_timeout_stops_a_long_query(five: BuildResult, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

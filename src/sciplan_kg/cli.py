@@ -296,7 +296,12 @@ class _ParamAction(argparse.Action):
             values = values[0].split("=", 1)
         if len(values) != 2 or not values[0]:
             parser.error(f"{option} takes NAME VALUE or NAME=VALUE, not {' '.join(values)!r}")
-        setattr(namespace, self.dest, [*getattr(namespace, self.dest, []), (values[0], values[1])])
+        given = getattr(namespace, self.dest, None) or []
+        if any(name == values[0] for name, _ in given):  # the last would win without a word
+            parser.error(
+                f"{option} {values[0]} 只能给一次 / {option} {values[0]} is given twice: a parameter has one value"
+            )
+        setattr(namespace, self.dest, [*given, (values[0], values[1])])
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -48,3 +48,24 @@ def test_nothing_raised_for_a_missing_file_or_a_refused_advice(tmp_path: Path, m
     monkeypatch.delattr(os, "posix_fadvise")
     monkeypatch.setattr(os, "open", lambda *a: pytest.fail("nothing to open without posix_fadvise"))
     text.will_read(f)
+
+
+# -- decoding (the audit of 2026-12-07) ---------------------------------------------------------
+PLAN = "某县全民科学素质行动规划纲要实施方案\n根据《全民科学素质行动规划纲要》，制定本方案。\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_its_bom_is_read(codec: str) -> None:
+    """Notepad's "Unicode" is UTF-16 with a BOM: it was refused as "a binary file"."""
+    bom = {"utf-16": b"", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}[codec]
+    assert text.decode(bom + PLAN.encode(codec), Path("plan.txt")) == PLAN.removeprefix("\ufeff")
+
+
+def test_a_byte_that_decodes_as_nothing_is_named_with_its_line() -> None:
+    """A file cut mid-character or holding a stray byte: the line and byte, not the file alone."""
+    from sciplan_kg.errors import InputError
+
+    data = "第一行\n第二行".encode() + b"\xff\xfe" + "结束\n".encode()
+    with pytest.raises(InputError) as caught:
+        text.decode(data, Path("plan.txt"))
+    assert caught.value.line == 2 and "byte 19" in str(caught.value) and "plan.txt:2" in str(caught.value)

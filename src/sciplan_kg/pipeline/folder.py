@@ -118,6 +118,10 @@ class BuildFolder:
     @classmethod
     def open(cls, path: Path) -> BuildFolder:
         """Open ``path`` as a build folder; every way it is not one is an ``InputError``."""
+        if path.exists() and not path.is_dir():
+            raise InputError(
+                path, "这是文件，不是构建目录 / a file, not a build folder: give the folder sciplan-kg build wrote"
+            )
         if not path.is_dir():
             raise InputError(path, "找不到构建目录 / no such build folder")
         marker = read_marker(path)

@@ -211,16 +211,33 @@ def decode(data: bytes, path: Path) -> str:
     often serve), else a clear error. Binary data is refused."""
     if not data.strip():
         raise InputError(path, "文件为空 / the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM (Notepad's "Unicode")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                path, f"UTF-16 解码失败（第 {exc.start} 字节）/ cannot decode as UTF-16 (at byte {exc.start})"
+            ) from exc
     if _binary(data):
         raise InputError(path, "二进制文件，不是文本 / a binary file, not text")
+    first: UnicodeDecodeError | None = None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first = first or exc
             continue
         if encoding == "gb18030" and not _looks_chinese(text):
             break
         return text
+    if first is not None:  # where UTF-8 failed: a file cut mid-character, a stray byte
+        line = data.count(b"\n", 0, first.start) + 1
+        raise InputError(
+            path,
+            f"无法按 UTF-8 或 GB18030 解码（第 {first.start} 字节），请存为 UTF-8 / cannot decode as UTF-8 or "
+            f"GB18030 (at byte {first.start}): save it as UTF-8",
+            line,
+        )
     raise InputError(path, "无法按 UTF-8 或 GB18030 解码 / cannot decode as UTF-8 or GB18030")
 
 
