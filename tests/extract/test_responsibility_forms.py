@@ -304,3 +304,17 @@ def test_statement_lines_other_offices_write(tmp_path: Path, line: str) -> None:
     ]
     measure, tasks = _action(_plan(tmp_path, intro=line))
     assert measure == {"lead": ["县科协"], "support": ["县教体局", "团县委"]} and tasks == [{}, {}]
+
+
+def test_a_plans_rule_that_the_first_listed_leads(tmp_path: Path) -> None:
+    """重庆's districts state once 各项任务中，责任单位列第一位的为牵头单位，其他为配合单位, then list 责任单位
+    alone: the first named leads each task. Without the rule they all support; a 配合单位 list is
+    never read so, nor a holder that states its lead."""
+    rule = "各项任务中，责任单位列第一位的为牵头单位，其他为配合单位，下同。\n"
+    text = dict(end1="\n责任单位：县教体局、县科协、团县委", end2="\n配合单位：县科协、团县委")
+    _, tasks = _action(_plan(tmp_path, intro=rule, **text))
+    assert tasks == [{"lead": ["县教体局"], "support": ["县科协", "团县委"]}, {"support": ["县科协", "团县委"]}]
+    _, tasks = _action(_plan(tmp_path, **text))
+    assert tasks == [{"support": ["县教体局", "县科协", "团县委"]}, {"support": ["县科协", "团县委"]}]
+    _, tasks = _action(_plan(tmp_path, intro=rule, end1="\n牵头单位：团县委\n责任单位：县教体局、县科协"))
+    assert tasks[0] == {"lead": ["团县委"], "support": ["县教体局", "县科协"]}

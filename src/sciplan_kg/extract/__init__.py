@@ -28,7 +28,7 @@ from sciplan_kg.extract import patterns as P
 from sciplan_kg.extract.goals import read_goals, read_principles
 from sciplan_kg.extract.header import read_basis, read_header, read_literacy_target
 from sciplan_kg.extract.records import PlanRecord, Span
-from sciplan_kg.extract.responsibility import ROLE_WORDS, is_annotation_line
+from sciplan_kg.extract.responsibility import ROLE_WORDS, first_listed_leads, is_annotation_line
 from sciplan_kg.extract.safeguards import read_safeguards
 from sciplan_kg.extract.sections import read_sections
 from sciplan_kg.extract.structure import body_end, read_measures
@@ -70,6 +70,7 @@ def extract_text(pt: PlanText) -> PlanRecord:
         link_body(pt, rec, body_from, min(end, table_at))
     else:
         read_measures(pt, rec, body_from, end)
+    first_listed_leads(pt, [m.assignments for m in rec.measures] + [t.assignments for _, t in rec.tasks()])
     for _, task in rec.tasks():
         task.targets = task_targets(pt, task.span.start, task.span.end)
         if len(task.targets) == MAX_PER_TASK:

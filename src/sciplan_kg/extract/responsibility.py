@@ -509,3 +509,33 @@ class _LinePlan:
 
     def line_of(self, offset: int) -> int:
         return 1
+
+
+# -- a plan's own rule ---------------------------------------------------------------------------
+
+# 各项任务中，责任单位列第一位的为牵头单位，其他为配合单位 / 排在第一位的为牵头单位 / 排名第一的单位牵头
+FIRST_LISTED_LEADS = re.compile(
+    r"(?:列|排|排名|名列)(?:在)?(?:第一|首)(?:位|个)?的?(?:单位|部门)?(?:为|是|作为)?(?:牵头单位|牵头部门|牵头)"
+)
+
+
+def first_listed_leads(pt: PlanText, holders: list[list[Assignment]]) -> bool:
+    """Where the plan states that the first body a 责任单位 list names leads (重庆's districts:
+    各项任务中，责任单位列第一位的为牵头单位，其他为配合单位), each holder's assignments (a measure's,
+    a task's) that state no lead get the first body of their first 责任单位 list (or unlabelled
+    list) as its lead, the others staying its support. Whether the plan states the rule."""
+    if not FIRST_LISTED_LEADS.search(pt.folded):
+        return False
+    for assignments in holders:
+        if any(a.role == "lead" for a in assignments):
+            continue
+        for i, a in enumerate(assignments):
+            label = LABEL.match(pt.folded, a.span.start)
+            if label is not None and not label_of(label).startswith("责任"):
+                continue  # 配合单位: the rule names the 责任单位 list's first
+            if a.role == "support" and a.mentions:
+                first, *rest = a.mentions
+                lead = Assignment("lead", a.span, [first])
+                assignments[i : i + 1] = [lead, *([Assignment("support", a.span, rest, a.open)] if rest else [])]
+                break
+    return True
