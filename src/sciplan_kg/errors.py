@@ -136,6 +136,27 @@ def describe(exc: BaseException) -> tuple[str, int]:
     )
 
 
+_ERRNO_OF = {
+    "PermissionError": 13,  # EACCES
+    "FileNotFoundError": 2,  # ENOENT
+    "IsADirectoryError": 21,  # EISDIR
+    "NotADirectoryError": 20,  # ENOTDIR
+}
+
+
+def with_path(exc: OSError, path: object) -> OSError:
+    """``exc`` naming ``path``, with the errno its class means when it has none (pyoxigraph's
+    errors carry neither: 系统错误 / PermissionError, and no file named)."""
+    if exc.filename is not None and exc.errno is not None:
+        return exc
+    import os
+
+    errno = exc.errno if exc.errno is not None else _ERRNO_OF.get(type(exc).__name__)
+    if errno is None:
+        return OSError(None, exc.strerror or str(exc) or type(exc).__name__, str(path))
+    return type(exc)(errno, os.strerror(errno), str(path))
+
+
 def os_message(exc: OSError, where: str | None = None) -> str:
     """An OS error as ``<file>: <what> / <what>``; ``where`` names it when the error does not
     (standard output, a URL)."""

@@ -603,3 +603,32 @@ def test_a_build_folder_whose_marker_was_lost_is_rebuilt_as_the_message_says(tmp
     code, _, err = run(capsys, "build", str(ENSHI), "--out", str(out), "--quiet")
     assert code == 0, err
     assert (out / ".sciplan-kg").is_file()
+
+
+def _without_privileges(argv: list[str]) -> list[str]:
+    """``argv`` run so that file permissions bind (as root they do not: its capabilities dropped)."""
+    if os.geteuid() != 0:
+        return argv
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permissions cannot be made to bind")
+    return ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["query", "plans"], ["export", "--format", "nt", "-o", "x.nt"], ["export", "--format", "turtle", "-o", "x.ttl"]],
+    ids=["query", "export-nt", "export-turtle"],
+)
+def test_a_graph_file_that_cannot_be_read_is_named(argv: list[str], five: BuildResult, tmp_path: Path) -> None:
+    """It was "cannot write the query store beside the build folder" (query) or "系统错误 /
+    PermissionError" with no file (export)."""
+    data = tmp_path / "build"
+    shutil.copytree(five.out, data)
+    graph = sorted((data / "graph" / "asserted").glob("*.ttl"))[2]
+    graph.chmod(0)
+    try:
+        cmd = [sys.executable, "-m", "sciplan_kg.cli", argv[0], "--data", str(data), *argv[1:]]
+        proc = subprocess.run(_without_privileges(cmd), capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    finally:
+        graph.chmod(0o644)
+    assert proc.returncode == 2 and f"{graph}: 没有权限 / permission denied" in proc.stderr, proc.stderr

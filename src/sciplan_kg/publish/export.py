@@ -18,7 +18,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from sciplan_kg.errors import InputError, UsageError
+from sciplan_kg.errors import InputError, UsageError, with_path
 from sciplan_kg.pipeline.folder import BuildFolder, build_parts, load_graphs
 from sciplan_kg.pipeline.outputs import write_atomic
 from sciplan_kg.rdf.namespaces import ID
@@ -87,6 +87,8 @@ def _quads(ox: Any, path: Path, graph: str) -> Iterator[Any]:
             yield ox.Quad(q.subject, q.predicate, q.object, name)
     except SyntaxError as exc:
         raise InputError(path, f"RDF 语法错误 / invalid Turtle: {exc}") from exc
+    except OSError as exc:  # Oxigraph's name no file: this one
+        raise with_path(exc, path) from exc
 
 
 def export_bytes(data: Path, fmt: str, inferred: bool = False) -> bytes:

@@ -179,11 +179,11 @@ def sync(
             result = _sync_locked(store_dir, wanted, digests, full_fraction, after_load)
             _saw(store_dir, glance, state_digest(store_dir), len(wanted))
             return result
-    except PermissionError as exc:
-        raise _unwritable(store_dir, exc) from exc
     except OSError as exc:
-        if exc.errno not in (errno.EROFS, errno.EACCES):
+        if not isinstance(exc, PermissionError) and exc.errno not in (errno.EROFS, errno.EACCES):
             raise
+        if exc.filename is not None and not _inside(Path(exc.filename), store_dir):
+            raise  # a graph file of the build that cannot be read: its own message names it
         raise _unwritable(store_dir, exc) from exc
 
 
@@ -251,6 +251,12 @@ def _saw(store_dir: Path, glance: str | None, state: str | None, graphs: int) ->
         elif store_dir.is_dir():
             record = {"glance": glance, "graphs": graphs, "state": state}
             write_atomic(store_dir / GLANCE, (json.dumps(record, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Is ``path`` the folder, in it, or beside it under its name (its lock, its new folder)?"""
+    path, folder = path.absolute(), folder.absolute()
+    return path == folder or folder in path.parents or path.name.startswith(f".{folder.name}")
 
 
 def _unwritable(store_dir: Path, exc: OSError) -> InputError:
