@@ -90,3 +90,14 @@ def test_answers_as_before(tmp_path: Path, store: OxigraphBackend) -> None:
     q = _query(tmp_path, f"#+ param: plan | iri | (all) | a plan\nSELECT ?s WHERE {{ ?s <{SK}inPlan> ?plan }}\n")
     assert store.run(q, {"plan": "urn:plan"}).rows == [{"s": "urn:p"}]
     assert store.run(_query(tmp_path, "ASK { ?s ?p ?o }", "ask.rq"), {}).boolean is True
+
+
+def test_oxigraphs_refusal_is_one_line_with_its_reason_first(tmp_path: Path, store: OxigraphBackend) -> None:
+    """A query rdflib reads and Oxigraph refuses: Oxigraph's message spans lines listing the
+    characters it expected, its reason among them; one line now, the reason first."""
+    text = "SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?p\n"
+    with pytest.raises(QueryError) as caught:
+        store.run(_query(tmp_path, text), {})
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 400, message
+    assert "unbound" in message.split("(error at")[0], message

@@ -312,6 +312,20 @@ def _from_oxigraph(term: Any) -> Node | None:
     return Literal(str(term))
 
 
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """Oxigraph's parse error on one line (it spans several, listing the characters it expected),
+    a reason it gives among the expected tokens first (error at 2:1: expected one of "$", …, The
+    SELECT contains a variable that is unbound, … → The SELECT contains a variable that is
+    unbound (error at 2:1)), cut at ``limit`` characters."""
+    text = " ".join(str(exc).split())
+    m = re.match(r"(error at \d+:\d+): expected one of (.*)$", text)
+    if m:
+        reasons = [item for item in m.group(2).split(", ") if re.fullmatch(r"[A-Z][a-z]+(?: [A-Za-z]+){2,}", item)]
+        if reasons:
+            text = f"{'; '.join(reasons)} ({m.group(1)})"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class OxigraphSyntaxError(QueryError):
     """A query Oxigraph could not parse (``OxigraphBackend.run`` then asks rdflib for its
     message, which names the line and column)."""
@@ -591,7 +605,7 @@ class OxigraphBackend:
             value = _cached(oxigraph_value)
             rows = [dict(zip(columns, map(value, cells), strict=True)) for cells in ordered]
         except SyntaxError as exc:
-            raise OxigraphSyntaxError(name, f"SPARQL 语法错误 / SPARQL syntax error: {exc}") from exc
+            raise OxigraphSyntaxError(name, f"SPARQL 语法错误 / SPARQL syntax error: {_one_line(exc)}") from exc
         except (OSError, ValueError) as exc:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
         return columns, rows
@@ -604,7 +618,7 @@ class OxigraphBackend:
                 return bool(answer)
             return answer.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
         except SyntaxError as exc:
-            raise OxigraphSyntaxError(name, f"SPARQL 语法错误 / SPARQL syntax error: {exc}") from exc
+            raise OxigraphSyntaxError(name, f"SPARQL 语法错误 / SPARQL syntax error: {_one_line(exc)}") from exc
         except (OSError, ValueError) as exc:
             raise QueryError(name, f"查询执行失败 / the query failed: {exc}") from exc
 
