@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 # was half a second of every `sciplan-kg query`
 _API = (
     "build",
+    "check_answer_target",
     "coverage",
     "evaluate",
     "export",
@@ -71,6 +72,7 @@ __all__ = [
     "QueryResult",
     "Report",
     "build",
+    "check_answer_target",
     "coverage",
     "evaluate",
     "export",

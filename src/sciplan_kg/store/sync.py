@@ -618,24 +618,42 @@ def open_store_in_state(build: Path, after_load: AfterLoad | None = None) -> tup
     """The synced store of ``build``, opened for reading, and its state (``state_digest``) read
     before it was opened: the store is a snapshot at least that new; if another process syncs
     meanwhile, the state differs from the one read next (what ``OxigraphBackend`` checks)."""
+    store_dir = store_path(build)
+    try:
+        return _synced(build, store_dir, after_load)
+    except (RuntimeError, OSError) as exc:  # RocksDB's "Corruption: …", a file of it gone
+        if _system(exc):
+            raise
+        if not _forget_damaged(store_dir):
+            raise _damaged(store_dir, exc) from exc
+    try:  # once more, loaded anew
+        return _synced(build, store_dir, after_load)
+    except (RuntimeError, OSError) as exc:
+        if _system(exc):
+            raise
+        raise _damaged(store_dir, exc) from exc
+
+
+def _synced(build: Path, store_dir: Path, after_load: AfterLoad | None) -> tuple[Any, str | None]:
     import pyoxigraph as ox
 
-    store_dir = store_path(build)
-    for attempt in (1, 2):
-        try:
-            sync(build, after_load=after_load)
-            state = state_digest(store_dir)
-            return ox.Store.read_only(str(store_dir)), state
-        except (RuntimeError, OSError) as exc:  # RocksDB's "Corruption: …", a file of it gone
-            if isinstance(exc, OSError) and (exc.errno is not None or isinstance(exc, PermissionError)):
-                raise  # the system's (a full disk, no permission): its own message, the store kept
-            if attempt == 2 or not _forget_damaged(store_dir):
-                raise InputError(
-                    store_dir,
-                    f"查询库已损坏，无法打开；请删除它（会由构建目录重新生成）/ the query store is damaged and "
-                    f"cannot be opened: delete it (it is made again from the build folder): {str(exc)[:200]}",
-                ) from exc
-    raise AssertionError("unreachable")
+    sync(build, after_load=after_load)
+    state = state_digest(store_dir)
+    return ox.Store.read_only(str(store_dir)), state
+
+
+def _system(exc: BaseException) -> bool:
+    """The system's error (a full disk, no permission), which names its own file, not a store
+    that will not open."""
+    return isinstance(exc, OSError) and (exc.errno is not None or isinstance(exc, PermissionError))
+
+
+def _damaged(store_dir: Path, exc: BaseException) -> InputError:
+    return InputError(
+        store_dir,
+        f"查询库已损坏，无法打开；请删除它（会由构建目录重新生成）/ the query store is damaged and cannot be "
+        f"opened: delete it (it is made again from the build folder): {str(exc)[:200]}",
+    )
 
 
 def _forget_damaged(store_dir: Path) -> bool:
