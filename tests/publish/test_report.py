@@ -13,6 +13,7 @@ import html
 import io
 import itertools
 import re
+import shutil
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -594,3 +595,24 @@ def real_rows(five: BuildResult, name: str) -> list[dict[str, object]]:
 
     with closing(backend(five.out)) as b:
         return b.run(find_query(str(QUERIES / f"{name}.rq")), {}, None).rows
+
+
+def test_a_build_swapped_in_while_the_report_reads_is_named_so(
+    five: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild while the report reads the folder looked like a damaged build (cannot read:
+    no such file): it is said to be a rebuild, and to run the report again."""
+    from sciplan_kg.errors import InputError
+    from sciplan_kg.publish import report as report_module
+
+    data = tmp_path / "build"
+    shutil.copytree(five.out, data)
+
+    def rebuilt_meanwhile(build: Path, *args: object) -> None:
+        marker = build / ".sciplan-kg"
+        marker.write_bytes(marker.read_bytes() + b"\\n")  # as a swapped-in folder's new marker
+        raise InputError(build / "sources" / "000.txt", "无法读取 / cannot read: No such file or directory")
+
+    monkeypatch.setattr(report_module, "_write", rebuilt_meanwhile)
+    with pytest.raises(InputError, match="rebuilt while the report read it"):
+        report_module.write_report(data, tmp_path / "report")

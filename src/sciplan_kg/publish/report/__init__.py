@@ -35,7 +35,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
 from sciplan_kg.corpus.description import DATASET, VOID
-from sciplan_kg.errors import InputError
+from sciplan_kg.errors import InputError, QueryError
 from sciplan_kg.pipeline import outputs as folders
 from sciplan_kg.pipeline.folder import BuildFolder
 from sciplan_kg.publish import ontodocs
@@ -81,9 +81,29 @@ def write_report(build: Path | str, out: Path | str, jobs: int | None = None) ->
         isinstance(r, dict) and isinstance(r.get("severity"), str) and isinstance(r.get("source"), str) for r in results
     ):
         raise InputError(folder.path / "validation.json", "不是验证报告，请重新构建 / not a validation report: rebuild")
+    read_from = _identity(build / folders.MARKER)
     with folders.lock(out):
         folders.remove_stale_temporaries(out)
-        return _write(build, out, manifest, validation, jobs or min(DEFAULT_JOBS, os.cpu_count() or 1))
+        try:
+            return _write(build, out, manifest, validation, jobs or min(DEFAULT_JOBS, os.cpu_count() or 1))
+        except (InputError, QueryError) as exc:
+            if _identity(build / folders.MARKER) != read_from:  # a build swapped a new folder in meanwhile
+                raise InputError(
+                    build,
+                    "生成报告期间构建目录被重新构建，请再运行一次 / the build folder was rebuilt while the report "
+                    "read it: run the report again",
+                ) from exc
+            raise
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """A file's inode, size and modification time (None: it is not there): a build folder
+    swapped in by a rebuild has a new marker file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _env() -> Environment:
