@@ -632,3 +632,12 @@ def test_a_graph_file_that_cannot_be_read_is_named(argv: list[str], five: BuildR
     finally:
         graph.chmod(0o644)
     assert proc.returncode == 2 and f"{graph}: 没有权限 / permission denied" in proc.stderr, proc.stderr
+
+
+def test_an_answer_file_with_a_long_legal_name_is_written(five: BuildResult, tmp_path: Path, capsys) -> None:
+    """A name of 250 bytes is legal; the temporary file beside it, named after it, was not (the
+    message named that temporary file)."""
+    out = tmp_path / ("q" * 246 + ".csv")
+    code, _, err = run(capsys, "query", "plans", "--data", str(five.out), "-o", str(out))
+    assert code == 0, err
+    assert out.is_file() and sorted(p.name for p in tmp_path.iterdir()) == [out.name]

@@ -496,7 +496,15 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> int:
     """Write ``data`` (bytes, or pieces of it) to ``path`` through a temporary file in the same
     folder and a rename; returns the number of bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    # the temporary file beside it is named after it, within a name's 255 bytes (a legal name
+    # of 250 bytes was refused as "too long" for the temporary file's sake, naming that file)
+    prefix = f".{path.name}."
+    if len(prefix.encode()) > 200:
+        prefix = ".sciplan-kg."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, dir=path.parent)
+    except OSError as exc:  # a read-only folder: the user's file is named, not the temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
     size = 0
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -505,7 +513,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> int:
                 size += len(chunk)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename == tmp:  # name the file the user asked for
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
         raise
     return size
