@@ -194,3 +194,61 @@ def test_jobs_must_be_one_or_more(command: str, jobs: str, capsys: pytest.Captur
     """``--jobs -1`` reached the process pool and came out as an internal error."""
     code, _, err = run(capsys, command, "--jobs", jobs)
     assert code == 2 and "--jobs" in err and "1 or more" in err
+
+
+def _options() -> list[tuple[str, str, str | None]]:
+    """Every argument of the command line: (command, option, help)."""
+    import argparse
+
+    from sciplan_kg.cli import _parser
+
+    parser = _parser()
+    found = [("", "/".join(a.option_strings) or str(a.metavar or a.dest), a.help) for a in parser._actions]
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    found += [("", f"COMMAND {a.dest}", a.help) for a in sub._choices_actions]
+    for command, p in sub.choices.items():
+        found += [(command, "/".join(a.option_strings) or str(a.metavar or a.dest), a.help) for a in p._actions]
+    return found
+
+
+def test_every_option_has_help_in_chinese_and_english() -> None:
+    """Only the commands' summaries were bilingual: every option's help was English only."""
+    import re
+
+    options = _options()
+    assert {command for command, _, _ in options} == {"", *COMMANDS}
+    assert len(options) > 50
+    for command, option, text in options:
+        assert text and re.search(r"[\u4e00-\u9fff]", text) and " / " in text, (command, option, text)
+
+
+def test_help_shows_one_pair_per_parameter_and_every_ask_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "query", "--help")
+    assert code == 0 and out.startswith("usage: ")  # --help stays argparse's own
+    assert "[-p NAME VALUE]" in out and "NAME VALUE ...]" not in out
+    assert "ASK: true/false, json, csv, tsv" in " ".join(out.split())
+    code, out, _ = run(capsys, "serve", "--help")
+    assert code == 0 and "7878" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["bogus"], "invalid choice: 'bogus'"),
+        ([], "required: COMMAND"),
+        (["export", "--format", "xml"], "invalid choice: 'xml'"),
+        (["evaluate"], "required: GOLD"),
+        (["query", "plans", "--timeout", "0"], "应为不超过 1,000,000 的正数秒 / must be a positive number of seconds"),
+        (["query", "plans", "-p", "plan"], "-p takes NAME VALUE or NAME=VALUE"),
+        (["evaluate", "gold", "--min", "2"], "must be a number from 0 to 1"),
+    ],
+)
+def test_a_usage_error_is_one_line(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse printed its English usage block and ``sciplan-kg: error: …`` over several lines."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.endswith("\n"), err
+    assert err.startswith("错误 error: sciplan-kg") and "参数错误 / usage error: " in err, err
+    assert said in err and "usage:" not in err, err
+    command = next((a for a in argv if a in COMMANDS), "")
+    assert err.rstrip().endswith(f"({' '.join(['sciplan-kg', command]).strip()} --help)"), err

@@ -15,18 +15,40 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sciplan_kg import api
-from sciplan_kg.errors import EXIT_INTERRUPTED, EXIT_NONCONFORMANT, EXIT_OK, InputError, Terminated, describe
+from sciplan_kg.errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_NONCONFORMANT,
+    EXIT_OK,
+    InputError,
+    Terminated,
+    describe,
+)
 from sciplan_kg.netguard import check_url, guard
 
 # Every path — an argument, an option, a default — is read against the current folder, the same
 # way for every command (``~`` expanded): ``build/`` and ``report/`` are the current folder's.
 DEFAULT_BUILD_DIR = api.DEFAULT_BUILD
 DEFAULT_REPORT_DIR = api.DEFAULT_REPORT
-PATHS_NOTE = "paths are relative to the current folder; default build folder: build/ there"
-BUILD_HELP = "build folder (default: build/ in the current folder)"
+# Every text a user sees is 中文 / English: the help of every option too (tests/test_cli.py walks them).
+PATHS_NOTE = (
+    "路径均相对于当前文件夹（默认构建目录为当前文件夹下的 build/） / "
+    "paths are relative to the current folder; default build folder: build/ there"
+)
+BUILD_HELP = "构建目录（默认：当前文件夹下的 build/） / build folder (default: build/ in the current folder)"
+DATA_HELP = (
+    "构建目录或 RDF 文件（默认：当前文件夹下的 build/） / "
+    "build folder or RDF file (default: build/ in the current folder)"
+)
+JOBS_HELP = "工作进程数（默认：每个 CPU 核一个） / worker processes (default: one per core)"
+HELP_HELP = "显示此帮助并退出 / show this help message and exit"
+EXIT_CODES = (
+    "退出码：0 成功（图谱符合约束），1 不符合约束，2 错误，130 已中断，143/129 被 SIGTERM/SIGHUP 终止 /\n"
+    "exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted, 143/129 SIGTERM/SIGHUP"
+)
 
 LIST_PLANS = 50  # a build of more plans prints the summary only
 
@@ -71,25 +93,60 @@ def _jobs(text: str) -> int:
     return n
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors (an unknown command, a missing argument, an invalid choice, a
+    ``type=`` refusing its text) are one line, ``错误 error: …``, exit 2 — not argparse's English
+    usage block. ``--help`` is argparse's own, exit 0."""
+
+    def error(self, message: str) -> NoReturn:
+        line = " ".join(message.split())  # one line, whatever argparse or a type= function wrote
+        self.exit(EXIT_ERROR, f"错误 error: {self.prog}: 参数错误 / usage error: {line} ({self.prog} --help)\n")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """``-p NAME VALUE``: one pair per ``-p`` (argparse would show ``-p NAME VALUE [NAME VALUE ...]``)."""
+
+    def _format_args(self, action: argparse.Action, default_metavar: str) -> str:
+        if isinstance(action, _ParamAction):
+            return "NAME VALUE"
+        return super()._format_args(action, default_metavar)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sciplan-kg",
         description="科学素质行动实施方案知识图谱 / knowledge graph of scientific-literacy implementation plans",
-        epilog="exit codes: 0 ok / conforms, 1 does not conform, 2 error, 130 interrupted, 143/129 SIGTERM/SIGHUP\n"
-        + PATHS_NOTE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXIT_CODES + "\n" + PATHS_NOTE,
+        formatter_class=_Formatter,
+        add_help=False,
     )
-    parser.add_argument("--version", action="version", version="sciplan-kg 0.1.0")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("-h", "--help", action="help", help=HELP_HELP)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version="sciplan-kg 0.1.0",
+        help="显示版本号并退出 / show program's version number and exit",
+    )
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMAND",
+        parser_class=_Parser,
+        help="命令（各命令的选项见 sciplan-kg COMMAND --help） / "
+        "the command (sciplan-kg COMMAND --help shows its options)",
+    )
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
+        p = sub.add_parser(
             name,
             help=help_text,
             description=help_text,
-            epilog="example:\n  " + EXAMPLES[name],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog="示例 example:\n  " + EXAMPLES[name],
+            formatter_class=_Formatter,
+            add_help=False,
         )
+        p.add_argument("-h", "--help", action="help", help=HELP_HELP)
+        return p
 
     p = add("build", "extract → build → reason → validate → write a build folder / 构建图谱")
     p.add_argument(
@@ -97,79 +154,106 @@ def _parser() -> argparse.ArgumentParser:
         nargs="*",
         type=api.as_path,
         metavar="PLAN_FILE_OR_DIR",
-        help="plan files (text, saved web page, .docx, .doc/.wps with LibreOffice, PDF) or folders of them "
-        "(default: the bundled plans)",
+        help="方案文件（文本、保存的网页、.docx、PDF；装有 LibreOffice 时也可 .doc/.wps）或存放方案的文件夹"
+        "（默认：随附的方案） / plan files (text, saved web page, .docx, .doc/.wps with LibreOffice, PDF) or folders "
+        "of them (default: the bundled plans)",
     )
     p.add_argument("--out", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
-    p.add_argument("--quiet", action="store_true", help="print only the summary line")
-    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="worker processes (default: one per core)")
-    p.add_argument("--full", action="store_true", help="rebuild every plan (default: reuse unchanged plans from --out)")
+    p.add_argument("--quiet", action="store_true", help="只输出汇总行 / print only the summary line")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, help=JOBS_HELP)
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="重新构建每个方案（默认：沿用 --out 中未改动的方案） / "
+        "rebuild every plan (default: reuse unchanged plans from --out)",
+    )
 
     p = add("validate", "SHACL-validate a build folder or an RDF file / 校验图谱")
-    p.add_argument("path", nargs="?", type=api.as_path, default=DEFAULT_BUILD_DIR, metavar="PATH")
-    p.add_argument("--verbose", action="store_true", help="list informational results one by one")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("path", nargs="?", type=api.as_path, default=DEFAULT_BUILD_DIR, metavar="PATH", help=DATA_HELP)
+    p.add_argument("--verbose", action="store_true", help="逐条列出提示性结果 / list informational results one by one")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果 / print the results as JSON")
     p.add_argument(
         "--engine",
         choices=("compiled", "pyshacl"),
         default="compiled",
-        help="SHACL engine: the shapes compiled to checks (default) or pySHACL (the reference, slower)",
+        help="SHACL 校验引擎：编译成检查程序的约束（默认）或 pySHACL（参照实现，较慢） / "
+        "SHACL engine: the shapes compiled to checks (default) or pySHACL (the reference, slower)",
     )
-    p.add_argument("--jobs", "-j", type=_jobs, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, help=JOBS_HELP)
 
     p = add("query", "run a catalogue query or a .rq file / 运行查询")
     from sciplan_kg.netguard import timeout_seconds  # positive and finite: not nan, inf, 0, -1
 
-    p.add_argument("query", metavar="NAME_OR_FILE")
     p.add_argument(
-        "--data",
-        type=api.as_path,
-        default=DEFAULT_BUILD_DIR,
-        help="build folder or RDF file (default: build/ in the current folder)",
+        "query",
+        metavar="NAME_OR_FILE",
+        help="目录查询的名称（见 sciplan-kg queries）或 .rq 查询文件 / "
+        "a catalogue query's name (see sciplan-kg queries) or a .rq file",
     )
+    p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=DATA_HELP)
     p.add_argument(
         "-p",
         "--param",
-        nargs="+",
+        nargs="+",  # NAME VALUE or NAME=VALUE: _ParamAction takes one pair, _Formatter shows -p NAME VALUE
         action=_ParamAction,
         default=[],
         metavar="NAME VALUE",
-        help="a parameter: -p plan wushan-2021-2025 or -p plan=巫山县 (a plan, agency or area by IRI, "
+        help="一个参数：-p plan wushan-2021-2025 或 -p plan=巫山县（方案、机构或地区可用 IRI、前缀名、短名或中文名；"
+        "每个参数用一个 -p） / a parameter: -p plan wushan-2021-2025 or -p plan=巫山县 (a plan, agency or area by IRI, "
         "prefixed name, slug or Chinese name)",
     )
     p.add_argument(
         "--format",
         metavar="FORMAT",
-        help="SELECT: table (default; IRIs as prefixed names), csv, tsv, json, xlsx (with -o); ASK: true/false, "
-        "json; CONSTRUCT/DESCRIBE: turtle (default), nt, xml, json-ld, trig, n3, nquads… (any rdflib writes); "
-        "without it, -o FILE's suffix chooses (.csv, .tsv, .json, .xlsx, .ttl, .nt, .jsonld, .trig …)",
+        help="SELECT：table（默认；IRI 显示为前缀名）、csv、tsv、json、xlsx（需 -o）；"
+        "ASK：true/false、json、csv、tsv、xlsx（需 -o）；"
+        "CONSTRUCT/DESCRIBE：turtle（默认）、nt、xml、json-ld、trig、n3、nquads 等（rdflib 能写的格式）；"
+        "不指定时按 -o 文件的后缀选择（.csv、.tsv、.json、.xlsx、.ttl、.nt、.jsonld、.trig 等） / "
+        "SELECT: table (default; IRIs as prefixed names), csv, tsv, json, xlsx (with -o); ASK: true/false, "
+        "json, csv, tsv, xlsx (with -o); CONSTRUCT/DESCRIBE: turtle (default), nt, xml, json-ld, trig, n3, nquads… "
+        "(any rdflib writes); without it, -o FILE's suffix chooses (.csv, .tsv, .json, .xlsx, .ttl, .nt, .jsonld, "
+        ".trig …)",
     )
     p.add_argument(
-        "-o", "--output", type=api.as_path, metavar="FILE", help="write to FILE (atomically) instead of standard output"
+        "-o",
+        "--output",
+        type=api.as_path,
+        metavar="FILE",
+        help="写入 FILE（原子写入，不会留下写了一半的文件）而不是标准输出 / "
+        "write to FILE (atomically) instead of standard output",
     )
-    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL endpoint instead of --data")
+    p.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="在这个 SPARQL 端点上运行，而不是 --data / run on this SPARQL endpoint instead of --data",
+    )
     p.add_argument(
         "--store",
         choices=("oxigraph", "rdflib"),
         default="oxigraph",
-        help="embedded engine (default oxigraph, kept on disk beside the build folder)",
+        help="内嵌查询引擎（默认 oxigraph，查询库保存在构建目录旁的磁盘上） / "
+        "embedded engine (default oxigraph, kept on disk beside the build folder)",
     )
     p.add_argument(
         "--timeout",
         type=timeout_seconds,
         metavar="SECONDS",
-        help="stop the query after this long (on an --endpoint: each request, retries included; default 60)",
+        help="查询超过这么多秒即停止（用 --endpoint 时：每个请求，含重试；默认 60） / "
+        "stop the query after this long (on an --endpoint: each request, retries included; default 60)",
     )
     p.add_argument(
         "--evaluate",
         action="store_true",
-        help="evaluate the query even where the build's store keeps its answer (a catalogue query's "
+        help="即使查询库里存有答案也重新计算（目录查询在默认参数下的答案，在查询库每次更新后首次计算时保存） / "
+        "evaluate the query even where the build's store keeps its answer (a catalogue query's "
         "answer at its default parameters is kept at its first evaluation on each state of the store)",
     )
     p.add_argument(
         "--no-tables",
         action="store_true",
-        help="evaluate on Oxigraph only, never on the store's DuckDB tables (the seven whole-corpus listings "
+        help="只用 Oxigraph 计算，不用查询库的 DuckDB 表（默认在表上回答七个全库列表查询和能转成 SQL 的 .rq；"
+        "结果行相同，用于比较两种引擎） / "
+        "evaluate on Oxigraph only, never on the store's DuckDB tables (the seven whole-corpus listings "
         "and a .rq translated to SQL are answered there by default; the same rows, to compare the engines)",
     )
 
@@ -179,31 +263,44 @@ def _parser() -> argparse.ArgumentParser:
         "--endpoint",
         required=True,
         metavar="URL",
-        help="the server: its address (http://127.0.0.1:7878, as serve prints it), query or store endpoint",
+        help="服务器：它的地址（http://127.0.0.1:7878，即 serve 打印的地址）、查询端点或存储端点 / "
+        "the server: its address (http://127.0.0.1:7878, as serve prints it), query or store endpoint",
     )
     p.add_argument(
-        "--store-endpoint", metavar="URL", help="its Graph Store Protocol endpoint (default: found from --endpoint)"
+        "--store-endpoint",
+        metavar="URL",
+        help="它的图存储协议（Graph Store Protocol）端点（默认：由 --endpoint 找出） / "
+        "its Graph Store Protocol endpoint (default: found from --endpoint)",
     )
     p.add_argument(
         "--timeout",
         type=timeout_seconds,
         default=60.0,
         metavar="SECONDS",
-        help="give up each request (each PUT, the verification) after this long, retries included (default 60)",
+        help="每个请求（每次 PUT、最后的核对）超过这么多秒即放弃，含重试（默认 60） / "
+        "give up each request (each PUT, the verification) after this long, retries included (default 60)",
     )
 
     p = add("serve", "serve the graph with Oxigraph on 127.0.0.1 / 启动本地 SPARQL 服务")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
-    p.add_argument("--port", type=int, default=7878)
+    p.add_argument(
+        "--port",
+        type=int,
+        default=7878,
+        help="在 127.0.0.1 上监听的端口（默认 %(default)s） / the port to listen on at 127.0.0.1 (default %(default)s)",
+    )
     p.add_argument(
         "--location",
         type=api.as_path,
-        help="keep the Oxigraph database here (default: beside the build folder, build.serve/)",
+        help="Oxigraph 数据库存放的位置（默认：构建目录旁的 build.serve/） / "
+        "keep the Oxigraph database here (default: beside the build folder, build.serve/)",
     )
     p.add_argument(
         "--writable",
         action="store_true",
-        help="serve read-write, so `load --endpoint http://127.0.0.1:PORT` can replace plans in it "
+        help="以可写方式提供服务，使 `load --endpoint http://127.0.0.1:PORT` 能替换其中的方案"
+        "（默认只读；写入的内容在服务停止后即不复存在） / "
+        "serve read-write, so `load --endpoint http://127.0.0.1:PORT` can replace plans in it "
         "(default: read-only; writes last until the server stops)",
     )
 
@@ -211,9 +308,19 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("export", "export the graph / 导出图谱")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
-    p.add_argument("--format", choices=("turtle", "trig", "nt", "jsonld"), required=True)
-    p.add_argument("-o", "--output", type=api.as_path, help="file to write (default: standard output)")
-    p.add_argument("--inferred", action="store_true", help="include the OWL 2 RL inferences")
+    p.add_argument(
+        "--format",
+        choices=("turtle", "trig", "nt", "jsonld"),
+        required=True,
+        help="写出的 RDF 格式（必填） / the RDF format to write (required)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=api.as_path,
+        help="写入的文件（默认：标准输出） / file to write (default: standard output)",
+    )
+    p.add_argument("--inferred", action="store_true", help="包括 OWL 2 RL 推理结果 / include the OWL 2 RL inferences")
 
     p = add("report", "HTML report: index, one page per plan, charts / 生成报告网页")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
@@ -221,28 +328,56 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=api.as_path,
         default=DEFAULT_REPORT_DIR,
-        help="folder to write (default: report/ in the current folder)",
+        help="报告写入的文件夹（默认：当前文件夹下的 report/） / "
+        "folder to write (default: report/ in the current folder)",
     )
     p.add_argument(
         "--jobs",
         "-j",
         type=_jobs,
         default=None,
-        help="processes writing the answers and pages (default: 2; each may hold 1 GB at 3,000 plans; 1: less memory)",
+        help="写答案和网页的工作进程数（默认 2；3,000 个方案时每个进程可能占用 1 GB 内存；设为 1 更省内存） / "
+        "processes writing the answers and pages (default: 2; each may hold 1 GB at 3,000 plans; 1: less memory)",
     )
 
     p = add("coverage", "per-plan extraction coverage of a build folder / 抽取覆盖情况")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
-    p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "tsv", "json"),
+        default="table",
+        help="输出格式（默认 table） / output format (default: table)",
+    )
 
     p = add("evaluate", "precision, recall, F1 of extraction against a gold standard / 对照金标准评估抽取")
-    p.add_argument("gold", type=api.as_path, metavar="GOLD", help="a gold TOML file, or a folder of them (tests/gold/)")
+    p.add_argument(
+        "gold",
+        type=api.as_path,
+        metavar="GOLD",
+        help="一个金标准 TOML 文件，或存放这些文件的文件夹（tests/gold/） / "
+        "a gold TOML file, or a folder of them (tests/gold/)",
+    )
     p.add_argument("build", nargs="?", type=api.as_path, default=DEFAULT_BUILD_DIR, metavar="BUILD", help=BUILD_HELP)
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--min", type=_fraction, metavar="F", help="exit 1 when any field's micro F1 is under F (0 to 1)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="输出格式（默认 text） / output format (default: text)",
+    )
+    p.add_argument(
+        "--min",
+        type=_fraction,
+        metavar="F",
+        help="任一字段的微平均 F1 低于 F（0 到 1）时以退出码 1 结束 / "
+        "exit 1 when any field's micro F1 is under F (0 to 1)",
+    )
 
     p = add("extract", "print one plan's extraction records as JSON / 输出抽取记录")
-    p.add_argument("file", type=api.as_path)
+    p.add_argument(
+        "file",
+        type=api.as_path,
+        help="一个方案文件（文本、保存的网页、.docx、PDF 等） / a plan file (text, saved web page, .docx, PDF …)",
+    )
     return parser
 
 
@@ -295,7 +430,10 @@ class _ParamAction(argparse.Action):
         if len(values) == 1 and "=" in values[0]:
             values = values[0].split("=", 1)
         if len(values) != 2 or not values[0]:
-            parser.error(f"{option} takes NAME VALUE or NAME=VALUE, not {' '.join(values)!r}")
+            parser.error(
+                f"{option} 需要 NAME VALUE 或 NAME=VALUE / {option} takes NAME VALUE or NAME=VALUE, "
+                f"not {' '.join(values)!r}"
+            )
         given = getattr(namespace, self.dest, None) or []
         if any(name == values[0] for name, _ in given):  # the last would win without a word
             parser.error(
@@ -383,7 +521,7 @@ def _fraction(text: str) -> float:
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {text!r}")
+        raise argparse.ArgumentTypeError(f"应为 0 到 1 之间的数 / must be a number from 0 to 1, not {text!r}")
     return value
 
 
