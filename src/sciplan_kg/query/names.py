@@ -180,12 +180,33 @@ def resolve_params(
         kind = kind_of(param)
         if kind is None:
             if param.type == "iri":
-                out[name] = expand(value.strip()) or value
+                out[name] = expand(value.strip()) or _checked_iri(q, name, value.strip())
             continue
         out[name] = resolve_value(backend, q.name, name, kind, value, timeout, plan_area)
         if kind == "plan" and plan_area is None and agencies:
             plan_area = _area_of(backend, out[name], q.name, timeout)
     return out
+
+
+# schemes an IRI a user gives may have; anything else before a colon is a prefix
+_SCHEMES = frozenset({"http", "https", "urn", "tag", "mailto", "file", "ftp", "data", "did", "info"})
+
+
+def _checked_iri(q: CatalogueQuery, name: str, value: str) -> str:
+    """``value`` as an IRI, unless it reads as a prefixed name of a prefix the project does
+    not have (-p task nope:thing, a typo of plan:…): that is a QueryError naming the prefixes,
+    not a query for an IRI that nothing has (0 rows, without a word)."""
+    prefix, colon, local = value.partition(":")
+    if colon and local and not local.startswith("//") and prefix.lower() not in _SCHEMES:
+        from sciplan_kg.query.output import DISPLAY_PREFIXES
+
+        known = ", ".join(f"{p}:" for p in sorted(DISPLAY_PREFIXES))
+        raise QueryError(
+            q.name,
+            f"-p {name}：未知前缀 '{prefix}:' / unknown prefix '{prefix}:' in {value!r}; the prefixes are {known}, "
+            "or give the whole IRI",
+        )
+    return value
 
 
 def _area_of(backend: Backend, plan: str, query: str, timeout: float | None) -> str | None:
