@@ -176,6 +176,6 @@ def test_a_prefix_the_project_does_not_have_is_named(five: BuildResult) -> None:
     """-p task nope:thing (a typo of plan:…) was taken for an IRI and answered with 0 rows."""
     from sciplan_kg.errors import QueryError
 
-    with pytest.raises(QueryError, match="unknown prefix 'pln:'.*plan:"):
+    with pytest.raises(QueryError, match=r"unknown prefix 'pln:'.*plan:"):
         run_query("sources", five.out, {"task": "pln:wushan-2021-2025/action/1/task/1"})
     assert run_query("sources", five.out, {"task": "urn:x:nothing"}).rows == []  # an IRI of another scheme
