@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from sciplan_kg.cli import COMMANDS, main
-from sciplan_kg.paths import ROOT
+from sciplan_kg.paths import PLANS_DIR, ROOT
 from sciplan_kg.pipeline.build import BuildResult
 from sciplan_kg.pipeline.folder import load_graphs
 from tests.conftest import FIXTURE_PLANS, record_of
@@ -252,3 +253,16 @@ def test_a_usage_error_is_one_line(argv: list[str], said: str, capsys: pytest.Ca
     assert said in err and "usage:" not in err, err
     command = next((a for a in argv if a in COMMANDS), "")
     assert err.rstrip().endswith(f"({' '.join(['sciplan-kg', command]).strip()} --help)"), err
+
+
+def test_build_says_what_a_folder_holds_that_it_does_not_read(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A .md beside the plans, a sub-folder of them: passed over without a word before."""
+    plans = tmp_path / "plans"
+    (plans / "sub").mkdir(parents=True)
+    shutil.copy(sorted(PLANS_DIR.glob("*.txt"))[0], plans)
+    shutil.copy(sorted(PLANS_DIR.glob("*.txt"))[1], plans / "sub")
+    (plans / "notes.md").write_text("# notes\n", encoding="utf-8")
+    (plans / ".hidden").write_text("x", encoding="utf-8")
+    code, out, err = run(capsys, "build", str(plans), "--out", str(tmp_path / "kg"), "--quiet")
+    assert code == 0 and "1 个方案 plans" in out
+    assert "2 not read" in err and "notes.md, sub/" in err and ".hidden" not in err

@@ -382,8 +382,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from sciplan_kg.pipeline.build import plan_files, terminal_progress, warnings_text
+    from sciplan_kg.pipeline.build import passed_over, plan_files, terminal_progress, warnings_text
 
+    skipped = passed_over(args.inputs)
     progress, done = terminal_progress(len(plan_files(args.inputs or None)))
     try:
         result = api.build(args.inputs or None, args.out, jobs=args.jobs, progress=progress, incremental=not args.full)
@@ -409,6 +410,14 @@ def _build(args: argparse.Namespace) -> int:
         f"{result.inferred} 推理三元组 inferred triples → {result.out}"
         + (f" ({result.reused} 个未变，沿用 reused unchanged)" if result.reused else "")
     )
+    if skipped:  # a .md or a sub-folder of plans is not read: say so, with what it was
+        names = ", ".join(p.name + ("/" if p.is_dir() else "") for p in skipped[:5])
+        names += " …" if len(skipped) > 5 else ""
+        print(
+            f"未读取 {len(skipped)} 项（不是方案文件，或是子文件夹）/ {len(skipped)} not read (not a plan file's "
+            f"format, or a sub-folder, which is not searched): {names}",
+            file=sys.stderr,
+        )
     return EXIT_OK if result.conforms else EXIT_NONCONFORMANT
 
 

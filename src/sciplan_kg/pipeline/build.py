@@ -130,6 +130,18 @@ def _is_plan_file(path: Path) -> bool:
     return (path.suffix.lower() in SUFFIXES or not path.suffix) and not path.name.startswith(".") and path.is_file()
 
 
+def passed_over(inputs: Iterable[Path] | None) -> list[Path]:
+    """What the folders given hold that the build does not read: files of other suffixes
+    (.md, .xlsx, .zip) and sub-folders (not searched), hidden ones left out; sorted."""
+    out: list[Path] = []
+    for path in inputs or []:
+        if path.is_dir():
+            out.extend(
+                p for p in sorted(path.iterdir()) if not p.name.startswith(".") and (p.is_dir() or not _is_plan_file(p))
+            )
+    return out
+
+
 def plan_files(inputs: Iterable[Path] | None) -> list[Path]:
     """The plan files to build: each file given, and the plan files of each folder given."""
     given = list(inputs) if inputs else [PLANS_DIR]
