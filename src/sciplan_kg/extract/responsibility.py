@@ -3,15 +3,21 @@
 The genre writes responsibility in three grammars, anywhere a measure or a task may carry it:
 
 * **labelled**: ``牵头部门：A、B`` / ``责任单位：…`` / ``配合部门：…`` (also 牵头单位, 主责单位, 配合单位,
-  参与单位, 协办单位, 协助单位, 参加单位), on a line of its own, several in one bracket
+  参与单位, 协办单位, 协助单位, 参加单位, 牵头部门（单位）; before a colon the verb alone, ``牵头：A；配合：B``;
+  in brackets of their own, ``【牵头单位】A　【配合单位】B``), on a line of its own, several in one bracket
   (``（牵头部门：区教委；责任部门：…）``), in （）〔〕【】 at the end of a task or a measure's paragraph,
   or as a sentence closing the paragraph (``……活动。牵头单位：县科协。``);
-* **sentence**: ``A、B牵头，C、D配合`` (or 参与, 参加, 协助, 协同, 协办, 按职责分工负责), ``由A牵头，B参加``,
-  ``A为牵头单位，B为责任单位``, ``工作分工：A、B牵头，其他成员单位参与。``, ``（A、B负责）`` — plain
+* **sentence**: ``A、B牵头，C、D配合`` (or 参与, 参加, 协助, 协同, 协办, 落实, 指导, 按职责分工负责),
+  ``由A牵头，B参加``, ``A为牵头单位，B为责任单位``, ``工作分工：A、B牵头，其他成员单位参与。``, ``（A、B负责）`` — plain
   负责 names who is responsible without a split, read as lead;
 * **duty list**: ``〔A、B按职责分工负责〕`` (all share the work: supports; the lead is the measure's), and
   ``〔A、B，C、D按职责分工负责〕`` where the group set off by the first comma leads the task (万年);
   a bare list of bodies in brackets at a task's end (``（各成员单位）``) names who is responsible: lead.
+
+A lead may be marked inside a list (``责任单位：A（牵头）、B``: A leads, B supports), and a plan may
+state once that the first body of each 责任单位 list leads (``责任单位列第一位的为牵头单位``:
+:func:`first_listed_leads`). A dash opening the line (``——A牵头，B配合``) and a short-name note
+(``A（以下简称A'）``) are no part of a name.
 
 Each statement becomes an :class:`Assignment` whose mentions keep the order of the list (the first
 named is the first lead) and whose ``open`` flag says the list ended in 等 (…等部门). A sentence or
