@@ -491,3 +491,23 @@ def test_random_damage_gives_input_error_or_text(seed: int) -> None:
     except InputError:
         return
     assert isinstance(reading.text, str)
+
+
+def test_a_part_larger_than_a_files_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """document.xml unpacked is read up to the limit on a file's bytes (20 MB): a 627 kB file
+    unpacking to 190 MB took 80 s and 4.7 GB under the 200 MB limit of before."""
+    stem = sorted(p.stem for p in FIXTURES.glob("*.docx"))[0]
+    data = (FIXTURES / f"{stem}.docx").read_bytes()
+    size = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size
+    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", size - 1)
+    with pytest.raises(InputError, match=r"too large.*SCIPLAN_MAX_BYTES"):
+        read_docx(data, Path("plan.docx"))
+    largest = max(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    monkeypatch.setattr(docx_reader, "MAX_PART_BYTES", largest)
+    assert read_docx(data, Path("plan.docx")).text
+
+
+def test_the_part_limit_is_a_files() -> None:
+    from sciplan_kg.read.text import MAX_BYTES
+
+    assert docx_reader.MAX_PART_BYTES == MAX_BYTES

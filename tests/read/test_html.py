@@ -192,3 +192,30 @@ def test_large_page_reads() -> None:
     assert len(big.encode("utf-8")) > 1_000_000
     reading = read_html(big.encode("utf-8"), Path("big.html"))
     assert reading.text.count("附件：巫山县全民科学素质建设重点任务分工") == 12
+
+
+def test_an_unclosed_embed_keeps_the_article_after_it() -> None:
+    """<embed src=…> is void in HTML5, but the parser nests everything after it inside it: the
+    rest of the article was dropped with it (6 of 10 measures), without a word."""
+    key = "html/b_zoom/000_0c79adcaae20951d.html"
+    page = (FORMATS / key).read_text(encoding="utf-8")
+    at = page.index("（二）")  # inside the article, before most of its measures
+    with_embed = page[:at] + '<embed src="flash/player.swf" width="400">' + page[at:]
+    reading = read_html(with_embed.encode("utf-8"), Path("embed.html"))
+    txt, name = _plan_txt(key)
+    assert_same(records(reading.text, name), records(txt, name))
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("平政办发〔\n2022〕45号", "平政办发〔2022〕45号"),  # a break beside a digit: no space
+        ("达到85%\n  以上", "达到85%以上"),
+        ("“\n十四五”", "“十四五”"),
+        ("科学\n素质", "科学素质"),
+        ("开发 \nApp 应用", "开发 App 应用"),  # beside a Latin letter it stays a space
+    ],
+)
+def test_a_line_break_in_the_source_beside_chinese_is_no_space(source: str, text: str) -> None:
+    page = f"<html><body><div class='zoom'><p>{source}</p><p>{'科学素质' * 30}</p></div></body></html>"
+    assert read_html(page.encode("utf-8"), Path("p.html")).text.splitlines()[0] == text
