@@ -511,3 +511,12 @@ def test_the_part_limit_is_a_files() -> None:
     from sciplan_kg.read.text import MAX_BYTES
 
     assert docx_reader.MAX_PART_BYTES == MAX_BYTES
+
+
+def test_a_word_file_cut_short_is_called_damaged() -> None:
+    """An interrupted download: it was called "not a plan file (zip)"."""
+    from sciplan_kg.read.formats import read_document
+
+    data = sorted(FIXTURES.glob("*.docx"))[0].read_bytes()
+    with pytest.raises(InputError, match="damaged Word"):
+        read_document(data[: len(data) // 3], Path("cut.docx"))

@@ -749,7 +749,9 @@ def _read_docx(data: bytes, path: Path) -> Reading:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise InputError(
-            path, "不是有效的 Word（.docx）文件（不是 zip 包）/ not a valid Word (.docx) file (not a zip package)"
+            path,
+            "Word（.docx）文件已损坏（zip 包不完整或不是 zip 包）/ a damaged Word (.docx) file: its zip package is cut "
+            "short or is none",
         ) from exc
     with zf:
         main = "word/document.xml"
