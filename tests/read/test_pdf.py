@@ -244,3 +244,18 @@ def test_headings_and_list_items_start_a_paragraph(line: str, item: bool) -> Non
     from sciplan_kg.read.pdf import _STARTS_ITEM
 
     assert bool(_STARTS_ITEM.match(line)) is item
+
+
+RAGGED = ROOT / "tests" / "fixtures" / "formats" / "pdf-ragged"
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in RAGGED.glob("*.pdf")))
+def test_a_ragged_right_pdf_gives_the_records_of_its_txt(stem: str) -> None:
+    """Set left-aligned (a browser's print to PDF), a paragraph's lines stop short of the right
+    margin: each such line ended its paragraph (分别举办 read as 分 | 别举办, a directive's number
+    lost, a task lost in each of two measures). A line short of the margin goes on in the next
+    unless it ends a sentence."""
+    path = RAGGED / f"{stem}.pdf"
+    reading = read_pdf(path.read_bytes(), path)
+    name = f"{stem}.txt"
+    assert_same(records(reading.text, name), records((PLANS / name).read_text(encoding="utf-8"), name))

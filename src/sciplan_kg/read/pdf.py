@@ -10,7 +10,9 @@ loose box, whether PDFium generated it) and grouped into lines; then:
 * lines broken by the page width are joined back into paragraphs: a line that reaches the right
   margin continues into the next line unless that line is indented (a new paragraph) or starts
   a heading or list item (``一、`` ``（一）`` ``1.`` ``（1）`` ``——``); a line ending short of the
-  margin ends its paragraph; a paragraph continues across a page break;
+  margin ends its paragraph when it ends a sentence or stops more than a few characters short (a
+  body line set ragged-right, left-aligned, stops short by a character or two); a paragraph
+  continues across a page break;
 * spaces: PDFium's own spaces are dropped (justified Chinese lines get one between every few
   characters); a space is written only where the gap between two characters is clearly wider
   than the line's usual gap (a real space in the source text);
@@ -65,6 +67,8 @@ _PAGE_NUMBER = re.compile(
     r"|(?:Page|page|PAGE)\s*[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?)$"
 )
 _BAND = 0.11  # the top and bottom margin bands, as a share of the page height
+_RAGGED = 4.0  # ems short of the right margin a ragged-right line may stop and still go on
+_ENDS_PARAGRAPH = tuple('。！？；：!?;:…）)】」”"')  # a line ending so ends its paragraph when short
 
 
 @dataclass
@@ -388,7 +392,16 @@ def _paragraphs(pages: list[_Page]) -> list[str]:
                 if current:
                     out.append(current)
                 current = it.text
-            open_ = it.x1 >= right - tol and it.x0 < right - 4 * size
+            # a line may go on in the next: it reaches the right margin, or, set ragged-right (left
+            # aligned: a browser's or WPS's print to PDF), it stops within a few characters of it
+            # and not at a sentence's end (分别举办 broken as 分 | 别举办 split the paragraph there)
+            # (body text only: a title set larger is centred, and its lines are its own)
+            reaches = it.x1 >= right - tol or (
+                abs(it.size - size) <= 1.0
+                and it.x1 >= right - _RAGGED * size
+                and not it.text.rstrip().endswith(_ENDS_PARAGRAPH)
+            )
+            open_ = reaches and it.x0 < right - 4 * size
             last_size = it.size
     if current:
         out.append(current)
