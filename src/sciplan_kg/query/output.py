@@ -66,8 +66,12 @@ XLSX_CELL_LIMIT = 32767  # Excel's limit on the characters of one cell
 XLSX_SHEET_ROWS = 1_048_576  # Excel's limit on the rows of one sheet, its header row among them
 # answers of more rows than this are written row by row through a temporary file (XlsxWriter's
 # constant_memory), smaller ones put together in memory (shared strings: 15 % smaller, 30 %
-# faster). ``similar-tasks`` at 3,000 plans, 298,844 rows: 814 → 317 MB, 13 → 18 s
-XLSX_IN_MEMORY_ROWS = 50_000
+# faster). ``similar-tasks`` at 3,000 plans, 298,844 rows: 0.76 → 0.26 GB, 13 → 18 s. Measured
+# on the report at 3,005 plans, side by side: all in memory 114.5 s, 2.24 GB; beyond 50,000 rows
+# (seven answers through files) 145–147 s, 1.92–2.04 GB; beyond 200,000 (similar-tasks alone)
+# 139 s, 2.13 GB (±10 s between runs): the largest answers only, where memory grows toward
+# Excel's limit (a 1,048,575-row sheet would hold ≈ 2.7 GB in memory)
+XLSX_IN_MEMORY_ROWS = 200_000
 
 # the instance namespaces under https://w3id.org/sciplan-kg/id/ (README, "IRIs"), each a prefix
 INSTANCE_NAMESPACES = (
