@@ -196,3 +196,14 @@ def test_every_error_of_the_package_crosses_a_process_boundary() -> None:
         back = pickle.loads(pickle.dumps(exc))
         assert type(back) is cls and str(back) == str(exc), cls
         assert describe(back) == describe(exc)
+
+
+def test_a_file_name_that_would_break_the_line_is_shown_escaped() -> None:
+    """A newline or a right-to-left override in a file name split the one-line message, or
+    showed the name reversed (the audit of the input formats)."""
+    from sciplan_kg.errors import InputError, os_message
+
+    message = str(InputError("plans/a\nb\u202etxt.txt", "cannot read"))
+    assert message == "plans/a\\x0ab\\u202etxt.txt: cannot read"
+    assert "\n" not in os_message(FileNotFoundError(2, "No such file", "x\ny.txt"))
+    assert str(InputError("规划/巫山 县.txt", "x")) == "规划/巫山 县.txt: x"  # anything else as it is

@@ -35,6 +35,19 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+# characters a file name may hold that would break a one-line message or turn the terminal's
+# text around: control characters (a newline) and the bidirectional overrides and isolates
+_UNSHOWN = {c: f"\\x{c:02x}" for c in range(32)} | {
+    c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def shown(path: object) -> str:
+    """A path as a message shows it: on one line, in the order it is written (a newline or a
+    right-to-left override in a file name escaped, as ``\\x0a``, ``\\u202e``)."""
+    return str(path).translate(_UNSHOWN)
+
+
 class SciplanError(Exception):
     """Base class of every error the CLI turns into a message and exit code 2."""
 
@@ -48,7 +61,7 @@ class InputError(SciplanError):
         self.path = Path(path)
         self.line = line
         self.message = message
-        where = f"{self.path}:{line}" if line else str(self.path)
+        where = f"{shown(self.path)}:{line}" if line else shown(self.path)
         super().__init__(f"{where}: {message}")
 
     def __reduce__(self) -> tuple[object, ...]:  # rebuilt from its parts in the process that reports it
@@ -161,7 +174,7 @@ def os_message(exc: OSError, where: str | None = None) -> str:
     """An OS error as ``<file>: <what> / <what>``; ``where`` names it when the error does not
     (standard output, a URL)."""
     zh, en = OS_ERRORS.get(exc.errno or -1, ("系统错误", exc.strerror or type(exc).__name__))
-    name = exc.filename if exc.filename is not None else where
-    target = f" → {exc.filename2}" if getattr(exc, "filename2", None) else ""
+    name = shown(exc.filename) if exc.filename is not None else where
+    target = f" → {shown(exc.filename2)}" if getattr(exc, "filename2", None) else ""
     prefix = f"{name}{target}: " if name is not None else ""
     return f"{prefix}{zh} / {en}"
