@@ -101,3 +101,11 @@ def test_oxigraphs_refusal_is_one_line_with_its_reason_first(tmp_path: Path, sto
     message = str(caught.value)
     assert "\n" not in message and len(message) < 400, message
     assert "unbound" in message.split("(error at")[0], message
+
+
+def test_an_unknown_prefix_is_named_with_its_position(tmp_path: Path, store: OxigraphBackend) -> None:
+    """rdflib says "Unknown namespace prefix : foo" with no position: its first use is found,
+    passing over IRIs, strings and comments that hold the same letters."""
+    text = 'SELECT ?x WHERE {\n  ?x <http://e/foo:x> "foo:" . # foo:\n  ?x a foo:Bar\n}\n'
+    with pytest.raises(QueryError, match=r"line 3, column 8\): Unknown namespace prefix : foo"):
+        store.run(_query(tmp_path, text), {})

@@ -163,6 +163,20 @@ def forget_parses() -> None:
     ParserElement.reset_cache()
 
 
+def _prefix_position(text: str, message: str) -> tuple[int | None, int | None]:
+    """Where an unknown prefix is first used (rdflib's "Unknown namespace prefix : foo" has no
+    position): its line and column, outside IRIs, strings and comments; (None, None) otherwise."""
+    m = re.fullmatch(r"Unknown namespace prefix : (\S*)", message.strip())
+    if m is None:
+        return None, None
+    use = re.compile(r"<[^>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|(?<![\w:])" + re.escape(m[1]) + ":")
+    for found in use.finditer(text):
+        if found.group(0).endswith(":") and not found.group(0).startswith(("<", '"', "'", "#")):
+            line = text.count("\n", 0, found.start()) + 1
+            return line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return None, None
+
+
 def prepare(q: CatalogueQuery) -> Any:
     """Parse the query; refuse SPARQL Update; report a syntax error with its position. (A
     constant-false FILTER is kept: ``keep_constant_filters``.) pyparsing's memo is emptied
@@ -182,6 +196,8 @@ def prepare(q: CatalogueQuery) -> Any:
             ) from exc
         line = getattr(exc, "lineno", None)
         col = getattr(exc, "col", None)
+        if line is None:
+            line, col = _prefix_position(q.text, str(exc))
         where = f" (第{line}行第{col}列 / line {line}, column {col})" if line is not None else ""
         raise QueryError(q.name, f"SPARQL 语法错误 / SPARQL syntax error{where}: {str(exc)[:200]}") from exc
     finally:
