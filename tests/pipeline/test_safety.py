@@ -515,8 +515,10 @@ def test_a_users_database_where_the_query_store_goes_is_kept(five: BuildResult, 
     assert code == 0 and "wushan" in out, err
 
 
-def test_an_earlier_versions_report_folder_is_replaced(five: BuildResult, tmp_path: Path, capsys) -> None:
-    """Its pages carried the footer they carry now: that is the proof."""
+def test_an_earlier_versions_report_folder_is_still_the_tools(tmp_path: Path) -> None:
+    """Its pages carried the footer they carry now: that is the proof. Its own files are the
+    report's to replace, a file of the user's in it is not (``remove_owned`` deletes only the
+    former; the rebuild itself is the marked folders' path, tested above)."""
     old = tmp_path / "report"
     (old / "charts").mkdir(parents=True)
     footer = "<footer>sciplan-kg 报告 · report — 由构建目录生成，离线可读 / generated from a build folder</footer>"
@@ -524,10 +526,10 @@ def test_an_earlier_versions_report_folder_is_replaced(five: BuildResult, tmp_pa
     (old / "style.css").write_text("body{}", encoding="utf-8")
     (old / "charts" / "lead-load.png").write_bytes(b"PNG")
     (old / "my-notes.txt").write_text("mine", encoding="utf-8")
-    code, _, err = run(capsys, "report", "--data", str(five.out), "--out", str(old), "--jobs", "1")
-    assert code == 0, err
-    assert (old / ".sciplan-kg").is_file() and (old / "my-notes.txt").read_text(encoding="utf-8") == "mine"
-    assert not (old / "charts" / "lead-load.png").exists()
+    marker = outputs.check_output(old, outputs.REPORT)
+    assert marker is not None and marker.legacy
+    assert {"index.html", "style.css", "charts/lead-load.png"} <= set(marker.files or ())
+    assert not marker.owns("my-notes.txt")
 
 
 def test_a_query_answer_never_overwrites_the_build_the_store_or_the_query(
