@@ -109,6 +109,7 @@ def check_answer_target(out: PathLike, data: PathLike | None = None, query_file:
     query runs. Any other file is replaced, atomically, as ``>`` would."""
     from sciplan_kg.errors import InputError, SciplanError
     from sciplan_kg.pipeline.folder import BuildFolder
+    from sciplan_kg.publish.export import check_export_target
     from sciplan_kg.store.sync import store_path
 
     target = as_path(out).resolve()
@@ -126,10 +127,7 @@ def check_answer_target(out: PathLike, data: PathLike | None = None, query_file:
         folder = BuildFolder.open(build)
     except SciplanError:
         return  # not a build folder: the query says so itself
-    if folder.wrote(target):
-        raise InputError(
-            out, "这是构建目录自己的文件，不能覆盖 / this is one of the build folder's own files: choose another name"
-        )
+    check_export_target(build, as_path(out), folder)  # a folder, or one of the build folder's own files
 
 
 def queries() -> dict[str, CatalogueQuery]:

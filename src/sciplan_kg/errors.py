@@ -17,6 +17,7 @@ message (``SCIPLAN_DEBUG=1`` shows the traceback).
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 EXIT_OK = 0
@@ -150,10 +151,10 @@ def describe(exc: BaseException) -> tuple[str, int]:
 
 
 _ERRNO_OF = {
-    "PermissionError": 13,  # EACCES
-    "FileNotFoundError": 2,  # ENOENT
-    "IsADirectoryError": 21,  # EISDIR
-    "NotADirectoryError": 20,  # ENOTDIR
+    PermissionError: errno.EACCES,
+    FileNotFoundError: errno.ENOENT,
+    IsADirectoryError: errno.EISDIR,
+    NotADirectoryError: errno.ENOTDIR,
 }
 
 
@@ -162,12 +163,10 @@ def with_path(exc: OSError, path: object) -> OSError:
     errors carry neither: 系统错误 / PermissionError, and no file named)."""
     if exc.filename is not None and exc.errno is not None:
         return exc
-    import os
-
-    errno = exc.errno if exc.errno is not None else _ERRNO_OF.get(type(exc).__name__)
-    if errno is None:
+    code = exc.errno if exc.errno is not None else _ERRNO_OF.get(type(exc))
+    if code is None:
         return OSError(None, exc.strerror or str(exc) or type(exc).__name__, str(path))
-    return type(exc)(errno, os.strerror(errno), str(path))
+    return type(exc)(code, os.strerror(code), str(path))
 
 
 def os_message(exc: OSError, where: str | None = None) -> str:

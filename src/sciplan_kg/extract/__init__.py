@@ -190,7 +190,7 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
     last = next((line for line in reversed(pt.lines) if not line.blank), None)
     table_or_statement = last is not None and (
         pt.folded[last.begin : last.begin + 1] == "\t"  # a table's cell, one a line
-        or P.INLINE_ROW.match(last.text.strip("\t│| ")) is not None  # a table's row, one a line
+        or P.is_inline_row(last.text)  # a table's row, one a line
         or is_annotation_line(last.text)  # 牵头单位：… closing the plan
     )
     if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit() and not table_or_statement:

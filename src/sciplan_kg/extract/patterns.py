@@ -103,8 +103,15 @@ GROUP_HEADING = re.compile(
 )
 # a table row written on one line, its cells between tabs (a table copied out of Word or a page),
 # box-drawing bars or pipes (│1│…│区教育局│, | 1 | … |): at least two of them
-ROW_SEPARATORS = "\t│|"
 INLINE_ROW = re.compile(r"^[^\t│|\n]*(?:[\t│|][^\t│|\n]*){2,}$")
+
+
+def is_inline_row(text: str) -> bool:
+    """Is the (folded) line ``text`` a table row written on one line (a bar opening or closing
+    it aside)?"""
+    return INLINE_ROW.match(text.strip("\t│| ")) is not None
+
+
 # a rule between such rows: |---|---|, ├──┼──┤, +----+ (dashes folded to —)
 TABLE_RULE = re.compile(r"^[\s│|+—=:┼├┤┬┴┌┐└┘-]+$")
 # where the body ends: an attachment (附件1, 附件:, 附件 alone, 附表), the 抄送 or 主送 line

@@ -525,13 +525,13 @@ FIRST_LISTED_LEADS = re.compile(
 )
 
 
-def first_listed_leads(pt: PlanText, holders: list[list[Assignment]]) -> bool:
+def first_listed_leads(pt: PlanText, holders: list[list[Assignment]]) -> None:
     """Where the plan states that the first body a 责任单位 list names leads (重庆's districts:
     各项任务中，责任单位列第一位的为牵头单位，其他为配合单位), each holder's assignments (a measure's,
     a task's) that state no lead get the first body of their first 责任单位 list (or unlabelled
-    list) as its lead, the others staying its support. Whether the plan states the rule."""
+    list) as its lead, the others staying its support."""
     if not FIRST_LISTED_LEADS.search(pt.folded):
-        return False
+        return
     for assignments in holders:
         if any(a.role == "lead" for a in assignments):
             continue
@@ -544,4 +544,3 @@ def first_listed_leads(pt: PlanText, holders: list[list[Assignment]]) -> bool:
                 lead = Assignment("lead", a.span, [first])
                 assignments[i : i + 1] = [lead, *([Assignment("support", a.span, rest, a.open)] if rest else [])]
                 break
-    return True

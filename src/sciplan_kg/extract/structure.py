@@ -297,7 +297,7 @@ def body_end(pt: PlanText, start: int) -> int:
         text = pt.lines[i].text
         if P.ATTACHMENT.match(text) or P.END_MATTER.match(text):
             return i
-        if "牵头" in text and P.INLINE_ROW.match(pt.lines[i].text.strip("\t│| ")) and _TASK_COLUMN.search(text):
+        if "牵头" in text and P.is_inline_row(pt.lines[i].text) and _TASK_COLUMN.search(text):
             return i  # a task table's header row written on one line (序号⇥类别⇥重点任务⇥牵头单位⇥责任单位)
         if "牵头" in text and pt.folded[pt.lines[i].begin : pt.lines[i].begin + 1] == "\t":
             first = i

@@ -59,7 +59,7 @@ def _inline(pt: PlanText, index: int) -> list[_Cell] | None:
     """The cells of line ``index`` when it is a table row written on one line (cells between
     tabs, │ or |; a bar opening or closing the line is no cell), else None."""
     line = pt.lines[index]
-    if not P.INLINE_ROW.match(line.text.strip("\t│| ")):
+    if not P.is_inline_row(line.text):
         return None
     end = pt.folded.find("\n", line.begin)
     end = len(pt.folded) if end < 0 else end

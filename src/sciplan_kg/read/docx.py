@@ -49,6 +49,7 @@ from lxml import etree
 
 from sciplan_kg.errors import InputError
 from sciplan_kg.read.reading import Reading
+from sciplan_kg.read.text import MAX_BYTES
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + W + "}"
@@ -66,7 +67,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 # a part of the package (document.xml: a plan's is 50–160 kB) is read only up to the limit on a
 # file's bytes (20 MB, SCIPLAN_MAX_BYTES): a zip bomb stops there, not in memory (a 627 kB file
 # whose document.xml unpacks to 190 MB took 80 s and 4.7 GB under the 200 MB limit of before)
-MAX_PART_BYTES = int(os.environ.get("SCIPLAN_MAX_BYTES", 20 * 1024 * 1024))
+MAX_PART_BYTES = MAX_BYTES
 CONVERT_TIMEOUT = int(os.environ.get("SCIPLAN_SOFFICE_TIMEOUT", "120"))
 
 
