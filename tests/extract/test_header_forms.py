@@ -843,6 +843,31 @@ def test_literacy_baseline_given_with_the_target() -> None:
     assert _quote(text, rec.baseline.span) == "由2020年的8%"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value"),
+    [
+        ("到2025年，全县公民具备科学素质的比例达到12%（2020年为8.1%）。", "2020年为8.1%", 8.1),
+        ("到2025年，全县公民具备科学素质的比例超过12％(2020年底全县为8.1％)。", "2020年底全县为8.1％", 8.1),
+        ("到2025年，全县公民具备科学素质的比例达到12%以上（2020年：7.6%）。", "2020年：7.6%", 7.6),
+    ],
+)
+def test_literacy_baseline_in_brackets_after_the_target(sentence: str, quote: str, value: float) -> None:
+    """达到12%（2020年为8.1%）: the bracket gives the plan's baseline, traceable to its words."""
+    text = OWN_TITLE + BASIS + BODY.replace("到2025年，全县公民具备科学素质的比例达到12%。", sentence)
+    rec = _extract(text)
+    assert rec.literacy_target and (rec.literacy_target.value, rec.literacy_target.year) == (12.0, 2025)
+    assert rec.baseline and (rec.baseline.value, rec.baseline.year) == (value, 2020)
+    assert _quote(text, rec.baseline.span) == rec.baseline.quote == quote
+
+
+def test_a_bracket_of_the_target_year_is_no_baseline() -> None:
+    """（2025年为12%） restates the target: no baseline is made of it."""
+    sentence = "到2025年，全县公民具备科学素质的比例达到12%（2025年为12%）。"
+    rec = _extract(OWN_TITLE + BASIS + BODY.replace("到2025年，全县公民具备科学素质的比例达到12%。", sentence))
+    assert rec.literacy_target and rec.literacy_target.value == 12.0
+    assert rec.baseline is None
+
+
 def test_a_gain_alone_is_no_literacy_target() -> None:
     """比例在2020年基础上提高5个百分点 promises a gain, not a share: no target is made up."""
     sentence = "到2025年，全县公民具备科学素质的比例在2020年基础上提高5个百分点。"

@@ -149,6 +149,11 @@ _NUMBER_AFTER_TITLE = re.compile(r"\s*[(\[]\s*(" + P.DOC_NUMBER_LOOSE.pattern + 
 # words a sentence puts before a document number it cites: 根据国发〔2021〕9号 → 国发〔2021〕9号
 _BEFORE_NUMBER = re.compile(r"^.*(?:根据|按照|依据|贯彻|落实|执行|参照|以及|和|及|与|的|、)")
 _GAIN = re.compile(r"\s*,?\s*比\s*((?:19|20)\d{2})\s*年(?:底)?提高了?\s*(\d+(?:\.\d+)?)\s*个百分点")
+# a baseline in brackets after the target: 达到12%（2020年为8.1%） / (2020年底全县为8.1%) / (2020年:8.1%)
+_BRACKET_BASELINE = re.compile(
+    r"\s*\(\s*(?:其中\s*)?(?P<year>(?:19|20)\d{2})\s*年(?:底|末)?[\u4e00-\u9fff]{0,8}?(?:为|是|达到|达|:)?\s*"
+    r"(?P<value>\d+(?:\.\d+)?)\s*%\s*\)"
+)
 _COMPARATORS = {
     "超过": "gt",
     "高于": "gt",
@@ -805,6 +810,17 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
             span=_span(pt, b_start, b_end),
             gain=float(gain.group(2)) if gain else None,
             gain_since=int(gain.group(1)) if gain else None,
+        )
+    elif (bracket := _BRACKET_BASELINE.match(pt.folded, end)) and int(bracket.group("year")) < first:
+        # 达到12%（2020年为8.1%）: the baseline in brackets after the target
+        b_start, b_end = bracket.start("year"), pt.folded.index("%", bracket.end("value")) + 1
+        rec.baseline = Target(
+            value=float(bracket.group("value")),
+            unit="%",
+            comparator="eq",
+            year=int(bracket.group("year")),
+            quote=pt.quote(b_start, b_end),
+            span=_span(pt, b_start, b_end),
         )
     elif m.group("base") is not None:  # 由2020年的8%提高到12%: the baseline stated with the target
         b_start = pt.folded.rindex("由", offset + m.start(), offset + m.start("base_year"))
