@@ -822,6 +822,12 @@ def test_published_date_is_in_the_graph_apart_from_the_issue_date() -> None:
         ("“十四五”期间，全县公民具备科学素质的比例提高到12%。", 12.0, "eq"),
         ("到2025年，全县公民具备科学素质的比例（以下简称科学素质比例）达到12%。", 12.0, "eq"),
         ("到2025年底，全县公民具备科学素质的比例达到12％左右。", 12.0, "eq"),
+        # the second audit (2026-12-07): five more wordings, each lost in a plan of its own
+        ("到2025年，全省公民具备科学素质的比例从2020年的8.52%提高到12%以上。", 12.0, "ge"),
+        ("到2025年，全市公民具备科学素质的比例在2020年基础上提高5个百分点，达到15%。", 15.0, "eq"),
+        ("至2025年底，全县公民具备科学素质的比例达到或超过11%。", 11.0, "ge"),
+        ("全旗公民具备科学素质的比例由2020年的7.6%提高到2025年的11%。", 11.0, "eq"),
+        ("全市公民具备科学素质的比例到2025年达到12%以上。", 12.0, "ge"),
     ],
 )
 def test_literacy_target_in_other_words(sentence: str, value: float, comparator: str) -> None:
@@ -829,7 +835,9 @@ def test_literacy_target_in_other_words(sentence: str, value: float, comparator:
     rec = _extract(text)
     t = rec.literacy_target
     assert t is not None and (t.value, t.comparator, t.year) == (value, comparator, 2025)
-    assert _quote(text, t.span) == t.quote == sentence.removesuffix("。")  # the whole statement, traceable
+    # the whole statement, traceable (from the year, or from the indicator where the year follows it)
+    assert _quote(text, t.span) == t.quote
+    assert sentence.removesuffix("。").endswith(t.quote) and t.quote.startswith(("到", "至", "“", "具备", "公民"))
     assert "no-literacy-target" not in {w.code for w in rec.warnings}
 
 
@@ -841,6 +849,28 @@ def test_literacy_baseline_given_with_the_target() -> None:
     assert rec.literacy_target and (rec.literacy_target.value, rec.literacy_target.year) == (12.0, 2025)
     assert rec.baseline and (rec.baseline.value, rec.baseline.year) == (8.0, 2020)
     assert _quote(text, rec.baseline.span) == "由2020年的8%"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quote", "value"),
+    [
+        ("到2025年，全县公民具备科学素质的比例从2020年的8.52%提高到12%以上。", "从2020年的8.52%", 8.52),
+        ("全旗公民具备科学素质的比例由2020年的7.6%提高到2025年的11%。", "由2020年的7.6%", 7.6),
+    ],
+)
+def test_literacy_baseline_from_or_by(sentence: str, quote: str, value: float) -> None:
+    """从/由2020年的N%提高到…: the baseline stated with the target, its words quoted."""
+    text = OWN_TITLE + BASIS + BODY.replace("到2025年，全县公民具备科学素质的比例达到12%。", sentence)
+    rec = _extract(text)
+    assert rec.baseline and (rec.baseline.value, rec.baseline.year) == (value, 2020)
+    assert _quote(text, rec.baseline.span) == rec.baseline.quote == quote
+
+
+def test_a_share_without_a_year_is_no_literacy_target() -> None:
+    """全县公民具备科学素质的比例达到12% with no year anywhere in the statement promises nothing datable."""
+    sentence = "全县公民具备科学素质的比例达到12%。"
+    rec = _extract(OWN_TITLE + BASIS + BODY.replace("到2025年，全县公民具备科学素质的比例达到12%。", sentence))
+    assert rec.literacy_target is None
 
 
 @pytest.mark.parametrize(

@@ -159,6 +159,8 @@ _COMPARATORS = {
     "高于": "gt",
     "不低于": "ge",
     "不少于": "ge",
+    "达到或超过": "ge",
+    "达到或高于": "ge",
     "突破": "gt",
     "超": "gt",
 }  # any other word (达到, 达, 提高到, 提升至 …) or none: equal
@@ -823,7 +825,7 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
             span=_span(pt, b_start, b_end),
         )
     elif m.group("base") is not None:  # 由2020年的8%提高到12%: the baseline stated with the target
-        b_start = pt.folded.rindex("由", offset + m.start(), offset + m.start("base_year"))
+        b_start = offset + m.start("base_from")
         b_end = pt.folded.index("%", offset + m.end("base")) + 1
         rec.baseline = Target(
             value=float(m.group("base")),
@@ -837,8 +839,9 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
 
 def _literacy_year(m: re.Match[str]) -> int | None:
     """The year a literacy share is stated for: 2025年, or the last of a five-year plan (十四五末)."""
-    if m.group("year"):
-        return int(m.group("year"))
+    for group in ("year_to", "year_after", "year"):  # the year nearest the share first
+        if m.group(group):
+            return int(m.group(group))
     return P.FIVE_YEAR_PLANS.get(m.group("fyp") or "")
 
 

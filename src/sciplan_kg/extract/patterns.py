@@ -66,22 +66,28 @@ SECTION_L5 = re.compile(r"^(?P<c>[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2776-
 BULLET = re.compile(r"^(?P<b>—{1,2}(?!—)|[•·・∙●◆◇■□▲△▪►▶➢➤★☆√✓])(?!\s*\d+\s*—*\s*$)\s*(?=\S)")
 
 # The share of citizens with scientific literacy promised for a year, in the forms offices write it:
-# 到2025年，全县公民具备科学素质的比例达到12% / 力争超过12% / 达11% / 力争达到百分之十五 /
-# 由2020年的8%提高到12% / 比2020年提高4个百分点，达到11%以上; 具备科学素质的公民比例, 公民科学素质
-# 比例, 公民科学素质水平; the year as 2025年(底) or 到“十四五”末 (the five-year plan's last year).
-# Groups: year or fyp (十四五), base_year/base (由…的8%), gain_year/gain (比…提高N个百分点), word,
-# value (Arabic) or cn (百分之十五), tail (以上, 左右).
+# 到2025年，全县公民具备科学素质的比例达到12% / 力争超过12% / 达11% / 达到或超过11% / 力争达到百分之十五 /
+# 由(从)2020年的8%提高到12% / 由2020年的7.6%提高到2025年的11% / 比2020年提高4个百分点，达到11%以上 /
+# 在2020年基础上提高5个百分点，达到15%; the year before the share (全市…比例到2025年达到12%以上);
+# 具备科学素质的公民比例, 公民科学素质比例, 公民科学素质水平; the year as 2025年(底) or 到“十四五”末
+# (the five-year plan's last year).
+# Groups: year or fyp (十四五) before the indicator, year_after (比例到2025年…) or year_to (提高到2025年
+# 的11%) after it, base_from/base_year/base (由…的8%), gain_year/gain (比…提高N个百分点), word, value
+# (Arabic) or cn (百分之十五), tail (以上, 左右). A statement naming no year is no target.
 _LIT_NUMBER = r"\d+(?:\.\d+)?"
+_LIT_YEAR = r"(?:19|20)\d{2}"
 LITERACY_TARGET = re.compile(
-    rf"(?:(?:到|至|在)\s*)?(?:(?P<year>(?:19|20)\d{{2}})\s*年(?:底|末)?|[“\"‘]?(?P<fyp>十[一二三四五]五)[”\"’]?\s*(?:期末|末|期间|时期))"
-    r"[^。;]{0,40}?"
+    rf"(?:(?:(?:到|至|在)\s*)?(?:(?P<year>{_LIT_YEAR})\s*年(?:底|末)?|[“\"‘]?(?P<fyp>十[一二三四五]五)[”\"’]?\s*(?:期末|末|期间|时期))"
+    r"[^。;]{0,40}?)?"
     r"(?:具备(?:基本)?科学素质(?:的)?(?:公民|人口)?(?:的)?比例|公民科学素质(?:水平|比例)|科学素质比例)"
     r"\s*(?:\((?:以下简称|简称)[^()]{0,20}\))?\s*(?:要|将)?\s*"
-    rf"(?:由\s*(?P<base_year>(?:19|20)\d{{2}})\s*年(?:底|末)?的?\s*(?P<base>{_LIT_NUMBER})\s*%\s*"
-    rf"|(?:比|较)\s*(?P<gain_year>(?:19|20)\d{{2}})\s*年(?:底|末)?(?:的基础上)?(?:提高|提升|增加|增长)了?\s*"
+    rf"(?:(?:到|至)\s*(?P<year_after>{_LIT_YEAR})\s*年(?:底|末)?\s*,?\s*)?"
+    rf"(?:(?P<base_from>由|从)\s*(?P<base_year>{_LIT_YEAR})\s*年(?:底|末)?的?\s*(?P<base>{_LIT_NUMBER})\s*%\s*"
+    rf"|(?:比|较|在)\s*(?P<gain_year>{_LIT_YEAR})\s*年(?:底|末)?的?(?:基础上)?\s*(?:提高|提升|增加|增长)了?\s*"
     rf"(?P<gain>{_LIT_NUMBER})\s*个百分点\s*,?\s*)?"
     r"(?:力争|争取|确保|努力|稳步)?\s*"
-    r"(?P<word>超过|达到|高于|不低于|不少于|提高到|提高至|提升到|提升至|增长到|增加到|上升到|上升至|突破|超|达|到)?\s*"
+    r"(?P<word>达到或超过|达到或高于|超过|达到|高于|不低于|不少于|提高到|提高至|提升到|提升至|增长到|增加到|上升到|上升至|突破|超|达|到)?\s*"
+    rf"(?:(?P<year_to>{_LIT_YEAR})\s*年(?:底|末)?的?\s*)?"
     rf"(?:(?P<value>{_LIT_NUMBER})\s*%|百分之(?P<cn>[零〇一二两三四五六七八九十]+(?:点[零〇一二三四五六七八九]+)?))"
     r"\s*(?P<tail>以上|左右)?"
 )
