@@ -29,6 +29,15 @@ HEAD = (
         ("职工科学素质提升行动", "action", "workers", "renamed"),
         ("科普信息化提升工程", "project", "informatisation", "same"),
         ("科学素质国际交流合作工程", "project", "international-cooperation", "same"),
+        # the second audit (2026-12-07): renamed measures of 怀化-like plans
+        ("农村居民科学素质提升行动", "action", "farmers", "renamed"),
+        ("党员干部科学素质提升行动", "action", "officials", "renamed"),
+        ("机关干部科学素质提升行动", "action", "officials", "renamed"),
+        ("科普资源开发与共享工程", "project", "resources", "renamed"),
+        ("科普阵地建设工程", "project", "infrastructure", "renamed"),
+        ("科普场馆建设工程", "project", "infrastructure", "renamed"),
+        ("科普人才队伍建设工程", "project", None, "local-addition"),
+        ("少数民族群众科学素质提升行动", "action", None, "local-addition"),
         ("妇女科学素质提升行动", "action", None, "local-addition"),
     ],
 )
