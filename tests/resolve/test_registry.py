@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sciplan_kg.resolve.registry import level_char, load_registry, title_key
 
 
@@ -30,6 +32,39 @@ def test_a_bracket_that_is_no_body_falls_back_to_the_name_before_it() -> None:
     reg = load_registry()
     assert reg.match_agency("县委组织部（含下属单位）", "县").key == "organisation"  # type: ignore[union-attr]
     assert reg.match_agency("党校（行政学院）", "县") is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "level", "place", "key"),
+    [
+        # a province's departments (厅) are the bodies its counties call 局 (the second audit:
+        # 13 of a province plan's bodies were unregistered)
+        ("省教育厅", "省", "甘肃省", "education"),
+        ("省科学技术厅", "省", "甘肃省", "science-technology"),
+        ("省人力资源社会保障厅", "省", "甘肃省", "hrss"),
+        ("省文化和旅游厅", "省", "甘肃省", "culture-tourism"),
+        ("省地震局", "省", "甘肃省", "earthquake"),
+        # the plan's own place written out
+        ("三都水族自治县农业农村局", "县", "三都水族自治县", "agriculture"),
+        ("三都水族自治县科学技术协会", "县", "三都水族自治县", "kexie"),
+        ("共青团三都水族自治县委员会", "县", "三都水族自治县", "youth-league"),
+        ("中共三都水族自治县委宣传部", "县", "三都水族自治县", "propaganda"),
+        # short forms met
+        ("县发展改革局", "县", None, "development-reform"),
+        ("县民宗局", "县", None, "ethnic-religious"),
+        ("旗文体旅游广电局", "旗", None, "culture-tourism"),
+        ("县人民政府办公室", "县", None, "government-office"),
+    ],
+)
+def test_more_written_forms_resolve(written: str, level: str, place: str | None, key: str) -> None:
+    tpl = load_registry().match_agency(written, level, place)
+    assert tpl is not None and tpl.key == key
+
+
+def test_another_places_full_name_is_not_the_plans_body() -> None:
+    """荔波县教育局 named in 三都's plan is another county's bureau: not 三都's own."""
+    assert load_registry().match_agency("荔波县教育局", "县", "三都水族自治县") is None
+    assert load_registry().match_agency("市教育厅", "市", "某市") is None  # 厅 is a province's
 
 
 def test_collective_entries_are_marked() -> None:

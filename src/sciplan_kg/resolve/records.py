@@ -69,7 +69,7 @@ def _resolve_agencies(rec: PlanRecord, reg: Registry) -> None:
     info: dict[str, Agency] = {}
     written: dict[str, Counter[str]] = {}
     for mention in _mentions(rec):
-        tpl = reg.match_agency(mention.written, level_char)
+        tpl = reg.match_agency(mention.written, level_char, rec.place)
         if tpl is not None:
             key = tpl.key
             if key not in info:

@@ -166,12 +166,13 @@ class Registry:
             self._alias_cache[level_char] = table
         return self._alias_cache[level_char]
 
-    def match_agency(self, written: str, level_char: str) -> AgencyTemplate | None:
+    def match_agency(self, written: str, level_char: str, place: str | None = None) -> AgencyTemplate | None:
         """Resolve a written name in a jurisdiction: as written, with the jurisdiction's level
-        character put in front (科协 → 县科协), then without a bracketed tail."""
+        character put in front (科协 → 县科协), with the plan's own place written out
+        (三都水族自治县农业农村局 → 县农业农村局), then without a bracketed tail."""
         table = self.aliases(level_char)
         name = name_key(written)
-        for candidate in name_candidates(name, level_char):
+        for candidate in name_candidates(name, level_char, place):
             if candidate in table:
                 return table[candidate]
         return None
@@ -219,12 +220,23 @@ class Registry:
         return None
 
 
-def name_candidates(name: str, level_char: str) -> list[str]:
+def name_candidates(name: str, level_char: str, place: str | None = None) -> list[str]:
     """The forms a written name is looked up as, in order: as written; with the jurisdiction's
-    level character in front (科协 → 县科协); for a name with a bracketed tail, the body in the
-    bracket, which is the one doing the work (县委组织部（老干部局） → 老干部局,
+    level character in front (科协 → 县科协); with the plan's own place, written out in full,
+    as its level character (三都水族自治县农业农村局 → 县农业农村局, 共青团三都水族自治县委员会 →
+    共青团县委员会), 中共 dropped (中共县委宣传部 → 县委宣传部); a province's 厅 as the 局 the
+    registry names for every level (省教育厅 → 省教育局); for a name with a bracketed tail, the
+    body in the bracket, which is the one doing the work (县委组织部（老干部局） → 老干部局,
     县政府办公室（县大数据应用发展管理中心） → the big-data centre), then the name before it."""
     out = [name]
+    if place and len(place) > 1 and place in name and name != place:
+        name = name.replace(place, level_char, 1)
+        out.append(name)
+    if name.startswith("中共") and len(name) > 3:
+        name = name[2:]
+        out.append(name)
+    if level_char == "省" and name.endswith("厅"):
+        out.append(name[:-1] + "局")
     if not name.startswith((level_char, "各", "团")):
         out.append(level_char + name)
     tail = re.fullmatch(r"(.+?)\((.+)\)", name)
