@@ -119,3 +119,19 @@ def test_gb18030_and_bom_are_decoded(tmp_path: Path) -> None:
     bom.write_bytes(b"\xef\xbb\xbf" + source.encode("utf-8"))
     assert _projection(extract_file(gb)) == _projection(extract_file(FIXTURE_PLANS / "enshi_ascii_numbered.txt"))
     assert read_plan_text(bom).raw == source
+
+
+@pytest.mark.parametrize(
+    ("imprint", "cut"),
+    [
+        ("甘肃省人民政府办公厅　　　　　　　　　　2021年12月6日印发", False),
+        ("苏州市吴江区人民政府办公室　　　2022年5月23日 印发", False),
+        ("县人民政府办公室　　二〇二二年三月八日印发", False),
+        ("县人民政府办公室　　2022年3月8日印发的文件和", True),  # a sentence cut after 印发
+    ],
+)
+def test_a_notice_closed_by_its_imprint_is_not_cut_off(imprint: str, cut: bool) -> None:
+    """A notice printed with its 版记 ends in …日印发, no full stop: whole, not "truncated"."""
+    text = SEEDS[0].read_text(encoding="utf-8").rstrip() + "\n抄送：县委各部门，县人大常委会办公室。\n" + imprint + "\n"
+    rec = extract_text(plan_text(text, "notice.txt"))
+    assert ("truncated" in {w.code for w in rec.warnings}) is cut

@@ -127,6 +127,10 @@ _UNREAD_STATEMENT = re.compile(
 )
 
 
+# the imprint (版记) closing a notice: 甘肃省人民政府办公厅　　2021年12月6日印发
+_PRINTED = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十〇○零]{1,3})\s*日\s*印发$")
+
+
 def _check(pt: PlanText, rec: PlanRecord) -> None:
     """Say what could not be found, with line numbers where that helps."""
     missing = [
@@ -192,6 +196,7 @@ def _check(pt: PlanText, rec: PlanRecord) -> None:
         pt.folded[last.begin : last.begin + 1] == "\t"  # a table's cell, one a line
         or P.is_inline_row(last.text)  # a table's row, one a line
         or is_annotation_line(last.text)  # 牵头单位：… closing the plan
+        or _PRINTED.search(last.text.rstrip()) is not None  # the 版记's 2021年12月6日印发
     )
     if tail and tail[-1] not in '。.!！?？)）」”"号日》]】〕' and not tail[-1].isdigit() and not table_or_statement:
         rec.warn(
