@@ -66,8 +66,19 @@ def directive(key: str) -> URIRef:
     return iri("directive", segment(key))
 
 
+# a document number's year in any of the brackets offices print it in: 〔2021〕 [2021] 【2021】 (2021)
+_YEAR_BRACKET = re.compile(r"[〔\[【(（［]\s*((?:19|20)\d{2})\s*[〕\]】)）］]")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def document(number_or_title: str) -> URIRef:
-    return iri("document", segment(number_or_title))
+    """A cited document no registry knows, by its number as printed or else its title. A
+    number is keyed in one spelling, so that two plans citing 九龙坡府发[2021]7号 and
+    九龙坡府发〔２０２１〕７号 cite one document: ASCII digits, the year in 〔〕, no spaces."""
+    key = number_or_title
+    if key.rstrip().endswith("号"):
+        key = _YEAR_BRACKET.sub(r"〔\1〕", re.sub(r"\s+", "", key.translate(_FULLWIDTH_DIGITS)))
+    return iri("document", segment(key))
 
 
 def body(name: str) -> URIRef:
