@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sciplan_kg import extract_file
-from sciplan_kg.extract.targets import task_targets
+from sciplan_kg.extract.targets import cn_value, task_targets
 from sciplan_kg.read.text import plan_text
 from tests.conftest import FIXTURE_PLANS
 
@@ -198,3 +198,156 @@ def test_spans_quote_the_text() -> None:
     for t in task_targets(pt, 0, len(text)):
         assert text[t.span.start : t.span.end] == t.quote
         assert t.span.line == 2
+
+
+# -- counts in Chinese numerals: as general as Arabic figures ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the number after the object, not right after the verb; 其中 is no part of the indicator
+        (
+            "全市建成科技馆五座，其中新建县级科技馆二座。",
+            [(5, "座", "eq", "科技馆", "全市", None), (2, "座", "eq", "科技馆", None, "县级")],
+        ),
+        # 万, 点 and 元
+        ("注册科技志愿者达到三万名。", [(30000, "名", "eq", "科技志愿者", None, None)]),
+        ("人均科普经费达到一点五元以上。", [(1.5, "元", "ge", "科普经费", "人均", None)]),
+        ("科普教育基地达到一百个以上。", [(100, "个", "ge", "科普教育基地", None, None)]),
+        ("每万人口拥有科普人员达到二十五人。", [(25, "人", "eq", "每万人口拥有科普人员", None, None)]),
+        # compounds of 万, 千, 百, 十, with 两 and 零
+        ("全市培育高素质农民八千人。", [(8000, "人", "eq", "高素质农民", "全市", None)]),
+        ("建成科普示范社区两千五百个。", [(2500, "个", "eq", "科普示范社区", None, None)]),
+        ("发放科普资料一万二千份。", [(12000, "份", "eq", "科普资料", None, None)]),
+        ("培训产业工人一点二万人次。", [(12000, "人次", "eq", "产业工人", None, None)]),
+        ("新建科普画廊一百零五处。", [(105, "处", "eq", "科普画廊", None, None)]),
+        # a frequency with the object between it and the number; the comparators of the Arabic path
+        ("每年选派科技特派员五百名以上，服务乡村产业发展。", [(500, "名", "ge", "科技特派员", None, None)]),
+        ("参与学生不少于一万人次。", [(10000, "人次", "ge", "参与学生", None, None)]),
+        ("科普场馆年接待量超过十万人次。", [(100000, "人次", "gt", "科普场馆年接待量", None, None)]),
+        ("专家不低于五十人。", [(50, "人", "ge", "专家", None, None)]),
+        ("全县科普志愿者总数达三万人左右。", [(30000, "人", "eq", "科普志愿者总数", "全县", None)]),
+        # a share in words
+        ("科学素质类课程占比不低于百分之十。", [(10, "%", "ge", "科学素质类课程占比", None, None)]),
+        # one each where each place does it
+        ("每个乡镇（街道）建成一个科普活动站。", [(1, "个", "eq", "科普活动站", "每个乡镇（街道）", None)]),
+        # a goal list with no verb: each count ends its noun phrase
+        (
+            "全市科技馆五座，科普教育基地二十个。",
+            [(5, "座", "eq", "科技馆", "全市", None), (20, "个", "eq", "科普教育基地", None, None)],
+        ),
+    ],
+)
+def test_counts_in_chinese_numerals_read_like_figures(text: str, expected: list[tuple]) -> None:
+    pt = plan_text(text, "t.txt")
+    found = [(t.value, t.unit, t.comparator, t.indicator, t.scope, t.tier) for t in task_targets(pt, 0, len(text))]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("chinese", "arabic"),
+    [
+        (
+            "到2025年，全市建成科技馆五座，其中新建县级科技馆二座。",
+            "到2025年，全市建成科技馆5座，其中新建县级科技馆2座。",
+        ),
+        ("注册科技志愿者达到三万名。", "注册科技志愿者达到3万名。"),
+        ("人均科普经费达到一点五元以上。", "人均科普经费达到1.5元以上。"),
+        ("每年开展各类职业技能培训五万人次以上。", "每年开展各类职业技能培训5万人次以上。"),
+        ("每年推出原创科普作品三百件。", "每年推出原创科普作品300件。"),
+        ("全县科技馆由三座增加到五座。", "全县科技馆由3座增加到5座。"),
+        ("每年安排科普专项经费五十万元。", "每年安排科普专项经费50万元。"),
+        ("比2020年提高五个百分点。", "比2020年提高5个百分点。"),
+    ],
+)
+def test_chinese_and_arabic_figures_give_one_target(chinese: str, arabic: str) -> None:
+    def read(text: str) -> list[tuple]:
+        pt = plan_text(text, "t.txt")
+        return [
+            (
+                t.value,
+                t.unit,
+                t.comparator,
+                t.year,
+                t.frequency,
+                t.indicator,
+                t.scope,
+                t.tier,
+                t.base_value,
+                t.base_year,
+            )
+            for t in task_targets(pt, 0, len(text))
+        ]
+
+    assert read(chinese) == read(arabic) != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第五名",  # ordinals
+        "年度考核排名前三名。",
+        "一是加强组织领导，二是完善工作机制。",
+        "打造一批科普教育基地，开展一系列科普活动。",
+        "实施五大提升行动。",
+        "“十四五”期间实施五项重点工程。",
+        "二、五项重点工程",
+        "建设一流科技馆，建成市县乡三级网络。",
+        "重点实施以下三项：",  # a list announced
+        "科技馆建设是其中一项。",
+        "全国科普日活动是重要活动之一。",
+        "科普工作是经济社会发展的一项重要任务。",
+        # 百, 千, 万 with no digit: names and rates, not counts
+        "精心打造科普文化进万家等活动。",
+        "组织千名专家进万村，举办百场科普讲座。",
+        "每万人口拥有科普人员数量稳步提高。",
+        # digits read one by one: a year, "a few"
+        "二〇二五年。",
+        "三五个单位联合开展。",
+        # an article, a slogan, a part
+        "建设一个平台，打造一支高素质队伍。",
+        "建设一个，带动一片。",
+        "覆盖每一个社区。",
+        "至少一部分经费用于基层，给予一次性补助。",
+        "分两期实施，推动“五个一”建设，坚决做到“两个维护”。",
+        "行政村具有“两室一员”（一个科普活动室、一个科普图书室、一名科普信息员）。",
+    ],
+)
+def test_chinese_numerals_that_count_nothing(text: str) -> None:
+    assert _targets(text) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("五", 5),
+        ("二十五", 25),
+        ("两千五百", 2500),
+        ("一万二千", 12000),
+        ("三万", 30000),
+        ("一百零五", 105),
+        ("一千〇五", 1005),
+        ("一点五", 1.5),
+        ("零点五", 0.5),
+        ("一点二万", 12000),
+        ("一亿二千万", 120_000_000),
+        ("百", None),
+        ("万", None),
+        ("二〇二五", None),
+        ("三五", None),
+    ],
+)
+def test_cn_value(written: str, value: float | None) -> None:
+    assert cn_value(written) == value
+
+
+def test_goal_paragraph_in_chinese_numerals(tmp_path: Path) -> None:
+    """Every count of a 主要目标 paragraph in Chinese numerals is a target of a quantitative goal."""
+    source = (FIXTURE_PLANS / "enshi_ascii_numbered.txt").read_text(encoding="utf-8")
+    goals = "全州建成科技馆五座，其中新建县级科技馆二座；注册科技志愿者达到三万名；人均科普经费达到一点五元以上。\n"
+    path = tmp_path / "p.txt"
+    path.write_text(source.replace("一、工作目标\n", "一、工作目标\n" + goals), encoding="utf-8")
+    rec = extract_file(path)
+    found = [(t.value, t.unit, t.comparator) for g in rec.goals if g.kind == "quantitative" for t in g.targets]
+    assert found == [(5, "座", "eq"), (2, "座", "eq"), (30000, "名", "eq"), (1.5, "元", "ge")]
