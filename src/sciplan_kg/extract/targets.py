@@ -19,9 +19,14 @@ sentence (到2025年; "十四五"期间 = 2021–2025) or a recurring frequency 
   before it in the same clause: 60%以上的社区和50%的行政村 is two quotes) to the end of the unit, or
   of the indicator when it follows the number.
 
-A count in Chinese numerals is one after a word that makes it one (至少配备一名, 各一期, 每年两次) or,
-from two up, after a verb that delivers places or events (建设十个科普示范村). 分别举办A和B各一期 is one
-target for each of A and B: they share the quote, which holds the one number both have.
+Chinese numerals are read as figures are (三万 = 30000, 两千五百, 一点五, 百分之十 = 10 %), with the
+same units and comparators, but a count in them is a target only where the words make it one (一批,
+一是, 五大提升行动, 第五 count nothing): after a floor, 达到, 各 or a frequency in its clause (至少配备一名,
+每年选派科技特派员五百名以上); from two up right after a verb that delivers places or events
+(建设十个科普示范村), from one when each place does it (每个乡镇建成一个科普活动站); or when it ends the
+noun phrase it measures (全市建成科技馆五座，其中新建县级科技馆二座), has 以上/左右, is large (八千人) or
+counts visits (一万人次). 分别举办A和B各一期 is one target for each of A and B: they share the quote,
+which holds the one number both have.
 """
 
 from __future__ import annotations
@@ -153,7 +158,8 @@ _CN_DELIVER = re.compile(
 _EACH_PLACE = re.compile(rf"(?:各|每个|每所|每一个?|每)(?:{_PLACE})")
 # - a count that ends the noun phrase it measures (全市建成科技馆五座；其中新建县级科技馆二座。),
 #   one with 以上/左右 (科普教育基地一百个以上), a large or decimal one (培育高素质农民八千人) or
-#   one of visits (一万人次): all count something whatever comes before;
+#   one of visits (一万人次): all count something whatever comes before; a count at the end of a
+#   clause right after a verb is its object, no measure of a noun (建设一个，带动一片 is a slogan);
 _VERB_BEFORE = re.compile(rf"(?:{_VERB.pattern}|抓好|办好|做好|带动|推广|树立|抓住|办成|形成)$")
 _PHRASE_END = re.compile(r"[,;。:、!?\n)]|和|及|与|并|$")
 # - never after 第, 其中, 之, 每, 这, 以下 …: an ordinal, a part of a whole (其中一项, 之一), 每一个,
@@ -161,8 +167,6 @@ _PHRASE_END = re.compile(r"[,;。:、!?\n)]|和|及|与|并|$")
 _NOT_A_COUNT_AFTER = re.compile(
     r"(?:第|其中|之|每|这|那|该|此|等|以下|下列|如下|上述|以上|前|后|同|统|唯|单|逐|任|某)$"
 )
-
-
 # a baseline stated before the target: 由2020年的8%提高到12%, 比2020年增长20%, 由三座增加到五座
 _BASE_PHRASE = re.compile(rf"(?:由|从|比)\s*(?:(?:19|20)\d{{2}}\s*年|\d|(?:{_CN_NUM})(?:{_CN_UNIT}))")
 
