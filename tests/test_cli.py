@@ -119,6 +119,9 @@ def test_export_reimports_isomorphic(fmt: str, five: BuildResult, tmp_path: Path
     assert code == 0
     graphs = load_graphs(five.out)
     expected = graphs["asserted"] + graphs["inferred"]
+    for kind in ("similarity", "parents", "dataset"):  # what the query store holds beside the plans
+        expected += graphs.get(kind, Graph())
+    assert len(graphs["similarity"]) and len(graphs["dataset"])
     parse_format = {"turtle": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}[fmt]
     if fmt == "trig":
         ds = Dataset()
@@ -126,7 +129,8 @@ def test_export_reimports_isomorphic(fmt: str, five: BuildResult, tmp_path: Path
         got = Graph()
         for s, p, o, _ in ds.quads((None, None, None, None)):
             got.add((s, p, o))
-        assert len(list(ds.graphs())) >= 2
+        names = {str(g.identifier).rsplit("/", 1)[-1] for g in ds.graphs() if len(g)}
+        assert {"asserted", "inferred", "similarity", "dataset"} <= names  # each kind a graph of its own
     else:
         got = Graph().parse(out, format=parse_format)
     assert isomorphic(got, expected)
@@ -136,10 +140,18 @@ def test_export_reimports_isomorphic(fmt: str, five: BuildResult, tmp_path: Path
     assert "\\u" not in out.read_text(encoding="utf-8")
 
 
-def test_export_defaults_to_asserted_triples(five: BuildResult, tmp_path: Path, capsys) -> None:
+def test_export_defaults_to_asserted_triples_and_links(five: BuildResult, tmp_path: Path, capsys) -> None:
+    """Without --inferred: the asserted triples, the similar-task and parent links and the
+    dataset's description (a store loaded from the export answers similar-tasks as the build's
+    does); --no-links: the plans' and registries' asserted triples alone."""
+    graphs = load_graphs(five.out)
     out = tmp_path / "g.ttl"
     assert run(capsys, "export", "--data", str(five.out), "--format", "turtle", "-o", str(out))[0] == 0
-    assert isomorphic(Graph().parse(out), load_graphs(five.out)["asserted"])
+    linked = graphs["asserted"] + graphs["similarity"] + graphs.get("parents", Graph()) + graphs["dataset"]
+    assert isomorphic(Graph().parse(out), linked)
+    bare = tmp_path / "bare.ttl"
+    assert run(capsys, "export", "--data", str(five.out), "--format", "turtle", "-o", str(bare), "--no-links")[0] == 0
+    assert isomorphic(Graph().parse(bare), graphs["asserted"])
 
 
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:

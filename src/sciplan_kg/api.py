@@ -138,13 +138,19 @@ def queries() -> dict[str, CatalogueQuery]:
 
 
 def export(
-    data: PathLike = DEFAULT_BUILD, fmt: str = "turtle", out: PathLike | None = None, inferred: bool = False
+    data: PathLike = DEFAULT_BUILD,
+    fmt: str = "turtle",
+    out: PathLike | None = None,
+    inferred: bool = False,
+    links: bool = True,
 ) -> int:
     """Export a build folder (or RDF file) ``data`` (default ``build/``) as ``fmt`` ("turtle",
-    "trig", "nt", "jsonld") to the file ``out`` or standard output; the bytes written."""
+    "trig", "nt", "jsonld") to the file ``out`` or standard output; the bytes written. The plans'
+    and registries' asserted triples, the inferences if ``inferred``, the link graphs (similar
+    tasks, parent plans) and the dataset's description unless ``links`` is False."""
     from sciplan_kg.publish.export import export as run
 
-    return run(as_path(data), fmt, None if out is None else as_path(out), inferred)
+    return run(as_path(data), fmt, None if out is None else as_path(out), inferred, links)
 
 
 def report(data: PathLike = DEFAULT_BUILD, out: PathLike = DEFAULT_REPORT, jobs: int | None = None) -> ReportResult:

@@ -321,6 +321,12 @@ def _parser() -> argparse.ArgumentParser:
         help="写入的文件（默认：标准输出） / file to write (default: standard output)",
     )
     p.add_argument("--inferred", action="store_true", help="包括 OWL 2 RL 推理结果 / include the OWL 2 RL inferences")
+    p.add_argument(
+        "--no-links",
+        action="store_true",
+        help="不含相似任务与上级方案链接、数据集描述 / "
+        "leave out the similar-task and parent links and the dataset description",
+    )
 
     p = add("report", "HTML report: index, one page per plan, charts / 生成报告网页")
     p.add_argument("--data", type=api.as_path, default=DEFAULT_BUILD_DIR, help=BUILD_HELP)
@@ -492,7 +498,7 @@ def _queries(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    size = api.export(args.data, args.format, args.output, args.inferred)
+    size = api.export(args.data, args.format, args.output, args.inferred, links=not args.no_links)
     if args.output:
         print(f"{size} 字节 bytes → {args.output}", file=sys.stderr)
     return EXIT_OK

@@ -1,6 +1,8 @@
-"""Export a build folder as Turtle, TriG, N-Triples, N-Quads or JSON-LD: the asserted triples by
-default, the inferences on request. Files are written to a temporary sibling and renamed into
-place.
+"""Export a build folder as Turtle, TriG, N-Triples, N-Quads or JSON-LD: the asserted triples, the
+link graphs (similar tasks, parent plans and their task matches) and the dataset's description
+by default — what the query store holds but the ontology —, the inferences on request
+(``--inferred``); ``--no-links`` leaves out the links and the description. TriG keeps each kind
+in a named graph of its own. Files are written to a temporary sibling and renamed into place.
 
 A build folder is exported as a stream, plan by plan, so a corpus of thousands of plans never
 has to fit in memory: Turtle is the plans' Turtle blocks under one set of prefixes; the other
@@ -19,19 +21,32 @@ from typing import Any
 from rdflib import Graph
 
 from sciplan_kg.errors import InputError, UsageError, with_path
+from sciplan_kg.pipeline.dataset import DATASET_GRAPH, PARENTS_GRAPH, SIMILARITY_GRAPH
 from sciplan_kg.pipeline.folder import BuildFolder, build_parts, load_graphs
 from sciplan_kg.pipeline.outputs import write_atomic
 from sciplan_kg.rdf.namespaces import ID
 from sciplan_kg.rdf.serialize import FORMATS, PREFIXES, concat_turtle, serialize, turtle_prefixes
 
-GRAPH_IRIS = {"asserted": str(ID) + "graph/asserted", "inferred": str(ID) + "graph/inferred"}
+GRAPH_IRIS = {
+    "asserted": str(ID) + "graph/asserted",
+    "inferred": str(ID) + "graph/inferred",
+    "similarity": str(SIMILARITY_GRAPH),
+    "parents": str(PARENTS_GRAPH),
+    "dataset": str(DATASET_GRAPH),
+}
+LINKS = ("similarity", "parents", "dataset")  # the build's graphs beside the plans'
 
 
 def export_chunks(
-    data: Path, fmt: str, inferred: bool = False, parts: dict[str, list[Path]] | None = None
+    data: Path,
+    fmt: str,
+    inferred: bool = False,
+    parts: dict[str, list[Path]] | None = None,
+    links: bool = True,
 ) -> Iterator[bytes]:
     """The export of ``data`` in pieces, to be written one after another (``parts``: the build
-    folder's graph files, when the caller has opened it already)."""
+    folder's graph files, when the caller has opened it already): the asserted triples, the
+    inferences if ``inferred``, then the link graphs and the dataset's description if ``links``."""
     if fmt not in FORMATS:
         raise UsageError(f"未知格式 / unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
     if not data.is_dir():
@@ -41,6 +56,8 @@ def export_chunks(
     files = [(GRAPH_IRIS["asserted"], f) for f in parts["asserted"]]
     if inferred:
         files += [(GRAPH_IRIS["inferred"], f) for f in parts["inferred"]]
+    if links:
+        files += [(GRAPH_IRIS[kind], f) for kind in LINKS for f in parts.get(kind, [])]
     if fmt == "turtle":
         header = turtle_prefixes().encode("utf-8")
         bodies = (f.read_bytes().removeprefix(header) for _, f in files)
@@ -119,12 +136,12 @@ def check_export_target(data: Path, out: Path, folder: BuildFolder | None = None
         )
 
 
-def export(data: Path, fmt: str, out: Path | None = None, inferred: bool = False) -> int:
+def export(data: Path, fmt: str, out: Path | None = None, inferred: bool = False, links: bool = True) -> int:
     """Export and write to ``out`` (or standard output); returns the number of bytes."""
     folder = BuildFolder.open(data) if data.is_dir() else None
     if out is not None:
         check_export_target(data, out, folder)
-    chunks = export_chunks(data, fmt, inferred, folder.parts() if folder else None)
+    chunks = export_chunks(data, fmt, inferred, folder.parts() if folder else None, links)
     if out is not None:
         return write_atomic(out, chunks)
     size = 0
