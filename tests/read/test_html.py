@@ -219,3 +219,58 @@ def test_an_unclosed_embed_keeps_the_article_after_it() -> None:
 def test_a_line_break_in_the_source_beside_chinese_is_no_space(source: str, text: str) -> None:
     page = f"<html><body><div class='zoom'><p>{source}</p><p>{'科学素质' * 30}</p></div></body></html>"
     assert read_html(page.encode("utf-8"), Path("p.html")).text.splitlines()[0] == text
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("培训20\n0名以上", "培训200名以上"),  # a CMS's hard wrap inside a number: 0 read for 200
+        ("（2022─202\n  5年）", "（2022─2025年）"),  # a range of years: 202 and 5
+        ("(2021―\n2025年)", "(2021―2025年)"),
+        ("(2021\n―2025年)", "(2021―2025年)"),
+        ("达到85\n%以上", "达到85%以上"),
+        ("提高到8.\n5%", "提高到8.5%"),
+        ("岗位能手”\n“巾帼建功”", "岗位能手”“巾帼建功”"),  # between quotes
+        ("He said.”\n“Yes.”", "He said.” “Yes.”"),  # among Latin words a space
+        ("发布时间：2022-10-13\n09:27", "发布时间：2022-10-13 09:27"),  # a clock time keeps its space
+        ("升级到 Windows 10\n11 版本", "升级到 Windows 10 11 版本"),  # numbers among Latin words too
+    ],
+)
+def test_a_line_break_in_the_source_inside_a_number_in_chinese_text_is_no_space(source: str, text: str) -> None:
+    page = f"<html><body><div class='zoom'><p>{source}</p><p>{'科学素质' * 30}</p></div></body></html>"
+    assert read_html(page.encode("utf-8"), Path("p.html")).text.splitlines()[0] == text
+
+
+def _hard_wrapped(page: str, width: int) -> str:
+    """The page's text as an editor hard-wraps its source: a newline every ``width`` characters
+    of each text node (not beside a Latin letter, where an editor breaks at the spaces, nor in
+    an entity)."""
+
+    def wrap(m: re.Match[str]) -> str:
+        text, out = m.group(1), []
+        for i, ch in enumerate(text):
+            before = text[i - 1] if i else ""
+            if i and i % width == 0 and not re.match(r"[A-Za-z&;#\s]", before + ch) and "&" not in text[i - 8 : i]:
+                if not re.match(r"[A-Za-z&;#\s]", ch):
+                    out.append("\n")
+            out.append(ch)
+        return ">" + "".join(out) + "<"
+
+    body = page.index("<body")
+    return page[:body] + re.sub(r">([^<>]+)<", wrap, page[body:])
+
+
+@pytest.mark.parametrize("key", ["html/b_zoom/004_8005c2f2abebcfde.html", "html/a_trs/003_120be5be3c056120.html"])
+@pytest.mark.parametrize("width", [60, 7])
+def test_a_page_hard_wrapped_in_its_source_gives_the_same_records(key: str, width: int) -> None:
+    """A CMS editor wraps the page's source every so many characters, inside numbers too (培训20
+    / 0名, （2022─202 / 5年）): the page gives the records it gives unwrapped (200 was read 0,
+    and 九龙坡's phases 1 and 2 merged)."""
+    page = (FORMATS / key).read_text(encoding="utf-8")
+    wrapped = _hard_wrapped(page, width)
+    assert wrapped.count("\n") > page.count("\n") + 100
+    name = _plan_txt(key)[1]
+    got = read_html(wrapped.encode("utf-8"), Path(key))
+    want = read_html(page.encode("utf-8"), Path(key))
+    assert got.text == want.text
+    assert_same(records(got.text, name), records(want.text, name))

@@ -105,6 +105,16 @@ _NL_CJK = re.compile(
     rf"(?<=[{_CJK}])[ \t\r\n\f]*\n[ \t\r\n\f]*(?=[^A-Za-z \t\r\n\f])"
     rf"|(?<=[^A-Za-z \t\r\n\f])[ \t\r\n\f]*\n[ \t\r\n\f]*(?=[{_CJK}])"
 )
+# a line break in the source inside a number or a range of years, or between quotes or brackets
+# (a CMS editor wraps its source at a width: 培训20\n0名, （2022─202\n5年）, (2021―\n2025年),
+# 能手”\n“巾帼) is no space either when it stands in Chinese text: the character before or after
+# the digits, quotes or brackets beside the break is Chinese (a space made 200 the value 0, and
+# 2025 two numbers); among Latin words or beside a clock time (Windows 10\n11, said.”\n“Yes,
+# 2022-10-13\n09:27) it stays a space
+_INNER = r"0-9０-９.．,%“”‘’()"
+_RANGE = r"—–―‐─~～\-"
+_NL_INNER = re.compile(rf"([{_INNER}]+[{_RANGE}]?)[ \t\r\n\f]*\n[ \t\r\n\f]*(?=([{_RANGE}]?[{_INNER}]+))")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _WS = re.compile(r"[ \t\r\n\f]+")
 _STRIP = " \t\r\n\f\u3000\u00a0"
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -193,9 +203,18 @@ def decode_html(data: bytes) -> tuple[str, str]:
 # ---------------------------------------------------------------------------- text
 
 
+def _joined(m: re.Match[str]) -> str:
+    """The digits, quotes or brackets before a source line break, the break dropped when they
+    stand in Chinese text (see ``_NL_INNER``); else the break too (a space, later)."""
+    s, start, after = m.string, m.start(), m.end() + len(m.group(2))
+    chinese = (start > 0 and _CJK_CHAR.match(s[start - 1])) or (after < len(s) and _CJK_CHAR.match(s[after]))
+    return m.group(1) if chinese else m.group(0)
+
+
 def _flush_text(parts: list[str]) -> str:
     s = "".join(parts)
     s = _NL_CJK.sub("", s)
+    s = _NL_INNER.sub(_joined, s)
     s = _WS.sub(" ", s)
     return s.strip(_STRIP)
 
