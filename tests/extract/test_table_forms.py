@@ -7,6 +7,7 @@ measure in a sentence and whose annex table lists the tasks."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -379,8 +380,20 @@ def test_tasks_right_under_a_section_row_keep_it_as_their_measure() -> None:
         "2\t培育高素质农民500人。\t县农业农村局\t县人社局",
     ]
     rec = _extract("\n".join(rows) + "\n")
-    assert [(m.kind, m.title, [t.origin for t in m.tasks]) for m in rec.measures][0] == (
-        "action",
-        "五大提升行动",
-        ["table", "table"],
-    )
+    first = rec.measures[0]
+    assert (first.kind, first.title, [t.origin for t in first.tasks]) == ("action", "五大提升行动", ["table", "table"])
+
+
+def test_a_run_of_section_rows_is_looked_through_once() -> None:
+    """Lines that look like section rows after the header, with no row after them, are looked through
+    once (each looking ahead to the end was quadratic)."""
+
+    def cost(n: int) -> float:
+        text = HEAD + BODY + TAIL + _inline([HEADER, *YOUTH]) + "一、五大提升行动\n" * n
+        started = time.perf_counter()
+        extract_text(plan_text(text, "run.txt"))
+        return time.perf_counter() - started
+
+    # the least of a few runs, and a floor under the small one: a busy machine slows a run, never speeds one
+    small, large = min(cost(2_000) for _ in range(3)), min(cost(16_000) for _ in range(2))
+    assert large < 24 * max(small, 0.05), f"8x the input took {large / max(small, 1e-9):.0f}x the time"

@@ -132,18 +132,18 @@ def _unnumbered(text: str) -> str:
     return text[hl[1] :].strip() if hl else text.strip()
 
 
-def _row_follows(pt: PlanText, index: int, is_row: Callable[[int], bool]) -> bool:
-    """Does a table row (``is_row``) follow line ``index``, past blank lines, rules and section rows (一、五大
-    提升行动 then （一）青少年科学素质提升行动, each on a line of its own)?"""
+def _row_after(pt: PlanText, index: int, is_row: Callable[[int], bool]) -> int | None:
+    """Index of the table row (``is_row``) following line ``index`` past blank lines, rules and section
+    rows (一、五大提升行动 then （一）青少年科学素质提升行动, each on a line of its own), or None."""
     for j in range(index + 1, len(pt.lines)):
         line = pt.lines[j]
         if line.blank or P.TABLE_RULE.match(line.text):
             continue
         if is_row(j):
-            return True
+            return j
         if _section_row(pt, j) is None:
-            return False
-    return False
+            return None
+    return None
 
 
 def _tabbed(pt: PlanText, index: int) -> bool:
@@ -156,6 +156,7 @@ def _inline_rows(pt: PlanText, begin: int) -> list[list[_Cell]]:
     passed over, a section row without tabs kept as a row of one cell when a row follows it), to the
     first line that is neither."""
     rows: list[list[_Cell]] = []
+    row_at = -1  # the row a run of section rows leads to, once found (each run looked through once)
     for i in range(begin, len(pt.lines)):
         line = pt.lines[i]
         if line.blank or P.TABLE_RULE.match(line.text):
@@ -166,7 +167,9 @@ def _inline_rows(pt: PlanText, begin: int) -> list[list[_Cell]]:
             cells = _split(pt, i)
         if cells is None:
             section = _section_row(pt, i) if rows else None
-            if section is None or not _row_follows(pt, i, lambda j: _inline(pt, j) is not None):
+            if section is not None and i > row_at:
+                row_at = _row_after(pt, i, lambda j: _inline(pt, j) is not None) or -1
+            if section is None or i > row_at:
                 break
             cells = [section]
         rows.append(cells)
@@ -181,6 +184,7 @@ def _rows(pt: PlanText, begin: int) -> list[list[_Cell]]:
         return _inline_rows(pt, begin)
     rows: list[list[_Cell]] = []
     current: list[_Cell] = []
+    row_at = -1  # as in ``_inline_rows``
     for i in range(begin, len(pt.lines)):
         line = pt.lines[i]
         if _tabbed(pt, i):
@@ -194,7 +198,9 @@ def _rows(pt: PlanText, begin: int) -> list[list[_Cell]]:
                 rows.append(current)
                 current = []
             section = _section_row(pt, i) if rows else None
-            if section is not None and _row_follows(pt, i, lambda j: _tabbed(pt, j)):
+            if section is not None and i > row_at:
+                row_at = _row_after(pt, i, lambda j: _tabbed(pt, j)) or -1
+            if section is not None and i < row_at:
                 rows.append([section])
                 continue
             if rows:
