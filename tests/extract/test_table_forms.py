@@ -106,6 +106,7 @@ def _codes(rec: PlanRecord) -> set[str]:
         ("一、五大提升行动", "二、五项重点工程"),  # 苍溪: after the header and in the middle
         ("一、提升行动", "二、重点工程"),
         ("（一）五大提升行动", "（二）五大重点工程"),
+        ("五大提升行动", "五大重点工程"),  # no number
     ],
 )
 def test_a_section_row_without_tabs_is_passed_over(form, sections: tuple[str, str]) -> None:

@@ -462,15 +462,16 @@ def _read(pt: PlanText, rec: PlanRecord, header: list[str], first: list[_Cell], 
 
 
 def _group_row(pt: PlanText, row: list[_Cell]) -> _Cell | None:
-    """The cell of a row that only titles a group of tasks (one filled cell: a numbered heading or
-    a measure's name, no sentence), or None."""
+    """The cell of a row that only titles a group of tasks (one filled cell: a numbered heading, a
+    measure's name or a group of measures' (五大提升行动), no sentence), or None."""
     filled = [c for c in row if c.text(pt)]
     if len(filled) != 1:
         return None
     text = filled[0].text(pt)
     if "。" in text.rstrip("。") or len(text) > 60:
         return None
-    return filled[0] if heading_level(text) or measure_kind(text.rstrip("。.")) else None
+    core = text.rstrip("。.")
+    return filled[0] if heading_level(text) or measure_kind(core) or group_kind(core) else None
 
 
 def _measure(
