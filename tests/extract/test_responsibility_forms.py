@@ -7,6 +7,7 @@ in the order written, per task (its own statement) and per measure.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,99 @@ def test_a_plans_rule_that_the_first_listed_leads(tmp_path: Path) -> None:
     assert tasks == [{"support": ["县教体局", "县科协", "团县委"]}, {"support": ["县科协", "团县委"]}]
     _, tasks = _action(_plan(tmp_path, intro=rule, end1="\n牵头单位：团县委\n责任单位：县教体局、县科协"))
     assert tasks[0] == {"lead": ["团县委"], "support": ["县教体局", "县科协"]}
+
+
+# -- forms found misread by the second audit (province and county plans in other offices' forms) --
+@pytest.mark.parametrize(
+    ("statement", "want"),
+    [
+        # a group set off by a comma beside an explicit 牵头 supports (the first-comma rule is for a
+        # statement naming no lead: 〔A、B，C按职责分工负责〕)
+        (
+            "（县委宣传部、县教体局牵头，县科技局、团县委，各乡镇人民政府按职责分工负责）",
+            {"lead": ["县委宣传部", "县教体局"], "support": ["县科技局", "团县委", "各乡镇人民政府"]},
+        ),
+        ("（县教体局牵头，县科协，各乡镇配合）", {"lead": ["县教体局"], "support": ["县科协", "各乡镇"]}),
+        (
+            "（由县教体局牵头，县科协、团县委，各乡镇参与）",
+            {"lead": ["县教体局"], "support": ["县科协", "团县委", "各乡镇"]},
+        ),
+        # the kinds of jurisdiction under one 各 sharing 人民政府: one collective
+        (
+            "（县教体局牵头，县科协，各市（州）、县（市、区）人民政府按职责分工负责）",
+            {"lead": ["县教体局"], "support": ["县科协", "各市（州）、县（市、区）人民政府"]},
+        ),
+        (
+            "（县教体局牵头，各县、区人民政府按职责分工负责）",
+            {"lead": ["县教体局"], "support": ["各县、区人民政府"]},
+        ),
+        # who carries the work out beside an explicit lead supports it (D1)
+        (
+            "（县教体局牵头，县科协配合，各乡镇人民政府负责落实）",
+            {"lead": ["县教体局"], "support": ["县科协", "各乡镇人民政府"]},
+        ),
+        (
+            "（县教体局牵头，县科协、团县委配合，各乡镇（街道）负责组织实施）",
+            {"lead": ["县教体局"], "support": ["县科协", "团县委", "各乡镇（街道）"]},
+        ),
+        ("（县教体局为牵头单位，各乡镇负责实施）", {"lead": ["县教体局"], "support": ["各乡镇"]}),
+        # a labelled list holding a sentence is read with the sentence grammar (B8)
+        (
+            "（责任单位：县教体局、团县委、县科协，县教体局为牵头单位）",
+            {"support": ["团县委", "县科协"], "lead": ["县教体局"]},
+        ),
+        (
+            "（责任单位：县民政局、县卫生健康局、县科协，县民政局、县卫生健康局为牵头单位）",
+            {"support": ["县科协"], "lead": ["县民政局", "县卫生健康局"]},
+        ),
+        (
+            "（责任单位：县科协、县委宣传部，各乡镇（街道），县科协为牵头单位）",
+            {"support": ["县委宣传部", "各乡镇（街道）"], "lead": ["县科协"]},
+        ),
+        ("（责任单位：县科协牵头，县教体局、县民宗局配合）", {"lead": ["县科协"], "support": ["县教体局", "县民宗局"]}),
+        ("责任单位：县科协牵头，县教体局、县民宗局配合。", {"lead": ["县科协"], "support": ["县教体局", "县民宗局"]}),
+        ("（配合单位：县教体局、团县委，县教体局为牵头单位）", {"support": ["团县委"], "lead": ["县教体局"]}),
+        # a clause saying when is no name and does not spoil the statement (B9)
+        ("（责任单位：县卫生健康局，2023年底前完成）", {"support": ["县卫生健康局"]}),
+        ("（责任单位：县卫生健康局、县科协，长期坚持）", {"support": ["县卫生健康局", "县科协"]}),
+        ("（县农业农村局负责，2025年底前完成）", {"lead": ["县农业农村局"]}),
+        ("（县教体局牵头，县科协配合，2025年前完成）", {"lead": ["县教体局"], "support": ["县科协"]}),
+        ("（县教体局牵头，县科协配合，持续推进）", {"lead": ["县教体局"], "support": ["县科协"]}),
+        ("（县教体局牵头，县科协配合，2022—2025年）", {"lead": ["县教体局"], "support": ["县科协"]}),
+        ("（县教体局牵头，县科协配合，每年12月底前完成）", {"lead": ["县教体局"], "support": ["县科协"]}),
+        ("（牵头单位：县教体局；配合单位：县科协，每年）", {"lead": ["县教体局"], "support": ["县科协"]}),
+    ],
+)
+def test_forms_the_second_audit_found_misread(tmp_path: Path, statement: str, want: dict[str, list[str]]) -> None:
+    rec = _plan(tmp_path, end1=statement)
+    _, tasks = _action(rec)
+    assert tasks[0] == want
+    assert rec.measures[0].tasks[0].text.endswith("开展科学家精神进校园活动。")  # the statement is cut off
+    assert not [w for w in rec.warnings if w.code in ("role-word-in-name", "unread-responsibility")]
+    names = [m.written for t in rec.measures[0].tasks for a in t.assignments for m in a.mentions]
+    assert not [n for n in names if re.search(r"\d|完成|坚持|推进", n)]
+
+
+def test_a_duty_group_still_leads_without_a_lead(tmp_path: Path) -> None:
+    """Without an explicit lead the old readings stand: 负责落实 alone leads, and the group before
+    the comma of a duty list leads (万年)."""
+    _, tasks = _action(
+        _plan(tmp_path, end1="（各乡镇人民政府负责落实）", end2="〔县科协、团县委，县妇联按职责分工负责〕")
+    )
+    assert tasks == [{"lead": ["各乡镇人民政府"]}, {"lead": ["县科协", "团县委"], "support": ["县妇联"]}]
+
+
+@pytest.mark.parametrize("text", ["（2023年底前完成）", "（长期坚持）", "（每年）", "（2022—2025年）"])
+def test_a_bracket_saying_only_when_is_text(tmp_path: Path, text: str) -> None:
+    rec = _plan(tmp_path, end2=text)
+    _, tasks = _action(rec)
+    assert tasks[1] == {} and rec.measures[0].tasks[1].text.endswith(text)
+
+
+def test_an_unread_bracket_of_the_responsible_form_is_a_warning(tmp_path: Path) -> None:
+    """（…负责…） the reader cannot split stays in the text and is named, as the 牵头 form is."""
+    rec = _plan(tmp_path, end1="（县科协会同2个乡镇负责，2023年底前完成）")
+    _, tasks = _action(rec)
+    assert tasks[0] == {}
+    unread = [w for w in rec.warnings if w.code == "unread-responsibility"]
+    assert [w.line for w in unread] == [12] and "负责" in unread[0].zh

@@ -288,3 +288,24 @@ def test_a_timetable_inside_a_safeguards_paragraph_is_phases_not_commitments() -
     assert [c.text for c in rec.commitments] == ["县政府负责领导实施工作。"]
     assert [p.name for p in rec.phases] == ["启动实施", "深入实施", "总结评估"]
     assert [s.kind for s in rec.sections] == ["goals", "safeguards", "schedule"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        # the kinds of jurisdiction in brackets are one name's: no 区）人民政府, nothing lost (second audit)
+        ("各市（州）、县（市、区）人民政府要将科学素质建设纳入规划。", ["各市（州）、县（市、区）人民政府"]),
+        ("各县（市、区）人民政府要将科普经费列入预算。", ["各县（市、区）人民政府"]),
+        ("县（市、区）人民政府要抓好落实。", ["县（市、区）人民政府"]),
+        ("各市（州）、县（市、区）科协要加强协作。", ["各市（州）、县（市、区）科协"]),
+        ("各县、区人民政府要加强领导。", ["各县、区人民政府"]),
+        ("由各县（市、区）人民政府和市科协共同推进。", ["各县（市、区）人民政府", "市科协"]),
+        ("各县（市、区）、市直各部门要加强协作。", ["各县（市、区）", "市直各部门"]),
+        # two bodies, as 各乡镇、街道 is (a township's and a street office's)
+        ("各乡（镇）、街道要落实科普阵地建设。", ["各乡（镇）", "街道"]),
+        ("各乡镇、街道要落实科普阵地建设。", ["各乡镇", "街道"]),
+    ],
+)
+def test_bodies_named_with_kinds_in_brackets(sentence: str, names: list[str]) -> None:
+    pt = plan_text(sentence)
+    assert [m.written for m in bodies(pt, 0, len(sentence))] == names

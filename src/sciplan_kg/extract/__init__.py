@@ -121,9 +121,14 @@ def to_file(pt: PlanText, rec: PlanRecord) -> None:
 
 
 # what is left of a responsibility statement the reader did not take out of a task's text: a label
-# and its colon, a duty formula, or a bracket naming a lead
+# and its colon, a duty formula, a bracket naming a lead, or a bracket where a body is responsible
+# (（县科协会同2个乡镇负责）: the 负责 form, once silent; a kind's bracket may sit inside: 各乡镇（街道）负责)
+_BRACKETED = r"(?:[^（）()〔〕【】\[\]]|[（(][^（）()〔〕【】\[\]]{1,12}[）)])"
 _UNREAD_STATEMENT = re.compile(
     r"(?:牵头|责任|配合|参与|协办)(?:部门|单位)\s*[:：]|按职责分工(?:负责|落实)|[（(〔【\[][^（）()〔〕【】\[\]]{0,80}?牵头[^（）()〔〕【】\[\]]{0,80}?[）)〕】\]]"
+    rf"|[（(〔【\[]{_BRACKETED}{{0,80}}?(?:局|委|办|协|联|会|部|府|中心|单位|部门|街道|乡镇)"
+    r"(?:[（(][^（）()〔〕【】\[\]]{1,12}[）)])?(?:共同|具体)?负责"
+    rf"{_BRACKETED}{{0,80}}?[）)〕】\]]"
 )
 
 

@@ -87,9 +87,29 @@ _VERBS: tuple[tuple[str, str], ...] = (
     ("指导", "support"),  # 由各乡镇（街道）负责，县科协指导
 )
 _VERB = re.compile(
-    r"(?P<verb>" + "|".join(re.escape(v) for v, _ in _VERBS) + r")(?:实施|落实|推进|完成|执行|组织实施)?$"
+    r"(?P<verb>" + "|".join(re.escape(v) for v, _ in _VERBS) + r")(?P<carry>实施|落实|推进|完成|执行|组织实施)?$"
 )
 _ROLE_OF_VERB = dict(_VERBS)
+# A clause that only says when (2023年底前完成, 长期坚持, 持续推进, 2022—2025年, 每年, 完成时限：2024年底)
+# is no name and no role: a bracket such as （县农业农村局负责，2025年底前完成） is read without it.
+_WHEN = (
+    r"(?:\d{4}年?(?:\d{1,2}月(?:\d{1,2}日)?)?(?:[—~至到]+\d{4}年?(?:\d{1,2}月)?)?|\d{1,2}月(?:\d{1,2}日)?|"
+    r"“?十四五”?|今年|明年|年底|年内|每年|每季度|"
+    r"每半年|每月|长期|持续|常态化|逐年)"
+)
+_TIME_CLAUSE = re.compile(
+    rf"^(?:完成时限|完成时间|时限)?\s*:?\s*(?:{_WHEN}(?:底|末|年底|年末|上半年|下半年|期间|内|起)?(?:前|以前|之前)?)+"
+    r"(?:全面|基本)?(?:完成|落实|实施|推进|坚持|开展|组织实施|启动)*$"
+)
+# A jurisdiction's kind, with the kinds it stands for in brackets: 县（市、区）, 市（州）, 乡（镇）. The
+# brackets' 、 lists kinds of one name, never names
+_KIND = r"(?:[省市州县区旗盟乡镇]|街道|乡镇)"
+KIND_ALTERNATIVES = re.compile(rf"\({_KIND}(?:、{_KIND})*\)")
+JURISDICTION_KIND = rf"[省市州县区旗盟乡镇](?:{KIND_ALTERNATIVES.pattern})?"
+# … and kinds listed under one 各 sharing the body named after them: 各市（州）、县（市、区）人民政府 is the
+# governments of every city and county, one collective, not 各市（州） and 县（市、区）人民政府
+_SHARED_BODY = r"(?:人民政府|政府|党委|科协|妇联|团委|总工会|[\u4e00-\u9fff]{1,8}(?:局|委员会))"
+JURISDICTIONS = re.compile(rf"各{JURISDICTION_KIND}(?:、{JURISDICTION_KIND})+(?={_SHARED_BODY})")
 # A为牵头单位 / A为责任单位
 _AS_LABEL = re.compile(rf"^(?P<names>.+?)为(?P<label>{LEAD_LABEL}|{SUPPORT_LABEL})$")
 _SEPARATORS = "、,/"  # between names of one list; ';' and '。' end a list
@@ -153,19 +173,29 @@ def split_names(pt: PlanText, start: int, end: int) -> list[AgencyMention]:
 
 def split_list(pt: PlanText, start: int, end: int) -> tuple[list[AgencyMention], bool]:
     """Split an agency list at 、 , / outside brackets; trim a trailing 等(部门) (the list is then
-    open) or 按职责分工负责; keep each name's span. Returns the mentions and whether the list was open."""
+    open) or 按职责分工负责; keep each name's span. Returns the mentions and whether the list was open.
+    Kinds of jurisdiction under one 各 sharing the body after them (各市（州）、县（市、区）人民政府) are
+    one name."""
     text = pt.folded
     out: list[AgencyMention] = []
     open_list = False
     depth = 0
     piece_start = start
+    hold = start  # no split before this offset (inside 各市（州）、县（市、区）…)
     for i in range(start, end + 1):
         ch = text[i] if i < end else ","
+        if i == piece_start:
+            lead_in = i
+            while lead_in < end and text[lead_in] in " \t—":
+                lead_in += 1
+            shared = JURISDICTIONS.match(text, lead_in, end)
+            if shared:
+                hold = shared.end()
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        if (ch in _SEPARATORS and depth == 0) or i == end:
+        if (ch in _SEPARATORS and depth == 0 and i >= hold) or i == end:
             s, e = piece_start, i
             while s < e and text[s] in " \t—":  # a dash opening the line (——县民政局牵头) is no part of a name
                 s += 1
@@ -261,7 +291,17 @@ def labelled(pt: PlanText, start: int, end: int) -> list[Assignment]:
         if m.start() > start and text[m.start() - 1] not in " \t([;,。:、":
             continue  # 牵头 inside a name or a sentence (县科协牵头:), not a label
         list_end = _list_end(text, m.end(), end)
-        out.extend(_assignments(pt, role_of(label_of(m)), m.start(), list_end, (m.end(), list_end)))
+        role = role_of(label_of(m))
+        mentions = split_names(pt, m.end(), list_end)
+        read = None
+        if not all(plausible_name(x.written) and not _is_time(x.written) for x in mentions):
+            # a list that holds a sentence: 责任单位：县教育局、团县委、县科协，县教育局为牵头单位 /
+            # 责任单位：县科协牵头，县教育局配合 / 责任单位：县卫生健康局，2023年底前完成（长期坚持）. The sentence
+            # grammar reads it; names it gives no role keep the label's. The statement is the label's.
+            read = sentence(pt, m.end(), list_end, bare_is_lead=False, bare_role=role)
+            for a in read or []:
+                a.span = Span(m.start(), list_end, pt.line_of(m.start()))
+        out.extend(read or _assignments(pt, role, m.start(), list_end, (m.end(), list_end)))
     if out:
         return out
     return sentence(pt, start, end, bare_is_lead=False) or []
@@ -275,7 +315,7 @@ class _Segment:
     start: int
     end: int
     names: tuple[int, int]
-    kind: str  # lead, support, duty, responsible, bare
+    kind: str  # lead, support, duty, responsible, carry (负责落实: who carries it out), bare
 
 
 def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -319,7 +359,9 @@ def _clear_body(name: str) -> bool:
     return looks_like_agency(name) and bool(_CLEAR_START.match(bare) or _CLEAR_END.search(bare))
 
 
-def _segment(pt: PlanText, s: int, e: int) -> _Segment | None:
+def _segment(pt: PlanText, s: int, e: int, *, labelled: bool = False) -> _Segment | None:
+    """One clause read as a group of names and the role its verb gives; names without a verb are
+    ``bare`` (a labelled list's are held to the verb's standard: the label says they are bodies)."""
     text = pt.folded
     if text.startswith("由", s):
         s += 1
@@ -337,20 +379,35 @@ def _segment(pt: PlanText, s: int, e: int) -> _Segment | None:
     if verb:
         names = (s, s + verb.start())
         if names[1] > names[0] and _names_ok(pt, *names, verb=True):
-            return _Segment(s, e, names, _ROLE_OF_VERB[verb.group("verb")])
+            kind = _ROLE_OF_VERB[verb.group("verb")]
+            if kind == "responsible" and verb.group("carry"):
+                kind = "carry"  # 各乡镇人民政府负责落实 / 负责组织实施
+            return _Segment(s, e, names, kind)
         return None
-    if _names_ok(pt, s, e, verb=False):
+    if _names_ok(pt, s, e, verb=labelled):
         return _Segment(s, e, (s, e), "bare")
     return None
 
 
-def sentence(pt: PlanText, start: int, end: int, *, bare_is_lead: bool) -> list[Assignment] | None:
+def _is_time(text: str) -> bool:
+    """A clause saying only when: 2023年底前完成, 长期坚持, 2022—2025年, 每年."""
+    return bool(_TIME_CLAUSE.match(re.sub(r"\s+", "", text)))
+
+
+def sentence(
+    pt: PlanText, start: int, end: int, *, bare_is_lead: bool, bare_role: Role | None = None
+) -> list[Assignment] | None:
     """[start, end) read as a responsibility sentence, or None when any clause of it is not one.
 
     Roles: 牵头 → lead; 配合/参与/参加/协助/协同/协办 → support; plain 负责 → lead; 按职责分工负责 →
-    support, except that groups of names set off before it by a comma lead (〔A、B，C按职责分工负责〕).
-    A clause of bare names with no verb at all is a lead only where ``bare_is_lead`` (a bracket at a
-    task's end: （各成员单位）)."""
+    support. A clause of names with no verb (set off by a comma: ``A牵头，B、C，各乡镇按职责分工负责``)
+    supports where another clause names the lead; where none does, it leads before a duty clause
+    (万年's 〔A、B，C按职责分工负责〕), in a bracket at a task's end (``bare_is_lead``: （各成员单位）)
+    or after a division cue (工作分工：…). In a labelled list it keeps the label's role
+    (``bare_role``: 责任单位：A、B，A为牵头单位 — A leads, B supports). ``负责落实``/``负责组织实施``
+    beside an explicit 牵头 names who carries the work out: support (without one it leads, as 负责).
+    A clause saying only when (2023年底前完成, 长期坚持) is passed over; a body named as lead is not
+    also among the same statement's supports."""
     text = pt.folded
     if end - start > ANNOTATION_REACH:
         return None  # a statement is a clause or two, never a page
@@ -358,25 +415,50 @@ def sentence(pt: PlanText, start: int, end: int, *, bare_is_lead: bool) -> list[
     labelled_cue = bool(cue)
     segments: list[_Segment] = []
     for s, e in _segments(text, start, end):
-        seg = _segment(pt, s, e)
+        if _is_time(text[s:e]):
+            continue
+        seg = _segment(pt, s, e, labelled=bare_role is not None)
         if seg is None:
             return None
         segments.append(seg)
     if not segments:
         return None
     kinds = [seg.kind for seg in segments]
-    if all(k == "bare" for k in kinds) and not (bare_is_lead or labelled_cue):
+    if all(k == "bare" for k in kinds) and not (bare_is_lead or labelled_cue or bare_role):
         return None
     has_duty = "duty" in kinds
+    named_lead = "lead" in kinds  # 牵头 / 为牵头单位
+    has_lead = named_lead or "responsible" in kinds or "carry" in kinds
     out: list[Assignment] = []
     for seg in segments:
+        role: Role
         if seg.kind == "bare":
-            role: Role = "lead" if has_duty or bare_is_lead or labelled_cue else "support"
-        elif seg.kind in ("lead", "responsible"):
+            if bare_role is not None:
+                role = bare_role
+            elif has_lead:
+                role = "support"
+            else:
+                role = "lead" if has_duty or bare_is_lead or labelled_cue else "support"
+        elif seg.kind in ("lead", "responsible") or (seg.kind == "carry" and not named_lead):
             role = "lead"
         else:
             role = "support"
         out.extend(_assignments(pt, role, seg.start, seg.end, seg.names))
+    return _leads_not_supports(out)
+
+
+def _leads_not_supports(assignments: list[Assignment]) -> list[Assignment]:
+    """A statement that names its lead again (县教育局、团县委、县科协，县教育局为牵头单位): the lead
+    is not also one of its supports."""
+    leads = {m.written for a in assignments if a.role == "lead" for m in a.mentions}
+    out: list[Assignment] = []
+    for a in assignments:
+        if a.role != "lead":
+            kept = [m for m in a.mentions if m.written not in leads]
+            if not kept:
+                continue
+            a = Assignment(a.role, a.span, kept, a.open)
+        out.append(a)
     return out
 
 

@@ -63,6 +63,9 @@ _CHAIR = (
     re.compile(r"(?P<c>[^,;。由]{2,24}?)(?:担任|兼任|任)(?:组长|召集人)"),
     re.compile(r"由(?P<c>[^,;。]{2,24}?)(?:牵头|召集|主持)的[^,;。]{0,24}?(?:联席会议|领导小组|协调机制)"),
 )
+# every county, city or township, its kinds in brackets: 各县（市、区）, 各市（州）, 各乡（镇） — a body of
+# its own (各县（市、区）、市直各部门要…)
+_KINDS_COLLECTIVE = re.compile(rf"^各[省市州县区旗盟乡镇]{A.KIND_ALTERNATIVES.pattern}$")
 _ENUM_HEAD = re.compile(r"[一二三四五六七八九十]是\s*[,:]?\s*")
 _SHORT_HEADING = 12  # a paragraph's first sentence at most this long, with no comma, is its heading
 
@@ -152,10 +155,19 @@ def chair(pt: PlanText, start: int, end: int) -> str | None:
     return None
 
 
+def _inside_kinds(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The insides of brackets listing a jurisdiction's kinds (县（市、区）): no name opens or ends
+    there (区）人民政府 is no body)."""
+    return [(m.start() + 1, m.end()) for m in A.KIND_ALTERNATIVES.finditer(text, start, end)]
+
+
 def _starts(text: str, start: int, end: int) -> list[int]:
     """Where a body's name may open in [start, end)."""
     out = []
+    inside = _inside_kinds(text, start, end)
     for p in range(start, end):
+        if any(a <= p < b for a, b in inside):
+            continue
         if p == start or text[p - 1] in _BOUNDARY or any(text.endswith(c, start, p) for c in _CONNECTORS):
             out.append(p)
     return out
@@ -165,7 +177,7 @@ def _is_body(name: str) -> bool:
     """A body's name: recognisably one (:func:`.responsibility.looks_like_agency`), still so without
     its collective words (有关具体问题, 相关规定 are not: 具体问题, 规定 name no body), or a
     jurisdiction's finance (区财政)."""
-    if _FINANCE.match(name):
+    if _FINANCE.match(name) or _KINDS_COLLECTIVE.match(name):
         return True
     if not A.looks_like_agency(name):
         return False
@@ -178,10 +190,24 @@ def _name_end(text: str, p: int, end: int, *, listed: bool) -> int | None:
     if _VERB_FIRST.match(text, p):
         return None
     opener = _OPENER.match(text, p)
-    stop = _STOP.search(text, p, min(len(text), p + _MAX_NAME + 8))
+    # kinds under one 各 sharing the body after them are one name (各市（州）、县（市、区）人民政府), and
+    # the 、 in 县（市、区） lists kinds: neither stops the name
+    shared = A.JURISDICTIONS.match(text, p, end)
+    first = shared.end() if shared else p + 2
+    inside = _inside_kinds(text, p, min(len(text), p + _MAX_NAME + 8))
+    stop = next(
+        (
+            m
+            for m in _STOP.finditer(text, shared.end() if shared else p, min(len(text), p + _MAX_NAME + 8))
+            if not any(a <= m.start() < b for a, b in inside)
+        ),
+        None,
+    )
     limit = min(end, p + _MAX_NAME, stop.start() if stop else end)
     best = None
-    for q in range(p + 2, limit + 1):
+    for q in range(first, limit + 1):
+        if any(a < q < b for a, b in inside):
+            continue
         name = text[p:q]
         if not (opener or listed or _GROUP_END.search(name)):
             continue
@@ -216,6 +242,7 @@ def bodies(pt: PlanText, start: int, end: int) -> list[AgencyMention]:
             last = nxt
         while last < end and text[last] == "等":
             last += 1
-        out.extend(m for m in A.split_list(pt, p, last)[0] if _is_body(m.written))
+        # judged on the folded text, as found: 各乡（镇） is written with full-width brackets
+        out.extend(m for m in A.split_list(pt, p, last)[0] if _is_body(text[m.span.start : m.span.end]))
         after = last
     return out
