@@ -112,3 +112,14 @@ def test_the_earlier_rounds_parents_are_registered() -> None:
     plan = reg.match_directive(None, "国务院办公厅关于印发全民科学素质行动计划纲要实施方案(2016-2020年)的通知")
     assert outline is not None and plan is not None
     assert plan.parents == (outline.key,) and outline.parents == ()
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["各市（州）、县（市、区）人民政府", "各县（市、区）人民政府", "各市（州）", "各县区", "各旗县（市、区）"],
+)
+def test_the_lower_governments_are_one_collective(written: str) -> None:
+    """A province's or city's plan hands work to every government below it (the second audit:
+    各市（州）、县（市、区）人民政府 was an unregistered agency of one county)."""
+    tpl = load_registry().match_agency(written, "省", "甘肃省")
+    assert tpl is not None and tpl.key == "lower-governments" and tpl.collective
