@@ -516,8 +516,11 @@ def _text_end(text: str, start: int, end: int) -> int:
 def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     """Responsibility statements inside a paragraph [start, end): labelled brackets anywhere, other
     brackets at the end of a sentence, and a closing sentence of the paragraph that is a statement
-    (……活动。县科协牵头，县教体局配合。). Returns them and where the paragraph's own text ends (before
-    the first statement)."""
+    (……活动。县科协牵头，县教体局配合。), or its only sentence (the rest of a heading's line:
+    （一）青少年科学素质提升行动。由市教育局牵头，市科协配合。). Returns them and where the paragraph's
+    own text ends: before the statements closing it. A bracket followed by more of the paragraph's
+    words is no end (1.开展职业技能培训（旗人社局牵头）。面向企业职工开展培训，每年培训1000人次以上。:
+    the bracket is read, the text goes on to the targets after it)."""
     text = pt.folded
     found: list[Assignment] = []
     cut = end
@@ -535,9 +538,12 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
             read = sentence(pt, inner_start, inner_end, bare_is_lead=open_at >= words_end)
         if read:
             found.extend(read)
-            cut = min(cut, open_at)
-    # a closing sentence that is a statement, not bracketed
-    last = _last_sentence(text, start, cut)
+            if open_at >= words_end:
+                cut = min(cut, open_at)  # only closing brackets and punctuation follow it
+    # a closing sentence that is a statement, not bracketed; the paragraph's only sentence when no
+    # bracket was read (before a bracket read at its end stand the paragraph's own words, or a list
+    # the bracket belongs to: 责任单位：…、区委党校（区行政学院）)
+    last = _last_sentence(text, start, cut, whole=not found)
     if last is not None:
         s, e = last
         read = labelled(pt, s, e) if LABEL.match(text, s) else sentence(pt, s, e, bare_is_lead=False)
@@ -548,15 +554,17 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     return found, cut
 
 
-def _last_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The paragraph's last sentence when there is more than one: [after the previous 。, end)."""
+def _last_sentence(text: str, start: int, end: int, *, whole: bool) -> tuple[int, int] | None:
+    """The paragraph's last sentence: [after the previous 。, end); when it is one sentence, the
+    whole paragraph if ``whole`` (由市教育局、市科协牵头，市委宣传部配合。 after a measure's title on its
+    line), else None."""
     e = end
     while e > start and text[e - 1] in " \t。;":
         e -= 1
     at = text.rfind("。", start, e)
-    if at < 0 or at <= start:
+    if at <= start and not whole:
         return None
-    s = at + 1
+    s = max(start, at + 1)
     while s < e and text[s] in " \t":
         s += 1
     return (s, e) if e > s else None

@@ -115,7 +115,7 @@ class _Piece:
 
     start: int
     end: int
-    role: str  # "task" (starts one), "more" (continues the task above), "intro", "skip"
+    role: str  # "task" (starts one), "more" (continues the task above), "intro", "skip", "statement"
     body: int = -1  # where a task's own text starts (after its bullet or number)
     number: int | None = None  # the task's printed number
 
@@ -224,8 +224,52 @@ def _heading(pt: PlanText, index: int) -> _Heading | None:
     end_m = _TITLE_END.search(pt.folded, start, line.end)
     title_end = end_m.start() if end_m else line.end
     rest = end_m.end() if end_m else line.end
+    stated = _closing_statement(pt, start, title_end)
+    if stated is not None:
+        # （一）青少年科学素质提升行动（牵头单位：旗教育局；配合单位：旗妇联）: the title ends before
+        # the bracket, which the heading's rest starts with (read as the measure's statement)
+        title_end = rest = stated
+        while title_end > start and pt.folded[title_end - 1] == " ":
+            title_end -= 1
     title = pt.folded[start:title_end].strip()
     return _Heading(index, level, title, start, title_end, rest)
+
+
+def _closing_statement(pt: PlanText, start: int, end: int) -> int | None:
+    """Where a responsibility statement closing the title [start, end) begins, else None: a bracket
+    (青少年科学素质提升行动（旗农牧局牵头，旗科协配合）) or labels after a space or in brackets of their
+    own (青少年科学素质提升行动　【牵头单位】县教育局　【配合单位】县科协). A heading's title ends
+    before it."""
+    text = pt.folded
+    close = end
+    while close > start and text[close - 1] == " ":
+        close -= 1
+    if close <= start:
+        return None
+    at: int | None = None
+    if text[close - 1] in ")]":
+        depth = 0
+        for i in range(close - 1, max(start, close - _REACH) - 1, -1):
+            if text[i] in ")]":
+                depth += 1
+            elif text[i] in "([":
+                depth -= 1
+                if depth == 0:
+                    at = i
+                    break
+    else:
+        label = next(
+            (
+                m
+                for m in A.LABEL.finditer(text, start + 1, close)
+                if text[m.start()] == "[" or text[m.start() - 1] == " "
+            ),
+            None,
+        )
+        at = label.start() if label else None
+    if at is None or at <= start:
+        return None  # no statement, or the whole title is in brackets
+    return at if _only_statement(pt, at, close) else None
 
 
 def _suffix_kind(name: str) -> MeasureKind | None:
@@ -265,10 +309,27 @@ def measure_name(title: str) -> tuple[MeasureKind, int, int] | None:
         cut = _PREFIX.match(title, s, e)
         if cut:
             s = cut.end()
-        kind = _suffix_kind(title[s:e])
-        if kind:
-            return kind, s, e
+        for end in (e, _before_note(title, s, e)):
+            kind = _suffix_kind(title[s:end]) if end > s else None
+            if kind:
+                return kind, s, end
     return None
+
+
+def _before_note(title: str, start: int, end: int) -> int:
+    """Where a bracket closing title[start:end] opens (青少年科学素质提升行动（2021—2025年）: the name
+    ends before the note), or ``start`` when the piece ends in no bracket."""
+    if end <= start or title[end - 1] not in ")]":
+        return start
+    depth = 0
+    for i in range(end - 1, start - 1, -1):
+        if title[i] in ")]":
+            depth += 1
+        elif title[i] in "([":
+            depth -= 1
+            if depth == 0:
+                return len(title[start:i].rstrip()) + start
+    return start
 
 
 def measure_kind(title: str) -> MeasureKind | None:
@@ -520,9 +581,21 @@ def _marker(pt: PlanText, index: int, level: int) -> tuple[tuple[str, int | str]
 
 
 def _is_bare_title(pt: PlanText, index: int) -> bool:
-    """A numbered line holding a title and nothing after it (（一）深入宣传科学家精神)."""
+    """A numbered line holding a title and nothing after it but who is responsible
+    (（一）深入宣传科学家精神  二、加强青少年科学教育（牵头单位：县教育局））."""
     h = _heading(pt, index)
-    return h is not None and bool(h.title) and h.rest_start >= pt.lines[index].end
+    return h is not None and bool(h.title) and _only_statement(pt, h.rest_start, pt.lines[index].end)
+
+
+def _only_statement(pt: PlanText, start: int, end: int) -> bool:
+    """[start, end) holds nothing, or responsibility statements and nothing else: the rest of a
+    heading's line that is no introduction (（牵头单位：…）, 由A牵头，B配合。)."""
+    if not pt.folded[start:end].strip(" \t。;,"):
+        return True
+    if end - start > 2 * A.ANNOTATION_REACH:
+        return False  # a statement is a clause or two: a paragraph this long introduces the measure
+    found, cut = A.inline(pt, start, end)
+    return bool(found) and not pt.folded[start:cut].strip(" \t。;,")
 
 
 def _block(pt: PlanText, chosen: _Chosen, stop: int, level: int) -> _Block:
@@ -531,6 +604,10 @@ def _block(pt: PlanText, chosen: _Chosen, stop: int, level: int) -> _Block:
     block = _Block(head, chosen.kind, chosen.title_start, chosen.title_end)
     line = pt.lines[head.index]
     rest = _Piece(head.rest_start, line.end, "intro") if head.rest_start < line.end else None
+    if rest and _only_statement(pt, rest.start, rest.end):
+        # the heading's line states who is responsible and introduces nothing (（一）…行动（A牵头，
+        # B配合）  （一）…行动。由A牵头，B配合。): read for the measure, the introduction is below it
+        rest.role = "statement"
     content: list[int] = []
     for i in range(head.index + 1, stop):
         if pt.lines[i].blank or _NOISE.match(pt.lines[i].text):
@@ -558,17 +635,19 @@ def _block(pt: PlanText, chosen: _Chosen, stop: int, level: int) -> _Block:
         block.pieces = pieces
         return block
     # paragraphs: the introduction is the heading's own line, or else the first paragraph
+    introduced = rest is not None and rest.role == "intro"
     for n, i in enumerate(content):
         ln = pt.lines[i]
-        role = "intro" if (n == 0 and rest is None) else "task"
+        role = "intro" if (n == 0 and not introduced) else "task"
         pieces.append(_Piece(ln.start, ln.end, role, ln.start))
     block.pieces = pieces
     tasks = [p for p in pieces if p.role == "task"]
     block.paragraphs = bool(tasks)
+    text_pieces = [p for p in pieces if p.role != "statement"]
     if len(tasks) == 1 and _enumeration(pt.folded, tasks[0].start, tasks[0].end):
         block.single = tasks[0]
-    elif not tasks and pieces:
-        block.single = pieces[-1]
+    elif not tasks and text_pieces:
+        block.single = text_pieces[-1]
     return block
 
 
@@ -757,7 +836,7 @@ def _read_single(pt: PlanText, measure: Measure, piece: _Piece, siblings_intro: 
         else:
             s, e = last.parts[-1]
             found, cut = A.inline(pt, s, e)
-            if found and cut > last.body:
+            if found and last.body < cut < e:  # a statement closing the sentence, not inside it
                 measure.assignments.extend(found)
                 last.parts[-1] = (s, cut)
     return drafts
@@ -839,14 +918,37 @@ def _task(pt: PlanText, no: int, parts: list[tuple[int, int]], body: int) -> Tas
     for ps, pe in parts:
         found, cut = A.inline(pt, ps, pe)
         assignments.extend(found)
-        if found:
-            text_end = min(text_end, cut) if cut > s else text_end
+        if found and s < cut < pe:
+            # statements closing this part end the text (a bracket inside it does not: 1.开展职业技能
+            # 培训（旗人社局牵头）。面向企业职工… goes on, on this line and the next)
+            text_end = min(text_end, cut)
     quoted = "".join(pt.quote(max(ps, s), min(pe, text_end)) for ps, pe in parts if min(pe, text_end) > max(ps, s))
     quoted = quoted.strip()
     return Task(
         no=no,
-        title=task_title(quoted),
+        title=_title_without_statement(pt, task_title(quoted), s, assignments),
         text=quoted,
         span=Span(s, text_end, pt.line_of(s)),
         assignments=assignments,
     )
+
+
+def _title_without_statement(pt: PlanText, title: str, start: int, assignments: list[Assignment]) -> str:
+    """A task's title without the statement bracket closing it when the text goes on after it
+    (1.开展职业技能培训（旗人社局牵头）。面向企业职工… → 开展职业技能培训): the bracket stays in
+    the task's text, which quotes the plan, but names no part of the task. ``start`` is the
+    offset of the title's first character."""
+    end = start + len(title)
+    if not title or pt.text[start:end] != title or pt.folded[end - 1] not in ")]":
+        return title
+    depth = 0
+    for i in range(end - 1, start, -1):
+        if pt.folded[i] in ")]":
+            depth += 1
+        elif pt.folded[i] in "([":
+            depth -= 1
+            if depth == 0:
+                if any(i < a.span.start < end for a in assignments):
+                    return title[: i - start].rstrip()
+                return title
+    return title
