@@ -222,6 +222,8 @@ def test_a_statement_after_a_task_title_keeps_the_tasks_text(
     assert task.text == task1
     assert text[task.span.start : task.span.end] == task.text
     assert [(t.value, t.unit) for t in task.targets] == [(10.0, "场")]
+    # read, though kept in the text: no warning that it was not
+    assert "unread-responsibility" not in {w.code for w in rec.warnings}
 
 
 def test_a_statement_after_a_task_title_keeps_the_tasks_next_lines(tmp_path: Path) -> None:
