@@ -398,3 +398,24 @@ def test_a_run_of_section_rows_is_looked_through_once() -> None:
     # the least of a few runs, and a floor under the small one: a busy machine slows a run, never speeds one
     small, large = min(cost(2_000) for _ in range(3)), min(cost(16_000) for _ in range(2))
     assert large < 24 * max(small, 0.05), f"8x the input took {large / max(small, 1e-9):.0f}x the time"
+
+
+# -- where the body ends: a table after the safeguards with no 附件 line before it ----------------------
+
+NO_ANNEX = TAIL.replace("附件\n", "")
+
+
+@pytest.mark.parametrize("form", [_inline, _cells])
+@pytest.mark.parametrize("header", ["two rows", "one column"])
+def test_a_table_with_no_annex_line_before_it_ends_the_body(form, header: str) -> None:
+    """With no 附件 line, the body ended only at a header row holding 牵头: a two-row header (责任单位
+    over 牵头/配合) or a lone 责任单位 column was read as the safeguards' text, silently."""
+    if header == "two rows":
+        rows = [UPPER, LOWER, *YOUTH, *FARMERS, *PROJECT]
+        rule = ""
+    else:
+        rows = _one_column()
+        rule = "（责任单位排在第一位的为牵头单位）\n"
+    rec = extract_text(plan_text(HEAD + BODY + NO_ANNEX + rule + form(rows), "plan.txt"))
+    assert _rows(rec) == EXPECTED
+    assert not {"unread-table", "no-lead"} & _codes(rec)

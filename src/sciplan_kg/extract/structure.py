@@ -96,6 +96,9 @@ _NOISE = re.compile(r"^(?:—*\s*\d{1,4}\s*—*|[—_=*~\s]{3,}|第\s*\d+\s*页(
 _SENTENCE_END = "。;!?"
 # a table header cell naming the tasks (任务, 工作任务, 具体内容, 项目, 措施)
 _TASK_COLUMN = re.compile(r"任务|内容|项目|措施")
+# a header cell naming who does the work: 牵头单位, or the 责任单位 over 牵头/配合 of a two-row header, or
+# the one column of bodies of a table whose first-listed body leads (吴江: 序号⇥类别⇥重点任务⇥责任单位)
+_WHO_COLUMN = re.compile(r"牵头|主责|主办|责任(?:单位|部门)")
 _REACH = 600  # a bracket after a sentence closes within this many characters, or is not joined to it
 
 
@@ -358,9 +361,9 @@ def body_end(pt: PlanText, start: int) -> int:
         text = pt.lines[i].text
         if P.ATTACHMENT.match(text) or P.END_MATTER.match(text):
             return i
-        if "牵头" in text and P.is_inline_row(pt.lines[i].text) and _TASK_COLUMN.search(text):
+        if _WHO_COLUMN.search(text) and P.is_inline_row(pt.lines[i].text) and _TASK_COLUMN.search(text):
             return i  # a task table's header row written on one line (序号⇥类别⇥重点任务⇥牵头单位⇥责任单位)
-        if "牵头" in text and pt.folded[pt.lines[i].begin : pt.lines[i].begin + 1] == "\t":
+        if _WHO_COLUMN.search(text) and pt.folded[pt.lines[i].begin : pt.lines[i].begin + 1] == "\t":
             first = i
             while first > start and pt.folded[pt.lines[first - 1].begin : pt.lines[first - 1].begin + 1] == "\t":
                 first -= 1
