@@ -182,10 +182,21 @@ def _roles(block: _Block) -> tuple[list[str], list[str]]:
     return leads, supports
 
 
-def _move_annotations(text: str, render: Callable[[list[str], list[str]], str], at_intro: bool) -> str:
+def _bare_heading(line: str) -> bool:
+    """A measure's heading line holding its title alone (（一）青少年科学素质提升行动), no sentence after it."""
+    stripped = line.strip()
+    h = _heading(stripped)
+    return h is not None and not _TITLE_END.search(stripped[h[1] :])
+
+
+def _move_annotations(
+    text: str, render: Callable[[list[str], list[str]], str], at_intro: bool, at_heading: bool = False
+) -> str:
     """Each measure's annotations removed and written once as ``render(leads, supports)``:
-    at the end of the measure's introduction (``at_intro``), else as a line of its own where
-    the first annotation line was (after the paragraph an inline annotation closed)."""
+    at the end of the measure's introduction (``at_intro``), at the end of its heading line
+    (``at_heading``: only a heading holding its title alone, the other measures left as they
+    are), else as a line of its own where the first annotation line was (after the paragraph an
+    inline annotation closed)."""
     lines: list[str | None] = list(_lines(text))
     originals = _lines(text)
     for block in _blocks(originals):
@@ -194,12 +205,17 @@ def _move_annotations(text: str, render: Callable[[list[str], list[str]], str], 
         leads, supports = _roles(block)
         if not leads and not supports:
             continue
+        if at_heading and (not _bare_heading(originals[block.head]) or block.annotations[0].line == block.head):
+            continue
         new = render(leads, supports)
         for a in block.annotations:
             if a.inline_at is None:
                 lines[a.line] = None
             else:
                 lines[a.line] = originals[a.line][: a.inline_at].rstrip()
+        if at_heading:
+            lines[block.head] = originals[block.head].rstrip() + new
+            continue
         if at_intro:
             intro = _intro_line(originals, block)
             current = lines[intro] if lines[intro] is not None else originals[intro]
@@ -431,6 +447,38 @@ def resp_lead_and_duty(text: str) -> str:
         return "〔" + "，".join(parts) + "〕"
 
     return _move_annotations(text, render, at_intro=True)
+
+
+def resp_bracket_on_heading(text: str) -> str:
+    """Each measure's annotations → ``（牵头单位：A、B；配合单位：C、D）`` closing its heading line
+    (（一）青少年科学素质提升行动（牵头单位：旗教育局、旗科协；配合单位：…）), as a banner of 兴安盟 prints
+    it (the second audit of 2026-12-07); where the heading holds its title alone."""
+
+    def render(leads: list[str], supports: list[str]) -> str:
+        parts = []
+        if leads:
+            parts.append("牵头单位：" + "、".join(leads))
+        if supports:
+            parts.append("配合单位：" + "、".join(supports))
+        return "（" + "；".join(parts) + "）"
+
+    return _move_annotations(text, render, at_intro=False, at_heading=True)
+
+
+def resp_sentence_on_heading(text: str) -> str:
+    """Each measure's annotations → the one sentence after its title on the heading line
+    (（一）青少年科学素质提升行动。由A、B牵头，C、D配合。), as 怀化-like city plans state every measure's
+    leads (the second audit of 2026-12-07); where the heading holds its title alone."""
+
+    def render(leads: list[str], supports: list[str]) -> str:
+        parts = []
+        if leads:
+            parts.append("由" + _series(leads) + "牵头")
+        if supports:
+            parts.append(_series(supports) + "配合")
+        return "。" + "，".join(parts) + "。"
+
+    return _move_annotations(text, render, at_intro=False, at_heading=True)
 
 
 _LABEL_WORD = re.compile(r"(牵头|责任|配合|协同|参与|协办)(部门|单位)(?=\s*[:：])")
@@ -895,6 +943,8 @@ REWRITES: dict[str, Rewrite] = {
         resp_support_zeren,
         resp_names_comma,
         resp_lead_and_duty,
+        resp_bracket_on_heading,
+        resp_sentence_on_heading,
         meta_block,
         meta_block_paired,
         meta_block_database,
