@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from sciplan_kg.errors import InputError
-from sciplan_kg.read.pdf import read_pdf
+from sciplan_kg.read.pdf import _Char, _Line, _Page, _paragraphs, _read_pages, _Table, read_pdf
 from sciplan_kg.read.reading import Reading
 from tests.read.records import assert_same, records
 
@@ -259,3 +259,87 @@ def test_a_ragged_right_pdf_gives_the_records_of_its_txt(stem: str) -> None:
     reading = read_pdf(path.read_bytes(), path)
     name = f"{stem}.txt"
     assert_same(records(reading.text, name), records((PLANS / name).read_text(encoding="utf-8"), name))
+
+
+SPLIT = ROOT / "tests" / "fixtures" / "formats" / "pdf-split"
+
+
+def _nonblank(text: str) -> list[str]:
+    return [ln if ln.startswith("\t") else ln.strip(" \u3000") for ln in text.splitlines() if ln.strip(" \u3000")]
+
+
+@pytest.mark.parametrize("name", ["split_rows.pdf", "split_rows_thead.pdf"])
+def test_a_table_row_split_by_a_page_break_is_one_row(name: str) -> None:
+    """Printed by a browser, a table row taller than what is left of the page goes on at the top
+    of the next, with no rule at the break: it was read as two rows (县卫生健 | 康委, two agencies;
+    开展健康大讲堂……报 | 刊、网络…… two tasks). A row closed by its rule before the break stays
+    a row of its own although its first cells are empty (巫山's merged 类别 and 任务内容
+    columns), with the header row repeated on every page or not."""
+    path = SPLIT / name
+    data = path.read_bytes()
+    doc = pdfium.PdfDocument(data)
+    try:
+        tables = [it for p in _read_pages(doc) for it in p.items if isinstance(it, _Table)]
+    finally:
+        doc.close()
+    # the fixture holds both cases: rows cut by a page break, and rows ended at one
+    cut = [t for t in tables[:-1] if not any(t.ruled_bottom[-1])]
+    closed = [t for t in tables[:-1] if all(t.ruled_bottom[-1])]
+    assert len(cut) >= 2 and closed
+    reading = read_pdf(data, path)
+    txt = (SPLIT / "split_rows.txt").read_text(encoding="utf-8")
+    assert _nonblank(reading.text) == _nonblank(txt)
+    assert_same(records(reading.text, "split_rows.txt"), records(txt, "split_rows.txt"))
+
+
+def test_a_short_line_ending_in_a_closing_quote_goes_on_where_paragraphs_are_indented() -> None:
+    """深入开展“中国梦·劳动美” stops short of the margin, where “九龙工匠” does not fit: the
+    next line is not indented, so the paragraph goes on (it was cut there: a task cut short and
+    the tasks after it moved)."""
+    path = SPLIT / "split_rows.pdf"
+    lines = _nonblank(read_pdf(path.read_bytes(), path).text)
+    assert any(ln.startswith("开展理想信念和职业精神宣传教育") and ln.endswith("文化氛围。") for ln in lines)
+    assert not any(ln.endswith("劳动美”") for ln in lines)
+
+
+def _line(text: str, x0: float, x1: float, top: float, size: float = 14.0) -> _Line:
+    chars = [
+        _Char(c, x0 + i * size, x0 + (i + 1) * size, top - size, top, top - size, size) for i, c in enumerate(text)
+    ]
+    ln = _Line(chars, 0).finish()
+    ln.x0, ln.x1 = x0, x1  # the line's own extent (short lines stop before their last box)
+    return ln
+
+
+def _body(indent: float, short: str, short_x1: float) -> list[_Line | _Table]:
+    """Paragraphs of full lines (72 to 500), each first line ``indent`` in; the second
+    paragraph's first line is ``short``, ending at ``short_x1``, and then a line at the margin."""
+    lines: list[_Line | _Table] = []
+    top = 800.0
+    for first in ("一" * 28, short, "二" * 28):
+        lines.append(_line(first, 72 + indent, short_x1 if first == short else 500, top))
+        top -= 20
+        for _ in range(2):
+            lines.append(_line("三" * 30, 72, 500, top))
+            top -= 20
+        lines.append(_line("四四四四四。", 72, 160, top))
+        top -= 20
+    return lines
+
+
+@pytest.mark.parametrize(
+    ("short", "indent", "goes_on"),
+    [
+        ("开展宣传教育。深入开展“中国梦·劳动美”", 28.0, True),  # indented paragraphs: the next line tells
+        ("实施专项行动（智慧助老）", 28.0, True),
+        ("开展宣传教育。深入开展“中国梦·劳动美”", 0.0, False),  # not indented: the quote ends it
+        ("提出“建设科普强区。”", 28.0, False),  # a sentence ends inside the quote
+        ("开展宣传教育。", 28.0, False),
+    ],
+)
+def test_the_next_lines_indentation_tells_whether_a_short_line_ends_its_paragraph(
+    short: str, indent: float, goes_on: bool
+) -> None:
+    out = _paragraphs([_Page(_body(indent, short, 480.0))])
+    assert (short in out) is not goes_on
+    assert any(p.startswith(short) and p != short for p in out) is goes_on

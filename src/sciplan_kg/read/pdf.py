@@ -69,6 +69,8 @@ _PAGE_NUMBER = re.compile(
 _BAND = 0.11  # the top and bottom margin bands, as a share of the page height
 _RAGGED = 4.0  # ems short of the right margin a ragged-right line may stop and still go on
 _ENDS_PARAGRAPH = tuple('。！？；：!?;:…）)】」”"')  # a line ending so ends its paragraph when short
+_ENDS_SENTENCE = tuple("。！？；：!?;:…")
+_CLOSES = tuple('）)】」”"’》〕］]')  # a closing quote or bracket ends a sentence only after one of those
 
 
 @dataclass
@@ -109,6 +111,12 @@ class _Table:
     rows: list[list[str]]
     page: int
     top: float
+    cols: list[float] = field(default_factory=list)  # column edges, left to right
+    # per row and column: whether a rule is drawn along the row's top (bottom) edge; a row split
+    # by a page break has none at the break (see _join_split_rows)
+    ruled_top: list[list[bool]] = field(default_factory=list)
+    ruled_bottom: list[list[bool]] = field(default_factory=list)
+    after_header: bool = False  # its first row was a repeated header row, dropped
 
 
 @dataclass
@@ -170,7 +178,11 @@ def _page_chars(page: pdfium.PdfPage) -> list[list[_Char]]:
                 continue
             pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
             size = pdfium_c.FPDFText_GetFontSize(raw, i) or (rect.top - rect.bottom)
-            runs[-1].append(_Char(ch, rect.left, rect.right, rect.bottom, rect.top, oy.value, size))
+            # some glyphs' loose box is their tight ink box (门 and 自 of a font Chromium embeds):
+            # it starts right of where the character does, and the gap before it read as a space
+            # (各部门 自查); the character starts at its origin
+            x0 = ox.value if 0 < rect.left - ox.value <= 0.5 * size else rect.left
+            runs[-1].append(_Char(ch, x0, rect.right, rect.bottom, rect.top, oy.value, size))
         return [r for r in runs if r]
     finally:
         tp.close()
@@ -216,10 +228,16 @@ class _Grid:
     right: float
     bottom: float
     top: float
+    horizontal: list[tuple[float, float, float]] = field(default_factory=list)  # (y, left, right)
 
     def holds(self, c: _Char) -> bool:
         x, y = _anchor(c)
         return self.left < x < self.right and self.bottom < y < self.top
+
+    def ruled(self, y: float) -> list[bool]:
+        """Whether a rule is drawn at height ``y`` across each column (at its middle)."""
+        mids = [(a + b) / 2 for a, b in itertools.pairwise(self.cols)]
+        return [any(abs(h[0] - y) <= 2.5 and h[1] < m < h[2] for h in self.horizontal) for m in mids]
 
 
 def _grid(page: pdfium.PdfPage) -> _Grid | None:
@@ -237,7 +255,8 @@ def _grid(page: pdfium.PdfPage) -> _Grid | None:
     rows = sorted(set(_cluster([*inside, bottom, top])), reverse=True)
     if len(rows) < 2:
         return None
-    return _Grid(cols, rows, left, right, bottom, top)
+    ruled = [h for h in horizontal if bottom - 3 <= h[0] <= top + 3]
+    return _Grid(cols, rows, left, right, bottom, top, ruled)
 
 
 def _table(grid: _Grid, chars: list[_Char], page: int) -> _Table:
@@ -250,12 +269,14 @@ def _table(grid: _Grid, chars: list[_Char], page: int) -> _Table:
         col = min(max(bisect_right(grid.cols, x) - 1, 0), ncols - 1)
         row = min(max(bisect_right(ascending, -y) - 1, 0), nrows - 1)
         cells.setdefault((row, col), []).append(c)
-    rows: list[list[str]] = []
+    table = _Table([], page, grid.top, grid.cols)
     for r in range(nrows):
         row = [_cell_text(cells.get((r, k), [])) for k in range(ncols)]
         if any(row):
-            rows.append(row)
-    return _Table(rows, page, grid.top)
+            table.rows.append(row)
+            table.ruled_top.append(grid.ruled(grid.rows[r]))
+            table.ruled_bottom.append(grid.ruled(grid.rows[r + 1]))
+    return table
 
 
 def _cell_text(chars: list[_Char]) -> str:
@@ -360,11 +381,34 @@ def _margins(lines: list[_Line]) -> tuple[float, float, float]:
     return float(left), float(right), float(size)
 
 
+def _indents_paragraphs(lines: list[_Line], left: float, size: float) -> bool:
+    """Whether the body's paragraphs begin indented (by one to three characters, as Chinese
+    documents indent them two): then the next line's indentation tells a new paragraph."""
+    body = [ln for ln in lines if abs(ln.size - size) <= 1.0]
+    first = [ln for ln in body if left + 0.6 * size < ln.x0 < left + 3.5 * size]
+    return len(first) >= max(3, 0.05 * len(body))
+
+
+def _ends_paragraph(text: str, indents: bool) -> bool:
+    """Whether a body line that stops short of the right margin ends its paragraph by its last
+    character: a sentence's end does; a closing quote or bracket after none (深入开展“中国梦·劳动美”
+    stops short where “九龙工匠” does not fit) does only where paragraphs are not indented, for
+    where they are, the next line's indentation tells (九龙坡's task was cut there, and its
+    other tasks moved)."""
+    text = text.rstrip()
+    if not text.endswith(_ENDS_PARAGRAPH):
+        return False
+    if indents and text.endswith(_CLOSES):
+        return text.rstrip("".join(_CLOSES)).endswith(_ENDS_SENTENCE)
+    return True
+
+
 def _paragraphs(pages: list[_Page]) -> list[str]:
     lines = [it for p in pages for it in p.items if isinstance(it, _Line)]
     if not lines:
         return []
     left, right, size = _margins(lines)
+    indents = _indents_paragraphs(lines, left, size)
     out: list[str] = []
     current = ""
     open_ = False  # the last line reached the right margin: the next may continue it
@@ -397,9 +441,7 @@ def _paragraphs(pages: list[_Page]) -> list[str]:
             # and not at a sentence's end (分别举办 broken as 分 | 别举办 split the paragraph there)
             # (body text only: a title set larger is centred, and its lines are its own)
             reaches = it.x1 >= right - tol or (
-                abs(it.size - size) <= 1.0
-                and it.x1 >= right - _RAGGED * size
-                and not it.text.rstrip().endswith(_ENDS_PARAGRAPH)
+                abs(it.size - size) <= 1.0 and it.x1 >= right - _RAGGED * size and not _ends_paragraph(it.text, indents)
             )
             open_ = reaches and it.x0 < right - 4 * size
             last_size = it.size
@@ -426,7 +468,39 @@ def _drop_repeated_headers(pages: list[_Page]) -> None:
                 if header is None:
                     header = it.rows[0]
                 elif it.rows[0] == header:
-                    it.rows = it.rows[1:]
+                    del it.rows[0], it.ruled_top[0], it.ruled_bottom[0]
+                    it.after_header = True
+
+
+def _same_columns(a: _Table, b: _Table) -> bool:
+    return len(a.cols) == len(b.cols) and all(abs(x - y) <= 2.5 for x, y in zip(a.cols, b.cols, strict=True))
+
+
+def _join_split_rows(pages: list[_Page]) -> None:
+    """A table row broken by a page break is one row: the part at the top of the next page's
+    table (same column edges, nothing but running headers and page numbers between) is joined
+    cell by cell to the last row of the page before. A browser's print (and a table set with
+    box-decoration slicing) draws no rule at the break: the last row's bottom edge is open, and
+    so is the next part's top edge unless a repeated header row sits above it. A row closed by
+    its rule ends at the page, even when its first cells are empty (巫山's 类别 and 任务内容
+    columns, merged over rows, are empty in every row after the first): 开展健康大讲堂……利用电视、报
+    | 刊、网络等…… and 县卫生健 | 康委 were read as two rows, two tasks and two agencies."""
+    last: _Table | None = None  # the table holding the last row read, while only tables follow
+    for p in pages:
+        for it in p.items:
+            if not isinstance(it, _Table):
+                last = None
+                continue
+            if last is not None and it.rows and last.rows and it.page > last.page and _same_columns(last, it):
+                text = [k for k, cell in enumerate(it.rows[0]) if cell]
+                open_bottom = not any(last.ruled_bottom[-1][k] for k in text)
+                open_top = it.after_header or not any(it.ruled_top[0][k] for k in text)
+                if open_bottom and open_top:
+                    last.rows[-1] = [_join_wrapped([a, b]) for a, b in zip(last.rows[-1], it.rows[0], strict=True)]
+                    last.ruled_bottom[-1] = it.ruled_bottom[0]
+                    del it.rows[0], it.ruled_top[0], it.ruled_bottom[0]
+            if it.rows:
+                last = it
 
 
 def read_pdf(data: bytes, path: Path) -> Reading:
@@ -446,6 +520,7 @@ def read_pdf(data: bytes, path: Path) -> Reading:
         raise InputError(path, SCANNED)
     _strip_margins(pages)
     _drop_repeated_headers(pages)
+    _join_split_rows(pages)
     text = "\n".join(_paragraphs(pages))
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
     metadata = {"标题": title} if title else {}
