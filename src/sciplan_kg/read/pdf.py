@@ -11,15 +11,17 @@ loose box, whether PDFium generated it) and grouped into lines; then:
   margin continues into the next line unless that line is indented (a new paragraph) or starts
   a heading or list item (``一、`` ``（一）`` ``1.`` ``（1）`` ``——``); a line ending short of the
   margin ends its paragraph when it ends a sentence or stops more than a few characters short (a
-  body line set ragged-right, left-aligned, stops short by a character or two); a paragraph
-  continues across a page break;
+  body line set ragged-right, left-aligned, stops short by a character or two); one ending in a
+  closing quote or bracket after no sentence end goes on where the document indents its
+  paragraphs and the next line is not indented; a paragraph continues across a page break;
 * spaces: PDFium's own spaces are dropped (justified Chinese lines get one between every few
   characters); a space is written only where the gap between two characters is clearly wider
   than the line's usual gap (a real space in the source text);
 * tables drawn with ruled cells (the path objects' vertical and horizontal segments give the
   column and row edges) are read cell by cell and written one row per block, each cell on a line
   of its own after a tab; a cell's wrapped lines are joined; a header row the table repeats on
-  every page is kept once.
+  every page is kept once; a row split by a page break (no rule drawn at the break, as a
+  browser prints it) is joined back into one row.
 
 A PDF without any text (a scan) is refused, saying that OCR is not available; an encrypted or
 damaged PDF is refused. Every failure is an :class:`~sciplan_kg.errors.InputError`.
