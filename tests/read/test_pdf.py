@@ -343,3 +343,13 @@ def test_the_next_lines_indentation_tells_whether_a_short_line_ends_its_paragrap
     out = _paragraphs([_Page(_body(indent, short, 480.0))])
     assert (short in out) is not goes_on
     assert any(p.startswith(short) and p != short for p in out) is goes_on
+
+
+def test_a_real_space_is_kept_and_a_glyphs_ink_box_makes_none() -> None:
+    """A space between Chinese words is narrower than a fifth of an em in Noto CJK (“爱科学 爱万年”
+    lost it); PDFium gives some glyphs' ink box as their loose box, starting right of where the
+    character does (各部门 自查 got a space)."""
+    path = SPLIT / "split_rows.pdf"
+    text = read_pdf(path.read_bytes(), path).text
+    assert "“爱科学 爱万年”" in text
+    assert "在各部门自查基础上" in text

@@ -135,7 +135,8 @@ def _line_text(chars: list[_Char]) -> str:
     usual = statistics.median(gaps) if gaps else 0.0
     out = [chars[0].ch]
     for gap, c in zip(gaps, chars[1:], strict=False):
-        if gap > max(usual, 0.0) + 0.2 * c.size and out[-1] != " " and c.ch != " ":
+        # a space in a CJK font is narrow: Noto CJK's is 0.19 em (“爱科学 爱万年” lost it at 0.2)
+        if gap > max(usual, 0.0) + 0.15 * c.size and out[-1] != " " and c.ch != " ":
             out.append(" ")
         out.append(c.ch)
     return re.sub(r"\s+", " ", "".join(out)).strip()
