@@ -222,11 +222,13 @@ def evaluate(gold: PathLike, data: PathLike = DEFAULT_BUILD) -> Evaluation:
 
 def extract_file(path: PathLike) -> PlanRecord:
     """Extract one plan file into resolved records (no RDF)."""
-    from sciplan_kg.extract import extract_plan
+    from sciplan_kg.extract import extract_text
+    from sciplan_kg.read.text import read_plan_text
     from sciplan_kg.resolve.records import resolve
     from sciplan_kg.resolve.registry import load_registry
 
-    return resolve(extract_plan(as_path(path)), load_registry())
+    pt = read_plan_text(as_path(path))
+    return resolve(extract_text(pt), load_registry(), pt.raw)
 
 
 def validate(path: PathLike = DEFAULT_BUILD, engine: str = "compiled", jobs: int | None = None) -> Report:

@@ -107,7 +107,8 @@ def _modified(path: Path, tmp_path: Path) -> tuple[PlanRecord, str, PlanRecord, 
     text = _insert(original.raw, _insertion_points(original.raw, rec))
     copy = tmp_path / path.name
     copy.write_bytes(text.encode("utf-8"))
-    modified = resolve(extract_text(read_plan_text(copy)), registry)
+    read = read_plan_text(copy)
+    modified = resolve(extract_text(read), registry, read.raw)  # the file: group spans map through it
     return rec, original.raw, modified, text
 
 

@@ -1,4 +1,5 @@
-"""Per-plan coverage: what extraction found and what it could not, and a check of every span.
+"""Per-plan coverage: what extraction found and what it could not, and a check of every span:
+that the characters it points to hold the facts it is cited for (``span_failures``).
 
 Computed in the build (the plan text is at hand there) and written to ``coverage.json``;
 ``sciplan-kg coverage`` prints it.
@@ -6,13 +7,19 @@ Computed in the build (the plan text is at hand there) and written to ``coverage
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
-from rdflib import Graph
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
 
+from sciplan_kg.extract.patterns import DATE, DATE_CN, DATE_ISO, cn_number
 from sciplan_kg.extract.records import PlanRecord
-from sciplan_kg.rdf.namespaces import OA, SK
+from sciplan_kg.rdf.namespaces import ELI, OA, SK
 from sciplan_kg.rdf.triples import Triples
+from sciplan_kg.read.text import INVISIBLE, fold
 
 COLUMNS = (
     "file",
@@ -51,27 +58,140 @@ class Coverage:
         return asdict(self)
 
 
-def verify_spans(g: Graph | Triples, text: str) -> tuple[int, int]:
-    """(spans, spans whose quote is exactly the text at their offsets). A section's extent
-    (``sk:extent``: where it runs, a position without a quote) is no quoting span and not counted.
+# what extraction leaves out of a fact it reads from the text: whitespace (a line break joined,
+# indentation, 　) and the invisible characters it removes (科\u200b协 is 科协)
+_LEFT_OUT = re.compile("[\\s" + "".join(sorted(INVISIBLE)) + "]+")
+_TITLE_MARKS = re.compile("[《》〈〉]")  # a title's 书名号 are not part of the title (…实施方案》（2021—2025年）)
+_ARABIC = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?")
+_CHINESE = re.compile("[〇零一二两三四五六七八九十百千万]+")
+
+
+@dataclass(frozen=True)
+class SpanFailure:
+    """A quoting span that does not hold what it is cited for: ``what`` failed (``quote``: the
+    quote is not the text at the offsets, or they are out of the text; else the fact, such as
+    ``sk:text`` or ``sk:writtenAs``), ``value`` the fact, ``chars`` the characters there."""
+
+    span: str
+    what: str
+    value: str
+    chars: str
+
+
+def _bare(text: str) -> str:
+    return _LEFT_OUT.sub("", fold(text))
+
+
+def _numbers(chars: str) -> set[Decimal]:
+    """Every number written in ``chars`` (folded): 3000, 1.2万 (12000), 两, 十 (Chinese numerals)."""
+    out: set[Decimal] = set()
+    for m in _ARABIC.finditer(chars):
+        n = m.group(0)
+        scale = {"万": 10_000, "亿": 100_000_000}.get(n[-1], 1)
+        value = Decimal(n.rstrip("万亿"))
+        out.update((value, value * scale))
+    for m in _CHINESE.finditer(chars):
+        value = cn_number(m.group(0).replace("两", "二"))
+        if value is not None:
+            out.add(Decimal(value))
+        out.update(Decimal(v) for c in m.group(0) if (v := cn_number(c.replace("两", "二"))) is not None)
+    return out
+
+
+def _dates(chars: str) -> set[str]:
+    """The dates written in ``chars`` (folded), as ISO dates: 2022年5月5日, 二〇二二年五月五日, 2022—05—05."""
+    out: set[str] = set()
+    for pattern in (DATE, DATE_CN, DATE_ISO):
+        for m in pattern.finditer(chars):
+            y, mo, d = (int(x) if x.isdigit() else cn_number(x) for x in m.groups())
+            if y and mo and d:
+                out.add(f"{y:04d}-{mo:02d}-{d:02d}")
+    return out
+
+
+def _holds(chars: str, value: Node, what: str, t: Triples) -> bool:
+    """Whether ``chars`` (a span's characters) hold the fact ``value``, with what extraction
+    leaves out of a fact left out of both."""
+    bare = _bare(chars)
+    if isinstance(value, Literal) and value.datatype == XSD.date:
+        return str(value) in _dates(fold(_LEFT_OUT.sub("", chars)))
+    if what == "sk:value":
+        return Decimal(str(value)) in _numbers(bare)
+    if what == "eli:title":
+        return _TITLE_MARKS.sub("", _bare(str(value))) in _TITLE_MARKS.sub("", bare)
+    if isinstance(value, URIRef):  # a stated fact's body: its Chinese name
+        names = [o for o in t.objects(value, RDFS.label) if isinstance(o, Literal) and o.language == "zh"]
+        return any(_bare(str(n)) in bare for n in names)
+    return _bare(str(value)) in bare
+
+
+# the facts read from a span's characters, by the item stated there: (predicate, its name)
+_FACTS = (
+    (SK.text, "sk:text"),
+    (SK.writtenAs, "sk:writtenAs"),
+    (SK.quote, "sk:quote"),
+    (SK.value, "sk:value"),
+    (ELI.title, "eli:title"),
+)
+# … and the items whose label is read there too (a task's heading, a measure's or section's title,
+# a principle's or phase's name)
+_LABELLED = (SK.Task, SK.Action, SK.Project, SK.Section, SK.Principle, SK.Phase)
+
+
+def _facts(t: Triples, item: Node) -> list[tuple[str, Node]]:
+    out = [(name, o) for p, name in _FACTS for o in t.objects(item, p)]
+    types = set(t.objects(item, RDF.type))
+    if any(c in types for c in _LABELLED):
+        out += [("rdfs:label", o) for o in t.objects(item, RDFS.label) if isinstance(o, Literal) and o.language == "zh"]
+    if SK.StatedFact in types and not any(t.objects(item, SK.writtenAs)):
+        out += [("rdf:object", o) for o in t.objects(item, RDF.object)]  # a cited document: its written form
+    return out
+
+
+def span_failures(g: Graph | Triples, text: str) -> tuple[int, list[SpanFailure]]:
+    """(quoting spans, the failures among them). A span holds when its quote is the text at its
+    offsets and every fact of the item derived from it is in those characters: a task's or
+    item's text and heading, a written name, a target's quote and number, a plan's title, a
+    header fact's value (a date in any of the genre's forms). A body sentence restating a task
+    (``sk:restatedAt``) says it in other words: its quote is checked, not the task's text. A
+    section's extent (``sk:extent``: where it runs, a position without a quote) is no quoting
+    span and not counted.
 
     Read from the plan's index (``rdf.triples``): through rdflib's lookups this took a tenth
     of a plan's build."""
     t = g if isinstance(g, Triples) else Triples(g)
     has_selector, exact = OA.hasSelector, OA.exact
     extents = t.pos.get(SK.extent, {})
-    total = verified = 0
+    total = 0
+    failures: list[SpanFailure] = []
     selector = OA.TextPositionSelector
     for position in [s for by_o in t.pos.values() for s in by_o.get(selector, ())]:  # any predicate
         span = t.subject(has_selector, position)
-        if span in extents:
+        if span is None or span in extents:
             continue
         total += 1
         start, end = t.value(position, OA.start), t.value(position, OA.end)
         quotes = [q for s in t.objects(span, has_selector) if (q := t.value(s, exact)) is not None]
-        if start is not None and end is not None and quotes and str(quotes[0]) == text[int(start) : int(end)]:
-            verified += 1
-    return total, verified
+        ok = start is not None and end is not None and 0 <= int(start) <= int(end) <= len(text)
+        chars = text[int(start) : int(end)] if ok and start is not None and end is not None else ""
+        if not ok or not quotes or str(quotes[0]) != chars:
+            failures.append(SpanFailure(str(span), "quote", str(quotes[0]) if quotes else "", chars))
+            continue
+        for item in t.subjects(PROV.wasDerivedFrom, span):
+            for what, value in _facts(t, item):
+                if not _holds(chars, value, what, t):
+                    failures.append(SpanFailure(str(span), what, str(value), chars))
+                    break
+            else:
+                continue
+            break
+    return total, failures
+
+
+def verify_spans(g: Graph | Triples, text: str) -> tuple[int, int]:
+    """(quoting spans, spans verified: those holding what they are cited for, ``span_failures``)."""
+    total, failures = span_failures(g, text)
+    return total, total - len(failures)
 
 
 def coverage(rec: PlanRecord, g: Graph | Triples, text: str) -> Coverage:

@@ -42,6 +42,9 @@ def _owners(asserted: Graph) -> tuple[dict[str, URIRef], dict[URIRef, URIRef]]:
         source = asserted.value(plan, SK.sourceFile)
         if isinstance(source, URIRef):
             nodes[source] = graph
+            for text in asserted.subjects(SK.extractedFrom, source):  # the text read from it: the spans' source
+                if isinstance(text, URIRef):
+                    nodes[text] = graph
         area = asserted.value(plan, SK.area)
         if isinstance(area, URIRef):
             slug = str(area).rsplit("/", 1)[-1]

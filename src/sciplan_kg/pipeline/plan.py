@@ -224,7 +224,7 @@ def build_plan(path: Path, data: bytes, out: Path, key: str, bench: Workbench) -
     the build folder ``out``: its hash, kept copy, extraction and key all come from those bytes."""
     clock = _Clock()
     pt = read_plan_text(path, data)
-    rec = resolve(extract_text(pt), bench.registry)
+    rec = resolve(extract_text(pt), bench.registry, pt.raw)
     clock.lap("extract")
     if rec.title is None and not rec.measures:
         raise InputError(

@@ -3,8 +3,10 @@ person may refer to has an IRI from :mod:`.iris`."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
@@ -300,7 +302,14 @@ class PlanGraph:
         self.place_slug = area.slug if area else (rec.place or rec.source.rsplit(".", 1)[0])
         self.place_en = area.en if area else (rec.place or "")
         self.plan = iris.plan(self.place_slug, rec.period, (rec.issued or rec.source)[:10])
-        self.source = iris.source(rec.sha256)
+        self.source = iris.source(rec.sha256)  # the plan's file as given
+        # the text every span indexes (oa:hasSource): a plain-text file itself; for a web page,
+        # Word or PDF file, the text read from it (kept as sources/<stem>.txt, UTF-8), a node of
+        # its own named by the checksum of its bytes and sk:extractedFrom the file
+        self.extracted = file is not None and file.format != "text"
+        self.text_source = (
+            iris.source(hashlib.sha256(text.encode("utf-8")).hexdigest()) if self.extracted else self.source
+        )
         self._section_nodes: list[tuple[int, int, int, URIRef]] = []  # (start, end, level, node)
 
     def build(self) -> Graph:
@@ -340,7 +349,7 @@ class PlanGraph:
         text = URIRef(str(node) + "/quote")
         g.add((item, prop, node))
         g.add((node, _RDF.type, _OA.SpecificResource))
-        g.add((node, _OA.hasSource, self.source))
+        g.add((node, _OA.hasSource, self.text_source))
         g.add((node, _OA.hasSelector, position))
         g.add((node, _OA.hasSelector, text))
         g.add((node, _SK.line, _int(span.line)))
@@ -355,11 +364,14 @@ class PlanGraph:
         g.add((self.source, _RDF.type, _SK.SourceFile))
         g.add((self.source, _SK.fileName, Literal(rec.source)))
         g.add((self.source, _SK.sha256, Literal(rec.sha256)))
-        g.add((self.source, _SK.characters, _int(rec.length)))
+        if not self.extracted:  # the decoded file is the text the offsets count
+            g.add((self.source, _SK.characters, _int(rec.length)))
         _labels(g, self.source, rec.source, rec.source)
         f = self.file
         if f is None:
             return
+        if self.extracted:
+            self._extracted_text()
         g.add((self.source, _SK.mediaType, Literal(MEDIA_TYPES.get(f.format, f.format))))
         g.add((self.source, _SK.byteSize, _int(f.size)))
         if f.ocr:
@@ -368,6 +380,38 @@ class PlanGraph:
             prop = PAGE_METADATA.get(label)
             if prop is not None and value.strip():
                 g.add((self.source, prop, Literal(value.strip())))
+
+    def _extracted_text(self) -> None:
+        """The text read from a file in another format, which the spans index: its name in the
+        build folder's ``sources/``, checksum, characters and bytes (UTF-8), from the file."""
+        g, node = self.g, self.text_source
+        name = PurePath(self.rec.source).stem + ".txt"
+        data = self.text.encode("utf-8")
+        g.add((node, _RDF.type, _SK.ExtractedText))
+        g.add((node, _SK.fileName, Literal(name)))
+        g.add((node, _SK.sha256, Literal(hashlib.sha256(data).hexdigest())))
+        g.add((node, _SK.characters, _int(len(self.text))))
+        g.add((node, _SK.mediaType, Literal("text/plain")))
+        g.add((node, _SK.byteSize, _int(len(data))))
+        g.add((node, _SK.extractedFrom, self.source))
+        _labels(g, node, name, name)
+
+    def _stated(self, name: str, prop: URIRef, value: Node, span: Span | None, written: str | None = None) -> None:
+        """The header fact ``<plan> prop value`` as a statement ``<plan>/statement/<name>``
+        (``sk:StatedFact``, an ``rdf:Statement``) derived from the span that states it, so that
+        a fact of the plan, not only the plan, points to its characters; ``written`` is a cited
+        document's number or title as the text writes it."""
+        if span is None:
+            return
+        g = self.g
+        node = URIRef(f"{self.plan}/statement/{name}")
+        g.add((node, _RDF.type, _SK.StatedFact))
+        g.add((node, _RDF.subject, self.plan))
+        g.add((node, _RDF.predicate, prop))
+        g.add((node, _RDF.object, value))
+        if written:
+            g.add((node, _SK.writtenAs, zh(written)))
+        self._span(node, span, self._quote(span))
 
     def _plan(self) -> None:
         g, rec, plan = self.g, self.rec, self.plan
@@ -381,10 +425,15 @@ class PlanGraph:
             self._span(plan, rec.title_span, self._quote(rec.title_span))
         if rec.doc_number:
             g.add((plan, _ELI.id_local, Literal(rec.doc_number)))
+            self._stated("doc-number", _ELI.id_local, Literal(rec.doc_number), rec.doc_number_span)
         if rec.issued:
-            g.add((plan, _ELI.date_document, Literal(rec.issued, datatype=_XSD.date)))
+            issued = Literal(rec.issued, datatype=_XSD.date)
+            g.add((plan, _ELI.date_document, issued))
+            self._stated("issued", _ELI.date_document, issued, rec.issued_span)
         if rec.published:  # the 发布日期, when the text (or its page) states it apart from the 成文日期
-            g.add((plan, _SK.datePublished, Literal(rec.published, datatype=_XSD.date)))
+            published = Literal(rec.published, datatype=_XSD.date)
+            g.add((plan, _SK.datePublished, published))
+            self._stated("published", _SK.datePublished, published, rec.published_span)
         if rec.period:
             g.add((plan, _SK.periodStart, _year(rec.period[0])))
             g.add((plan, _SK.periodEnd, _year(rec.period[1])))
@@ -398,7 +447,8 @@ class PlanGraph:
             name = rec.issuer.strip()
             g.add((body, _RDFS.label, zh(name)))
             g.add((body, _RDFS.label, en(self._body_en(name))))
-        for ref in rec.directives:
+            self._stated("issuer", _ELI.passed_by, body, rec.issuer_span)
+        for n, ref in enumerate(rec.directives, start=1):
             d = self.reg.directives.get(ref.directive or "")
             if d is not None:
                 node = iris.directive(d.key)
@@ -414,6 +464,7 @@ class PlanGraph:
                 if ref.number:
                     g.add((node, _ELI.id_local, Literal(ref.number)))
             g.add((plan, _ELI.cites, node))
+            self._stated(f"cites/{n}", _ELI.cites, node, ref.span, ref.number or ref.title)
             if parent:
                 g.add((plan, _SK.implements, node))
         if rec.literacy_target:
@@ -541,12 +592,14 @@ class PlanGraph:
             for mention in a.mentions:
                 if mention.agency is None:
                     continue
+                if (a.role, mention.agency) in seen:
+                    # a name listed twice counts once: its first listing is the statement, with
+                    # its one written form and span (县教体局、科协、县科学技术协会: 科协, not both)
+                    continue
+                seen.add((a.role, mention.agency))
                 agency = iris.agency(self.place_slug, mention.agency)
                 node = iris.child(item, a.role, mention.agency)
                 g.add((node, _SK.writtenAs, zh(mention.written)))
-                if (a.role, mention.agency) in seen:
-                    continue  # a name listed twice counts once
-                seen.add((a.role, mention.agency))
                 ordinals[a.role] += 1
                 g.add((item, prop, agency))
                 g.add((node, _SK.ordinal, _int(ordinals[a.role])))
@@ -592,7 +645,7 @@ class PlanGraph:
         position = URIRef(str(extent) + "/position")
         g.add((node, _SK.extent, extent))
         g.add((extent, _RDF.type, _OA.SpecificResource))
-        g.add((extent, _OA.hasSource, self.source))
+        g.add((extent, _OA.hasSource, self.text_source))
         g.add((extent, _OA.hasSelector, position))
         g.add((extent, _SK.line, _int(span.line)))
         g.add((position, _RDF.type, _OA.TextPositionSelector))

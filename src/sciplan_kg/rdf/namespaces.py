@@ -27,6 +27,8 @@ class SK(DefinedNamespace):
     IssuingBody: URIRef
     AdministrativeArea: URIRef
     SourceFile: URIRef
+    ExtractedText: URIRef
+    StatedFact: URIRef
     Measure: URIRef
     Action: URIRef
     Project: URIRef
@@ -124,6 +126,7 @@ class SK(DefinedNamespace):
     periodEnd: URIRef
     datePublished: URIRef
     sourceFile: URIRef
+    extractedFrom: URIRef
     fileName: URIRef
     sha256: URIRef
     characters: URIRef

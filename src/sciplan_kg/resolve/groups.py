@@ -19,11 +19,16 @@ migrant-workers, not farmers). A written form is no mention
 
 A task or commitment names each group once (rule 5): its first mention, as printed. Each mention
 keeps the words as written and its span: offsets into the plan file, as every record's span after
-``extract.to_file`` — the text's start plus the offset inside it (a task or commitment text is
-the file's text from its span's start).
+``extract.to_file``. A task's or commitment's text is not always the file's characters from its
+span's start: extraction joins a paragraph broken by a hard line break (加大对\n农村留守妇女 →
+加大对农村留守妇女, with CRLF two characters go), leaves out indentation and removes invisible
+characters (科\u200b协). So a mention's offsets inside the text are mapped back through the file's
+text (:func:`file_offsets`): the span quotes exactly the written characters, and its line is the
+file's line where they start.
 
 Public: :func:`group_key` (the key of one written form), :func:`find_groups` (the mentions in a
-text, every one), :func:`resolve_groups` (fills ``Task.groups``, ``Commitment.groups`` and
+text, every one), :func:`file_offsets` (where each character of a text read from the file
+stands in it), :func:`resolve_groups` (fills ``Task.groups``, ``Commitment.groups`` and
 ``Target.groups`` of a plan, each group once), :func:`load_groups`.
 """
 
@@ -37,7 +42,7 @@ from pathlib import Path
 from sciplan_kg.errors import InputError
 from sciplan_kg.extract.records import GroupMention, PlanRecord, Span, Target
 from sciplan_kg.paths import REGISTRY_DIR
-from sciplan_kg.read.text import fold
+from sciplan_kg.read.text import INVISIBLE, fold
 from sciplan_kg.resolve.registry import _read
 
 GROUPS_FILE = REGISTRY_DIR / "groups.toml"
@@ -124,28 +129,55 @@ def group_key(written: str, scheme: GroupScheme | None = None) -> str | None:
     return scheme.by_alias.get(_key(written))
 
 
-def find_groups(text: str, span: Span | None = None, scheme: GroupScheme | None = None) -> list[GroupMention]:
+def find_groups(
+    text: str, span: Span | None = None, scheme: GroupScheme | None = None, source: str | None = None
+) -> list[GroupMention]:
     """The group mentions in ``text``, in text order, longest form first where two overlap, but
     none inside a body's name or a document's title, nor one naming people enlisted to do the
-    work (see the module's rule). With ``span`` (where ``text`` starts in the file), each
-    mention's span is an offset into the file; without it, into ``text``."""
+    work (see the module's rule). With ``span`` (where ``text`` is stated in the file) and
+    ``source`` (the decoded file), each mention's span is the file's characters that write it
+    and the line they start on; with ``span`` alone, ``text`` is taken to be the file's text
+    from the span's start; without either, offsets are into ``text``."""
     scheme = scheme or load_groups()
     folded = fold(text)
     titles = [m.span() for m in _TITLE.finditer(folded)]
     base, line = (span.start, span.line) if span else (0, 1)
+    where = file_offsets(text, source, span.start) if span is not None and source is not None else None
     out: list[GroupMention] = []
     for m in scheme.pattern.finditer(folded):
         if _not_reached(folded, m.start(), m.end(), titles):
             continue
-        start = base + m.start()
-        out.append(
-            GroupMention(
-                written=text[m.start() : m.end()],
-                span=Span(start, start + len(m.group(0)), line + text.count("\n", 0, m.start())),
-                group=scheme.by_alias[m.group(0)],
-            )
-        )
+        if where is not None and source is not None:
+            start, end = where[m.start()], where[m.end() - 1] + 1
+            at = Span(start, end, line + _breaks(source, base, start))
+        else:
+            start = base + m.start()
+            at = Span(start, start + len(m.group(0)), line + text.count("\n", 0, m.start()))
+        out.append(GroupMention(written=text[m.start() : m.end()], span=at, group=scheme.by_alias[m.group(0)]))
     return out
+
+
+def file_offsets(text: str, source: str, start: int) -> list[int] | None:
+    """The offset in ``source`` (the decoded file) of each character of ``text``, a text read
+    from ``source`` at ``start``: the file's characters in order, with the whitespace and
+    invisible characters extraction leaves out skipped (a joined line break 对\n农村 or \r\n,
+    indentation, 科\u200b协). None when ``text`` is not read so (then nothing is mapped)."""
+    out: list[int] = []
+    j, n = start, len(source)
+    for ch in text:
+        while j < n and source[j] != ch and (source[j].isspace() or source[j] in INVISIBLE):
+            j += 1
+        if j >= n or source[j] != ch:
+            return None
+        out.append(j)
+        j += 1
+    return out
+
+
+def _breaks(source: str, start: int, end: int) -> int:
+    """The line breaks in ``source[start:end]``, counted as lines are (``read.text.split_lines``:
+    str.splitlines, so \r\n is one break)."""
+    return len(("x" + source[start:end] + "x").splitlines()) - 1
 
 
 def _not_reached(folded: str, start: int, end: int, titles: list[tuple[int, int]]) -> bool:
@@ -195,17 +227,19 @@ def _first_each(mentions: list[GroupMention]) -> list[GroupMention]:
     return out
 
 
-def resolve_groups(rec: PlanRecord, scheme: GroupScheme | None = None) -> None:
+def resolve_groups(rec: PlanRecord, scheme: GroupScheme | None = None, source: str | None = None) -> None:
     """Fill ``Task.groups`` and ``Commitment.groups`` (each group once, its first mention, with
     its span) and ``Target.groups`` (keys) of every task, safeguard commitment and target of
-    ``rec``."""
+    ``rec``. ``source`` is the decoded plan file the records' spans index: with it a mention's
+    span quotes exactly its characters where the text was joined across a line break or had
+    invisible characters removed (without it, only where the text is the file's)."""
     scheme = scheme or load_groups()
     for _, task in rec.tasks():
-        task.groups = _first_each(find_groups(task.text, task.span, scheme))
+        task.groups = _first_each(find_groups(task.text, task.span, scheme, source))
         for t in task.targets:
             _target_groups(t, scheme)
     for commitment in rec.commitments:
-        commitment.groups = _first_each(find_groups(commitment.text, commitment.span, scheme))
+        commitment.groups = _first_each(find_groups(commitment.text, commitment.span, scheme, source))
         for t in commitment.targets:
             _target_groups(t, scheme)
     for goal in rec.goals:

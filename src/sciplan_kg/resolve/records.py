@@ -19,7 +19,10 @@ from sciplan_kg.resolve.registry import level_char as registry_level_char
 from sciplan_kg.resolve.safeguards import classify_commitments
 
 
-def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
+def resolve(rec: PlanRecord, reg: Registry, source: str | None = None) -> PlanRecord:
+    """Resolve ``rec`` in place (and return it). ``source`` is the decoded plan file its spans
+    index (``PlanText.raw``): the population groups' spans are mapped through it where a task's
+    text is not the file's characters (a joined line break, an invisible character removed)."""
     _resolve_agencies(rec, reg)
     _leads_are_not_supports(rec)
     _resolve_directives(rec, reg)
@@ -28,7 +31,8 @@ def resolve(rec: PlanRecord, reg: Registry) -> PlanRecord:
     classify_commitments(rec)  # the kind of each safeguard commitment (data/registry/safeguards.toml)
     code_record(rec)  # policy instruments of tasks and commitments (data/registry/instruments.toml)
     resolve_indicators(rec)  # what each target counts (data/registry/indicators.toml)
-    resolve_groups(rec)  # population groups tasks, commitments and targets name (data/registry/groups.toml)
+    # population groups tasks, commitments and targets name (data/registry/groups.toml)
+    resolve_groups(rec, source=source)
     return rec
 
 
