@@ -109,10 +109,9 @@ def _dates(chars: str) -> set[str]:
     return out
 
 
-def _holds(chars: str, value: Node, what: str, t: Triples) -> bool:
-    """Whether ``chars`` (a span's characters) hold the fact ``value``, with what extraction
-    leaves out of a fact left out of both."""
-    bare = _bare(chars)
+def _holds(chars: str, bare: str, value: Node, what: str, t: Triples) -> bool:
+    """Whether ``chars`` (a span's characters; ``bare``: without what extraction leaves out) hold
+    the fact ``value``, with what extraction leaves out of a fact left out of both."""
     if isinstance(value, Literal) and value.datatype == XSD.date:
         return str(value) in _dates(fold(_LEFT_OUT.sub("", chars)))
     if what == "sk:value":
@@ -177,9 +176,10 @@ def span_failures(g: Graph | Triples, text: str) -> tuple[int, list[SpanFailure]
         if not ok or not quotes or str(quotes[0]) != chars:
             failures.append(SpanFailure(str(span), "quote", str(quotes[0]) if quotes else "", chars))
             continue
+        bare = _bare(chars)
         for item in t.subjects(PROV.wasDerivedFrom, span):
             for what, value in _facts(t, item):
-                if not _holds(chars, value, what, t):
+                if not _holds(chars, bare, value, what, t):
                     failures.append(SpanFailure(str(span), what, str(value), chars))
                     break
             else:
