@@ -418,9 +418,8 @@ def resp_sentence(text: str) -> str:
     return _move_annotations(text, render, at_intro=False)
 
 
-def resp_bracket_at_intro(text: str) -> str:
-    """Each measure's annotations → ``【牵头单位：A、B；配合单位：C、D】`` closing the paragraph that
-    introduces the measure; 万年县 (bundled plan 003) closes it with ``〔牵头部门：县教体局、县科协〕``."""
+def _labelled_bracket(opening: str, closing: str) -> Callable[[list[str], list[str]], str]:
+    """A measure's annotations as one bracket of labels: 【牵头单位：A、B；配合单位：C、D】."""
 
     def render(leads: list[str], supports: list[str]) -> str:
         parts = []
@@ -428,9 +427,16 @@ def resp_bracket_at_intro(text: str) -> str:
             parts.append("牵头单位：" + "、".join(leads))
         if supports:
             parts.append("配合单位：" + "、".join(supports))
-        return "【" + "；".join(parts) + "】"
+        return opening + "；".join(parts) + closing
 
-    return _move_annotations(text, render, at_intro=True)
+    return render
+
+
+def resp_bracket_at_intro(text: str) -> str:
+    """Each measure's annotations → ``【牵头单位：A、B；配合单位：C、D】`` closing the paragraph that
+    introduces the measure; 万年县 (bundled plan 003) closes it with ``〔牵头部门：县教体局、县科协〕``."""
+
+    return _move_annotations(text, _labelled_bracket("【", "】"), at_intro=True)
 
 
 def resp_lead_and_duty(text: str) -> str:
@@ -454,15 +460,7 @@ def resp_bracket_on_heading(text: str) -> str:
     (（一）青少年科学素质提升行动（牵头单位：旗教育局、旗科协；配合单位：…）), as a banner of 兴安盟 prints
     it (the second audit of 2026-12-07); where the heading holds its title alone."""
 
-    def render(leads: list[str], supports: list[str]) -> str:
-        parts = []
-        if leads:
-            parts.append("牵头单位：" + "、".join(leads))
-        if supports:
-            parts.append("配合单位：" + "、".join(supports))
-        return "（" + "；".join(parts) + "）"
-
-    return _move_annotations(text, render, at_intro=False, at_heading=True)
+    return _move_annotations(text, _labelled_bracket("（", "）"), at_intro=False, at_heading=True)
 
 
 def resp_sentence_on_heading(text: str) -> str:

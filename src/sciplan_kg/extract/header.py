@@ -801,40 +801,27 @@ def read_literacy_target(pt: PlanText, rec: PlanRecord, body_from: int) -> None:
         b_year, b, b_offset = max(earlier, key=lambda f: f[0])
         b_start, b_end = b_offset + b.start(), b_offset + b.end()
         gain = _GAIN.match(pt.folded, b_end)
+        rec.baseline = _baseline(pt, _literacy_value(b), b_year, b_start, gain.end() if gain else b_end)
         if gain:
-            b_end = gain.end()
-        rec.baseline = Target(
-            value=_literacy_value(b),
-            unit="%",
-            comparator="eq",
-            year=b_year,
-            quote=pt.quote(b_start, b_end),
-            span=_span(pt, b_start, b_end),
-            gain=float(gain.group(2)) if gain else None,
-            gain_since=int(gain.group(1)) if gain else None,
-        )
+            rec.baseline.gain, rec.baseline.gain_since = float(gain.group(2)), int(gain.group(1))
     elif (bracket := _BRACKET_BASELINE.match(pt.folded, end)) and int(bracket.group("year")) < first:
         # 达到12%（2020年为8.1%）: the baseline in brackets after the target
-        b_start, b_end = bracket.start("year"), pt.folded.index("%", bracket.end("value")) + 1
-        rec.baseline = Target(
-            value=float(bracket.group("value")),
-            unit="%",
-            comparator="eq",
-            year=int(bracket.group("year")),
-            quote=pt.quote(b_start, b_end),
-            span=_span(pt, b_start, b_end),
+        b_end = pt.folded.index("%", bracket.end("value")) + 1
+        rec.baseline = _baseline(
+            pt, float(bracket.group("value")), int(bracket.group("year")), bracket.start("year"), b_end
         )
     elif m.group("base") is not None:  # 由2020年的8%提高到12%: the baseline stated with the target
-        b_start = offset + m.start("base_from")
         b_end = pt.folded.index("%", offset + m.end("base")) + 1
-        rec.baseline = Target(
-            value=float(m.group("base")),
-            unit="%",
-            comparator="eq",
-            year=int(m.group("base_year")),
-            quote=pt.quote(b_start, b_end),
-            span=_span(pt, b_start, b_end),
+        rec.baseline = _baseline(
+            pt, float(m.group("base")), int(m.group("base_year")), offset + m.start("base_from"), b_end
         )
+
+
+def _baseline(pt: PlanText, value: float, year: int, start: int, end: int) -> Target:
+    """The share of citizens with scientific literacy a plan states for an earlier year, quoted."""
+    return Target(
+        value=value, unit="%", comparator="eq", year=year, quote=pt.quote(start, end), span=_span(pt, start, end)
+    )
 
 
 def _literacy_year(m: re.Match[str]) -> int | None:
