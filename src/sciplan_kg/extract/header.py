@@ -308,6 +308,11 @@ def _date_in(text: str) -> tuple[str, int, int] | None:
     return best
 
 
+def dates_in(text: str) -> set[str]:
+    """Every date written in ``text`` (folded) in any of the genre's forms, as ISO dates."""
+    return {iso for pattern in (P.DATE, P.DATE_CN, P.DATE_ISO) for m in pattern.finditer(text) if (iso := _date_of(m))}
+
+
 def _whole_line_date(text: str) -> str | None:
     for pattern in (P.DATE, P.DATE_CN):
         m = pattern.fullmatch(text)

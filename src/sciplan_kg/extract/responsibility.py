@@ -544,7 +544,7 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
     # bracket was read (before a bracket read at its end stand the paragraph's own words, or a list
     # the bracket belongs to: 责任单位：…、区委党校（区行政学院）)
     last = _last_sentence(text, start, cut, whole=not found)
-    if last is not None and _VERB_OR_LABEL.search(text, last[0], last[1]):
+    if last is not None and _ROLE_HINT.search(text, last[0], last[1]):
         s, e = last
         read = labelled(pt, s, e) if LABEL.match(text, s) else sentence(pt, s, e, bare_is_lead=False)
         if read:
@@ -552,11 +552,6 @@ def inline(pt: PlanText, start: int, end: int) -> tuple[list[Assignment], int]:
             cut = min(cut, s)
     found.sort(key=lambda a: a.span.start)
     return found, cut
-
-
-# a word every statement holds, a verb of :data:`_VERBS` or a label: a sentence without one is no
-# statement (asked before the grammar: most paragraphs' last sentences are a task's words)
-_VERB_OR_LABEL = re.compile(r"牵头|负责|配合|参与|参加|协助|协同|协办|落实|指导|分工|各负其责|单位|部门|主责|主办")
 
 
 def _last_sentence(text: str, start: int, end: int, *, whole: bool) -> tuple[int, int] | None:
@@ -575,7 +570,9 @@ def _last_sentence(text: str, start: int, end: int, *, whole: bool) -> tuple[int
     return (s, e) if e > s else None
 
 
-_ROLE_HINT = re.compile(r"牵头|主责|主办|负责|配合|协同|参与|参加|协助|协办|分工|单位|部门")
+# a word every statement holds, a verb of :data:`_VERBS` or a label: a line or sentence without one is
+# no statement (asked before the grammar: most lines and most paragraphs' last sentences are a task's)
+_ROLE_HINT = re.compile(r"牵头|主责|主办|负责|配合|协同|参与|参加|协助|协办|落实|指导|分工|各负其责|单位|部门")
 
 
 def is_annotation_line(text: str) -> bool:

@@ -15,7 +15,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from sciplan_kg.extract.patterns import DATE, DATE_CN, DATE_ISO, cn_number
+from sciplan_kg.extract.header import dates_in
+from sciplan_kg.extract.patterns import cn_number
 from sciplan_kg.extract.records import PlanRecord
 from sciplan_kg.rdf.namespaces import ELI, OA, SK
 from sciplan_kg.rdf.triples import Triples
@@ -98,22 +99,11 @@ def _numbers(chars: str) -> set[Decimal]:
     return out
 
 
-def _dates(chars: str) -> set[str]:
-    """The dates written in ``chars`` (folded), as ISO dates: 2022年5月5日, 二〇二二年五月五日, 2022—05—05."""
-    out: set[str] = set()
-    for pattern in (DATE, DATE_CN, DATE_ISO):
-        for m in pattern.finditer(chars):
-            y, mo, d = (int(x) if x.isdigit() else cn_number(x) for x in m.groups())
-            if y and mo and d:
-                out.add(f"{y:04d}-{mo:02d}-{d:02d}")
-    return out
-
-
 def _holds(chars: str, bare: str, value: Node, what: str, t: Triples) -> bool:
     """Whether ``chars`` (a span's characters; ``bare``: without what extraction leaves out) hold
     the fact ``value``, with what extraction leaves out of a fact left out of both."""
     if isinstance(value, Literal) and value.datatype == XSD.date:
-        return str(value) in _dates(fold(_LEFT_OUT.sub("", chars)))
+        return str(value) in dates_in(fold(_LEFT_OUT.sub("", chars)))
     if what == "sk:value":
         return Decimal(str(value)) in _numbers(bare)
     if what == "eli:title":

@@ -23,6 +23,7 @@ from rdflib import URIRef
 
 from sciplan_kg.rdf.namespaces import ID
 from sciplan_kg.read.text import INVISIBLE
+from sciplan_kg.resolve.registry import number_key
 
 # what IRIs forbid or what would change the path, and the invisible characters extraction
 # removes from names (RFC 3987 forbids the direction marks; the others would make two IRIs
@@ -66,18 +67,18 @@ def directive(key: str) -> URIRef:
     return iri("directive", segment(key))
 
 
-# a document number's year in any of the brackets offices print it in: 〔2021〕 [2021] 【2021】 (2021)
-_YEAR_BRACKET = re.compile(r"[〔\[【(（［]\s*((?:19|20)\d{2})\s*[〕\]】)）］]")
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# a document number's year, its brackets folded ([2021] (2021): ``number_key``)
+_YEAR_BRACKET = re.compile(r"[\[(]((?:19|20)\d{2})[\])]")
 
 
 def document(number_or_title: str) -> URIRef:
     """A cited document no registry knows, by its number as printed or else its title. A
     number is keyed in one spelling, so that two plans citing 九龙坡府发[2021]7号 and
-    九龙坡府发〔２０２１〕７号 cite one document: ASCII digits, the year in 〔〕, no spaces."""
+    九龙坡府发〔２０２１〕７号 cite one document: the registry's ``number_key`` (digits and brackets
+    folded, no spaces), the year in 〔〕."""
     key = number_or_title
     if key.rstrip().endswith("号"):
-        key = _YEAR_BRACKET.sub(r"〔\1〕", re.sub(r"\s+", "", key.translate(_FULLWIDTH_DIGITS)))
+        key = _YEAR_BRACKET.sub(r"〔\1〕", number_key(key))
     return iri("document", segment(key))
 
 
