@@ -112,3 +112,14 @@ def test_what_extraction_leaves_out_is_left_out() -> None:
     assert rec.issued == "2022-08-16"
     spans, failures = span_failures(g, pt.raw)
     assert spans > 30 and failures == []
+
+
+def test_a_decimal_in_chinese_numerals_holds() -> None:
+    """人均科普经费达到一点五元以上: the target's 1.5 is in its characters (it was reported a failure:
+    the check read 一 and 五, not 一点五)."""
+    text = LINJIANG.read_text(encoding="utf-8").replace("培训300名以上", "培训三百名以上，人均科普经费达到一点五元以上")
+    pt = plan_text(text, "linjiang.txt")
+    rec = resolve(extract_text(pt), load_registry(), pt.raw)
+    g = plan_graph(rec, load_registry(), pt.raw)
+    assert "1.5" in {str(v) for v in g.objects(None, SK.value)}
+    assert span_failures(g, pt.raw)[1] == []

@@ -18,6 +18,7 @@ from rdflib.term import Node
 from sciplan_kg.extract.header import dates_in
 from sciplan_kg.extract.patterns import cn_number
 from sciplan_kg.extract.records import PlanRecord
+from sciplan_kg.extract.targets import cn_value
 from sciplan_kg.rdf.namespaces import ELI, OA, SK
 from sciplan_kg.rdf.triples import Triples
 from sciplan_kg.read.text import INVISIBLE, fold
@@ -64,7 +65,7 @@ class Coverage:
 _LEFT_OUT = re.compile("[\\s" + "".join(sorted(INVISIBLE)) + "]+")
 _TITLE_MARKS = re.compile("[《》〈〉]")  # a title's 书名号 are not part of the title (…实施方案》（2021—2025年）)
 _ARABIC = re.compile(r"\d+(?:\.\d+)?(?:万|亿)?")
-_CHINESE = re.compile("[〇零一二两三四五六七八九十百千万]+")
+_CHINESE = re.compile("[〇零一二两三四五六七八九十百千万亿点]+")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def _bare(text: str) -> str:
 
 
 def _numbers(chars: str) -> set[Decimal]:
-    """Every number written in ``chars`` (folded): 3000, 1.2万 (12000), 两, 十 (Chinese numerals)."""
+    """Every number written in ``chars`` (folded): 3000, 1.2万 (12000), 两, 十, 三万, 一点五 (Chinese
+    numerals, read as the extraction reads them: ``targets.cn_value``)."""
     out: set[Decimal] = set()
     for m in _ARABIC.finditer(chars):
         n = m.group(0)
@@ -92,10 +94,11 @@ def _numbers(chars: str) -> set[Decimal]:
         value = Decimal(n.rstrip("万亿"))
         out.update((value, value * scale))
     for m in _CHINESE.finditer(chars):
-        value = cn_number(m.group(0).replace("两", "二"))
-        if value is not None:
-            out.add(Decimal(value))
-        out.update(Decimal(v) for c in m.group(0) if (v := cn_number(c.replace("两", "二"))) is not None)
+        run = m.group(0).replace("两", "二")
+        for whole in (cn_value(run), cn_number(run.replace("点", ""))):
+            if whole is not None:
+                out.add(Decimal(str(whole)).normalize())
+        out.update(Decimal(v) for c in run if (v := cn_number(c)) is not None)
     return out
 
 
